@@ -1,0 +1,1 @@
+"""Renders plain data into PDF, DOCX, XLSX and CSV. Never opens the database."""

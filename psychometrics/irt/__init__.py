@@ -1,0 +1,1 @@
+"""Item response theory: models, MML/EM calibration, ability, fit, DIF, linking, information."""

@@ -1,0 +1,1 @@
+"""Schools, administrations, answer ingest, scoring and the score warehouse."""

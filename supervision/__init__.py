@@ -1,0 +1,1 @@
+"""Supervision visits, QA self-assessment summaries, committee reports."""

@@ -1,0 +1,1 @@
+"""Blueprints, the assembler (pure MILP core) and booklet variants."""

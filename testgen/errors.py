@@ -1,0 +1,7 @@
+"""The one error type this room raises on purpose."""
+
+from itembank.errors import KhlangError
+
+
+class TestGenError(KhlangError):
+    """Anything testgen refuses to do; `code` says which."""
