@@ -1,0 +1,149 @@
+"""Who may do what: one role × action table and one check on the object.
+
+Every service function takes an :class:`Actor` and calls :func:`authorize` with the object it is
+about to touch, so authentication (the web issue) only has to build the Actor: the rules stay here.
+The CLI acts as :meth:`Actor.system`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from itembank.errors import ItemBankError
+
+ROLES = ("officer", "reviewer", "analyst", "supervisor", "qa", "admin", "school", "system")
+
+ROLE_TH = {
+    "officer": "นักวัดผล",
+    "reviewer": "ผู้พิจารณาข้อสอบ",
+    "analyst": "นักวิเคราะห์",
+    "supervisor": "ศึกษานิเทศก์",
+    "qa": "เจ้าหน้าที่ประกันคุณภาพ",
+    "admin": "ผู้ดูแลระบบ",
+    "school": "โรงเรียน",
+    "system": "ระบบ",
+}
+
+ACTION_TH = {
+    "item.read": "ดูข้อสอบ",
+    "item.read_key": "ดูเฉลยข้อสอบ",
+    "item.search": "ค้นหาข้อสอบ",
+    "item.create": "สร้างข้อสอบ",
+    "item.edit": "แก้ไขข้อสอบ",
+    "item.import": "นำเข้าข้อสอบ",
+    "item.import_status": "นำเข้าข้อสอบพร้อมสถานะที่ไม่ใช่ฉบับร่าง",
+    "item.submit": "ส่งข้อสอบเข้าพิจารณา",
+    "item.approve": "อนุมัติข้อสอบ",
+    "item.return": "ส่งข้อสอบกลับไปแก้ไข",
+    "item.retire": "เลิกใช้ข้อสอบ",
+    "item.rate_ioc": "ให้คะแนนความสอดคล้อง (IOC)",
+    "item.export": "ส่งออกข้อสอบ",
+    "itemset.write": "บันทึกชุดข้อสอบ/บทอ่าน",
+    "instrument.read": "ดูแบบประเมิน",
+    "instrument.download": "ดาวน์โหลดแบบประเมิน",
+    "instrument.write": "บันทึกแบบประเมิน",
+    "media.read": "ดูไฟล์สื่อ",
+    "media.upload": "อัปโหลดไฟล์สื่อ",
+}
+
+_BANK_READ = {"item.read", "item.read_key", "item.search", "media.read", "instrument.read",
+              "instrument.download"}
+_AUTHOR = {"item.create", "item.edit", "item.import", "item.submit", "item.export", "itemset.write",
+           "instrument.write", "media.upload"}
+
+#: The one role × action table. An action missing here is refused for that role.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "officer": frozenset(_BANK_READ | _AUTHOR | {"item.retire", "item.return"}),
+    "reviewer": frozenset(_BANK_READ | {"item.approve", "item.return", "item.retire", "item.rate_ioc"}),
+    "analyst": frozenset(_BANK_READ | {"item.export"}),
+    "supervisor": frozenset({"item.read", "item.search", "media.read", "instrument.read",
+                             "instrument.download"}),
+    "qa": frozenset({"item.read", "item.search", "media.read", "instrument.read", "instrument.download"}),
+    "admin": frozenset(ACTION_TH),
+    "school": frozenset({"instrument.read", "instrument.download"}),
+    "system": frozenset(ACTION_TH),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the system) on whose behalf a service acts."""
+
+    user_id: int | None
+    username: str
+    role: str
+    school_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ItemBankError(
+                "authz.unknown_role", kind="invalid", role=self.role,
+                message_th=f"ไม่รู้จักบทบาท {self.role!r} (บทบาทที่มี: {', '.join(ROLES)})",
+                message_en=f"unknown role {self.role!r}",
+            )
+        if self.role == "school" and self.school_id is None:
+            raise ItemBankError(
+                "authz.school_without_school", kind="invalid",
+                message_th="ผู้ใช้บทบาทโรงเรียนต้องระบุโรงเรียน",
+                message_en="a school user needs a school_id",
+            )
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The command line and background jobs: every permission, no person."""
+        return cls(user_id=None, username="system", role="system")
+
+    @property
+    def is_system(self) -> bool:
+        return self.role == "system"
+
+    def same_person(self, user_id: int | None, username: str | None) -> bool:
+        """True when (user_id, username) names this actor: by id when both have one, else by name."""
+        if self.user_id is not None and user_id is not None:
+            return self.user_id == user_id
+        return username is not None and username == self.username
+
+    def may(self, action: str, obj: Any = None) -> bool:
+        """True when :func:`authorize` would let this actor do `action` on `obj`."""
+        try:
+            authorize(self, obj, action)
+        except ItemBankError:
+            return False
+        return True
+
+
+def _forbidden(actor: Actor, action: str, reason_th: str, reason_en: str, code: str) -> ItemBankError:
+    what = ACTION_TH.get(action, action)
+    return ItemBankError(
+        code, kind="forbidden", action=action, username=actor.username,
+        message_th=f"{actor.username} ({ROLE_TH.get(actor.role, actor.role)}) ไม่มีสิทธิ์{what}: {reason_th}",
+        message_en=f"{actor.username} ({actor.role}) may not {action}: {reason_en}",
+    )
+
+
+def authorize(actor: Actor, obj: Any, action: str) -> None:
+    """Let `actor` do `action` on `obj`, or raise ItemBankError(kind="forbidden") in Thai.
+
+    Checks the role × action table, then the object: a school acts only on objects of its own
+    school (or district-wide ones); the author of an item version never approves it. Fails closed:
+    an unknown action is refused.
+    """
+    if action not in ACTION_TH:
+        raise _forbidden(actor, action, "ไม่รู้จักการกระทำนี้", "unknown action", "authz.unknown_action")
+    if action not in PERMISSIONS.get(actor.role, frozenset()):
+        raise _forbidden(actor, action, "บทบาทนี้ไม่ได้รับอนุญาต", "role not permitted", "authz.role_forbidden")
+    if obj is None:
+        return
+    obj_school = getattr(obj, "school_id", None)
+    if actor.role == "school" and obj_school is not None and obj_school != actor.school_id:
+        raise _forbidden(actor, action, "เป็นข้อมูลของโรงเรียนอื่น", "belongs to another school",
+                         "authz.other_school")
+    if action == "item.approve" and actor.same_person(getattr(obj, "author_id", None),
+                                                       getattr(obj, "author_name", None)):
+        raise _forbidden(actor, action, "ผู้เขียนข้อสอบอนุมัติข้อสอบของตนเองไม่ได้",
+                         "the author cannot approve their own item", "review.author_cannot_approve")
+    if action == "item.rate_ioc" and actor.same_person(getattr(obj, "author_id", None),
+                                                        getattr(obj, "author_name", None)):
+        raise _forbidden(actor, action, "ผู้เขียนข้อสอบประเมินความสอดคล้องของข้อสอบตนเองไม่ได้",
+                         "the author cannot rate their own item", "review.author_cannot_rate")
