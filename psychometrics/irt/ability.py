@@ -1,0 +1,670 @@
+"""Person ability (θ) from item parameters: EAP, MAP, ML, WLE, plausible values, summed-score EAP.
+
+Every estimator works on all persons at once, chunk by chunk (persons × items, NaN = missing), so the
+memory stays bounded whatever the number of persons.  The log-likelihood of every person at every
+quadrature node is one matrix product per score category:
+
+    log L(θ_q | x_i) = Σ_j m_ij log P_j0(θ_q) + Σ_k Σ_j [x_ij = k] (log P_jk(θ_q) − log P_j0(θ_q))
+
+with m_ij = 1 when person i answered item j.  ML, MAP and WLE start at the best point of a θ grid
+(evaluated the same way, so a multimodal 3PL likelihood does not trap them) and are polished by a
+Newton iteration run on all persons together.
+
+References
+----------
+Bock, R. D., & Mislevy, R. J. (1982). Adaptive EAP estimation of ability in a microcomputer
+    environment. Applied Psychological Measurement, 6(4), 431–444.
+Warm, T. A. (1989). Weighted likelihood estimation of ability in item response theory.
+    Psychometrika, 54(3), 427–450.
+Lord, F. M., & Wingersky, M. S. (1984). Comparison of IRT true-score and equipercentile observed-score
+    "equatings". Applied Psychological Measurement, 8(4), 453–461.
+Thissen, D., Pommerich, M., Billeaud, K., & Williams, V. S. L. (1995). Item response theory for scores
+    on tests including polytomous items with ordered responses. Applied Psychological Measurement,
+    19(1), 39–49.
+Mislevy, R. J. (1991). Randomization-based inference about latent variables from complex samples.
+    Psychometrika, 56(2), 177–196.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import expit, roots_hermite
+
+from psychometrics.errors import PsychometricsError
+from psychometrics.irt.models import ItemParameters, category_probabilities
+from psychometrics.tables import Table, table_from_columns
+
+METHODS = ("eap", "map", "ml", "wle")
+_LOG_FLOOR = 1e-300          # P = 0 only at the edge of floating point; keeps log finite
+_DEFAULT_CHUNK = 1 << 13     # persons per chunk: 8,192 × 61 nodes × 8 B = 4 MiB per work array
+
+
+# ----------------------------------------------------------------------------------------------------
+# responses
+# ----------------------------------------------------------------------------------------------------
+def check_responses(responses: ArrayLike, params: ItemParameters) -> np.ndarray:
+    """Return the response matrix as an array without copying large integer data.
+
+    Accepted: floats with NaN = missing, or integers with a negative code = missing (int8 keeps a
+    1,000,000 × 60 matrix at 60 MB).  Codes are checked chunk by chunk when they are used.
+    """
+    x = np.asarray(responses)
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2:
+        raise PsychometricsError(
+            f"คำตอบต้องเป็นตารางผู้สอบ × ข้อสอบ แต่ได้ {x.ndim} มิติ "
+            f"(responses must be a persons × items matrix, got {x.ndim} dimensions)")
+    if x.shape[1] != params.n_items:
+        raise PsychometricsError(
+            f"คำตอบมี {x.shape[1]} คอลัมน์ แต่พารามิเตอร์มี {params.n_items} ข้อ "
+            f"(responses have {x.shape[1]} columns for {params.n_items} items)")
+    if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
+            or x.dtype == bool):
+        x = x.astype(float)
+    return x
+
+
+def chunk_as_float(x: np.ndarray, start: int, stop: int, n_categories: np.ndarray) -> np.ndarray:
+    """Rows start:stop as float64 with NaN = missing, after checking every code.
+
+    Raises PsychometricsError naming the first bad cell (row and column, counted from 1).
+    """
+    block = x[start:stop]
+    if np.issubdtype(block.dtype, np.integer) or block.dtype == bool:
+        if block.dtype == bool:
+            block = block.view(np.uint8)
+        # integer codes: compare in their own dtype (one cheap pass each), convert once
+        k_max = int(n_categories.max())
+        uniform = bool(np.all(n_categories == k_max))
+        too_high = (block.max() >= k_max) if uniform else bool(np.any(block >= n_categories))
+        if too_high:
+            _raise_bad_cell(block >= n_categories, block, start, n_categories)
+        out = block.astype(np.float64)
+        if block.size and block.min() < 0:
+            out[block < 0] = np.nan
+        return out
+    out = np.array(block, dtype=np.float64)
+    bad = ~np.isnan(out) & ((out < 0) | (out >= n_categories) | (out != np.floor(out)))
+    if bad.any():
+        _raise_bad_cell(bad, out, start, n_categories)
+    return out
+
+
+def _raise_bad_cell(bad: np.ndarray, values: np.ndarray, start: int, n_categories: np.ndarray) -> None:
+    r, c = np.argwhere(bad)[0]
+    top = int(n_categories[c]) - 1
+    raise PsychometricsError(
+        f"แถว {start + r + 1} คอลัมน์ {c + 1}: คะแนน {values[r, c]:g} อยู่นอกช่วง 0–{top} "
+        f"(row {start + r + 1}, column {c + 1}: score {values[r, c]:g} is outside 0–{top})")
+
+
+def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for s in range(0, n, size):
+        yield s, min(n, s + size)
+
+
+def gauss_hermite(n: int, mean: float = 0.0, sd: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Hermite nodes and weights for N(mean, sd²); weights sum to 1.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes (≥ 2).
+    mean, sd : float
+        Normal prior.
+
+    Returns
+    -------
+    nodes, weights : ndarray of shape (n,)
+    """
+    if n < 2:
+        raise PsychometricsError(f"จำนวนจุดคำนวณ (quadrature) ต้องมีอย่างน้อย 2 ได้ {n} (n_quadrature must be ≥ 2)")
+    if not sd > 0:
+        raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {sd} (prior_sd must be > 0)")
+    t, w = roots_hermite(n)
+    return mean + sd * np.sqrt(2.0) * t, w / np.sqrt(np.pi)
+
+
+# ----------------------------------------------------------------------------------------------------
+# log-likelihood on a θ grid, for a chunk of persons
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _GridTables:
+    """log P_j0 (items, q) and log P_jk − log P_j0 (K−1, items, q) on a grid of θ."""
+
+    log_p0: np.ndarray
+    log_ratio: np.ndarray
+    log_p0_sum: np.ndarray
+
+    @classmethod
+    def build(cls, params: ItemParameters, grid: np.ndarray) -> _GridTables:
+        logp = np.log(np.maximum(category_probabilities(params, grid), _LOG_FLOOR))   # (q, items, K)
+        log_p0 = np.ascontiguousarray(logp[:, :, 0].T)
+        log_ratio = np.ascontiguousarray(np.moveaxis(logp[:, :, 1:] - logp[:, :, :1], 2, 0).transpose(0, 2, 1))
+        return cls(log_p0, log_ratio, log_p0.sum(axis=0))
+
+    def loglik(self, xf: np.ndarray) -> np.ndarray:
+        """log L for every person (rows of xf, NaN = missing) at every grid point: (n, q)."""
+        missing = np.isnan(xf)
+        if not missing.any():
+            out = self.loglik_complete(xf)
+            out += self.log_p0_sum
+            return out
+        out = self.loglik_complete(np.where(missing, 0.0, xf))
+        out += (~missing).astype(np.float64) @ self.log_p0
+        return out
+
+    def loglik_complete(self, xf: np.ndarray) -> np.ndarray:
+        """Σ_k [x = k] (log P_k − log P_0) summed over items, (n, q); NaN-free xf (0 for missing)."""
+        if self.log_ratio.shape[0] == 1:                       # all items dichotomous: one product
+            return xf @ self.log_ratio[0]
+        out = np.zeros((xf.shape[0], self.log_p0.shape[1]))
+        for k in range(1, self.log_ratio.shape[0] + 1):
+            out += (xf == k).astype(np.float64) @ self.log_ratio[k - 1]
+        return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# result
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AbilityResult:
+    """Ability estimates for every person.
+
+    Attributes
+    ----------
+    theta : ndarray (n_persons,)
+        Estimate (NaN for ML/WLE when the person answered nothing).
+    se : ndarray (n_persons,)
+        Standard error: posterior SD for EAP; 1/sqrt(information) for ML, WLE; 1/sqrt(information +
+        1/prior_sd²) for MAP, with the observed information (curvature) where it is positive; inf where the estimate sits on a bound.
+    method : str
+        "eap", "map", "ml" or "wle".
+    at_bound : ndarray of bool (n_persons,)
+        The estimate was stopped at a bound (ML for all-0 / all-maximum patterns and any estimate
+        that ran out of `bounds`).
+    n_answered : ndarray of int (n_persons,)
+        Items each person answered.
+    """
+
+    theta: np.ndarray
+    se: np.ndarray
+    method: str
+    at_bound: np.ndarray
+    n_answered: np.ndarray
+
+    def summary(self) -> Table:
+        ok = np.isfinite(self.theta)
+        th, se = self.theta[ok], self.se[ok & np.isfinite(self.se)]
+        rows = [
+            ("persons", int(self.theta.size)),
+            ("estimated", int(ok.sum())),
+            ("at bound", int(self.at_bound.sum())),
+            ("mean θ", float(th.mean()) if th.size else None),
+            ("SD θ", float(th.std()) if th.size else None),
+            ("min θ", float(th.min()) if th.size else None),
+            ("max θ", float(th.max()) if th.size else None),
+            ("mean SE", float(se.mean()) if se.size else None),
+        ]
+        return Table(f"ความสามารถของผู้สอบ (ability, {self.method.upper()})", ("statistic", "value"), rows)
+
+
+# ----------------------------------------------------------------------------------------------------
+# EAP
+# ----------------------------------------------------------------------------------------------------
+def _posterior(tables: _GridTables, log_w: np.ndarray, xf: np.ndarray) -> np.ndarray:
+    """Normalised posterior weights at the grid points, (n, q)."""
+    lp = tables.loglik(xf)
+    lp += log_w
+    lp -= lp.max(axis=1, keepdims=True)
+    np.exp(lp, out=lp)
+    lp /= lp.sum(axis=1, keepdims=True)
+    return lp
+
+
+def _map_chunks(work, n: int, chunk_size: int) -> None:
+    """Run work(start, stop) over all chunks, on every core when there is more than one chunk.
+
+    numpy releases the GIL in its array loops and BLAS, so threads share the cores without copies.
+    """
+    spans = list(_chunks(n, chunk_size))
+    workers = min(len(spans), os.cpu_count() or 1)
+    if workers <= 1:
+        for s, e in spans:
+            work(s, e)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(work, s, e) for s, e in spans]:
+            future.result()
+
+
+def _eap(params, x, nodes, weights, chunk_size, n_cat):
+    tables = _GridTables.build(params, nodes)
+    log_w = np.log(weights)
+    shift = log_w + tables.log_p0_sum              # added once per chunk when nothing is missing
+    moments = np.stack([np.ones_like(nodes), nodes, nodes**2], axis=1)     # (q, 3)
+    n = x.shape[0]
+    theta, se = np.empty(n), np.empty(n)
+    answered = np.empty(n, dtype=np.int64)
+
+    def work(s: int, e: int) -> None:
+        xf = chunk_as_float(x, s, e, n_cat)
+        missing = np.isnan(xf)
+        if missing.any():
+            lp = tables.loglik(xf)
+            lp += log_w
+            answered[s:e] = (~missing).sum(axis=1)
+        else:
+            lp = tables.loglik_complete(xf)
+            lp += shift
+            answered[s:e] = xf.shape[1]
+        lp -= lp.max(axis=1, keepdims=True)
+        np.exp(lp, out=lp)
+        m = lp @ moments                            # Σ w, Σ w θ, Σ w θ² in one product
+        mean = m[:, 1] / m[:, 0]
+        theta[s:e] = mean
+        se[s:e] = np.sqrt(np.maximum(m[:, 2] / m[:, 0] - mean**2, 0.0))
+
+    _map_chunks(work, n, chunk_size)
+    return theta, se, answered
+
+
+# ----------------------------------------------------------------------------------------------------
+# ML, MAP, WLE: grid start then Newton over all persons at once
+# ----------------------------------------------------------------------------------------------------
+def response_derivatives(params: ItemParameters, theta: np.ndarray):
+    """P, dP/dθ and d²P/dθ² for each person's own θ: arrays (n, n_items, K).
+
+    Parameters
+    ----------
+    params : ItemParameters
+    theta : ndarray (n,)
+
+    Returns
+    -------
+    p, dp, d2p : ndarray of shape (n, n_items, max_categories); unused categories are 0.
+    """
+    theta = np.asarray(theta, float)
+    n, m, kmax = theta.size, params.n_items, params.max_categories
+    p = np.zeros((n, m, kmax))
+    dp = np.zeros_like(p)
+    d2p = np.zeros_like(p)
+    models = np.asarray(params.model)
+    dich = np.flatnonzero(np.isin(models, ("1pl", "rasch", "2pl", "3pl")))
+    grm = np.flatnonzero(models == "grm")
+    pcm = np.flatnonzero(np.isin(models, ("gpcm", "pcm")))
+    if dich.size:
+        a, b, c = params.a[dich], params.b[dich], params.c[dich]
+        s = expit(a * (theta[:, None] - b))
+        p1 = c + (1 - c) * s
+        d1 = (1 - c) * a * s * (1 - s)
+        d2 = d1 * a * (1 - 2 * s)
+        p[:, dich, 1], p[:, dich, 0] = p1, 1 - p1
+        dp[:, dich, 1], dp[:, dich, 0] = d1, -d1
+        d2p[:, dich, 1], d2p[:, dich, 0] = d2, -d2
+    if grm.size:
+        a, thr = params.a[grm], params.thresholds[grm]
+        s = np.nan_to_num(expit(a[:, None] * (theta[:, None, None] - thr)), nan=0.0)   # (n, g, K-1)
+        ds = a[:, None] * s * (1 - s)
+        d2s = a[:, None] * ds * (1 - 2 * s)
+        one, zero = np.ones(s.shape[:2] + (1,)), np.zeros(s.shape[:2] + (1,))
+        cum = np.concatenate([one, s, zero], axis=2)
+        dcum = np.concatenate([zero, ds, zero], axis=2)
+        d2cum = np.concatenate([zero, d2s, zero], axis=2)
+        k = thr.shape[1] + 1
+        p[:, grm, :k] = np.maximum(cum[:, :, :-1] - cum[:, :, 1:], 0.0)
+        dp[:, grm, :k] = dcum[:, :, :-1] - dcum[:, :, 1:]
+        d2p[:, grm, :k] = d2cum[:, :, :-1] - d2cum[:, :, 1:]
+    if pcm.size:
+        sub = params.subset(pcm)
+        a = params.a[pcm]
+        k = sub.thresholds.shape[1] + 1
+        steps = a[:, None] * (theta[:, None, None] - sub.thresholds)                       # (n, g, K-1)
+        z = np.concatenate([np.zeros(steps.shape[:2] + (1,)), np.cumsum(np.nan_to_num(steps), axis=2)], 2)
+        valid = np.concatenate([np.ones((pcm.size, 1), bool), ~np.isnan(sub.thresholds)], axis=1)
+        z = np.where(valid[None], z, -np.inf)
+        z -= z.max(axis=2, keepdims=True)
+        pk = np.exp(z)
+        pk /= pk.sum(axis=2, keepdims=True)
+        kk = np.arange(k, dtype=float)
+        mean = pk @ kk
+        var = pk @ kk**2 - mean**2
+        dev = kk - mean[..., None]
+        p[:, pcm, :k] = pk
+        dp[:, pcm, :k] = a[:, None] * pk * dev
+        d2p[:, pcm, :k] = a[:, None] ** 2 * pk * (dev**2 - var[..., None])
+    return p, dp, d2p
+
+
+def _score_terms(params, theta, codes, observed, need_j: bool):
+    """Per person: score S, observed Hessian H of log L, Fisher information I and (for WLE) J."""
+    p, dp, d2p = response_derivatives(params, theta)
+    pos = np.maximum(p, _LOG_FLOOR)
+    idx = codes[..., None]
+    px = np.take_along_axis(pos, idx, 2)[..., 0]
+    dpx = np.take_along_axis(dp, idx, 2)[..., 0]
+    d2px = np.take_along_axis(d2p, idx, 2)[..., 0]
+    obs = observed.astype(float)
+    ratio = dpx / px
+    score = (obs * ratio).sum(axis=1)
+    hess = (obs * (d2px / px - ratio**2)).sum(axis=1)
+    info = (obs * (dp**2 / pos).sum(axis=2)).sum(axis=1)
+    j = (obs * (dp * d2p / pos).sum(axis=2)).sum(axis=1) if need_j else None
+    return score, hess, info, j
+
+
+def _estimating_function(params, method, theta, codes, observed, prior_mean, prior_sd):
+    score, hess, info, j = _score_terms(params, theta, codes, observed, method == "wle")
+    if method == "map":
+        score = score - (theta - prior_mean) / prior_sd**2
+        hess = hess - 1.0 / prior_sd**2
+    elif method == "wle":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = score + np.where(info > 0, j / (2 * info), 0.0)
+    return score, hess, info
+
+
+def _grid_start(params, xf, method, bounds, prior_mean, prior_sd):
+    grid = np.linspace(bounds[0], bounds[1], int(round(4 * (bounds[1] - bounds[0]))) + 1)
+    tables = _GridTables.build(params, grid)
+    obj = tables.loglik(xf)
+    if method == "map":
+        obj -= 0.5 * ((grid - prior_mean) / prior_sd) ** 2
+    elif method == "wle":
+        from psychometrics.irt.models import item_information
+
+        info_grid = item_information(params, grid)                     # (q, items)
+        test_info = (~np.isnan(xf)).astype(float) @ info_grid.T         # (n, q)
+        with np.errstate(divide="ignore"):
+            obj += 0.5 * np.log(test_info)
+    return grid[np.argmax(obj, axis=1)]
+
+
+def _newton(params, xf, method, bounds, prior_mean, prior_sd, max_iter, tol):
+    observed = ~np.isnan(xf)
+    codes = np.where(observed, xf, 0).astype(np.intp)
+    theta = _grid_start(params, xf, method, bounds, prior_mean, prior_sd)
+    lo, hi = bounds
+    active = np.arange(theta.size)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        th = theta[active]
+        f, hess, info = _estimating_function(params, method, th, codes[active], observed[active],
+                                             prior_mean, prior_sd)
+        if method == "wle":
+            # Warm's corrected score has no closed-form derivative: a central difference gives
+            # the Newton slope (Fisher information where that is not negative)
+            h = 1e-5
+            f_hi = _estimating_function(params, method, th + h, codes[active], observed[active],
+                                        prior_mean, prior_sd)[0]
+            f_lo = _estimating_function(params, method, th - h, codes[active], observed[active],
+                                        prior_mean, prior_sd)[0]
+            hess = (f_hi - f_lo) / (2 * h)
+        slope = np.where(hess < 0, hess, -np.maximum(info + (method == "map") / prior_sd**2, 1e-12))
+        step = np.clip(-f / slope, -1.0, 1.0)
+        new = np.clip(th + step, lo, hi)
+        theta[active] = new
+        moved = np.abs(new - th) > tol
+        pinned = ((new <= lo) & (f < 0)) | ((new >= hi) & (f > 0))
+        active = active[moved & ~pinned]
+    return theta
+
+
+def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size, n_cat, max_iter, tol):
+    n = x.shape[0]
+    theta = np.full(n, np.nan)
+    se = np.full(n, np.nan)
+    at_bound = np.zeros(n, dtype=bool)
+    answered = np.zeros(n, dtype=np.int64)
+    max_score = n_cat - 1
+    for s, e in _chunks(n, chunk_size):
+        xf = chunk_as_float(x, s, e, n_cat)
+        observed = ~np.isnan(xf)
+        n_obs = observed.sum(axis=1)
+        answered[s:e] = n_obs
+        raw = np.where(observed, xf, 0).sum(axis=1)
+        top = (observed * max_score).sum(axis=1)
+        has = n_obs > 0
+        if method == "map":
+            has = np.ones_like(has)
+        t = np.full(e - s, np.nan)
+        ext_lo = has & (raw == 0) & (method == "ml")
+        ext_hi = has & (raw == top) & (method == "ml")
+        solve = has & ~ext_lo & ~ext_hi
+        if solve.any():
+            t[solve] = _newton(params, xf[solve], method, bounds, prior_mean, prior_sd, max_iter, tol)
+        t[ext_lo], t[ext_hi] = bounds[0], bounds[1]
+        bound = has & ((t <= bounds[0]) | (t >= bounds[1]))
+        info = np.zeros(e - s)
+        if has.any():
+            codes = np.where(observed, xf, 0).astype(np.intp)
+            _, hess, fisher, _ = _score_terms(params, t[has], codes[has], observed[has], False)
+            # MAP: curvature of the log posterior at its mode; ML, WLE: test information
+            info[has] = np.where(hess < 0, -hess, fisher) + 1.0 / prior_sd**2 if method == "map" else fisher
+        with np.errstate(divide="ignore"):
+            err = 1.0 / np.sqrt(info)
+        err[bound] = np.inf
+        err[~has] = np.nan
+        theta[s:e], se[s:e], at_bound[s:e] = t, err, bound
+    return theta, se, at_bound, answered
+
+
+# ----------------------------------------------------------------------------------------------------
+# public API
+# ----------------------------------------------------------------------------------------------------
+def ability(params: ItemParameters, responses: ArrayLike, method: str = "eap", *, n_quadrature: int = 61,
+            prior_mean: float = 0.0, prior_sd: float = 1.0, chunk_size: int = _DEFAULT_CHUNK,
+            bounds: tuple[float, float] = (-6.0, 6.0), max_iter: int = 100,
+            tol: float = 1e-8) -> AbilityResult:
+    """Estimate θ for every person from fixed item parameters.
+
+    Parameters
+    ----------
+    params : ItemParameters
+        Item parameters (any mix of 1PL/2PL/3PL/GRM/GPCM/PCM items).
+    responses : array_like of shape (n_persons, n_items)
+        Scores 0..K−1; NaN (float) or a negative code (integer) = not answered.
+    method : {"eap", "map", "ml", "wle"}
+        EAP: posterior mean and SD on `n_quadrature` Gauss–Hermite nodes (Bock & Mislevy 1982).
+        MAP: posterior mode. ML: likelihood maximum; all-0 and all-maximum patterns get the
+        bound, se = inf and ``at_bound``. WLE: Warm's (1989) weighted likelihood, finite for
+        extreme patterns under 1PL/2PL.
+    n_quadrature : int, default=61
+        Nodes for EAP.
+    prior_mean, prior_sd : float
+        Normal prior N(prior_mean, prior_sd²) for EAP and MAP.
+    chunk_size : int, default=65536
+        Persons per chunk; peak memory ≈ chunk_size × max(n_quadrature, n_items × K) × 8 B × ~4.
+    bounds : (float, float), default=(-6, 6)
+        Range of ML/MAP/WLE estimates.
+    max_iter, tol : int, float
+        Newton iterations and step tolerance for ML/MAP/WLE.
+
+    Returns
+    -------
+    AbilityResult
+    """
+    method = method.lower()
+    if method not in METHODS:
+        raise PsychometricsError(
+            f"ไม่รู้จักวิธีประมาณค่าความสามารถ {method!r} ต้องเป็น {', '.join(METHODS)} "
+            f"(unknown ability method {method!r}; expected one of {', '.join(METHODS)})")
+    if not bounds[0] < bounds[1]:
+        raise PsychometricsError(f"ขอบเขต θ ต้องเรียงจากน้อยไปมาก ได้ {bounds} (bounds must be (low, high))")
+    if chunk_size < 1:
+        raise PsychometricsError("chunk_size ต้องเป็นจำนวนเต็มบวก (chunk_size must be positive)")
+    x = check_responses(responses, params)
+    n_cat = params.n_categories.astype(float)
+    if method == "eap":
+        nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
+        theta, se, answered = _eap(params, x, nodes, weights, chunk_size, n_cat)
+        return AbilityResult(theta, se, method, np.zeros(theta.size, bool), answered)
+    if not prior_sd > 0:
+        raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {prior_sd} (prior_sd must be > 0)")
+    # Newton works on (chunk × items × K) arrays: keep those near the EAP chunk's footprint
+    chunk = max(1, min(chunk_size, (1 << 22) // max(1, params.n_items * params.max_categories)))
+    theta, se, at_bound, answered = _point_estimates(params, x, method, bounds, prior_mean, prior_sd,
+                                                     chunk, n_cat, max_iter, tol)
+    return AbilityResult(theta, se, method, at_bound, answered)
+
+
+def plausible_values(params: ItemParameters, responses: ArrayLike, n_draws: int, rng: np.random.Generator,
+                     *, prior_mean: float = 0.0, prior_sd: float = 1.0, n_grid: int = 241,
+                     chunk_size: int = 1 << 14) -> np.ndarray:
+    """Draws from each person's posterior of θ (Mislevy 1991), shape (n_persons, n_draws).
+
+    The posterior is evaluated on `n_grid` equally spaced points over prior_mean ± 7 prior_sd; a draw
+    picks a cell by the inverse posterior CDF and a uniform position inside it, so draws are continuous.
+
+    Parameters
+    ----------
+    params : ItemParameters
+    responses : array_like (n_persons, n_items), NaN = missing
+    n_draws : int
+        Plausible values per person.
+    rng : numpy.random.Generator
+        The only source of randomness.
+    prior_mean, prior_sd : float
+        Normal population model.
+    n_grid : int
+        Grid points.
+    chunk_size : int
+        Persons per chunk.
+
+    Returns
+    -------
+    ndarray (n_persons, n_draws)
+    """
+    if n_draws < 1:
+        raise PsychometricsError(f"จำนวนค่าที่สุ่มต้องมากกว่า 0 ได้ {n_draws} (n_draws must be ≥ 1)")
+    if not prior_sd > 0:
+        raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {prior_sd} (prior_sd must be > 0)")
+    x = check_responses(responses, params)
+    n_cat = params.n_categories.astype(float)
+    grid = np.linspace(prior_mean - 7 * prior_sd, prior_mean + 7 * prior_sd, n_grid)
+    width = grid[1] - grid[0]
+    tables = _GridTables.build(params, grid)
+    log_w = -0.5 * ((grid - prior_mean) / prior_sd) ** 2
+    out = np.empty((x.shape[0], n_draws))
+    for s, e in _chunks(x.shape[0], chunk_size):
+        post = _posterior(tables, log_w, chunk_as_float(x, s, e, n_cat))
+        cdf = np.cumsum(post, axis=1)
+        cdf[:, -1] = 1.0
+        u = rng.random((e - s, n_draws))
+        cell = np.empty((e - s, n_draws), dtype=np.intp)
+        for d in range(n_draws):                                  # loops over draws, not persons
+            cell[:, d] = (cdf < u[:, d : d + 1]).sum(axis=1)
+        out[s:e] = grid[cell] + width * (rng.random((e - s, n_draws)) - 0.5)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# summed-score EAP table
+# ----------------------------------------------------------------------------------------------------
+def score_distribution(params: ItemParameters, theta: ArrayLike) -> np.ndarray:
+    """P(total score = s | θ) by the Lord–Wingersky recursion, shape (n_theta, max_score + 1).
+
+    Parameters
+    ----------
+    params : ItemParameters
+        Items of the test (dichotomous and polytomous mixed).
+    theta : array_like (n_theta,)
+
+    Returns
+    -------
+    ndarray (n_theta, 1 + Σ_j (K_j − 1))
+    """
+    theta = np.atleast_1d(np.asarray(theta, float))
+    probs = category_probabilities(params, theta)                        # (q, items, K)
+    n_cat = params.n_categories
+    total = int((n_cat - 1).sum())
+    dist = np.zeros((theta.size, total + 1))
+    dist[:, 0] = 1.0
+    top = 0
+    for j in range(params.n_items):                                     # loops over items only
+        k_j = int(n_cat[j])
+        new = np.zeros_like(dist[:, : top + k_j])
+        for k in range(k_j):
+            new[:, k : k + top + 1] += dist[:, : top + 1] * probs[:, j, k : k + 1]
+        top += k_j - 1
+        dist[:, : top + 1] = new
+    return dist
+
+
+@dataclass(frozen=True)
+class SummedScoreTable:
+    """Summed-score EAP conversion: raw score → θ (EAP), posterior SD → scale score.
+
+    Attributes
+    ----------
+    score : ndarray of int (S,)        raw scores 0..max
+    theta, sd : ndarray (S,)           EAP[θ | score] and posterior SD
+    scale_score, scale_sd : ndarray (S,)  slope × θ + intercept and slope × SD
+    probability : ndarray (S,)         model-implied share of persons at each score
+    """
+
+    score: np.ndarray
+    theta: np.ndarray
+    sd: np.ndarray
+    scale_score: np.ndarray
+    scale_sd: np.ndarray
+    probability: np.ndarray
+
+    def lookup(self, raw_scores: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """θ and SD for integer raw scores (vectorised)."""
+        raw = np.asarray(raw_scores)
+        if np.any((raw < 0) | (raw > self.score[-1]) | (raw != np.round(raw))):
+            raise PsychometricsError(
+                f"คะแนนดิบต้องเป็นจำนวนเต็ม 0–{int(self.score[-1])} "
+                f"(raw scores must be integers 0–{int(self.score[-1])})")
+        idx = raw.astype(np.intp)
+        return self.theta[idx], self.sd[idx]
+
+    def summary(self) -> Table:
+        return table_from_columns(
+            "ตารางแปลงคะแนนดิบเป็นคะแนนมาตรฐาน (summed-score EAP)",
+            {"score": self.score, "theta": self.theta.round(4), "sd": self.sd.round(4),
+             "scale_score": self.scale_score.round(3), "scale_sd": self.scale_sd.round(3),
+             "probability": self.probability.round(5)})
+
+
+def summed_score_table(params: ItemParameters, scale: tuple[float, float] = (1.0, 0.0), *,
+                       n_quadrature: int = 61, prior_mean: float = 0.0,
+                       prior_sd: float = 1.0) -> SummedScoreTable:
+    """The summed-score EAP conversion table (Thissen et al. 1995) that paper exams use.
+
+    EAP[θ | s] = ∫ θ L_s(θ) φ(θ) dθ / ∫ L_s(θ) φ(θ) dθ, with L_s the Lord–Wingersky score likelihood.
+
+    Parameters
+    ----------
+    params : ItemParameters
+        The form's items (mixed dichotomous/polytomous).
+    scale : (slope, intercept), default=(1, 0)
+        Linear transformation to the reporting scale: scale = slope · θ + intercept (e.g. (100, 500)).
+    n_quadrature : int
+        Gauss–Hermite nodes.
+    prior_mean, prior_sd : float
+        Population N(prior_mean, prior_sd²).
+
+    Returns
+    -------
+    SummedScoreTable
+    """
+    slope, intercept = scale
+    nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
+    joint = score_distribution(params, nodes) * weights[:, None]           # (q, S)
+    marginal = joint.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = nodes @ joint / marginal
+        var = (nodes**2) @ joint / marginal - mean**2
+    sd = np.sqrt(np.maximum(var, 0.0))
+    return SummedScoreTable(np.arange(marginal.size), mean, sd, slope * mean + intercept,
+                            abs(slope) * sd, marginal)
