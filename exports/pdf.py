@@ -1,0 +1,193 @@
+"""HTML → PDF with WeasyPrint, in a sandbox, with a repaired Thai text layer.
+
+Sandbox (ASVS 1.3.6 / 13.2.4 / 15.3.2; WeasyPrint CVE-2025-68616): :class:`SandboxFetcher` serves
+``data:`` URIs and files inside the package's own font and asset folders, and refuses everything else
+(``file:`` elsewhere, ``http(s):``, ``ftp:``, anything after ``..`` or a symlink that leaves the
+folders). It never opens a network connection, so there is no redirect to follow. Refused URLs are
+recorded in :attr:`SandboxFetcher.blocked` so a caller can report them.
+
+Text layer: WeasyPrint maps each glyph to the text of the first cluster it met. HarfBuzz draws
+SARA AM (ำ) as NIKHAHIT + SARA AA, so the SARA AA glyph is mapped to "ำ" and every า in the document
+copies as ำ ("สำนักงาน" → "สำนักงำน"). :func:`repair_to_unicode` rewrites each embedded font's
+ToUnicode map so that a glyph the font's own cmap assigns to exactly one character maps to that
+character. า then reads "า" and ำ reads "ํา", its Unicode compatibility decomposition (NFKC-equal),
+so search and copy work and print is unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+import re
+import urllib.parse
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pikepdf
+from fontTools.ttLib import TTFont
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from exports.errors import ExportError
+
+ASSETS = Path(__file__).parent / "assets"
+FONT_FAMILY = "Sarabun"
+FALLBACK_FAMILY = "Laksaman"  # Debian fonts-tlwg-laksaman, through fontconfig when present
+
+
+@cache
+def sarabun_dir() -> Path:
+    """The folder of the Sarabun TTF files shipped by the ``fontpkg-sarabun`` package."""
+    import fontpkg
+
+    try:
+        return Path(fontpkg.path(FONT_FAMILY)).parent
+    except Exception as e:  # fontpkg raises its own FamilyNotInstalled
+        raise ExportError(
+            "pdf.font_missing",
+            message_th="ไม่พบฟอนต์ Sarabun (ติดตั้งแพ็กเกจ fontpkg-sarabun)",
+            message_en="the Sarabun font is missing (install fontpkg-sarabun)",
+        ) from e
+
+
+def asset_roots() -> tuple[Path, ...]:
+    """Folders the renderer may read: Sarabun's and our own assets. Nothing else."""
+    return (sarabun_dir(), ASSETS)
+
+
+def font_face_css() -> str:
+    """@font-face rules for Sarabun regular, bold, italic and bold italic, by file URL."""
+    rules = []
+    for style, weight, name in (
+        ("normal", "normal", "Regular"),
+        ("normal", "bold", "Bold"),
+        ("italic", "normal", "Italic"),
+        ("italic", "bold", "BoldItalic"),
+    ):
+        url = (sarabun_dir() / f"Sarabun-{name}.ttf").as_uri()
+        rules.append(
+            f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); '
+            f"font-style: {style}; font-weight: {weight}; }}"
+        )
+    return "\n".join(rules)
+
+
+class SandboxFetcher(URLFetcher):
+    """WeasyPrint URL fetcher that allows ``data:`` and the package's own files only.
+
+    Parameters
+    ----------
+    roots : iterable of Path, optional
+        Folders whose files may be read; defaults to :func:`asset_roots`.
+    """
+
+    def __init__(self, roots: Iterable[Path] | None = None):
+        # no HTTP handlers matter: we never hand an http URL to urllib
+        super().__init__(timeout=2, allowed_protocols=("data",), allow_redirects=False)
+        self.roots = tuple(os.path.realpath(r) + os.sep for r in (roots or asset_roots()))
+        self.blocked: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urllib.parse.urlsplit(url)
+            if parts.netloc in ("", "localhost"):
+                path = os.path.realpath(urllib.parse.unquote(parts.path))
+                if any(path.startswith(r) for r in self.roots) and os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        body = f.read()
+                    mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    return URLFetcherResponse(Path(path).as_uri(), body, {"Content-Type": mime})
+        self.blocked.append(url)
+        raise ValueError(f"blocked by the Khlang sandbox: {url[:200]}")
+
+
+def render_pdf(html: str, *, fetcher: SandboxFetcher | None = None, repair_text: bool = True) -> bytes:
+    """Render trusted template `html` (user text already escaped) to PDF bytes inside the sandbox.
+
+    Parameters
+    ----------
+    html : str
+        A complete HTML document. Relative URLs resolve against the package's asset folder.
+    fetcher : SandboxFetcher, optional
+        Pass one to inspect :attr:`SandboxFetcher.blocked` afterwards.
+    repair_text : bool, default=True
+        Repair the Thai text layer (see :func:`repair_to_unicode`).
+    """
+    fetcher = fetcher or SandboxFetcher()
+    pdf = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    return repair_to_unicode(pdf) if repair_text else pdf
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
+
+
+def _glyph_to_char(font_program: bytes) -> dict[int, str]:
+    """Glyph id → the single character the font's cmap assigns it (glyphs with two or more: left out)."""
+    font = TTFont(io.BytesIO(font_program), lazy=True)
+    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    chars: dict[int, list[int]] = {}
+    for code, name in (font.getBestCmap() or {}).items():
+        chars.setdefault(order[name], []).append(code)
+    return {gid: chr(codes[0]) for gid, codes in chars.items() if len(codes) == 1}
+
+
+def repair_to_unicode(pdf: bytes) -> bytes:
+    """Rewrite ToUnicode maps of our embedded fonts from the fonts' own cmaps (see module docs).
+
+    WeasyPrint keeps glyph ids when it subsets (CID = glyph id) and the subset keeps the cmap of
+    the glyphs it holds, so the embedded font itself tells which character each glyph is.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        done: set[tuple[int, int]] = set()
+        for page in doc.pages:
+            fonts = page.obj.get("/Resources", {}).get("/Font", {})
+            for _, font in fonts.items():
+                _repair_font(font, done)
+        for xobj in _form_xobjects(doc):
+            for _, font in xobj.get("/Resources", {}).get("/Font", {}).items():
+                _repair_font(font, done)
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue()
+
+
+def _form_xobjects(doc: pikepdf.Pdf) -> list[pikepdf.Object]:
+    found = []
+    for page in doc.pages:
+        for _, xobj in page.obj.get("/Resources", {}).get("/XObject", {}).items():
+            if xobj.get("/Subtype") == "/Form":
+                found.append(xobj)
+    return found
+
+
+def _repair_font(font: pikepdf.Object, done: set[tuple[int, int]]) -> None:
+    if "/ToUnicode" not in font or font.get("/Subtype") != "/Type0":
+        return
+    key = font.objgen
+    if key in done:
+        return
+    done.add(key)
+    try:
+        descendant = font["/DescendantFonts"][0]
+        if descendant.get("/CIDToGIDMap") != "/Identity":
+            return
+        program = descendant["/FontDescriptor"]["/FontFile2"].read_bytes()
+        truth = _glyph_to_char(program)
+    except (KeyError, IndexError, TypeError, ValueError, AssertionError):
+        return  # not a TrueType CID font we can read: leave its map as WeasyPrint wrote it
+    stream = font["/ToUnicode"]
+    data = stream.read_bytes()
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        gid = int(m[1], 16)
+        char = truth.get(gid)
+        if char is None:
+            return m[0]
+        return b"<" + m[1] + b"> <" + char.encode("utf-16-be").hex().encode() + b">"
+
+    stream.write(_BFCHAR.sub(fix, data))
