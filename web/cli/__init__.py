@@ -50,8 +50,29 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup)
 @click.version_option("0.1.0", prog_name="khlang")
-def cli() -> None:
+@click.option(
+    "--instance",
+    envvar="KHLANG_INSTANCE",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="โฟลเดอร์ instance (ฐานข้อมูล SQLite, khlang.cfg); ค่าเริ่มต้น ./instance",
+)
+@click.pass_context
+def cli(ctx: click.Context, instance: str | None) -> None:
     """Khlang (คลัง): คลังข้อสอบและระบบวัดผลของสำนักงานเขตพื้นที่การศึกษา"""
+    ctx.obj = {"instance": instance}
+
+
+def make_app(ctx: click.Context | None = None, overrides: dict | None = None):
+    """The Flask app for a command: the one place the CLI reads configuration (instance folder, env)."""
+    import os
+
+    from web import create_app
+
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    instance = (root.obj or {}).get("instance") or os.path.join(os.getcwd(), "instance")
+    return create_app(overrides, instance_path=os.path.abspath(instance))
 
 
 def main() -> None:

@@ -1,0 +1,53 @@
+"""Khlang's web application: factory, one blueprint per area, pages and the REST API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the Flask app: configuration is read here and nowhere else."""
+    import os
+
+    instance_path = instance_path or os.environ.get("KHLANG_INSTANCE") or None
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.config.from_object("web.defaults")
+    app.config.from_pyfile("khlang.cfg", silent=True)
+    app.config.from_prefixed_env("KHLANG")
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    app.config.update(overrides or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "khlang.sqlite3")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+
+    from web import errors, i18n, store_ext
+
+    for part in (store_ext, i18n, errors):
+        part.init_app(app)
+
+    from web.bank import views as bank_views
+    from web.home import views as home_views
+
+    app.register_blueprint(home_views.bp)
+    app.register_blueprint(bank_views.bp)
+    return app
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts of the demo."""
+    import os
+    import secrets
+
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    with open(path) as f:
+        return f.read().strip()
