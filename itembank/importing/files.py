@@ -1,0 +1,438 @@
+"""Reading uploaded item files safely: CSV (UTF-8, UTF-8 with BOM, cp874/TIS-620) and XLSX.
+
+An uploaded spreadsheet is hostile until proven otherwise (notes/security.md): every limit is
+checked *before* a parser sees the content, so a zip bomb or a disguised archive is refused in
+milliseconds with a Thai message.
+
+- Size: the file is read at most ``max_bytes + 1`` bytes far.
+- Kind by magic bytes, not by name: a ``.csv`` that starts with ``PK`` (a ZIP, e.g. an XLSX renamed),
+  an old ``.xls`` or encrypted workbook (OLE ``D0 CF 11 E0``) or any binary (NUL bytes) is refused.
+- XLSX: the ZIP central directory is checked first (entry count, total uncompressed size, each
+  entry's compression ratio), XML parts must not declare a DTD (no entity tricks), then openpyxl
+  reads the sheet in read-only mode; openpyxl itself parses through defusedxml when it is
+  installed (``openpyxl.DEFUSEDXML``) and with entity resolution off under lxml. Python's zipfile
+  never inflates an entry past its declared size, so the declared sizes we check are binding.
+- Formulas are never evaluated. In XLSX a formula cell (``data_type == "f"``) is refused with its
+  row and column. CSV has no formulas, but a CSV cell that starts with ``=`` is what Excel would turn
+  into one, so it is refused too; start it with an apostrophe (``'=``) to mean the text. In CSV one
+  leading apostrophe is always removed (see :mod:`itembank.template`, "Apostrophes").
+- CSV encoding: strict UTF-8 (BOM optional) first, then cp874 (what Thai Excel writes for
+  "CSV (Comma delimited)"); a cp874 reading is accepted only if it is plausible Thai (no Thai
+  vowel or tone mark stranded after a Latin letter), otherwise the file is refused: never mojibake.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itembank.errors import ItemBankError, Where
+
+__all__ = ["Limits", "RawTable", "read_table", "read_csv_bytes", "read_xlsx_bytes", "problem"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits on one uploaded file. Defaults fit a 50,000-row item sheet with room to spare."""
+
+    max_bytes: int = 20 * 1024 * 1024  # on disk
+    max_rows: int = 50_000  # data rows, header excluded
+    max_columns: int = 200
+    max_zip_entries: int = 1_000  # security.md: more than 1000 entries → refused
+    max_uncompressed: int = 50 * 1024 * 1024  # security.md: summed uncompressed size over 50 MB → refused
+    max_ratio: int = 200  # one entry inflating more than 200× is a bomb, not a spreadsheet
+    max_cell_chars: int = 32_767  # Excel's own limit per cell
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class RawTable:
+    """The cells of one sheet as text, with the row numbers a spreadsheet shows (header = row 1)."""
+
+    file: str
+    format: str  # "csv" | "xlsx"
+    encoding: str | None  # "utf-8", "utf-8-sig", "cp874"; None for XLSX
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    problems: list[ItemBankError] = field(default_factory=list)  # cell-level problems found while reading
+    sheet: str | None = None
+
+
+def problem(code: str, file: str | None, row: int | None, column: str | None, th: str, en: str) -> ItemBankError:
+    """One collected problem, pointing at a file, a row and a column."""
+    return ItemBankError(code, kind="invalid", where=Where(file, row, column), message_th=th, message_en=en)
+
+
+def _refuse(code: str, file: str, th: str, en: str) -> ItemBankError:
+    return problem(code, file, None, None, th, en)
+
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _read_capped(path: Path, limits: Limits) -> bytes:
+    name = path.name
+    with open(path, "rb") as f:
+        data = f.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        mb = limits.max_bytes / 1024 / 1024
+        raise _refuse(
+            "import.file_too_large",
+            name,
+            f"ไฟล์ใหญ่เกิน {mb:.0f} MB: แบ่งเป็นหลายไฟล์แล้วนำเข้าทีละไฟล์",
+            f"the file is larger than {mb:.0f} MB: split it and import the parts one by one",
+        )
+    if not data:
+        raise _refuse("import.empty_file", name, "ไฟล์ว่าง ไม่มีข้อมูล", "the file is empty")
+    return data
+
+
+def read_table(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, display_name: str | None = None) -> RawTable:
+    """Read the item sheet of a CSV or XLSX file into text cells, refusing hostile files.
+
+    The format follows the file name's suffix (``.csv`` or ``.xlsx``); the magic bytes must agree.
+    Raises :class:`ItemBankError` (kind ``invalid``) with a Thai message naming the file.
+    """
+    path = Path(path)
+    name = display_name or path.name
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".txt"):
+        raise _refuse(
+            "import.unknown_format",
+            name,
+            f"ไม่รู้จักชนิดไฟล์ {suffix or '(ไม่มีนามสกุล)'}: ใช้ .xlsx หรือ .csv ตามแม่แบบข้อสอบ",
+            f"unknown file type {suffix or '(no suffix)'}: use .xlsx or .csv as in the item template",
+        )
+    data = _read_capped(path, limits)
+    if suffix == ".xlsx":
+        return read_xlsx_bytes(data, name, limits=limits)
+    return read_csv_bytes(data, name, limits=limits)
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+_THAI_MARKS = frozenset(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))
+
+
+def _plausible_thai(text: str) -> bool:
+    """False when a Thai vowel/tone mark follows something that is not a Thai letter (mojibake)."""
+    prev = "\n"
+    for ch in text:
+        if ch in _THAI_MARKS and not ("\u0e01" <= prev <= "\u0e4e"):
+            return False
+        prev = ch
+    return True
+
+
+def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith(_ZIP_MAGIC):
+        raise _refuse(
+            "import.csv_is_zip",
+            name,
+            "ไฟล์ .csv นี้เป็นไฟล์ ZIP (เช่น Excel .xlsx ที่เปลี่ยนชื่อ) ไม่ใช่ CSV: "
+            "ถ้าเป็นไฟล์ Excel ให้ตั้งชื่อเป็น .xlsx แล้วนำเข้าใหม่",
+            "this .csv is really a ZIP archive (e.g. a renamed .xlsx): name it .xlsx if it is an Excel file",
+        )
+    if data.startswith(_OLE_MAGIC) or b"\x00" in data[:8192]:
+        raise _refuse(
+            "import.csv_is_binary",
+            name,
+            "ไฟล์ .csv นี้เป็นไฟล์ไบนารี (เช่น Excel .xls รุ่นเก่า) ไม่ใช่ข้อความ: บันทึกเป็น .xlsx หรือ CSV UTF-8",
+            "this .csv is a binary file (e.g. an old .xls): save it as .xlsx or CSV UTF-8",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as utf8_error:
+        if encoding == "utf-8-sig":  # a BOM promises UTF-8: a bad byte after it is damage, not cp874
+            raise _bad_encoding(name, data, utf8_error) from None
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError as e:
+        raise _bad_encoding(name, data, e) from None
+    if not _plausible_thai(text):
+        raise _refuse(
+            "import.unknown_encoding",
+            name,
+            "อ่านรหัสอักขระของไฟล์ไม่ได้ (ไม่ใช่ UTF-8 และอ่านเป็น cp874/TIS-620 แล้วไม่เป็นภาษาไทย): "
+            "ใน Excel เลือก บันทึกเป็น > CSV UTF-8 หรือใช้ .xlsx",
+            "cannot tell the file's encoding (not UTF-8, and cp874/TIS-620 gives no Thai): save as CSV UTF-8 or .xlsx",
+        )
+    return text, "cp874"
+
+
+def _bad_encoding(name: str, data: bytes, e: UnicodeDecodeError) -> ItemBankError:
+    line = data[: e.start].count(b"\n") + 1
+    return problem(
+        "import.unknown_encoding",
+        name,
+        line,
+        None,
+        f"ไบต์ 0x{data[e.start]:02x} อ่านไม่ได้ทั้งแบบ UTF-8 และ cp874/TIS-620: "
+        "ใน Excel เลือก บันทึกเป็น > CSV UTF-8 หรือใช้ .xlsx",
+        f"byte 0x{data[e.start]:02x} is neither UTF-8 nor cp874/TIS-620: save as CSV UTF-8 or .xlsx",
+    )
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+    """Parse CSV bytes (header on the first line) into a :class:`RawTable`."""
+    text, encoding = _decode_csv(data, name)
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line), strict=False)
+    header_row: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[ItemBankError] = []
+    try:
+        for row_number, record in enumerate(reader, start=1):
+            if header_row is None:
+                header_row = record
+                if len(header_row) > limits.max_columns:
+                    raise _too_many_columns(name, limits)
+                continue
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) >= limits.max_rows:
+                raise _too_many_rows(name, limits)
+            rows.append((row_number, _csv_cells(record, row_number, header_row, name, problems, limits)))
+    except csv.Error as e:
+        raise _refuse("import.csv_malformed", name, f"อ่าน CSV ไม่ได้: {e}", f"malformed CSV: {e}") from None
+    return RawTable(name, "csv", encoding, [h.strip() for h in (header_row or [])], rows, problems)
+
+
+def _csv_cells(
+    record: list[str], row: int, headers: list[str], name: str, problems: list[ItemBankError], limits: Limits
+) -> list[str]:
+    cells = []
+    for i, cell in enumerate(record):
+        column = headers[i].strip() if i < len(headers) else _col_letter(i)
+        if cell.startswith("'"):
+            cell = cell[1:]  # the text marker; see the template's "Apostrophes" rule
+        elif cell.lstrip(" ").startswith("="):
+            problems.append(_formula_problem(name, row, column, cell))
+        if len(cell) > limits.max_cell_chars:
+            problems.append(_long_cell_problem(name, row, column, limits))
+        cells.append(cell)
+    return cells
+
+
+def _formula_problem(name: str, row: int, column: str, formula: str) -> ItemBankError:
+    shown = formula if len(formula) <= 40 else formula[:40] + "…"
+    return problem(
+        "import.formula",
+        name,
+        row,
+        column,
+        f"มีสูตรคำนวณ {shown} ซึ่ง Khlang ไม่คำนวณและไม่รับ: พิมพ์ค่าเป็นข้อความ "
+        "(ถ้าต้องการข้อความที่ขึ้นต้นด้วย = ให้นำหน้าด้วย ')",
+        f"formula {shown} is not accepted (never evaluated): type the value as text, or start it with ' to keep '='",
+    )
+
+
+def _long_cell_problem(name: str, row: int, column: str, limits: Limits) -> ItemBankError:
+    return problem(
+        "import.cell_too_long",
+        name,
+        row,
+        column,
+        f"ข้อความยาวเกิน {limits.max_cell_chars:,} ตัวอักษร",
+        f"text longer than {limits.max_cell_chars:,} characters",
+    )
+
+
+def _too_many_rows(name: str, limits: Limits) -> ItemBankError:
+    return _refuse(
+        "import.too_many_rows",
+        name,
+        f"ไฟล์มีข้อมูลเกิน {limits.max_rows:,} แถว: แบ่งเป็นหลายไฟล์",
+        f"more than {limits.max_rows:,} data rows: split the file",
+    )
+
+
+def _too_many_columns(name: str, limits: Limits) -> ItemBankError:
+    return _refuse(
+        "import.too_many_columns",
+        name,
+        f"ไฟล์มีเกิน {limits.max_columns} คอลัมน์ ซึ่งไม่ใช่แม่แบบข้อสอบ",
+        f"more than {limits.max_columns} columns: not the item template",
+    )
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------------------------- XLSX
+
+ITEM_SHEET_NAMES = ("ข้อสอบ", "items")
+
+
+def check_xlsx_archive(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a file that is not a sane XLSX, from the ZIP directory alone (no inflation)."""
+    if data.startswith(_OLE_MAGIC):
+        raise _refuse(
+            "import.xlsx_ole",
+            name,
+            "ไฟล์นี้เป็น Excel รุ่นเก่า (.xls) หรือไฟล์ที่ตั้งรหัสผ่าน: บันทึกเป็น .xlsx แบบไม่มีรหัสผ่าน",
+            "this is an old .xls or a password-protected workbook: save it as .xlsx without a password",
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise _refuse(
+            "import.xlsx_not_zip", name, "ไฟล์นี้ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง", "this is not a valid .xlsx file"
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _refuse(
+            "import.xlsx_corrupt", name, "ไฟล์ .xlsx เสียหาย เปิดไม่ได้", "the .xlsx file is damaged"
+        ) from None
+    if len(entries) > limits.max_zip_entries:
+        raise _refuse(
+            "import.xlsx_bomb_entries",
+            name,
+            f"ไฟล์ .xlsx มีส่วนประกอบ {len(entries):,} ส่วน เกินขีดจำกัด {limits.max_zip_entries:,}: ไม่เปิดไฟล์นี้",
+            f"the .xlsx has {len(entries):,} parts, over the limit of {limits.max_zip_entries:,}: refused",
+        )
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_uncompressed:
+        raise _refuse(
+            "import.xlsx_bomb_size",
+            name,
+            f"ไฟล์ .xlsx ขยายแล้วมีขนาด {total / 1024 / 1024:,.0f} MB เกินขีดจำกัด "
+            f"{limits.max_uncompressed / 1024 / 1024:,.0f} MB: ไม่เปิดไฟล์นี้",
+            f"the .xlsx inflates to {total / 1024 / 1024:,.0f} MB, over the "
+            f"{limits.max_uncompressed / 1024 / 1024:,.0f} MB limit: refused",
+        )
+    for e in entries:
+        if e.flag_bits & 0x1:
+            raise _refuse(
+                "import.xlsx_encrypted", name, "ไฟล์ .xlsx ถูกเข้ารหัส", "the .xlsx has encrypted parts"
+            )
+        if e.file_size > 1024 * 1024 and e.file_size > limits.max_ratio * max(e.compress_size, 1):
+            raise _refuse(
+                "import.xlsx_bomb_ratio",
+                name,
+                f"ส่วน {e.filename} ของไฟล์ .xlsx บีบอัดไว้เกิน {limits.max_ratio} เท่า (ลักษณะของ zip bomb): ไม่เปิดไฟล์นี้",
+                f"part {e.filename} is compressed more than {limits.max_ratio}× (a zip bomb): refused",
+            )
+    for e in entries:  # a DTD has no business in a workbook: no entity expansion, no external files
+        if e.filename.endswith((".xml", ".rels", ".vml")):
+            with archive.open(e) as part:
+                head = part.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise _refuse(
+                    "import.xlsx_dtd",
+                    name,
+                    f"ส่วน {e.filename} ของไฟล์ .xlsx มีการประกาศ DTD/ENTITY ซึ่งไม่อนุญาต",
+                    f"part {e.filename} declares a DTD/ENTITY, which is not allowed",
+                )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+    """Read the item sheet (named ข้อสอบ or items, else the first) of XLSX bytes into a :class:`RawTable`."""
+    import openpyxl  # imported here: the CLI starts without it
+
+    check_xlsx_archive(data, name, limits)
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False
+        )
+    except Exception as e:  # openpyxl raises many types for a broken workbook; name it and refuse
+        raise _refuse(
+            "import.xlsx_corrupt",
+            name,
+            f"เปิดไฟล์ .xlsx ไม่ได้ ({type(e).__name__})",
+            f"cannot open the .xlsx ({type(e).__name__}: {e})",
+        ) from None
+    try:
+        return _read_sheet(workbook, name, limits)
+    finally:
+        workbook.close()
+
+
+def _pick_sheet(workbook):
+    by_name = {ws.title.strip().casefold(): ws for ws in workbook.worksheets}
+    for wanted in ITEM_SHEET_NAMES:
+        if wanted in by_name:
+            return by_name[wanted]
+    return workbook.worksheets[0]
+
+
+def _read_sheet(workbook, name: str, limits: Limits) -> RawTable:
+    ws = _pick_sheet(workbook)
+    declared = ws.max_row if isinstance(ws.max_row, int) else None  # from <dimension>, may be absent
+    if declared is not None and declared - 1 > limits.max_rows * 2:  # generous: blank rows are skipped
+        raise _too_many_rows(name, limits)
+    if isinstance(ws.max_column, int) and ws.max_column > limits.max_columns * 5:
+        raise _too_many_columns(name, limits)
+    ws.reset_dimensions()  # a wrong <dimension> must not hide rows: read them all, counting ourselves
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[ItemBankError] = []
+    for row_number, row_cells in enumerate(ws.iter_rows(), start=1):
+        if headers is None:
+            headers = [_cell_text(c.value).strip() for c in row_cells]
+            while headers and not headers[-1]:
+                headers.pop()
+            if len(headers) > limits.max_columns:
+                raise _too_many_columns(name, limits)
+            continue
+        cells = []
+        has_value = False
+        for i, c in enumerate(row_cells):
+            value = c.value
+            if value is None:
+                cells.append("")
+                continue
+            if c.data_type == "f":
+                column = headers[i] if i < len(headers) else _col_letter(i)
+                problems.append(_formula_problem(name, row_number, column or _col_letter(i), str(value)))
+            text = _cell_text(value)
+            if len(text) > limits.max_cell_chars:
+                problems.append(_long_cell_problem(name, row_number, headers[i] if i < len(headers) else "", limits))
+            if text.strip():
+                has_value = True
+            cells.append(text)
+        if not has_value:
+            continue
+        if len(rows) >= limits.max_rows:
+            raise _too_many_rows(name, limits)
+        rows.append((row_number, cells))
+    return RawTable(name, "xlsx", None, headers or [], rows, problems, sheet=ws.title)
