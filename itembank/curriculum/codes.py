@@ -57,7 +57,14 @@ AREA_NAMES_EN: dict[str, str] = {
 }
 #: Two-letter Latin abbreviations Khlang uses in item codes ("P6-MA-0001"); not a curriculum standard.
 AREA_ABBREVIATIONS: dict[str, str] = {
-    "ท": "TH", "ค": "MA", "ว": "SC", "ส": "SO", "พ": "PE", "ศ": "AR", "ง": "CT", "ต": "FL",
+    "ท": "TH",
+    "ค": "MA",
+    "ว": "SC",
+    "ส": "SO",
+    "พ": "PE",
+    "ศ": "AR",
+    "ง": "CT",
+    "ต": "FL",
 }
 _ABBREVIATION_TO_AREA = {v: k for k, v in AREA_ABBREVIATIONS.items()}
 
@@ -72,8 +79,11 @@ _TRANSLATE = {
     **{ord(t): str(i) for i, t in enumerate("๐๑๒๓๔๕๖๗๘๙")},
     **{ord(f): str(i) for i, f in enumerate("０１２３４５６７８９")},
     # spaces that look like spaces
-    **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-       "\u202f\u205f\u3000\t\r\n"},
+    **{
+        ord(c): " "
+        for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+        "\u202f\u205f\u3000\t\r\n"
+    },
     # invisible characters that sneak in from Word and web pages
     **{ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"},
     # full stops, slashes and dashes
@@ -209,7 +219,11 @@ class Grade:
     @property
     def abbreviation(self) -> str:
         """P3, P6, M3, M4-6: used in Khlang item codes."""
-        return ("P" if self.level == "ป" else "M") + str(self.year) + (f"-{self.year_to}" if self.year_to else "")
+        return (
+            ("P" if self.level == "ป" else "M")
+            + str(self.year)
+            + (f"-{self.year_to}" if self.year_to else "")
+        )
 
     def _key(self) -> tuple[float, int]:
         base = self.year if self.level == "ป" else 6 + self.year

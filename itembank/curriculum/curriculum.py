@@ -101,7 +101,9 @@ class Curriculum:
                 src = legacy.get(text, {})
                 body = src.get("text")
                 if body and body.startswith("("):  # "(ข้อความเดียวกับ ง 1.1 ข้างบน)"
-                    body = next((s["text"] for st in a["strands"] for s in st["standards"] if s["code"] == text), None)
+                    body = next(
+                        (s["text"] for st in a["strands"] for s in st["standards"] if s["code"] == text), None
+                    )
                 self._standards[code] = Standard(
                     code, body, src.get("status", "unverified"), tuple(src.get("sources", ()))
                 )
@@ -112,7 +114,9 @@ class Curriculum:
             strands_list.append(Strand(area, int(st["no"]), st["name_th"]))
             for s in st["standards"]:
                 code = StandardCode.parse(s["code"])
-                self._standards[code] = Standard(code, s.get("text"), s["status"], tuple(s.get("sources", ())))
+                self._standards[code] = Standard(
+                    code, s.get("text"), s["status"], tuple(s.get("sources", ()))
+                )
         self._strands[area] = tuple(strands_list)
 
     def _add(self, item: dict[str, Any], sources: Iterable[str]) -> None:
@@ -147,8 +151,9 @@ class Curriculum:
                 continue
             for grade, cov in grades.items():
                 # only some strands carried over: the grade's list is no longer complete
-                partial = allowed is not None and set(allowed[letter]) != {s.number for s in self._strands[
-                    LearningArea(letter)]}
+                partial = allowed is not None and set(allowed[letter]) != {
+                    s.number for s in self._strands[LearningArea(letter)]
+                }
                 self._coverage[(letter, grade)] = "partial" if partial else cov
 
     def _load_traits_and_scales(self) -> None:
@@ -156,13 +161,15 @@ class Curriculum:
         traits = []
         for c in dc["characteristics"]:
             inds = tuple(
-                TraitIndicator(TraitIndicatorCode.parse(i["code"]), i["text"], i["status"]) for i in c["indicators"]
+                TraitIndicator(TraitIndicatorCode.parse(i["code"]), i["text"], i["status"])
+                for i in c["indicators"]
             )
             traits.append(DesiredTrait(int(c["no"]), c["name_th"], inds))
         self._traits = tuple(traits)
         self._trait_indicators = {ti.code: ti for t in traits for ti in t.indicators}
         self._quality = tuple(
-            QualityLevel(int(lv["code"]), lv["label"], lv.get("meaning")) for lv in dc["rating_scale"]["levels"]
+            QualityLevel(int(lv["code"]), lv["label"], lv.get("meaning"))
+            for lv in dc["rating_scale"]["levels"]
         )
         cs = _data("competencies_and_scales.json")
         self._competencies = tuple(
@@ -227,17 +234,24 @@ class Curriculum:
         """Indicators of this edition, filtered; in code order."""
         a = _area(area) if area is not None else None
         g = grade if isinstance(grade, Grade) or grade is None else Grade.parse(grade)
-        s = standard if isinstance(standard, StandardCode) or standard is None else StandardCode.parse(standard)
+        s = (
+            standard
+            if isinstance(standard, StandardCode) or standard is None
+            else StandardCode.parse(standard)
+        )
         return tuple(
             ind
             for code, ind in sorted(self._indicators.items())
-            if (a is None or code.area == a) and (g is None or code.grade == g) and (s is None or code.standard == s)
+            if (a is None or code.area == a)
+            and (g is None or code.grade == g)
+            and (s is None or code.standard == s)
         )
 
     def coverage(self, area: LearningArea | str, grade: Grade | str) -> Coverage:
-        """"complete", "partial" or "none": how much of the area's indicator list for `grade` is shipped."""
-        return self._coverage.get((_area(area).letter, str(grade if isinstance(grade, Grade) else Grade.parse(grade))),
-                                  "none")
+        """ "complete", "partial" or "none": how much of the area's indicator list for `grade` is shipped."""
+        return self._coverage.get(
+            (_area(area).letter, str(grade if isinstance(grade, Grade) else Grade.parse(grade))), "none"
+        )
 
     def has_indicator(self, code: IndicatorCode | str) -> bool:
         try:
@@ -265,7 +279,9 @@ class Curriculum:
             raise self._no_standard(c.standard, shown, "รหัสตัวชี้วัด", "indicator code")
         raise self._no_indicator(c, shown)
 
-    def check_indicators(self, codes: Iterable[str]) -> tuple[list[IndicatorCode | None], list[CurriculumError]]:
+    def check_indicators(
+        self, codes: Iterable[str]
+    ) -> tuple[list[IndicatorCode | None], list[CurriculumError]]:
         """Check many codes at once: (canonical code or None per input, the errors met)."""
         out: list[IndicatorCode | None] = []
         errors: list[CurriculumError] = []
@@ -347,7 +363,11 @@ class Curriculum:
             target = mapper(c)
             return target if target is not None and target in self._indicators else None
         old = load_curriculum(from_edition)
-        if c in old._indicators and c in self._indicators and old._indicators[c].text == self._indicators[c].text:
+        if (
+            c in old._indicators
+            and c in self._indicators
+            and old._indicators[c].text == self._indicators[c].text
+        ):
             return c
         return None
 

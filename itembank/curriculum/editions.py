@@ -69,9 +69,7 @@ def edition(key: str | None) -> Edition:
     return EDITIONS[key]
 
 
-def register_mapping(
-    from_edition: str, to_edition: str, mapping: Mapping[str, str] | Mapper
-) -> None:
+def register_mapping(from_edition: str, to_edition: str, mapping: Mapping[str, str] | Mapper) -> None:
     """Declare how codes of `from_edition` translate into `to_edition`.
 
     `mapping` is either a table {old code: new code} (codes in any accepted spelling) or a function

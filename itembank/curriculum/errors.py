@@ -27,9 +27,7 @@ class CurriculumError(ItemBankError):
         kind = "invalid" if code.startswith("curriculum.malformed") else "not_found"
         if code.startswith("curriculum.edition"):
             kind = "not_found"
-        super().__init__(
-            code, kind=kind, where=where, message_th=message_th, message_en=message_en, **params
-        )
+        super().__init__(code, kind=kind, where=where, message_th=message_th, message_en=message_en, **params)
 
     @property
     def is_malformed(self) -> bool:

@@ -98,9 +98,7 @@ def list_(area: str | None, grade: str | None, standard: str | None, what: str, 
             for ind in rows:
                 click.echo(f"{ind.code}\t{ind.status}\t{ind.text}")
             if area and grade and not rows:
-                raise click.ClickException(
-                    f"ไม่มีข้อมูลตัวชี้วัดกลุ่มสาระ {area} ชั้น {grade} ในหลักสูตรฉบับ {cur.edition}"
-                )
+                raise click.ClickException(f"ไม่มีข้อมูลตัวชี้วัดกลุ่มสาระ {area} ชั้น {grade} ในหลักสูตรฉบับ {cur.edition}")
             click.echo(f"# {len(rows)} ตัวชี้วัด, หลักสูตรฉบับ {cur.edition}", err=True)
         elif what == "standards":
             for std in cur.standards(area):
@@ -126,8 +124,9 @@ def list_(area: str | None, grade: str | None, standard: str | None, what: str, 
 
 @curriculum.command("check")
 @click.argument("codes", nargs=-1)
-@click.option("--kind", type=click.Choice(["indicator", "trait", "competency"]), default="indicator",
-              show_default=True)
+@click.option(
+    "--kind", type=click.Choice(["indicator", "trait", "competency"]), default="indicator", show_default=True
+)
 @_edition_option
 def check(codes: tuple[str, ...], kind: str, edition: str | None) -> None:
     """ตรวจและทำรหัสให้เป็นรูปมาตรฐาน; อ่านจาก stdin ทีละบรรทัดเมื่อไม่ให้รหัสหรือให้ '-'.
@@ -162,5 +161,3 @@ def editions() -> None:
     for key, spec in EDITIONS.items():
         cur = load_curriculum(key)
         click.echo(f"{key}\t{len(cur.indicators())} ตัวชี้วัด\t{spec.title_th}")
-
-
