@@ -1,0 +1,124 @@
+"""Search the bank: filters on every tag, status, type, grade and text, with paging and a total.
+
+The same query runs on SQLite and PostgreSQL and gives the same results: text search is a plain
+substring (LIKE wildcards ``%``, ``_`` and the escape ``\\`` in the user's text are escaped), case
+folded for Latin letters on both (Thai has no case). Tag filters are ``IN`` subqueries over the
+indexed tag tables; equality filters use the indexes on item_version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlmodel import Session
+
+from itembank.authz import Actor, authorize
+from itembank.messages import bank_error
+from itembank.models import (
+    Item,
+    ItemSet,
+    ItemVersion,
+    ItemVersionCompetency,
+    ItemVersionIndicator,
+    ItemVersionTrait,
+)
+from itembank.schemas import ItemVersionForSchool, ItemVersionPublic, SearchFilters, SearchPage
+
+MAX_PER_PAGE = 500
+
+
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards and the escape character escaped (escape char: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _tag_filter(table: Any, code: str, prefix: bool = False) -> Any:
+    if prefix:
+        condition = table.code.like(escape_like(code) + "%", escape="\\")
+    else:
+        condition = table.code == code
+    return ItemVersion.id.in_(select(table.version_id).where(condition))
+
+
+def _conditions(f: SearchFilters) -> list[Any]:
+    conditions: list[Any] = []
+    if f.latest_only:
+        conditions.append(ItemVersion.is_latest.is_(True))
+    for column, value in ((ItemVersion.learning_area, f.learning_area), (ItemVersion.grade, f.grade),
+                          (ItemVersion.cognitive_level, f.cognitive_level), (ItemVersion.type, f.type),
+                          (ItemVersion.status, f.status), (ItemVersion.author_name, f.author)):
+        if value:
+            conditions.append(column == value)
+    if f.indicator:
+        code = f.indicator.strip()
+        prefix = f.indicator_prefix or code.endswith("*")
+        conditions.append(_tag_filter(ItemVersionIndicator, code.rstrip("*").strip() if prefix else code, prefix))
+    if f.trait:
+        conditions.append(_tag_filter(ItemVersionTrait, f.trait.strip()))
+    if f.competency:
+        conditions.append(_tag_filter(ItemVersionCompetency, f.competency.strip()))
+    if f.text and f.text.strip():
+        conditions.append(ItemVersion.stem_text.ilike("%" + escape_like(f.text.strip()) + "%", escape="\\"))
+    return conditions
+
+
+def search_query(filters: SearchFilters) -> Select[Any]:
+    """The filtered SELECT of item_version ids (unordered, unpaged), for callers that page themselves."""
+    return select(ItemVersion.id).where(*_conditions(filters))
+
+
+def search_items(session: Session, actor: Actor, filters: SearchFilters | None = None, page: int = 1,
+                 per_page: int = 20) -> SearchPage:
+    """One page of the item versions that match every filter, ordered by item code then version."""
+    authorize(actor, None, "item.search")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise bank_error("search.bad_page", page=page, per_page=per_page, max=MAX_PER_PAGE)
+    filters = filters or SearchFilters()
+    conditions = _conditions(filters)
+    total = session.scalar(select(func.count()).select_from(ItemVersion).where(*conditions)) or 0
+    ids = list(session.scalars(
+        select(ItemVersion.id).join(Item, Item.id == ItemVersion.item_id).where(*conditions)
+        .order_by(Item.code, ItemVersion.number).limit(per_page).offset((page - 1) * per_page)))
+    versions = {v.id: v for v in session.scalars(select(ItemVersion).where(ItemVersion.id.in_(ids)))} if ids else {}
+    public = to_public(session, [versions[i] for i in ids])
+    if not actor.may("item.read_key"):
+        public = [p.model_copy(update={"key": [], "accepted_answers": []}) for p in public]
+    return SearchPage(items=public, total=total, page=page, per_page=per_page)
+
+
+def _read_fields(session: Session, versions: Sequence[ItemVersion]) -> list[dict[str, Any]]:
+    ids = [v.id for v in versions]
+    tags: dict[str, dict[int, list[str]]] = {}
+    for name, table in (("indicator_codes", ItemVersionIndicator), ("trait_codes", ItemVersionTrait),
+                        ("competency_codes", ItemVersionCompetency)):
+        found: dict[int, list[str]] = defaultdict(list)
+        if ids:
+            for vid, code in session.execute(select(table.version_id, table.code)
+                                             .where(table.version_id.in_(ids)).order_by(table.code)):
+                found[vid].append(code)
+        tags[name] = found
+    item_ids = {v.item_id for v in versions}
+    codes = dict(session.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids))).tuples().all()) if item_ids else {}
+    set_ids = {v.set_id for v in versions if v.set_id is not None}
+    sets = dict(session.execute(select(ItemSet.id, ItemSet.code).where(ItemSet.id.in_(set_ids))).tuples().all()) \
+        if set_ids else {}
+    rows = []
+    for v in versions:
+        d = v.model_dump()
+        d.update(item_code=codes[v.item_id], set_code=sets.get(v.set_id),
+                 **{name: found.get(v.id, []) for name, found in tags.items()})
+        rows.append(d)
+    return rows
+
+
+def to_public(session: Session, versions: Sequence[ItemVersion]) -> list[ItemVersionPublic]:
+    """Versions as officers, reviewers and analysts read them (with key), tags included."""
+    return [ItemVersionPublic.model_validate(d) for d in _read_fields(session, versions)]
+
+
+def to_school(session: Session, versions: Sequence[ItemVersion]) -> list[ItemVersionForSchool]:
+    """Versions as a school reads them after release: no key, no accepted answers, no author."""
+    return [ItemVersionForSchool.model_validate(d) for d in _read_fields(session, versions)]

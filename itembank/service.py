@@ -1,0 +1,432 @@
+"""Use cases of the item bank: each takes a Session and an Actor and is one transaction.
+
+Importers, pages, the REST API and the CLI all call these; none of them writes tables directly.
+
+- :func:`upsert_items`: many drafts at once, all or nothing, idempotent by content hash (a unique
+  constraint on (item_id, content_hash)); changed content for an existing code makes a new version.
+- :func:`create_item`, :func:`edit_item`, :func:`get_item`, :func:`get_version`.
+- Review and IOC (:mod:`itembank.review`) and search (:mod:`itembank.search`) are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from itembank.authz import Actor, authorize
+from itembank.errors import ItemBankError
+from itembank.messages import bank_error
+from itembank.models import (
+    CurriculumEdition,
+    EnemyLink,
+    Instrument,
+    Item,
+    ItemSet,
+    ItemVersion,
+    ItemVersionCompetency,
+    ItemVersionIndicator,
+    ItemVersionTrait,
+    Media,
+    ReviewEvent,
+    utcnow,
+)
+from itembank.review import (
+    IocRatingInput,
+    IocResult,
+    approve,
+    ioc_summary,
+    rate_ioc,
+    record_ioc_ratings,
+    retire,
+    return_to_draft,
+    review_history,
+    submit_for_review,
+)
+from itembank.sanitize import plain_text, sanitize_html
+from itembank.schemas import (
+    InstrumentDraft,
+    ItemDraft,
+    ItemSetDraft,
+    ItemVersionForSchool,
+    ItemVersionPublic,
+    ReviewStatus,
+    UpsertReport,
+)
+from itembank.search import search_items, to_public, to_school
+from itembank.validation import _curriculum_checkers, check_draft
+
+__all__ = [
+    "upsert_items", "create_item", "edit_item", "get_item", "get_version", "versions_of", "check_drafts",
+    "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
+    "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
+    "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
+]
+
+CHUNK = 900  # bound parameters per IN (...) list: SQLite allows 32766, a round number is plenty
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def check_drafts(drafts: Iterable[ItemDraft]) -> tuple[list[ItemDraft], list[list[ItemBankError]]]:
+    """Canonical drafts and, per draft, its problems (no database): for importers' row messages.
+
+    A code repeated inside the batch is a problem of the later draft.
+    """
+    checks = _curriculum_checkers()
+    canon: list[ItemDraft] = []
+    problems: list[list[ItemBankError]] = []
+    first: dict[str, int] = {}
+    for i, draft in enumerate(drafts):
+        d, p = check_draft(draft, checks)
+        if d.code and d.code in first:
+            p.append(bank_error("item.code_duplicate", code=d.code, first=first[d.code] + 1))
+        first.setdefault(d.code, i)
+        canon.append(d)
+        problems.append(p)
+    return canon, problems
+
+
+@dataclass
+class _Plan:
+    report: UpsertReport
+    canon: list[ItemDraft]
+    items: dict[str, Item]
+    sets: dict[str, ItemSet]
+    new_sets: list[ItemSetDraft]
+    changed_sets: list[ItemSetDraft]
+    to_write: list[ItemDraft]  # created or new version
+    existing_version: dict[str, int]  # code -> id of the version with the same content
+
+
+def _load_items(session: Session, codes: Sequence[str]) -> dict[str, Item]:
+    found: dict[str, Item] = {}
+    for chunk in _chunks(sorted(set(codes))):
+        for item in session.scalars(select(Item).where(Item.code.in_(chunk))):
+            found[item.code] = item
+    return found
+
+
+def _check_references(session: Session, canon: list[ItemDraft], items: dict[str, Item],
+                      sets: dict[str, ItemSet], batch_sets: dict[str, ItemSetDraft]) -> list[ItemBankError]:
+    problems: list[ItemBankError] = []
+    batch_codes = {d.code for d in canon}
+    media_refs = sorted({m for d in canon for m in d.media} | {m for s in batch_sets.values() for m in s.media})
+    known_media: set[str] = set()
+    for chunk in _chunks(media_refs):
+        known_media.update(session.scalars(select(Media.sha256).where(Media.sha256.in_(chunk))))
+    positions: dict[tuple[str, int], str] = {}
+    for d in canon:
+        for enemy in d.enemy_codes:
+            if enemy not in batch_codes and enemy not in items:
+                problems.append(bank_error("item.enemy_unknown", code=d.code, enemy=enemy))
+        for sha in d.media:
+            if sha not in known_media:
+                problems.append(bank_error("item.media_unknown", code=d.code, sha256=sha))
+        if d.set_code:
+            if d.set_code not in sets and d.set_code not in batch_sets:
+                problems.append(bank_error("item.set_unknown", code=d.code, set_code=d.set_code))
+            elif d.set_position is not None:
+                other = positions.setdefault((d.set_code, d.set_position), d.code)
+                if other != d.code:
+                    problems.append(bank_error("item.set_position_taken", code=d.code, set_code=d.set_code,
+                                               position=d.set_position, other=other))
+    for s in batch_sets.values():
+        if not s.title.strip():
+            problems.append(bank_error("set.title_empty", code=s.code))
+        for sha in s.media:
+            if sha not in known_media:
+                problems.append(bank_error("item.media_unknown", code=s.code, sha256=sha))
+    return problems
+
+
+def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
+          dry_run: bool) -> _Plan:
+    canon, per_draft = check_drafts(drafts)
+    problems = [p for ps in per_draft for p in ps]
+    batch_sets = {s.code.strip(): ItemSetDraft(s.code.strip(), s.title.strip(), sanitize_html(s.stimulus),
+                                               tuple(s.media)) for s in sets}
+    if any(d.status != ReviewStatus.draft for d in canon):
+        authorize(actor, None, "item.import_status")
+    enemy_codes = [e for d in canon for e in d.enemy_codes]
+    items = _load_items(session, [d.code for d in canon] + enemy_codes)
+    set_codes = sorted({d.set_code for d in canon if d.set_code} | set(batch_sets))
+    existing_sets = {s.code: s for chunk in _chunks(set_codes)
+                     for s in session.scalars(select(ItemSet).where(ItemSet.code.in_(chunk)))}
+    problems += _check_references(session, canon, items, existing_sets, batch_sets)
+    if problems:
+        raise bank_error("items.invalid", problems=problems, n=len(problems))
+    hashes: dict[int, dict[str, int]] = defaultdict(dict)
+    ids = [item.id for code, item in items.items() if code in {d.code for d in canon}]
+    for chunk in _chunks(ids):
+        rows = session.execute(select(ItemVersion.item_id, ItemVersion.content_hash, ItemVersion.id)
+                               .where(ItemVersion.item_id.in_(chunk)))
+        for item_id, content_hash, version_id in rows:
+            hashes[item_id][content_hash] = version_id
+    report = UpsertReport(dry_run=dry_run)
+    to_write: list[ItemDraft] = []
+    existing_version: dict[str, int] = {}
+    for d in canon:
+        item = items.get(d.code)
+        version_id = hashes[item.id].get(d.content_hash()) if item is not None else None
+        if version_id is not None:
+            report.n_unchanged += 1
+            existing_version[d.code] = version_id
+        elif item is not None:
+            report.n_new_version += 1
+            report.codes_new_version.append(d.code)
+            to_write.append(d)
+        else:
+            report.n_created += 1
+            report.codes_created.append(d.code)
+            to_write.append(d)
+    new_sets = [s for code, s in batch_sets.items() if code not in existing_sets]
+    changed_sets = [s for code, s in batch_sets.items() if code in existing_sets
+                    and (existing_sets[code].title, existing_sets[code].stimulus, existing_sets[code].media)
+                    != (s.title, s.stimulus, list(s.media))]
+    report.n_sets_created = len(new_sets)
+    return _Plan(report, canon, items, existing_sets, new_sets, changed_sets, to_write, existing_version)
+
+
+def _ensure_editions(session: Session, editions: set[str]) -> None:
+    known = set(session.scalars(select(CurriculumEdition.code).where(CurriculumEdition.code.in_(editions))))
+    for code in sorted(editions - known):
+        session.add(CurriculumEdition(code=code))
+    session.flush()
+
+
+def _write_sets(session: Session, actor: Actor, plan: _Plan) -> None:
+    for s in plan.new_sets:
+        row = ItemSet(code=s.code, title=s.title, stimulus=s.stimulus, media=list(s.media),
+                      created_by_name=actor.username)
+        session.add(row)
+        plan.sets[s.code] = row
+    for s in plan.changed_sets:
+        row = plan.sets[s.code]
+        row.title, row.stimulus, row.media = s.title, s.stimulus, list(s.media)
+    session.flush()
+
+
+def _version_row(d: ItemDraft, item: Item, actor: Actor, set_id: int | None, now: Any) -> dict[str, Any]:
+    status = str(d.status)
+    return dict(
+        item_id=item.id, number=item.n_versions, type=str(d.type), stem=d.stem, stem_text=plain_text(d.stem),
+        options=[{"label": o.label, "text": o.text, "fixed": o.fixed} for o in d.options],
+        key=list(d.key), accepted_answers=list(d.accepted_answers), score_points=float(d.score_points),
+        rubric=[{"points": r.points, "description": r.description, "label": r.label} for r in d.rubric],
+        media=list(d.media), cognitive_level=None if d.cognitive_level is None else str(d.cognitive_level),
+        grade=d.grade, learning_area=d.learning_area, estimated_time_s=d.estimated_time_s,
+        curriculum_edition=d.curriculum_edition, set_id=set_id, set_position=d.set_position,
+        content_hash=d.content_hash(), author_id=actor.user_id, author_name=actor.username, created_at=now,
+        status=status, is_latest=True, status_changed_at=now,
+        approved_at=now if status == "approved" else None,
+        reviewer_id=actor.user_id if status == "approved" else None,
+        reviewer_name=actor.username if status == "approved" else None,
+        ioc=None, ioc_n=0,
+    )
+
+
+def _write_versions(session: Session, actor: Actor, plan: _Plan) -> dict[str, int]:
+    now = utcnow()
+    new_items = [Item(code=d.code, created_by_name=actor.username) for d in plan.to_write
+                 if d.code not in plan.items]
+    session.add_all(new_items)
+    session.flush()
+    plan.items.update({item.code: item for item in new_items})
+    existing_ids = [plan.items[d.code].id for d in plan.to_write if plan.items[d.code].n_versions > 0]
+    for chunk in _chunks(existing_ids):
+        session.execute(update(ItemVersion).where(ItemVersion.item_id.in_(chunk), ItemVersion.is_latest)
+                        .values(is_latest=False), execution_options={"synchronize_session": False})
+    rows = []
+    for d in plan.to_write:
+        item = plan.items[d.code]
+        item.n_versions += 1
+        rows.append(_version_row(d, item, actor, plan.sets[d.set_code].id if d.set_code else None, now))
+    session.flush()
+    if not rows:
+        return {}
+    version_ids = list(session.scalars(insert(ItemVersion).returning(ItemVersion.id, sort_by_parameter_order=True),
+                                       rows))
+    ids = {d.code: vid for d, vid in zip(plan.to_write, version_ids, strict=True)}
+    for table, field in ((ItemVersionIndicator, "indicator_codes"), (ItemVersionTrait, "trait_codes"),
+                         (ItemVersionCompetency, "competency_codes")):
+        tags = [{"version_id": ids[d.code], "code": c} for d in plan.to_write for c in getattr(d, field)]
+        if tags:
+            session.execute(insert(table), tags)
+    events = [{"version_id": ids[d.code], "from_status": None, "to_status": str(d.status), "actor_id": actor.user_id,
+               "actor_name": actor.username, "actor_role": actor.role, "at": now,
+               "comment": "นำเข้าพร้อมสถานะ (imported with status)"}
+              for d in plan.to_write if d.status != ReviewStatus.draft]
+    if events:
+        session.execute(insert(ReviewEvent), events)
+    return ids
+
+
+def _write_enemies(session: Session, plan: _Plan) -> int:
+    pairs = {tuple(sorted((plan.items[d.code].id, plan.items[e].id)))
+             for d in plan.canon for e in d.enemy_codes}
+    if not pairs:
+        return 0
+    low_ids = sorted({a for a, _ in pairs})
+    existing: set[tuple[int, int]] = set()
+    for chunk in _chunks(low_ids):
+        existing.update(session.execute(select(EnemyLink.item_id, EnemyLink.enemy_item_id)
+                                        .where(EnemyLink.item_id.in_(chunk))).tuples())
+    new = sorted(pairs - existing)
+    if new:
+        session.execute(insert(EnemyLink), [{"item_id": a, "enemy_item_id": b, "created_at": utcnow()}
+                                            for a, b in new])
+    return len(new)
+
+
+def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
+            dry_run: bool) -> tuple[UpsertReport, dict[str, int]]:
+    try:
+        plan = _plan(session, actor, drafts, sets, dry_run)
+        if dry_run:
+            session.rollback()
+            return plan.report, dict(plan.existing_version)
+        _ensure_editions(session, {d.curriculum_edition for d in plan.canon})
+        _write_sets(session, actor, plan)
+        ids = _write_versions(session, actor, plan)
+        plan.report.n_enemy_links = _write_enemies(session, plan)
+        session.commit()
+    except IntegrityError as e:
+        session.rollback()
+        raise bank_error("items.conflict") from e
+    except BaseException:
+        session.rollback()
+        raise
+    return plan.report, {**plan.existing_version, **ids}
+
+
+def upsert_items(session: Session, actor: Actor, drafts: Iterable[ItemDraft], *,
+                 sets: Iterable[ItemSetDraft] = (), dry_run: bool = False) -> UpsertReport:
+    """Write many items in one transaction, all or nothing; the same content again writes nothing.
+
+    Every draft is checked first and every problem collected: on any problem, ItemBankError
+    ``items.invalid`` carries them all in ``problems`` (each naming its item code) and nothing is
+    written. New codes make items with version 1; changed content for a known code makes its next
+    version; content already stored (by hash) is counted unchanged. `sets` are passages the drafts
+    refer to by ``set_code``. With `dry_run`, everything is checked and counted but nothing written.
+    """
+    authorize(actor, None, "item.import")
+    report, _ = _upsert(session, actor, drafts, sets, dry_run)
+    return report
+
+
+def create_item(session: Session, actor: Actor, draft: ItemDraft, *,
+                item_set: ItemSetDraft | None = None) -> ItemVersion:
+    """A new item (version 1, draft) written by `actor`; a code already in the bank is a conflict."""
+    authorize(actor, None, "item.create")
+    code = draft.code.strip()
+    if session.scalar(select(Item.id).where(Item.code == code)) is not None:
+        raise bank_error("item.exists", code=code)
+    _, ids = _upsert(session, actor, [draft], [item_set] if item_set else [], False)
+    return session.get_one(ItemVersion, ids[code])
+
+
+def edit_item(session: Session, actor: Actor, code: str, draft: ItemDraft) -> ItemVersion:
+    """The item's next version with the draft's content (as a draft); earlier versions stay unchanged.
+
+    The same content as a stored version creates nothing and returns that version.
+    """
+    item = get_item(session, code)
+    authorize(actor, item, "item.edit")
+    _, ids = _upsert(session, actor, [replace(draft, code=item.code, status=ReviewStatus.draft)], [], False)
+    return session.get_one(ItemVersion, ids[item.code])
+
+
+def get_item(session: Session, code: str) -> Item:
+    """The item with this code, or ItemBankError not_found."""
+    item = session.scalar(select(Item).where(Item.code == code.strip()))
+    if item is None:
+        raise bank_error("item.not_found", code=code)
+    return item
+
+
+def get_version(session: Session, code: str, number: int | None = None) -> ItemVersion:
+    """Version `number` of the item (the latest when None)."""
+    item = get_item(session, code)
+    query = select(ItemVersion).where(ItemVersion.item_id == item.id)
+    query = query.where(ItemVersion.number == number) if number is not None else query.where(ItemVersion.is_latest)
+    version = session.scalar(query)
+    if version is None:
+        raise bank_error("version.not_found", what=f"{code} ฉบับที่ {number}")
+    return version
+
+
+def versions_of(session: Session, code: str) -> list[ItemVersion]:
+    """Every version of the item, oldest first."""
+    item = get_item(session, code)
+    return list(session.scalars(select(ItemVersion).where(ItemVersion.item_id == item.id)
+                                .order_by(ItemVersion.number)))
+
+
+def _instrument_problems(d: InstrumentDraft) -> list[str]:
+    problems = []
+    if not d.code.strip():
+        problems.append(("ไม่มีรหัส", "no code"))
+    if not d.title.strip():
+        problems.append(("ไม่มีชื่อ", "no title"))
+    if d.kind not in ("rating_scale", "rubric", "checklist"):
+        problems.append((f"ชนิด {d.kind} ไม่ถูกต้อง (rating_scale, rubric, checklist)", f"unknown kind {d.kind}"))
+    if d.purpose not in ("desired_trait", "reading_thinking_writing", "authentic", "competency"):
+        problems.append((f"จุดประสงค์ {d.purpose} ไม่ถูกต้อง", f"unknown purpose {d.purpose}"))
+    if not d.criteria:
+        problems.append(("ต้องมีรายการประเมินอย่างน้อย 1 รายการ", "no criteria"))
+    if d.kind != "checklist" and not d.levels:
+        problems.append(("ต้องมีระดับคุณภาพ", "no levels"))
+    for level in d.levels:
+        if not isinstance(level.get("score"), int | float):
+            problems.append(("ทุกระดับคุณภาพต้องมีคะแนน (score)", "every level needs a numeric score"))
+            break
+    return problems
+
+
+def save_instrument(session: Session, actor: Actor, draft: InstrumentDraft) -> Instrument:
+    """Create an instrument, or replace the one with the same code; text is sanitised."""
+    authorize(actor, draft, "instrument.write")
+    problems = _instrument_problems(draft)
+    if problems:
+        raise bank_error("instrument.invalid", problems=[
+            bank_error("instrument.invalid", code=draft.code, reason=th, reason_en=en) for th, en in problems])
+    criteria = [{**c, "text": sanitize_html(str(c.get("text", "")))} for c in draft.criteria]
+    levels = [{**lv, "description": sanitize_html(str(lv.get("description", "")))} for lv in draft.levels]
+    row = session.scalar(select(Instrument).where(Instrument.code == draft.code.strip()))
+    if row is None:
+        row = Instrument(code=draft.code.strip(), title="", kind="", purpose="", author_name=actor.username)
+        session.add(row)
+    row.title, row.kind, row.purpose = sanitize_html(draft.title), draft.kind, draft.purpose
+    row.description, row.criteria, row.levels = sanitize_html(draft.description), criteria, levels
+    row.trait_codes, row.grade, row.school_id = list(draft.trait_codes), draft.grade, draft.school_id
+    session.commit()
+    return row
+
+
+def list_instruments(session: Session, actor: Actor, *, purpose: str | None = None) -> list[Instrument]:
+    """Instruments the actor may download: district-wide ones, and a school's own."""
+    authorize(actor, None, "instrument.read")
+    query = select(Instrument).order_by(Instrument.code)
+    if purpose:
+        query = query.where(Instrument.purpose == purpose)
+    if actor.role == "school":
+        query = query.where((Instrument.school_id.is_(None)) | (Instrument.school_id == actor.school_id))
+    return list(session.scalars(query))
+
+
+def get_instrument(session: Session, actor: Actor, code: str) -> Instrument:
+    """One instrument for download; another school's instrument is not found for a school."""
+    row = session.scalar(select(Instrument).where(Instrument.code == code))
+    if row is None or (actor.role == "school" and row.school_id not in (None, actor.school_id)):
+        raise bank_error("instrument.not_found", code=code)
+    authorize(actor, row, "instrument.download")
+    return row
