@@ -50,7 +50,7 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
         f'data-subject="{esc(booklet.learning_area + " " + booklet.grade)}" '
         f'data-codes="{esc(codes)}"></div>',
         _cover(booklet, thai_digits),
-        '<div class="items">',
+        '<div class="items wide">' if len(booklet.items) >= 100 else '<div class="items">',
     ]
     seen_passages: set[str] = set()
     items = booklet.items

@@ -1,0 +1,184 @@
+"""Booklet PDF: real WeasyPrint renders checked with poppler (fonts, text, word boxes, rasters)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from pdftools import Word, fonts, needs_poppler, nfkc, rasterise, text, words
+
+from exports.booklet import booklet_html, grade_name, render_booklet_pdf
+from exports.data import THAI_OPTION_LETTERS, Booklet, BookletItem
+from exports.demo import demo_booklet
+from exports.errors import ExportError
+from exports.text import digits
+
+pytestmark = needs_poppler
+
+LEADING_VOWELS = set("เแโใไ")
+# characters that can never begin a line: following vowels, above/below vowels, tone marks
+NON_INITIAL = set("ะัาำิีึืฺุู็่้๊๋์ํ๎ๅ")
+
+
+def _column(w: Word) -> int:
+    return 0 if (w.x0 + w.x1) / 2 < w.page_width / 2 else 1
+
+
+def test_sarabun_is_embedded_as_subset(demo_pdf: Path) -> None:
+    rows = fonts(demo_pdf)
+    sarabun = [r for r in rows if "Sarabun" in r["name"]]
+    assert sarabun, rows
+    assert all(r["emb"] == "yes" and r["sub"] == "yes" and r["uni"] == "yes" for r in sarabun)
+    assert all(re.match(r"[A-Z]{6}\+", r["name"]) for r in sarabun)
+
+
+def test_text_layer_has_headings_and_items_with_sara_aa_repaired(demo_pdf: Path) -> None:
+    got = text(demo_pdf)
+    b = demo_booklet("A")
+    for heading in (b.title, b.district, "คำชี้แจง", "กลุ่มสาระการเรียนรู้คณิตศาสตร์", "หมดข้อสอบ"):
+        assert nfkc(heading) in got, heading
+    assert "สํานักงาน" in got and "สำนักงำน" not in got  # า is า again; ำ reads as ํา (NFKC form)
+    stems = [re.sub(r"<[^>]+>", "", i.stem) for i in b.items if "<" not in i.stem or True]
+    for stem in stems[:12]:
+        first_words = nfkc(stem.split()[0])
+        assert first_words in got, first_words
+    assert "หน้า ๒/" in got
+
+
+def test_cover_carries_buddhist_date_grade_and_time(demo_pdf: Path) -> None:
+    page1 = text(demo_pdf).split("\f")[0]
+    assert "๑๒ กุมภาพันธ์ พ.ศ. ๒๕๖๙" in page1 and "ชั้นประถมศึกษาปีที่ ๖" in page1
+    assert "๖๐ นาที" in page1 and "ชื่อ-นามสกุล" in page1 and "เลขที่" in page1
+
+
+def test_no_item_is_split_across_column_or_page(demo_pdf: Path) -> None:
+    b = demo_booklet("A")
+    _assert_items_whole(b, words(demo_pdf))
+
+
+@pytest.mark.slow
+def test_forty_page_booklet_keeps_every_item_whole(tmp_path: Path) -> None:
+    b = demo_booklet("A", repeat=10)
+    out = tmp_path / "long.pdf"
+    render_booklet_pdf(b, out)
+    ws = words(out)
+    assert max(w.page for w in ws) >= 30
+    _assert_items_whole(b, ws)
+
+
+def _assert_items_whole(b: Booklet, ws: list[Word]) -> None:
+    ws = sorted((w for w in ws if w.page > 1), key=lambda w: (w.page, _column(w), round(w.y0), w.x0))
+    numbers = {digits(f"{n}."): n for n in range(1, len(b.items) + 1)}
+    letters = {f"{letter}.": k for k, letter in enumerate(THAI_OPTION_LETTERS)}
+    placed: dict[int, tuple[int, int]] = {}
+    options: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    current = None
+    for w in ws:
+        column_left = 40 if _column(w) == 0 else w.page_width / 2 + 8
+        if w.text in numbers and abs(w.x0 - column_left) < 12 and numbers[w.text] not in placed:
+            current = numbers[w.text]
+            placed[current] = (w.page, _column(w))
+        elif w.text in letters and current is not None:
+            options[current].append((letters[w.text], w.page, _column(w)))
+    assert set(placed) == set(range(1, len(b.items) + 1)), sorted(
+        set(range(1, len(b.items) + 1)) - set(placed)
+    )
+    split = []
+    for n, item in enumerate(b.items, start=1):
+        if not item.is_choice:
+            continue
+        got = options[n][: len(item.options)]
+        if [k for k, _, _ in got] != list(range(len(item.options))) or any(
+            (p, c) != placed[n] for _, p, c in got
+        ):
+            split.append(n)
+    assert split == []
+
+
+def test_thai_lines_never_break_inside_a_syllable(demo_pdf: Path) -> None:
+    lines: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
+    for w in words(demo_pdf):
+        lines[(w.page, _column(w), round(w.y0))].append(w)
+    ordered = sorted(lines)
+    bad, breaks = [], 0
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a[:2] != b[:2]:
+            continue
+        last = max(lines[a], key=lambda w: w.x1).text
+        first = min(lines[b], key=lambda w: w.x0).text
+        if not (last and first) or not (
+            "\u0e00" <= last[-1] <= "\u0e7f" and "\u0e00" <= first[0] <= "\u0e7f"
+        ):
+            continue
+        breaks += 1
+        if last[-1] in LEADING_VOWELS or first[0] in NON_INITIAL:
+            bad.append((last, first))
+    assert breaks > 30  # the check saw real Thai line breaks
+    assert bad == []
+
+
+def test_pages_rasterise(demo_pdf: Path, tmp_path: Path) -> None:
+    pngs = rasterise(demo_pdf, tmp_path, dpi=40)
+    assert len(pngs) >= 4 and all(p.stat().st_size > 3000 for p in pngs)
+
+
+def test_arabic_digits_are_switchable(tmp_path: Path) -> None:
+    b = demo_booklet("A")
+    b = Booklet(**{**b.__dict__, "items": b.items[:6], "passages": ()})
+    out = tmp_path / "arabic.pdf"
+    render_booklet_pdf(b, out, thai_digits=False)
+    got = text(out)
+    assert "หน้า 2/2" in got and "12 กุมภาพันธ์ พ.ศ. 2569" in got and "๑" not in got
+
+
+def test_variants_permute_items_and_keep_keys_right() -> None:
+    a, c = demo_booklet("A"), demo_booklet("C")
+    assert [i.item_id for i in a.items] != [i.item_id for i in c.items]
+    by_id = {i.item_id: i for i in a.items}
+    for item in c.items:
+        orig = by_id[item.item_id]
+        assert sorted(item.options) == sorted(orig.options)
+        if item.is_choice:
+            assert item.options[item.key - 1] == orig.options[orig.key - 1]
+    ids = [i.item_id for i in c.items]
+    p = [ids.index(f"M6-20{k}") for k in (1, 2, 3)]
+    assert p == list(range(p[0], p[0] + 3))  # the passage's items stay together, in order
+
+
+def test_user_text_is_sanitised_not_executed() -> None:
+    b = demo_booklet("A")
+    evil = BookletItem(
+        "X1",
+        '<b>ตัวหนา</b><img src="http://127.0.0.1:9/x"><script>x</script><i style="x">a</i>',
+        ("<u>ก</u>", "<a href='file:///etc/passwd'>ข</a>"),
+        1,
+    )
+    html = booklet_html(Booklet(**{**b.__dict__, "items": (evil,), "passages": (), "title": "<h1>T</h1>"}))
+    assert "<b>ตัวหนา</b>" in html and '<img src="http' not in html and "<script" not in html
+    assert "file:///etc" not in html and 'style="x"' not in html and "&lt;h1&gt;T&lt;/h1&gt;" in html
+
+
+def test_booklet_refuses_a_key_outside_the_options() -> None:
+    b = demo_booklet("A")
+    bad = BookletItem("X2", "ข้อ", ("ก", "ข"), 3)
+    with pytest.raises(ExportError) as e:
+        Booklet(**{**b.__dict__, "items": (bad,), "passages": ()})
+    assert "เฉลย 3" in str(e.value) and e.value.problems[0].code == "booklet.bad_key"
+
+
+def test_grade_names() -> None:
+    assert grade_name("ป.6") == "ชั้นประถมศึกษาปีที่ 6" and grade_name("ม.1") == "ชั้นมัธยมศึกษาปีที่ 1"
+
+
+def test_split_check_catches_splits_when_keep_together_is_off(tmp_path: Path) -> None:
+    from exports.pdf import render_pdf
+
+    b = demo_booklet("A")
+    html = booklet_html(b).replace("break-inside: avoid; page-break-inside: avoid;", "")
+    html = html.replace(".item .stem { display: flex; }", "")  # a flex box never fragments
+    out = tmp_path / "loose.pdf"
+    out.write_bytes(render_pdf(html))
+    with pytest.raises(AssertionError):
+        _assert_items_whole(b, words(out))
