@@ -1,0 +1,124 @@
+"""Shared fixtures: the store on SQLite and on PostgreSQL.
+
+``db_url`` / ``store`` / ``engine`` are session-scoped and parametrised over the backends, so every
+test that uses them (or ``session``) runs once per database:
+
+- SQLite: a file in a temporary folder, migrated with the project's Alembic migrations.
+- PostgreSQL: the server at 127.0.0.1:5432 (user postgres, trust auth); a fresh database with a
+  unique name is created for the run, migrated, and dropped at the end.
+
+``KHLANG_TEST_DB`` chooses the backends ("sqlite", "postgresql" or "sqlite,postgresql"; default
+both). When PostgreSQL is unreachable its tests fail in CI (``CI=true``) and are skipped locally.
+``session`` starts every test on empty tables (DELETE on SQLite, TRUNCATE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+
+
+def _backends() -> list[str]:
+    chosen = os.environ.get("KHLANG_TEST_DB", "sqlite,postgresql")
+    names = [b.strip() for b in chosen.split(",") if b.strip()]
+    unknown = set(names) - {"sqlite", "postgresql"}
+    if unknown:
+        raise pytest.UsageError(f"KHLANG_TEST_DB: unknown backend(s) {sorted(unknown)}")
+    return names
+
+
+def _params() -> list:
+    marks = {"postgresql": [pytest.mark.postgres]}
+    return [pytest.param(b, id=b, marks=marks.get(b, [])) for b in _backends()]
+
+
+def _pg_admin_dsn() -> str:
+    return f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname=postgres connect_timeout=3"
+
+
+def _pg_unreachable_reason() -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(_pg_admin_dsn()):
+            return None
+    except psycopg.OperationalError as e:
+        return f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable: {str(e).strip()[:200]}"
+
+
+def _all_tables() -> list[str]:
+    from web.models_registry import import_all_models
+
+    import_all_models()
+    return [t.name for t in SQLModel.metadata.sorted_tables]
+
+
+@pytest.fixture(scope="session", params=_params())
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a freshly migrated database of the backend, for the whole test run."""
+    from web.migrations import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'khlang.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    reason = _pg_unreachable_reason()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import psycopg
+
+    name = f"khlang_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def store(db_url: str) -> Iterator:
+    """The `itembank.store.Store` on the test database."""
+    from itembank.store import Store
+
+    s = Store(db_url)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(store) -> Engine:
+    """The write engine of the test database."""
+    return store.engine
+
+
+def clear_tables(engine: Engine) -> None:
+    """Delete every row of every table of the schema (keeps alembic_version)."""
+    tables = _all_tables()
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in reversed(tables):
+                conn.execute(text(f'DELETE FROM "{t}"'))  # noqa: S608 - table names from our metadata
+
+
+@pytest.fixture
+def session(store) -> Iterator[Session]:
+    """A write session on empty tables of the test database (SQLite and PostgreSQL)."""
+    clear_tables(store.engine)
+    with Session(store.engine, expire_on_commit=False) as s:
+        yield s
