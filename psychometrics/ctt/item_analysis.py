@@ -1,0 +1,307 @@
+"""Classical item analysis (การวิเคราะห์ข้อสอบรายข้อ): difficulty p, discrimination r and correlations.
+
+Thai practice (thai-practice.md §1.1–§1.2) and the textbook indices side by side:
+
+* p = R/N over the whole group, and p_g = (H + L)/(n_H + n_L) over the upper and lower groups;
+* r = (H − L)/g = p_H − p_L with 27 % groups (25 / 33 / 50 % selectable), see :mod:`.groups`;
+* point-biserial r_pb = corr(item, total) (the total includes the item), the corrected item-rest
+  correlation corr(item, total − item), and the biserial r_bis = r_pb·√(pq)/φ(Φ⁻¹(p)).
+
+Verdicts are judged on values rounded to 2 decimals, half-up (:func:`.verdicts.round_half_up`);
+an item is *usable* (ใช้ได้) when p_min ≤ p ≤ p_max and r ≥ r_min (default .20, .80, .20).
+
+Missing data: NaN in a score matrix means "not presented / not reached and scored as missing".
+Such a cell adds nothing to the total; p and the correlations of that item use the persons who have
+it (pairwise). With no NaN every formula is the textbook one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import ndtri
+from scipy.stats import norm
+
+from psychometrics.ctt.groups import GroupSplit, split_groups
+from psychometrics.ctt.verdicts import (
+    difficulty_verdicts,
+    discrimination_verdicts,
+    round_half_up,
+)
+from psychometrics.errors import PsychometricsError
+from psychometrics.tables import Table, table_from_columns
+
+__all__ = ["ItemAnalysis", "analyze_items", "check_scores", "masked_correlation"]
+
+
+def check_scores(
+    scores: ArrayLike, item_ids: Sequence[str] | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A float persons × items matrix of 0, 1 or NaN, with its item ids; or PsychometricsError."""
+    x = np.array(scores, dtype=float)
+    if x.ndim != 2:
+        raise PsychometricsError(f"คะแนนต้องเป็นตาราง ผู้สอบ × ข้อ (ได้ {x.ndim} มิติ) / scores must be 2-D")
+    if x.shape[0] < 2 or x.shape[1] < 1:
+        raise PsychometricsError(
+            f"ต้องมีผู้สอบอย่างน้อย 2 คนและข้อสอบอย่างน้อย 1 ข้อ (ได้ {x.shape[0]} × {x.shape[1]}) / "
+            "need at least 2 persons and 1 item"
+        )
+    bad = ~np.isnan(x) & (x != 0) & (x != 1)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise PsychometricsError(
+            f"แถว {r + 1} ข้อ {c + 1}: คะแนน {x[r, c]:g} ต้องเป็น 0 หรือ 1 / scores must be 0, 1 or NaN"
+        )
+    ids = tuple(str(i) for i in (item_ids if item_ids is not None else range(1, x.shape[1] + 1)))
+    if len(ids) != x.shape[1]:
+        raise PsychometricsError(f"รหัสข้อ {len(ids)} รหัส แต่มี {x.shape[1]} ข้อ / item_ids length mismatch")
+    return x, ids
+
+
+def masked_correlation(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Pearson r of each column of `x` with the matching column of `y` over rows where `mask` holds.
+
+    Parameters
+    ----------
+    x, y : ndarray, shape (n, k) (y may be (n, 1) to broadcast)
+        Values; entries outside `mask` are ignored (they may be NaN).
+    mask : ndarray of bool, shape (n, k)
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        NaN where either variable is constant over the rows used.
+    """
+    m = mask.astype(float)
+    n = m.sum(axis=0)
+    xz = np.where(mask, x, 0.0)
+    yz = np.where(mask, y, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = xz.sum(axis=0) / n
+        my = yz.sum(axis=0) / n
+        dx = np.where(mask, xz - mx, 0.0)
+        dy = np.where(mask, yz - my, 0.0)
+        sxy = (dx * dy).sum(axis=0)
+        sxx = (dx * dx).sum(axis=0)
+        syy = (dy * dy).sum(axis=0)
+        r = sxy / np.sqrt(sxx * syy)
+    tiny = 1e-12 * np.maximum(1.0, n)
+    r[(sxx <= tiny) | (syy <= tiny)] = np.nan
+    return np.clip(r, -1.0, 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class ItemAnalysis:
+    """Classical item statistics for one administration (persons × items, 0/1).
+
+    Attributes
+    ----------
+    item_ids : tuple of str
+    n_persons : int
+    n : ndarray of int, shape (n_items,)
+        Persons with a score on the item.
+    p : ndarray, shape (n_items,)
+        Proportion correct over the whole group (R/N).
+    p_upper, p_lower : ndarray
+        Proportion correct in the upper and lower groups (p_H, p_L).
+    p_groups : ndarray
+        (H + L)/(n_H + n_L), the difficulty Thai programs compute from the two groups.
+    h, l : ndarray of int
+        Correct answers in the upper and lower groups.
+    r : ndarray
+        Discrimination index (H − L)/g (= p_H − p_L); NaN when fewer than `min_n` persons.
+    point_biserial, item_rest, biserial : ndarray
+    groups : GroupSplit
+    usable : ndarray of bool
+        0.20 ≤ p ≤ 0.80 and r ≥ 0.20 (or the given limits), judged on 2-decimal half-up values.
+    p_basis : str
+        "whole" or "groups": which p the verdicts and `usable` judge.
+    """
+
+    item_ids: tuple[str, ...]
+    n_persons: int
+    n: np.ndarray
+    p: np.ndarray
+    p_upper: np.ndarray
+    p_lower: np.ndarray
+    p_groups: np.ndarray
+    h: np.ndarray
+    l: np.ndarray  # noqa: E741 - the Thai formula's L
+    r: np.ndarray
+    point_biserial: np.ndarray
+    item_rest: np.ndarray
+    biserial: np.ndarray
+    groups: GroupSplit
+    usable: np.ndarray
+    p_basis: str = "whole"
+    p_min: float = 0.20
+    p_max: float = 0.80
+    r_min: float = 0.20
+    min_n: int = 6
+    difficulty_table: str = "evana"
+    discrimination_table: str = "evana"
+
+    @property
+    def judged_p(self) -> np.ndarray:
+        """The p the verdicts judge (whole-group p by default)."""
+        return self.p_groups if self.p_basis == "groups" else self.p
+
+    def difficulty_verdicts(self, locale: str = "th") -> list[str | None]:
+        """ง่ายมาก … ยากมาก per item (band table `difficulty_table`)."""
+        return difficulty_verdicts(self.judged_p, self.difficulty_table, locale)
+
+    def discrimination_verdicts(self, locale: str = "th") -> list[str | None]:
+        """อำนาจจำแนกดีมาก … per item (band table `discrimination_table`); "n น้อยเกินไป" below min_n."""
+        return discrimination_verdicts(
+            self.r, self.discrimination_table, locale, n_persons=self.n_persons, min_n=self.min_n
+        )
+
+    def summary(self, locale: str = "th") -> Table:
+        """One row per item: p, p_H, p_L, r, correlations and verdicts; Thai headers by default."""
+        th = locale != "en"
+        r2 = round_half_up
+        cols = {
+            ("ข้อ" if th else "item"): self.item_ids,
+            ("จำนวนผู้ตอบ" if th else "n"): self.n,
+            ("p (ทั้งกลุ่ม)" if th else "p"): r2(self.p, 3),
+            ("p (กลุ่มสูง-ต่ำ)" if th else "p_groups"): r2(self.p_groups, 3),
+            ("H" if th else "H"): self.h,
+            ("L" if th else "L"): self.l,
+            ("pH" if th else "p_upper"): r2(self.p_upper, 3),
+            ("pL" if th else "p_lower"): r2(self.p_lower, 3),
+            ("r (H−L)/g" if th else "r"): r2(self.r, 3),
+            ("สหสัมพันธ์พอยท์ไบซีเรียล" if th else "point_biserial"): r2(self.point_biserial, 3),
+            ("สหสัมพันธ์กับคะแนนที่เหลือ" if th else "item_rest"): r2(self.item_rest, 3),
+            ("สหสัมพันธ์ไบซีเรียล" if th else "biserial"): r2(self.biserial, 3),
+            ("ความยากง่าย" if th else "difficulty"): self.difficulty_verdicts(locale),
+            ("อำนาจจำแนก" if th else "discrimination"): self.discrimination_verdicts(locale),
+            ("ใช้ได้" if th else "usable"): [("ใช้ได้" if u else "") if th else bool(u) for u in self.usable],
+        }
+        title = "การวิเคราะห์ข้อสอบรายข้อ" if th else "Item analysis"
+        basis = (
+            ("ทั้งกลุ่ม (R/N)" if th else "whole group (R/N)")
+            if self.p_basis == "whole"
+            else ("กลุ่มสูง-ต่ำ (H+L)/2g" if th else "upper and lower groups (H+L)/2g")
+        )
+        notes = [
+            *self.groups.notes(locale),
+            (
+                f"เกณฑ์ใช้ได้: {self.p_min:.2f} ≤ p ≤ {self.p_max:.2f} และ r ≥ {self.r_min:.2f} "
+                f"(ปัดทศนิยม 2 ตำแหน่งแบบปัดครึ่งขึ้น; p จาก{basis})"
+                if th
+                else f"Usable: {self.p_min:.2f} ≤ p ≤ {self.p_max:.2f} and r ≥ {self.r_min:.2f} "
+                f"(2-decimal half-up values; p over the {basis})"
+            ),
+        ]
+        if self.n_persons < self.min_n:
+            notes.append(
+                f"ผู้สอบ {self.n_persons} คน น้อยกว่า {self.min_n}: ไม่คำนวณ r"
+                if th
+                else f"{self.n_persons} persons, fewer than {self.min_n}: r not computed"
+            )
+        return table_from_columns(title, cols, notes)
+
+
+def analyze_items(
+    scores: ArrayLike,
+    item_ids: Sequence[str] | None = None,
+    *,
+    groups: float | int | str = 27,
+    p_basis: str = "whole",
+    p_min: float = 0.20,
+    p_max: float = 0.80,
+    r_min: float = 0.20,
+    min_n: int = 6,
+    difficulty_table: str = "evana",
+    discrimination_table: str = "evana",
+) -> ItemAnalysis:
+    """Item analysis of a 0/1 score matrix, persons × items, rows in seat order.
+
+    Parameters
+    ----------
+    scores : array_like, shape (n_persons, n_items)
+        1 right, 0 wrong, NaN not presented.
+    item_ids : sequence of str, optional
+    groups : 25, 27, 33, 50 or a fraction, default=27
+        Share of persons in the upper and lower groups; g = round(f·N), half-up.
+    p_basis : {"whole", "groups"}, default="whole"
+        Which p the verdicts judge: R/N (textbooks, safeandjay2) or (H+L)/2g (ResearchStat, EVANA 25 %).
+    p_min, p_max, r_min : float
+        Limits for "usable" (thai-practice.md §0 row 3).
+    min_n : int, default=6
+        Below this many persons r is not computed (safeandjay2 ``analysis.r_min_n``).
+    difficulty_table, discrimination_table : str
+        Band tables of :mod:`.verdicts` (``bands.json``): "evana", "bu", "tou", "researchstat";
+        "evana", "ebel".
+
+    Returns
+    -------
+    ItemAnalysis
+
+    References
+    ----------
+    Kelley, T. L. (1939). The selection of upper and lower groups for the validation of test items.
+    Journal of Educational Psychology, 30(1), 17–24.
+    Lord, F. M., & Novick, M. R. (1968). Statistical theories of mental test scores, §15.
+    """
+    x, ids = check_scores(scores, item_ids)
+    if p_basis not in ("whole", "groups"):
+        raise PsychometricsError(f"p_basis ต้องเป็น 'whole' หรือ 'groups' (ได้ {p_basis!r})")
+    n_persons = x.shape[0]
+    present = ~np.isnan(x)
+    total = np.nansum(x, axis=1)
+    split = split_groups(total, groups)
+
+    n = present.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.nansum(x, axis=0) / n
+        xu, xl = x[split.upper], x[split.lower]
+        h = np.nansum(xu, axis=0)
+        low = np.nansum(xl, axis=0)
+        nu = (~np.isnan(xu)).sum(axis=0)
+        nl = (~np.isnan(xl)).sum(axis=0)
+        p_upper, p_lower = h / nu, low / nl
+        p_groups = (h + low) / (nu + nl)
+    r = p_upper - p_lower  # = (H − L)/g with complete data
+    if n_persons < min_n:
+        r = np.full_like(r, np.nan)
+
+    rpb = masked_correlation(x, total[:, None], present)
+    rest = total[:, None] - np.nan_to_num(x)
+    item_rest = masked_correlation(x, rest, present)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = 1.0 - p
+        biserial = rpb * np.sqrt(p * q) / norm.pdf(ndtri(p))
+    biserial[(p <= 0) | (p >= 1)] = np.nan
+
+    judged = p_groups if p_basis == "groups" else p
+    p2, r2 = round_half_up(judged), round_half_up(r)
+    with np.errstate(invalid="ignore"):
+        usable = (p2 >= p_min - 1e-12) & (p2 <= p_max + 1e-12) & (r2 >= r_min - 1e-12)
+    return ItemAnalysis(
+        item_ids=ids,
+        n_persons=n_persons,
+        n=n,
+        p=p,
+        p_upper=p_upper,
+        p_lower=p_lower,
+        p_groups=p_groups,
+        h=h.astype(int),
+        l=low.astype(int),
+        r=r,
+        point_biserial=rpb,
+        item_rest=item_rest,
+        biserial=biserial,
+        groups=split,
+        usable=usable,
+        p_basis=p_basis,
+        p_min=p_min,
+        p_max=p_max,
+        r_min=r_min,
+        min_n=min_n,
+        difficulty_table=difficulty_table,
+        discrimination_table=discrimination_table,
+    )

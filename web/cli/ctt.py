@@ -1,0 +1,451 @@
+"""`khlang ctt`: classical item analysis of an answer file, the Thai way (p, r, distractors, KR-20).
+
+    khlang ctt RESPONSES.csv [--key KEY.csv] [--groups 27] [--cut SCORE] [--evana] --out STATS.csv|STATS.xlsx
+
+RESPONSES.csv has ``person_id,<item ids>`` with raw answers (ก ข ค ง จ, A–E, 1–5, ๑–๕; 0/blank omitted,
+9/* several marks) when ``--key`` is given, otherwise 0/1 scores (blank = not presented). Rows are in
+seat order (เลขที่): it breaks ties at the group cut. KEY.csv has ``item_id,key``; a key may list
+several options (``ก,ค``), ``ยกเลิก``/``cancel`` cancels the item, ``all`` credits everyone. Files are
+read as UTF-8 (with or without BOM) or, failing that, Windows Thai (cp874). A malformed file is
+refused with its row and column named (exit status 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import numpy as np
+
+from itembank.errors import KhlangError, Where
+from psychometrics.ctt import CttReport, analyze_test, answer_codes, parse_key, score_answers
+from psychometrics.errors import PsychometricsError
+from psychometrics.tables import Table
+
+MAX_PROBLEMS = 20
+
+#: Sibling files written next to STATS.csv, one per table of the report (in :meth:`CttReport.tables` order).
+CSV_PARTS = (
+    "items",
+    "test",
+    "alpha",
+    "options",
+    "option_rows",
+    "answer_codes",
+    "criterion",
+    "evana",
+    "evana_options",
+)
+
+
+@dataclass(frozen=True)
+class CsvData:
+    """A parsed CSV: header and rows (row numbers as the spreadsheet shows them, header = 1)."""
+
+    path: Path
+    header: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+
+
+def _error(code: str, th: str, en: str, where: Where | None = None) -> KhlangError:
+    return KhlangError(code, where=where, message_th=th, message_en=en)
+
+
+def _column_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def read_csv(path: Path) -> CsvData:
+    """Read a CSV as UTF-8 (BOM or not) or cp874; refuse ragged rows and undecodable bytes."""
+    name = path.name
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp874")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            raise _error(
+                "ctt.csv_encoding",
+                "อ่านไฟล์ไม่ได้: ไม่ใช่ UTF-8 หรือ TIS-620/cp874 (บันทึกเป็น CSV UTF-8 แล้วลองใหม่)",
+                "cannot decode the file as UTF-8 or cp874 (save it as CSV UTF-8)",
+                Where(name, line),
+            ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append([c.strip() for c in cells])
+            numbers.append(reader.line_num)
+    except csv.Error as e:
+        raise _error(
+            "ctt.csv_syntax",
+            f"รูปแบบ CSV ผิด ({e})",
+            f"malformed CSV ({e})",
+            Where(name, reader.line_num),
+        ) from None
+    if not rows:
+        raise _error("ctt.csv_empty", "ไฟล์ว่าง ไม่มีหัวตาราง", "the file is empty", Where(name, 1))
+    header, body, body_numbers = rows[0], rows[1:], numbers[1:]
+    problems = []
+    for row, n in zip(body, body_numbers, strict=True):
+        if len(row) != len(header):
+            col = header[len(row)] if len(row) < len(header) else _column_letter(len(row))
+            problems.append(
+                _error(
+                    "ctt.csv_ragged",
+                    f"มี {len(row)} ช่อง แต่หัวตารางมี {len(header)} คอลัมน์",
+                    f"{len(row)} cells but the header has {len(header)} columns",
+                    Where(name, n, col),
+                )
+            )
+    _raise_if(problems)
+    return CsvData(path, header, body, body_numbers)
+
+
+def _raise_if(problems: list[KhlangError]) -> None:
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(
+                _error(
+                    "ctt.more_problems",
+                    f"… และอีก {len(problems) - MAX_PROBLEMS} ปัญหา",
+                    f"… and {len(problems) - MAX_PROBLEMS} more",
+                )
+            )
+        raise KhlangError("ctt.invalid_file", problems=shown)
+
+
+def _check_header(data: CsvData, first: str, what_th: str) -> list[str]:
+    name = data.path.name
+    if data.header[0].strip().lower() != first:
+        raise _error(
+            "ctt.csv_header",
+            f"คอลัมน์แรกต้องชื่อ {first} ({what_th}) แต่พบ {data.header[0]!r}",
+            f"the first column must be {first}, found {data.header[0]!r}",
+            Where(name, 1, _column_letter(0)),
+        )
+    ids = data.header[1:]
+    problems, seen = [], set()
+    for j, item in enumerate(ids, start=1):
+        if not item:
+            problems.append(
+                _error("ctt.csv_header", "รหัสข้อว่าง", "empty item id", Where(name, 1, _column_letter(j)))
+            )
+        elif item in seen:
+            problems.append(
+                _error(
+                    "ctt.csv_header", f"รหัสข้อ {item} ซ้ำ", f"duplicate item id {item}", Where(name, 1, item)
+                )
+            )
+        seen.add(item)
+    _raise_if(problems)
+    return ids
+
+
+def read_responses(data: CsvData) -> tuple[list[str], list[str], np.ndarray]:
+    """person ids, item ids and the raw cells (object array) of a responses file."""
+    if len(data.header) < 2:
+        raise _error(
+            "ctt.csv_header",
+            "ต้องมีคอลัมน์ person_id และข้อสอบอย่างน้อย 1 ข้อ",
+            "need person_id and at least one item column",
+            Where(data.path.name, 1),
+        )
+    items = _check_header(data, "person_id", "รหัสผู้สอบ")
+    if len(data.rows) < 2:
+        raise _error(
+            "ctt.too_few_persons",
+            f"มีผู้สอบ {len(data.rows)} คน ต้องมีอย่างน้อย 2 คน",
+            f"{len(data.rows)} persons; need at least 2",
+            Where(data.path.name),
+        )
+    persons = [r[0] for r in data.rows]
+    problems, first_row = [], {}
+    for pid, n in zip(persons, data.row_numbers, strict=True):
+        if not pid:
+            problems.append(
+                _error(
+                    "ctt.person_id", "รหัสผู้สอบว่าง", "empty person_id", Where(data.path.name, n, "person_id")
+                )
+            )
+        elif pid in first_row:
+            problems.append(
+                _error(
+                    "ctt.person_id",
+                    f"รหัสผู้สอบ {pid} ซ้ำกับแถว {first_row[pid]}",
+                    f"person_id {pid} repeats row {first_row[pid]}",
+                    Where(data.path.name, n, "person_id"),
+                )
+            )
+        else:
+            first_row[pid] = n
+    _raise_if(problems)
+    return persons, items, np.array([r[1:] for r in data.rows], dtype=object)
+
+
+def read_key(path: Path, items: list[str]) -> list[object]:
+    """One parsed key entry per item of the responses, from ``item_id,key``."""
+    data = read_csv(path)
+    name = path.name
+    if [h.strip().lower() for h in data.header[:2]] != ["item_id", "key"]:
+        raise _error(
+            "ctt.key_header",
+            f"หัวตารางเฉลยต้องเป็น item_id,key แต่พบ {','.join(data.header)}",
+            f"the key header must be item_id,key, found {','.join(data.header)}",
+            Where(name, 1),
+        )
+    keys: dict[str, object] = {}
+    problems = []
+    for row, n in zip(data.rows, data.row_numbers, strict=True):
+        item, entry = row[0], row[1]
+        if item in keys:
+            problems.append(
+                _error(
+                    "ctt.key_item",
+                    f"ข้อ {item} มีเฉลยซ้ำ",
+                    f"item {item} keyed twice",
+                    Where(name, n, "item_id"),
+                )
+            )
+            continue
+        if item not in items:
+            problems.append(
+                _error(
+                    "ctt.key_item",
+                    f"ข้อ {item} ไม่มีในไฟล์คำตอบ",
+                    f"item {item} is not in the responses file",
+                    Where(name, n, "item_id"),
+                )
+            )
+            continue
+        try:
+            keys[item] = parse_key(entry)
+        except PsychometricsError:
+            problems.append(
+                _error(
+                    "ctt.key_entry",
+                    f"เฉลย {entry!r} ของข้อ {item} ไม่ใช่ตัวเลือก (ใช้ ก–ซ, A–H, 1–8, หลายตัวเลือกคั่นด้วย , หรือ ยกเลิก)",
+                    f"key {entry!r} of item {item} is not an option",
+                    Where(name, n, "key"),
+                )
+            )
+    missing = [i for i in items if i not in keys]
+    if missing and not problems:
+        problems.append(
+            _error(
+                "ctt.key_missing",
+                f"ไม่มีเฉลยของข้อ {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}",
+                f"no key for item(s) {', '.join(missing[:10])}",
+                Where(name),
+            )
+        )
+    _raise_if(problems)
+    return [keys[i] for i in items]
+
+
+def _check_answer_cells(data: CsvData, items: list[str], cells: np.ndarray) -> None:
+    _, invalid = answer_codes(cells)
+    problems = [
+        _error(
+            "ctt.answer",
+            f"{cells[r, c]!r} ไม่ใช่คำตอบ (ใช้ ก–จ, A–E, 1–5, ๑–๕; 0 หรือว่าง = ไม่ตอบ; 9 หรือ * = ตอบซ้อน)",
+            f"{cells[r, c]!r} is not an answer code",
+            Where(data.path.name, data.row_numbers[r], items[c]),
+        )
+        for r, c in np.argwhere(invalid)
+    ]
+    _raise_if(problems)
+
+
+def scored_matrix(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndarray:
+    """0/1 scores (blank = NaN, not presented); anything else is refused with its row and column."""
+    flat = np.array([str(v).strip() for v in cells.ravel()], dtype=object).reshape(cells.shape)
+    ok = np.isin(flat, ["0", "1", ""])
+    if not ok.all():
+        problems = [
+            _error(
+                "ctt.score",
+                f"{flat[r, c]!r} ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
+                f"{flat[r, c]!r} is not a 0/1 score (give --key KEY.csv for raw answers)",
+                Where(data.path.name, data.row_numbers[r], items[c]),
+            )
+            for r, c in np.argwhere(~ok)
+        ]
+        _raise_if(problems)
+    out = np.where(flat == "1", 1.0, 0.0)
+    out[flat == ""] = np.nan
+    return out
+
+
+def write_outputs(report: CttReport, out: Path, locale: str) -> list[Path]:
+    """STATS.xlsx: one sheet per table. STATS.csv: the item table, other tables beside it."""
+    tables = report.tables(locale)
+    if out.suffix.lower() == ".xlsx":
+        from exports.xlsx import write_tables
+
+        return [write_tables(out, tables, locale=locale)]
+    names = _part_names(report)
+    written = []
+    for table, part in zip(tables, names, strict=True):
+        path = out if part == "items" else out.with_name(f"{out.stem}.{part}{out.suffix}")
+        _write_csv(path, table)
+        written.append(path)
+    return written
+
+
+def _part_names(report: CttReport) -> list[str]:
+    names = ["items", "test", "alpha"]
+    if report.distractors is not None:
+        names += ["options", "option_rows"]
+    if report.keyed is not None:
+        names.append("answer_codes")
+    if report.criterion is not None:
+        names.append("criterion")
+    if report.evana is not None:
+        names.append("evana")
+        if report.evana.option_p is not None:
+            names.append("evana_options")
+    return names
+
+
+def _write_csv(path: Path, table: Table) -> None:
+    from exports.xlsx import neutralise
+
+    # UTF-8 with BOM: Excel on Windows then shows Thai correctly when the file is double-clicked
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([neutralise(c) for c in table.columns])
+        for row in table.rows:
+            w.writerow(["" if v is None else neutralise(v) for v in row])
+
+
+@click.command("ctt")
+@click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="KEY.csv (item_id,key): score raw answers; without it RESPONSES holds 0/1 scores.",
+)
+@click.option(
+    "--groups",
+    default="27",
+    show_default=True,
+    help="กลุ่มสูง-ต่ำ ร้อยละ: 25, 27, 33 หรือ 50 (upper/lower group share).",
+)
+@click.option(
+    "--cut", type=float, default=None, help="คะแนนจุดตัด (raw cut score): Brennan's B and Livingston."
+)
+@click.option("--evana", is_flag=True, help="EVANA mode: Chung-Teh Fan p, r and Delta (27 % groups).")
+@click.option(
+    "--evana-technique",
+    type=click.Choice(["27", "25"]),
+    default="27",
+    show_default=True,
+    help="EVANA technique: 27 % with Fan's table or 25 % simple formulas.",
+)
+@click.option(
+    "--options",
+    "n_options",
+    type=click.IntRange(2, 8),
+    default=None,
+    help="Options per item (default: the largest option seen, at least 4).",
+)
+@click.option(
+    "--not-reached",
+    type=click.Choice(["wrong", "missing"]),
+    default="wrong",
+    show_default=True,
+    help="Trailing blanks: score 0 (Thai practice) or leave out of p.",
+)
+@click.option(
+    "--ddof",
+    type=click.IntRange(0, 1),
+    default=0,
+    show_default=True,
+    help="Variance divisor N - ddof (EVANA: 0).",
+)
+@click.option("--locale", type=click.Choice(["th", "en"]), default="th", show_default=True)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="STATS.csv (item table; other tables as STATS.<part>.csv) or STATS.xlsx (one sheet each).",
+)
+def ctt(
+    responses: Path,
+    key_path: Path | None,
+    groups: str,
+    cut: float | None,
+    evana: bool,
+    evana_technique: str,
+    n_options: int | None,
+    not_reached: str,
+    ddof: int,
+    locale: str,
+    out: Path,
+) -> None:
+    """วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT): p, r, ตัวลวง, KR-20, EVANA."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.ClickException(
+            f"--out ต้องลงท้ายด้วย .csv หรือ .xlsx (ได้ {out.name}) / --out must be .csv or .xlsx"
+        )
+    if not out.parent.is_dir():
+        raise click.ClickException(
+            f"ไม่มีโฟลเดอร์ {out.parent} สำหรับไฟล์ผล / the folder of --out does not exist: {out.parent}"
+        )
+    try:
+        data = read_csv(responses)
+        _, items, cells = read_responses(data)
+        keyed = None
+        if key_path is not None:
+            key = read_key(key_path, items)
+            _check_answer_cells(data, items, cells)
+            keyed = score_answers(cells, key, item_ids=items, n_options=n_options, not_reached=not_reached)
+            report = analyze_test(
+                keyed=keyed, groups=groups, cut=cut, ddof=ddof, evana=int(evana_technique) if evana else False
+            )
+        else:
+            scores = scored_matrix(data, items, cells)
+            report = analyze_test(
+                scores,
+                items,
+                groups=groups,
+                cut=cut,
+                ddof=ddof,
+                evana=int(evana_technique) if evana else False,
+            )
+        written = write_outputs(report, out, locale)
+    except KhlangError as e:
+        raise click.ClickException(e.text(locale)) from None
+    except PsychometricsError as e:
+        raise click.ClickException(f"{responses.name}: {e}") from None
+    except OSError as e:
+        raise click.ClickException(f"เขียนไฟล์ผลไม่ได้ / cannot write the output: {e}") from None
+    click.echo(str(report.test.summary(locale)))
+    click.echo("")
+    click.echo("\n".join(report.items.groups.notes(locale)))
+    good = sum(d == "good" for d in report.decision)
+    click.echo(
+        f"ข้อสอบที่ใช้ได้ {good} จาก {len(report.decision)} ข้อ; เขียนผลลง: "
+        if locale == "th"
+        else f"{good} of {len(report.decision)} items usable; wrote: "
+    )
+    for path in written:
+        click.echo(f"  {path}")
