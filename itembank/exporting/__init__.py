@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from itembank.authz import Actor
+from itembank.authz import Actor, authorize
 from itembank.importing.rows import TYPE_TH
 from itembank.models import EnemyLink, Item
 from itembank.schemas import COGNITIVE_LEVEL_TH, CognitiveLevel, ItemType, SearchFilters
@@ -200,6 +200,7 @@ def _text_cell(ws: Any, cell_type: Any, text: str) -> Any:
 def export_items(session: Session, actor: Actor, path: str | Path, *, fmt: str | None = None,
                  filters: SearchFilters | None = None, headers: str = "th") -> int:
     """Write the matching item versions to `path` (CSV or XLSX by `fmt` or suffix); return the row count."""
+    authorize(actor, None, "item.export")
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     rows = item_rows(session, actor, filters)
