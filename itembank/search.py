@@ -101,9 +101,9 @@ def _read_fields(session: Session, versions: Sequence[ItemVersion]) -> list[dict
                 found[vid].append(code)
         tags[name] = found
     item_ids = {v.item_id for v in versions}
-    codes = dict(session.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids))).tuples().all()) if item_ids else {}
+    codes = dict(session.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids))).all()) if item_ids else {}
     set_ids = {v.set_id for v in versions if v.set_id is not None}
-    sets = dict(session.execute(select(ItemSet.id, ItemSet.code).where(ItemSet.id.in_(set_ids))).tuples().all()) \
+    sets = dict(session.execute(select(ItemSet.id, ItemSet.code).where(ItemSet.id.in_(set_ids))).all()) \
         if set_ids else {}
     rows = []
     for v in versions:

@@ -279,7 +279,7 @@ def _write_enemies(session: Session, plan: _Plan) -> int:
     existing: set[tuple[int, int]] = set()
     for chunk in _chunks(low_ids):
         existing.update(session.execute(select(EnemyLink.item_id, EnemyLink.enemy_item_id)
-                                        .where(EnemyLink.item_id.in_(chunk))).tuples())
+                                        .where(EnemyLink.item_id.in_(chunk))).all())
     new = sorted(pairs - existing)
     if new:
         session.execute(insert(EnemyLink), [{"item_id": a, "enemy_item_id": b, "created_at": utcnow()}
@@ -299,6 +299,7 @@ def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: I
         ids = _write_versions(session, actor, plan)
         plan.report.n_enemy_links = _write_enemies(session, plan)
         session.commit()
+        session.expire_all()  # bulk UPDATE of is_latest bypassed the identity map
     except IntegrityError as e:
         session.rollback()
         raise bank_error("items.conflict") from e
