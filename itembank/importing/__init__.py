@@ -83,12 +83,13 @@ def _refusal(problems: list[ItemBankError], file: str) -> ItemBankError:
 
 def _at_row(e: ItemBankError, parsed: ParsedFile, row_of: dict[str, int]) -> ItemBankError:
     """A service problem re-pointed at the row of its item code and the column its code names."""
-    code = e.params.get("code")
+    code = e.params.get("item_code", e.params.get("code"))
     column = _COLUMN_OF_CODE.get(e.code)
     header = parsed.columns.get(column, column) if column else None
     where = Where(parsed.table.file, row_of.get(code) if code is not None else None, header)
+    params = {k: v for k, v in e.params.items() if k != "code"}
     return ItemBankError(e.code, kind=e.kind, where=where, message_th=e.message_th, message_en=e.message_en,
-                         **e.params)
+                         item_code=code, **{k: v for k, v in params.items() if k != "item_code"})
 
 
 def _parse(path: str | Path, limits: Limits, display_name: str | None) -> ParsedFile:
