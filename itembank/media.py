@@ -39,7 +39,7 @@ SVG_ATTRIBUTES = frozenset({
 })
 _LOCAL_REF = re.compile(r"^#[A-Za-z_][\w.-]*$")
 _URL_FUNC = re.compile(r"url\(\s*([^)]*)\)")
-_SVG_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s>]", re.S)
+_SVG_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<svg[\s>]", re.S)
 
 
 def sniff_mime(data: bytes) -> str | None:

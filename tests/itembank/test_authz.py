@@ -1,0 +1,99 @@
+"""Authorization: one role × action table, checked on the object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from factories import make_actor, make_instrument_draft
+
+from itembank import service
+from itembank.authz import ACTION_TH, PERMISSIONS, ROLES, Actor, authorize
+from itembank.errors import ItemBankError
+
+
+@dataclass
+class _Obj:
+    school_id: int | None = None
+    author_id: int | None = None
+    author_name: str | None = None
+
+
+def test_every_role_has_a_row_and_every_action_a_thai_name():
+    assert set(PERMISSIONS) == set(ROLES)
+    for actions in PERMISSIONS.values():
+        assert actions <= set(ACTION_TH)
+
+
+def test_the_table_snapshot():
+    """A change of who may do what must be deliberate: update this snapshot in the same commit."""
+    assert sorted(PERMISSIONS["school"]) == ["instrument.download", "instrument.read"]
+    assert "item.approve" in PERMISSIONS["reviewer"] and "item.approve" not in PERMISSIONS["officer"]
+    assert "item.read_key" not in PERMISSIONS["supervisor"] and "item.read_key" not in PERMISSIONS["qa"]
+    assert "item.import" in PERMISSIONS["officer"] and "item.import" not in PERMISSIONS["reviewer"]
+    assert PERMISSIONS["admin"] == PERMISSIONS["system"] == frozenset(ACTION_TH)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(ACTION_TH))
+def test_role_action_table_decides_without_an_object(role, action):
+    actor = make_actor(role)
+    if action in PERMISSIONS[role]:
+        authorize(actor, None, action)
+    else:
+        with pytest.raises(ItemBankError) as e:
+            authorize(actor, None, action)
+        assert e.value.kind == "forbidden" and "ไม่มีสิทธิ์" in e.value.text("th")
+
+
+def test_unknown_action_fails_closed():
+    with pytest.raises(ItemBankError) as e:
+        authorize(Actor.system(), None, "item.delete_everything")
+    assert e.value.code == "authz.unknown_action"
+
+
+def test_school_acts_only_on_its_own_objects():
+    school = make_actor("school", school_id=7)
+    authorize(school, _Obj(school_id=7), "instrument.download")
+    authorize(school, _Obj(school_id=None), "instrument.download")  # district-wide
+    with pytest.raises(ItemBankError) as e:
+        authorize(school, _Obj(school_id=8), "instrument.download")
+    assert e.value.code == "authz.other_school" and "โรงเรียนอื่น" in e.value.text()
+
+
+def test_author_is_never_the_approver_by_id_or_by_name():
+    reviewer = make_actor("reviewer", "somsri", user_id=5)
+    with pytest.raises(ItemBankError):
+        authorize(reviewer, _Obj(author_id=5, author_name="other"), "item.approve")
+    with pytest.raises(ItemBankError):
+        authorize(Actor(None, "somsri", "reviewer"), _Obj(author_name="somsri"), "item.approve")
+    authorize(reviewer, _Obj(author_id=6, author_name="somchai"), "item.approve")
+    assert not reviewer.may("item.approve", _Obj(author_id=5))
+
+
+def test_actor_validates_its_role_and_school():
+    with pytest.raises(ItemBankError):
+        Actor(1, "x", "teacher")
+    with pytest.raises(ItemBankError):
+        Actor(1, "x", "school")
+    assert Actor.system().is_system
+
+
+def test_school_downloads_district_and_own_instruments_only(session):
+    admin = make_actor("admin")
+    service.save_instrument(session, admin, make_instrument_draft(code="ALL"))
+    service.save_instrument(session, admin, make_instrument_draft(code="OWN", school_id=1))
+    service.save_instrument(session, admin, make_instrument_draft(code="OTHER", school_id=2))
+    school = make_actor("school", school_id=1)
+    assert [i.code for i in service.list_instruments(session, school)] == ["ALL", "OWN"]
+    assert service.get_instrument(session, school, "OWN").code == "OWN"
+    with pytest.raises(ItemBankError) as e:
+        service.get_instrument(session, school, "OTHER")
+    assert e.value.kind == "not_found"  # no existence oracle for another school's instrument
+    assert len(service.list_instruments(session, make_actor("supervisor"))) == 3
+
+
+def test_a_school_cannot_write_instruments(session):
+    with pytest.raises(ItemBankError) as e:
+        service.save_instrument(session, make_actor("school"), make_instrument_draft())
+    assert e.value.kind == "forbidden"
