@@ -10,7 +10,8 @@ safeandjay2 (§1.4):
   N ≥ `min_n`);
 * **more than key** (ตัวลวงมีคนเลือกมากกว่าตัวถูก): a distractor chosen by more examinees than the key;
 * **upper over lower** (คนเก่งเลือกมากกว่า): a distractor the upper group chose more often than the
-  lower group. With "more than key" it is the classic sign of a mis-keyed item (ตรวจเฉลย).
+  lower group. When such a distractor also beats the key overall, or within the upper group, the
+  item is flagged **ตรวจเฉลย** (probable mis-key).
 """
 
 from __future__ import annotations
@@ -88,8 +89,19 @@ class DistractorAnalysis:
 
     @property
     def check_key(self) -> np.ndarray:
-        """(n_items,): a distractor beats the key overall *and* draws the upper group more: check the key."""
-        return (self.more_than_key & self.upper_over_lower).any(axis=1)
+        """(n_items,) probable mis-key (ตรวจเฉลย): some distractor is :attr:`suspect`."""
+        return self.suspect.any(axis=1)
+
+    @property
+    def suspect(self) -> np.ndarray:
+        """(n_items, m) distractors that draw the upper group more than the lower group *and* either
+        beat the key overall or are chosen by more of the upper group than the key."""
+        m = self.is_key.shape[1]
+        key_upper = np.where(self.is_key, self.upper[:, :m], -1).max(axis=1)
+        beats_in_upper = (
+            self.is_distractor & (self.upper[:, :m] > key_upper[:, None]) & (key_upper[:, None] >= 0)
+        )
+        return self.upper_over_lower & (self.more_than_key | beats_in_upper)
 
     def _labels(self, locale: str) -> tuple[str, ...]:
         return OPTION_LABELS_EN if locale == "en" else OPTION_LABELS_TH
@@ -97,8 +109,8 @@ class DistractorAnalysis:
     def summary(self, locale: str = "th") -> Table:
         """Wide table: per item three rows (ทั้งหมด, กลุ่มสูง, กลุ่มต่ำ), one column per option + blank + multi.
 
-        The key's column is marked with ``*`` in the header of each row's option label list (the
-        ``เฉลย`` column); cells are counts.
+        The key's options are listed in the เฉลย column; cells are counts (None for an option the item
+        does not have).
         """
         th = locale != "en"
         m = self.is_key.shape[1]
@@ -144,6 +156,7 @@ class DistractorAnalysis:
             else ("item", "option", "is_key", "n", "percent", "H", "L", "r", "verdict", "flags")
         )
         rows = []
+        suspect = self.suspect
         for j, item in enumerate(self.item_ids):
             for c in range(int(self.n_options[j])):
                 key = bool(self.is_key[j, c])
@@ -154,7 +167,7 @@ class DistractorAnalysis:
                     flags.append("มีคนเลือกมากกว่าตัวถูก" if th else "chosen more than the key")
                 if self.upper_over_lower[j, c]:
                     flags.append("กลุ่มสูงเลือกมากกว่ากลุ่มต่ำ" if th else "upper group chose it more")
-                if self.more_than_key[j, c] and self.upper_over_lower[j, c]:
+                if suspect[j, c]:
                     flags.append("ตรวจเฉลย" if th else "check the key")
                 verdict = "ตัวถูก" if th and key else ("key" if key else verdicts[j * m + c])
                 rows.append(

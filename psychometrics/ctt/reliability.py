@@ -221,3 +221,7 @@ def _nan_var(x: np.ndarray, present: np.ndarray, ddof: int) -> np.ndarray:
     m = np.nansum(x, axis=0) / n
     d = np.where(present, x - m, 0.0)
     return (d * d).sum(axis=0) / np.maximum(n - ddof, 1)
+
+
+# a function named test_* is collected by pytest wherever it is imported; it is not a test
+test_statistics.__test__ = False  # type: ignore[attr-defined]
