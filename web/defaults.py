@@ -35,3 +35,6 @@ MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
 # Name of the service area office shown in page headers and documents.
 DISTRICT_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
+
+# Until sign-in arrives (web issue), the read-only pages act as this role ("" switches them off).
+BROWSE_AS_ROLE = "officer"

@@ -1,0 +1,114 @@
+"""คลังข้อสอบ (bank browser): list with filters, item view with a faithful preview, instruments.
+
+Read-only until sign-in arrives with the web issue: pages act as the role in BROWSE_AS_ROLE.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from itembank import service
+from itembank.authz import Actor
+from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
+from itembank.errors import ItemBankError
+from itembank.schemas import SearchFilters
+from web.bank.labels import GRADES, KIND_LABELS, LEVEL_LABELS, PURPOSE_LABELS, STATUS_LABELS, TYPE_LABELS
+from web.store_ext import read_session
+
+bp = Blueprint("bank", __name__, url_prefix="/bank")
+
+FILTER_FIELDS = ("learning_area", "indicator", "trait", "competency", "grade", "cognitive_level", "type",
+                 "status", "text")
+
+
+def browsing_actor() -> Actor:
+    role = current_app.config["BROWSE_AS_ROLE"]
+    if not role:
+        abort(403)
+    return Actor(user_id=None, username="web", role=role)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"TYPE_LABELS": TYPE_LABELS, "STATUS_LABELS": STATUS_LABELS, "LEVEL_LABELS": LEVEL_LABELS,
+            "AREA_NAMES_TH": AREA_NAMES_TH, "PURPOSE_LABELS": PURPOSE_LABELS, "KIND_LABELS": KIND_LABELS}
+
+
+def _filters_from_request() -> tuple[SearchFilters, dict[str, str]]:
+    given = {k: request.args.get(k, "").strip() for k in FILTER_FIELDS}
+    given = {k: v for k, v in given.items() if v}
+    return SearchFilters(**given), given
+
+
+@bp.get("/")
+def list_items():
+    """The bank: filter by learning area, indicator, trait, grade, level, type, status and text."""
+    filters, given = _filters_from_request()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    per_page = current_app.config["BANK_PAGE_SIZE"]
+    curriculum = load_curriculum()
+    with read_session() as session:
+        result = service.search_items(session, browsing_actor(), filters, page=page, per_page=per_page)
+    args = {k: v for k, v in given.items()}
+    return render_template(
+        "bank/list.html", result=result, given=given, areas=AREA_LETTERS, grades=GRADES,
+        traits=curriculum.trait_indicators, competencies=curriculum.competencies,
+        prev_url=url_for("bank.list_items", page=page - 1, **args) if page > 1 else None,
+        next_url=url_for("bank.list_items", page=page + 1, **args) if page < result.n_pages else None,
+    )
+
+
+@bp.get("/items/<path:code>")
+def show_item(code: str):
+    """One item: the chosen version as it will print, its metadata, versions, review and IOC."""
+    number = request.args.get("v", type=int)
+    actor = browsing_actor()
+    with read_session() as session:
+        try:
+            version = service.get_version(session, code, number)
+        except ItemBankError as e:
+            if e.kind == "not_found":
+                abort(404)
+            raise
+        public = service.to_public(session, [version])[0]
+        versions = service.to_public(session, service.versions_of(session, code))
+        history = service.review_history(session, version.id)
+        ioc = service.ioc_summary(session, version.id)
+        item_set = _item_set(session, version.set_id)
+    curriculum = load_curriculum()
+    indicators = []
+    for c in public.indicator_codes:
+        try:
+            indicators.append((c, curriculum.indicator(c).text))
+        except ItemBankError:
+            indicators.append((c, ""))
+    return render_template("bank/item.html", v=public, versions=versions, history=history, ioc=ioc,
+                           item_set=item_set, indicators=indicators, show_key=actor.may("item.read_key"))
+
+
+def _item_set(session, set_id: int | None):
+    if set_id is None:
+        return None
+    from itembank.models import ItemSet
+
+    return session.get(ItemSet, set_id)
+
+
+@bp.get("/instruments/")
+def list_instruments():
+    """Rating scales, rubrics and checklists schools can download."""
+    with read_session() as session:
+        instruments = service.list_instruments(session, browsing_actor())
+    return render_template("bank/instruments.html", instruments=instruments)
+
+
+@bp.get("/instruments/<code>")
+def show_instrument(code: str):
+    with read_session() as session:
+        try:
+            instrument = service.get_instrument(session, browsing_actor(), code)
+        except ItemBankError as e:
+            if e.kind == "not_found":
+                abort(404)
+            raise
+    return render_template("bank/instrument.html", instrument=instrument)
