@@ -190,11 +190,15 @@ class _RowReader:
         self.codebook, self.problems, self.notices = codebook, problems, notices
         self.failed = False
 
-    def cell(self, name: str) -> str:
+    def raw(self, name: str) -> str:
+        """The cell as written (text cells keep their spaces: they are part of the stored content)."""
         i = self.index.get(name)
         if i is None or i >= len(self.cells):
             return ""
-        return self.cells[i].strip()
+        return self.cells[i]
+
+    def cell(self, name: str) -> str:
+        return self.raw(name).strip()
 
     def problem(self, code: str, column: str, th: str, en: str) -> ItemBankError:
         self.failed = True
@@ -223,8 +227,8 @@ class _RowReader:
             self.add("import.code_too_long", "code", f"รหัสข้อสอบยาวเกิน {ITEM_CODE_MAX} ตัวอักษร",
                      f"the item code is longer than {ITEM_CODE_MAX} characters")
         item_type = self.read_type()
-        stem = self.cell("stem")
-        if not stem:
+        stem = self.raw("stem")
+        if not stem.strip():
             self.add("import.stem_empty", "stem", "โจทย์ว่าง: ทุกข้อต้องมีโจทย์", "the stem is empty")
         else:
             stem = self.clean("stem", stem)
@@ -292,8 +296,8 @@ class _RowReader:
         options: list[OptionDraft] = []
         gap: str | None = None
         for name, label in zip(OPTION_COLUMNS, OPTION_LABELS, strict=True):
-            text = self.cell(name)
-            if not text:
+            text = self.raw(name)
+            if not text.strip():
                 gap = gap or name
                 continue
             if gap is not None:

@@ -200,10 +200,12 @@ def _review_command(name: str, help_text: str, needs_reason: bool) -> None:
                   help="ความเห็น / เหตุผล")
     @click.option("--as", "as_name", default=None, help="ชื่อผู้ใช้ที่ทำรายการ (ค่าเริ่มต้น: system)")
     @click.option("--role", default="reviewer", show_default=True, help="บทบาทของผู้ใช้ตาม --as")
+    @click.option("--min-ioc", type=float, default=None,
+                  help="เกณฑ์ IOC ขั้นต่ำเมื่ออนุมัติ (ค่าเริ่มต้น: IOC_THRESHOLD ของเขต)")
     @url_option
     @refusals
     def command(code: str, number: int | None, comment: str, as_name: str | None, role: str,
-                url: str | None) -> None:
+                min_ioc: float | None, url: str | None) -> None:
         from itembank import review as service
         from itembank.service import get_version
 
@@ -213,8 +215,9 @@ def _review_command(name: str, help_text: str, needs_reason: bool) -> None:
             if name == "submit":
                 moved = service.submit_for_review(s, actor, version.id, comment)
             elif name == "approve":
-                moved = service.approve(s, actor, version.id, comment,
-                                        min_ioc=float(_config().get("IOC_THRESHOLD", service.DEFAULT_MIN_IOC)))
+                if min_ioc is None:
+                    min_ioc = float(_config().get("IOC_THRESHOLD", service.DEFAULT_MIN_IOC))
+                moved = service.approve(s, actor, version.id, comment, min_ioc=min_ioc)
             elif name == "return":
                 moved = service.return_to_draft(s, actor, version.id, comment)
             else:

@@ -1,0 +1,133 @@
+"""Export in the item template: export → import is a no-op (CSV and XLSX, SQLite and PostgreSQL); formula
+injection neutralised without changing the text; a corrupted export is refused by row and column."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+
+import openpyxl
+import pytest
+from factories import make_actor, make_item_draft, make_rubric_draft
+from sqlmodel import func, select
+
+from itembank import service
+from itembank.authz import Actor
+from itembank.errors import ItemBankError
+from itembank.exporting import export_items
+from itembank.importing import import_items
+from itembank.models import EnemyLink, ItemVersion
+from itembank.schemas import OptionDraft, SearchFilters
+
+
+def _read_csv(path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+DANGEROUS = ["=HYPERLINK(\"http://evil\")", "+66 81 234 5678", "-5", "@SUM(A1)", "\tแท็บ", "'อ้างอิง", " =1+1"]
+
+
+def _bank(session) -> None:
+    officer = make_actor("officer", "ครูสมชาย")
+    drafts = [make_item_draft(code=f"M6-{i:03d}") for i in range(1, 6)]
+    drafts += [
+        make_item_draft(code="INJ-1", stem=DANGEROUS[0], options=tuple(
+            OptionDraft(label, text) for label, text in zip("กขคง", DANGEROUS[1:5], strict=True)), key=("ค",)),
+        make_item_draft(code="INJ-2", stem=DANGEROUS[5], options=(OptionDraft("ก", DANGEROUS[6]), OptionDraft("ข", "x")),
+                        key=("ก",)),
+        make_item_draft(code="MULTI", key=("ข", "ก"), options=(OptionDraft("ก", "1"), OptionDraft("ข", "2"),
+                                                                OptionDraft("ค", "ถูกทุกข้อ", fixed=True))),
+        make_item_draft(code="TF", type="true_false", options=(), key=("false",), stem="๑ + ๑ = ๓"),
+        make_item_draft(code="SA", type="short_answer", options=(), key=(), accepted_answers=("กรุงเทพฯ", "กรุงเทพมหานคร")),
+        make_item_draft(code="NUM", type="numeric", options=(), key=(), accepted_answers=("1,000", "๑๐๐๐")),
+        make_item_draft(code="MATCH", type="matching", options=(
+            OptionDraft("1", "เห่า"), OptionDraft("2", "เหมียว"), OptionDraft("ก", "แมว"), OptionDraft("ข", "หมา")),
+            key=("1-ข", "2-ก"), score_points=2.0),
+        make_rubric_draft(code="CR"),
+        make_item_draft(code="TAGS", trait_codes=("1.2", "3.1"), competency_codes=("2", "5"),
+                        indicator_codes=("ค 1.1 ป.6/2", "ค 1.2 ป.6/1"), estimated_time_s=90,
+                        stem="<p><b>ตัวหนา</b> และ 5 &lt; 7</p>", enemy_codes=("M6-001",)),
+    ]
+    service.upsert_items(session, officer, drafts)
+
+
+def _snapshot(session) -> list[tuple]:
+    return list(session.exec(select(ItemVersion.id, ItemVersion.content_hash, ItemVersion.is_latest)
+                             .order_by(ItemVersion.id)))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("headers", ["th", "en"])
+def test_export_then_import_is_a_no_op(session, tmp_path, fmt, headers):
+    _bank(session)
+    before = _snapshot(session)
+    n_links = session.exec(select(func.count()).select_from(EnemyLink)).one()
+    path = tmp_path / f"bank.{fmt}"
+    assert export_items(session, Actor.system(), path, headers=headers) == len(before)
+    report = import_items(session, Actor.system(), path)
+    assert (report.upsert.n_created, report.upsert.n_new_version, report.upsert.n_unchanged) == (0, 0, len(before))
+    assert report.notices == []
+    assert _snapshot(session) == before
+    assert session.exec(select(func.count()).select_from(EnemyLink)).one() == n_links
+
+
+def test_export_filters_choose_the_rows(session, tmp_path):
+    _bank(session)
+    n = export_items(session, Actor.system(), tmp_path / "tf.csv", filters=SearchFilters(type="true_false"))
+    rows = _read_csv(tmp_path / "tf.csv")
+    assert n == 1 and rows[1][0] == "TF" and rows[1][1] == "ถูกผิด"
+
+
+def test_csv_export_neutralises_formula_cells_with_one_apostrophe(session, tmp_path):
+    _bank(session)
+    export_items(session, Actor.system(), tmp_path / "bank.csv", headers="en",
+                 filters=SearchFilters(text="HYPERLINK"))
+    header, row = _read_csv(tmp_path / "bank.csv")
+    cells = dict(zip(header, row, strict=True))
+    assert cells["stem"] == "'" + DANGEROUS[0]
+    assert [cells[f"option_{i}"] for i in range(1, 5)] == ["'" + d for d in DANGEROUS[1:5]]
+    for value in row:
+        assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_xlsx_export_has_no_formula_cells_and_reads_back_the_same_text(session, tmp_path):
+    _bank(session)
+    export_items(session, Actor.system(), tmp_path / "bank.xlsx", headers="en")
+    with zipfile.ZipFile(tmp_path / "bank.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet and b"<f " not in sheet
+    ws = openpyxl.load_workbook(tmp_path / "bank.xlsx")["ข้อสอบ"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    stem = rows["INJ-1"][2]
+    assert stem.value == DANGEROUS[0] and stem.data_type == "s" and stem.quotePrefix
+    assert [c.value for c in rows["INJ-1"][3:7]] == DANGEROUS[1:5]
+    assert rows["INJ-2"][2].value == DANGEROUS[5]
+
+
+def test_corrupted_export_is_refused_with_row_and_column_and_nothing_changes(session, tmp_path):
+    _bank(session)
+    before = _snapshot(session)
+    path = tmp_path / "bank.csv"
+    export_items(session, Actor.system(), path, headers="en")
+    rows = _read_csv(path)
+    header = rows[0]
+    by_code = {r[0]: i for i, r in enumerate(rows)}
+    rows[by_code["M6-002"]][header.index("key")] = "ฉ"
+    rows[by_code["M6-004"]][header.index("indicators")] = "ค 9.9 ป.6/1"
+    rows[by_code["M6-005"]][header.index("stem")] = ""
+    rows[by_code["MULTI"]][header.index("code")] = "M6-001"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(ItemBankError) as info:
+        import_items(session, Actor.system(), path)
+    session.rollback()
+    texts = [p.text("th") for p in info.value.problems]
+    row = {code: i + 1 for code, i in by_code.items()}
+    assert texts == [
+        f"bank.csv แถว {row['M6-002']} คอลัมน์ key: เฉลย ฉ ไม่อยู่ในตัวเลือก (ก ข ค ง)",
+        f"bank.csv แถว {row['M6-004']} คอลัมน์ indicators: ไม่พบตัวชี้วัด ค 9.9 ป.6/1 ในหลักสูตรฉบับ 2551-rev2560",
+        f"bank.csv แถว {row['M6-005']} คอลัมน์ stem: โจทย์ว่าง: ทุกข้อต้องมีโจทย์",
+        f"bank.csv แถว {row['MULTI']} คอลัมน์ code: รหัสข้อสอบ M6-001 ซ้ำกับแถว {row['M6-001']} ในไฟล์นี้",
+    ]
+    assert _snapshot(session) == before
