@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, log_expit, logit, logsumexp
+
+from psychometrics.irt._special import expit, log_expit, logit, logsumexp
 
 _EPS = 1e-300
 

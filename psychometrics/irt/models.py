@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit, log_softmax
 
 from psychometrics.errors import PsychometricsError
+from psychometrics.irt._special import expit, log_softmax
 
 DICHOTOMOUS = ("1pl", "rasch", "2pl", "3pl")
 POLYTOMOUS = ("grm", "gpcm", "pcm")
