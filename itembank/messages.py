@@ -60,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                                "item {code}: tag at least one indicator"),
     "item.indicator_invalid": ("invalid", "ข้อสอบ {code}: ตัวชี้วัด {value}: {reason}",
                                "item {code}: indicator {value}: {reason}"),
+    "item.edition_unknown": ("invalid", "ข้อสอบ {code}: ฉบับหลักสูตร {value}: {reason}",
+                             "item {code}: curriculum edition {value}: {reason}"),
     "item.trait_invalid": ("invalid", "ข้อสอบ {code}: คุณลักษณะ {value}: {reason}",
                            "item {code}: desired-trait code {value}: {reason}"),
     "item.competency_invalid": ("invalid", "ข้อสอบ {code}: สมรรถนะ {value}: {reason}",

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 #: หลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน พ.ศ. 2551 (ฉบับปรับปรุง พ.ศ. 2560)
-DEFAULT_CURRICULUM_EDITION = "2551-2560"
+DEFAULT_CURRICULUM_EDITION = "2551-rev2560"  # itembank.curriculum.DEFAULT_EDITION
 
 
 class ItemType(enum.StrEnum):

@@ -33,44 +33,46 @@ def _basic(code: str) -> str:
     return _SPACES.sub(" ", code.translate(_THAI_DIGITS)).strip()
 
 
+def _reason(e: ItemBankError) -> str:
+    """The curriculum's own Thai explanation, without the repeated code in front of it."""
+    text = e.message_th or e.text("th")
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
 def _curriculum_checkers() -> tuple[CodeCheck, CodeCheck, CodeCheck]:
-    """Indicator, trait and competency checks from itembank.curriculum (or grammar-only fallbacks)."""
-    try:
-        from itembank import curriculum as cur  # the curriculum engineer's package
-    except ImportError:
-        cur = None
+    """Indicator, trait and competency checks against the curriculum data of the draft's edition."""
+    from itembank import curriculum as cur  # loaded on first use, not at import
 
     def indicator(code: str, edition: str) -> str:
-        if cur is not None and hasattr(cur, "IndicatorCode"):
-            parsed = cur.IndicatorCode.parse(code)
-            if hasattr(cur, "load_curriculum"):
-                try:
-                    book = cur.load_curriculum(edition)
-                except ItemBankError:
-                    book = cur.load_curriculum()
-                if not book.has_indicator(parsed):
-                    raise bank_error("item.indicator_invalid", value=str(parsed),
-                                     reason=f"ไม่พบในหลักสูตรฉบับ {edition}")
-            return str(parsed)
-        if not re.match(r"^[ทควสพศงต] ?\d+\.\d+ ?(ป|ม)\.?\d/\d+$", _basic(code)):
-            raise bank_error("item.indicator_invalid", value=code, reason="รูปแบบไม่ถูกต้อง (เช่น ค 1.1 ป.6/2)")
-        return _basic(code)
+        try:
+            return str(cur.load_curriculum(edition).check_indicator(code))
+        except cur.CurriculumError as e:
+            raise bank_error("item.indicator_invalid", value=code, reason=_reason(e)) from None
 
     def trait(code: str, edition: str) -> str:
-        if cur is not None and hasattr(cur, "TraitIndicatorCode"):
-            return str(cur.TraitIndicatorCode.parse(code))
-        if not re.match(r"^[1-8](\.\d)?$", _basic(code)):
-            raise bank_error("item.trait_invalid", value=code, reason="รูปแบบไม่ถูกต้อง (เช่น 1.2)")
-        return _basic(code)
+        try:
+            return str(cur.load_curriculum(edition).trait_indicator(code).code)
+        except cur.CurriculumError as e:
+            raise bank_error("item.trait_invalid", value=code, reason=_reason(e)) from None
 
     def competency(code: str, edition: str) -> str:
-        if cur is not None and hasattr(cur, "CompetencyCode"):
-            return str(cur.CompetencyCode.parse(code))
-        if not re.match(r"^[1-5]$", _basic(code)):
-            raise bank_error("item.competency_invalid", value=code, reason="ต้องเป็น 1–5")
-        return _basic(code)
+        try:
+            return str(cur.load_curriculum(edition).competency(code).code)
+        except cur.CurriculumError as e:
+            raise bank_error("item.competency_invalid", value=code, reason=_reason(e)) from None
 
     return indicator, trait, competency
+
+
+def _edition(key: str, code: str, problems: list[ItemBankError]) -> str:
+    from itembank.curriculum import CurriculumError
+    from itembank.curriculum.editions import edition
+
+    try:
+        return edition(key).key
+    except CurriculumError as e:
+        problems.append(bank_error("item.edition_unknown", code=code, value=key, reason=_reason(e)))
+        return key
 
 
 def _enum(value: Any, enum_type: type, code: str, err: str, problems: list[ItemBankError]) -> Any:
@@ -203,7 +205,9 @@ def check_draft(draft: ItemDraft, checks: tuple[CodeCheck, CodeCheck, CodeCheck]
         problems.append(bank_error("item.set_position_missing", code=code, set_code=d.set_code))
     if code in d.enemy_codes:
         problems.append(bank_error("item.enemy_self", code=code))
-    d = replace(d, **_check_codes(d, checks, problems))
+    d = replace(d, curriculum_edition=_edition(d.curriculum_edition, code, problems))
+    if not any(p.code == "item.edition_unknown" for p in problems):
+        d = replace(d, **_check_codes(d, checks, problems))
     if not d.indicator_codes and not any(p.code == "item.indicator_invalid" for p in problems):
         problems.append(bank_error("item.indicator_missing", code=code))
     return d, problems
