@@ -58,10 +58,13 @@ def brennan_b(scores: ArrayLike, cut: float) -> tuple[np.ndarray, int, int]:
     n_masters, n_nonmasters : int
     """
     x, _ = check_scores(scores)
-    total = np.nansum(x, axis=1)
-    master = total >= cut - 1e-9
+    return _brennan(x, cut)
+
+
+def _brennan(x: np.ndarray, cut: float) -> tuple[np.ndarray, int, int]:
     present = ~np.isnan(x)
-    xz = np.nan_to_num(x)
+    xz = x if present.all() else np.where(present, x, 0.0)
+    master = xz.sum(axis=1) >= cut - 1e-9
     with np.errstate(invalid="ignore", divide="ignore"):
         p_m = xz[master].sum(axis=0) / present[master].sum(axis=0)
         p_n = xz[~master].sum(axis=0) / present[~master].sum(axis=0)
@@ -149,7 +152,7 @@ def criterion_analysis(
         raise PsychometricsError(
             f"คะแนนจุดตัด {cut:g} ต้องอยู่ระหว่าง 0 ถึง {x.shape[1]} (จำนวนข้อ) / cut score out of range"
         )
-    b, n_m, n_n = brennan_b(x, cut)
+    b, n_m, n_n = _brennan(x, cut)
     stats = test_statistics(x, ids, ddof=ddof)
     return CriterionAnalysis(
         cut=float(cut),

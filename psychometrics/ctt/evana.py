@@ -318,7 +318,7 @@ def evana_analysis(
             f"EVANA ใช้กลุ่ม 25% หรือ 27% เท่านั้น (ได้ {technique}) / technique must be 25 or 27"
         )
     x, ids = check_scores(scores, keyed.item_ids if keyed is not None else item_ids)
-    xz = np.nan_to_num(x)
+    xz = np.where(np.isnan(x), 0.0, x)
     split = split_groups(xz.sum(axis=1), technique)
     g = split.g
     h = xz[split.upper].sum(axis=0)

@@ -41,7 +41,7 @@ def check_scores(
     scores: ArrayLike, item_ids: Sequence[str] | None = None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """A float persons × items matrix of 0, 1 or NaN, with its item ids; or PsychometricsError."""
-    x = np.array(scores, dtype=float)
+    x = np.asarray(scores, dtype=float)
     if x.ndim != 2:
         raise PsychometricsError(f"คะแนนต้องเป็นตาราง ผู้สอบ × ข้อ (ได้ {x.ndim} มิติ) / scores must be 2-D")
     if x.shape[0] < 2 or x.shape[1] < 1:
@@ -91,6 +91,27 @@ def masked_correlation(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.nda
     tiny = 1e-12 * np.maximum(1.0, n)
     r[(sxx <= tiny) | (syy <= tiny)] = np.nan
     return np.clip(r, -1.0, 1.0)
+
+
+def _complete_correlations(x: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Point-biserial and item-rest r of complete data from moments, with no persons × items temporary.
+
+    cov(x, T − x) = cov(x, T) − var(x) and var(T − x) = var(T) + var(x) − 2 cov(x, T).
+    """
+    n = x.shape[0]
+    mean_x = x.mean(axis=0)
+    mean_t = total.mean()
+    var_t = float(((total - mean_t) ** 2).mean())
+    cov_xt = (total - mean_t) @ x / n
+    var_x = mean_x * (1 - mean_x)  # 0/1 data (check_scores)
+    var_rest = var_t + var_x - 2 * cov_xt
+    tiny = 1e-12
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rpb = cov_xt / np.sqrt(var_x * var_t)
+        rest = (cov_xt - var_x) / np.sqrt(var_x * var_rest)
+    rpb[(var_x <= tiny) | (var_t <= tiny)] = np.nan
+    rest[(var_x <= tiny) | (var_rest <= tiny)] = np.nan
+    return np.clip(rpb, -1.0, 1.0), np.clip(rest, -1.0, 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,26 +273,29 @@ def analyze_items(
         raise PsychometricsError(f"p_basis ต้องเป็น 'whole' หรือ 'groups' (ได้ {p_basis!r})")
     n_persons = x.shape[0]
     present = ~np.isnan(x)
-    total = np.nansum(x, axis=1)
+    complete = bool(present.all())
+    xz = x if complete else np.where(present, x, 0.0)
+    total = xz.sum(axis=1)
     split = split_groups(total, groups)
 
     n = present.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.nansum(x, axis=0) / n
-        xu, xl = x[split.upper], x[split.lower]
-        h = np.nansum(xu, axis=0)
-        low = np.nansum(xl, axis=0)
-        nu = (~np.isnan(xu)).sum(axis=0)
-        nl = (~np.isnan(xl)).sum(axis=0)
+        p = xz.sum(axis=0) / n
+        h = xz[split.upper].sum(axis=0)
+        low = xz[split.lower].sum(axis=0)
+        nu = present[split.upper].sum(axis=0)
+        nl = present[split.lower].sum(axis=0)
         p_upper, p_lower = h / nu, low / nl
         p_groups = (h + low) / (nu + nl)
     r = p_upper - p_lower  # = (H − L)/g with complete data
     if n_persons < min_n:
         r = np.full_like(r, np.nan)
 
-    rpb = masked_correlation(x, total[:, None], present)
-    rest = total[:, None] - np.nan_to_num(x)
-    item_rest = masked_correlation(x, rest, present)
+    if complete:
+        rpb, item_rest = _complete_correlations(x, total)
+    else:
+        rpb = masked_correlation(x, total[:, None], present)
+        item_rest = masked_correlation(x, total[:, None] - xz, present)
     with np.errstate(invalid="ignore", divide="ignore"):
         q = 1.0 - p
         biserial = rpb * np.sqrt(p * q) / norm.pdf(ndtri(p))

@@ -108,14 +108,29 @@ def answer_codes(answers: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     -----
     Only the distinct values are decoded in Python; persons are mapped with one ``np.unique``.
     """
-    raw = np.asarray(answers, dtype=object)
+    raw = answers if isinstance(answers, np.ndarray) else np.asarray(answers, dtype=object)
     if raw.ndim != 2:
         raise PsychometricsError(
             f"คำตอบต้องเป็นตาราง ผู้สอบ × ข้อ (ได้ {raw.ndim} มิติ) / answers must be persons × items"
         )
-    tokens = np.array([_normalise_token(v) for v in raw.ravel()], dtype=object)
-    uniq, inverse = np.unique(tokens.astype(str), return_inverse=True)
-    decoded = [_code_of(u) for u in uniq]
+    # str() of every cell in C (None -> "None", NaN -> "nan", 2.0 -> "2.0", all decoded below), then
+    # decode only the distinct strings in Python
+    text = raw if raw.dtype.kind == "U" else raw.astype(str)
+    if text.dtype.itemsize == 4:  # one character per cell, the usual case: sort code points, not strings
+        points = text.view(np.uint32).ravel()
+        top = int(points.max(initial=0))
+        if top < 1 << 16:  # Thai and Latin code points: a lookup table, no sort
+            present = np.bincount(points, minlength=top + 1) > 0
+            uniq_points = np.flatnonzero(present)
+            lut = np.zeros(top + 1, dtype=np.intp)
+            lut[uniq_points] = np.arange(uniq_points.size)
+            inverse = lut[points]
+        else:
+            uniq_points, inverse = np.unique(points, return_inverse=True)
+        uniq = [chr(c) if c else "" for c in uniq_points]
+    else:
+        uniq, inverse = np.unique(text.ravel(), return_inverse=True)
+    decoded = [_code_of(_normalise_token(u)) for u in uniq]
     table = np.array([0 if c is None else c for c in decoded], dtype=np.int8)
     bad = np.array([c is None for c in decoded], dtype=bool)
     return table[inverse].reshape(raw.shape), bad[inverse].reshape(raw.shape)
@@ -184,7 +199,7 @@ class KeyedResponses:
     @property
     def total(self) -> np.ndarray:
         """Raw score per person over the kept items (cancelled items count for nobody)."""
-        return np.nansum(self.scores, axis=1)
+        return np.where(np.isnan(self.scores), 0.0, self.scores).sum(axis=1)
 
     @property
     def n_omitted(self) -> np.ndarray:
@@ -265,9 +280,11 @@ def score_answers(
     keys = tuple(k if isinstance(k, frozenset) else parse_key(k) for k in key)
 
     # trailing run of blanks in sheet order (cancelled items included: they are still on the sheet)
-    blank = codes == OMITTED
-    trailing = np.logical_and.accumulate(blank[:, ::-1], axis=1)[:, ::-1]
-    codes = np.where(trailing, np.int8(NOT_REACHED), codes)
+    answered = codes != OMITTED
+    last = n_items - 1 - np.argmax(answered[:, ::-1], axis=1)  # last answered column per person
+    last[~answered.any(axis=1)] = -1
+    trailing = np.arange(n_items)[None, :] > last[:, None]
+    codes[trailing] = NOT_REACHED
 
     kept = np.array([k is not CANCELLED for k in keys])
     if not kept.any():

@@ -172,25 +172,26 @@ def test_statistics(
     if ddof not in (0, 1):
         raise PsychometricsError(f"ddof ต้องเป็น 0 หรือ 1 (ได้ {ddof}) / ddof must be 0 or 1")
     n_persons, k = x.shape
-    total = np.nansum(x, axis=1)
+    present = ~np.isnan(x)
+    complete = bool(present.all())
+    xz = x if complete else np.where(present, x, 0.0)
+    total = xz.sum(axis=1)
     mean = float(total.mean())
     var = float(total.var(ddof=ddof))
-    present = ~np.isnan(x)
     n_item = present.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.nansum(x, axis=0) / n_item
-        item_var = _nan_var(x, present, ddof)
+        p = xz.sum(axis=0) / n_item
+        item_var = p * (1 - p) * n_item / (n_item - ddof) if complete else _nan_var(x, present, ddof)
     sum_pq = float(np.nansum(p * (1 - p)))
     kr20 = kr20_from_moments(k, sum_pq, var)
     kr21 = kr21_from_moments(k, mean, var)
     alpha = kr20_from_moments(k, float(np.nansum(item_var)), var)
 
     # α without item j: Var(T − x_j) = Var(T) + Var(x_j) − 2 Cov(T, x_j), all at once
-    xz = np.nan_to_num(x)
-    dt = total - mean
-    dx = xz - xz.mean(axis=0)
-    cov_tx = (dt @ dx) / (n_persons - ddof)
-    var_x = (dx * dx).sum(axis=0) / (n_persons - ddof)
+    # moments of the 0/1 columns (NaN counted as 0, as in the total), no persons × items temporaries
+    m = xz.mean(axis=0)
+    cov_tx = ((total - mean) @ xz) / (n_persons - ddof)
+    var_x = m * (1 - m) * n_persons / (n_persons - ddof)
     var_rest = var + var_x - 2 * cov_tx
     sum_rest = np.nansum(item_var) - item_var
     with np.errstate(invalid="ignore", divide="ignore"):
