@@ -113,6 +113,9 @@ def answer_codes(answers: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         raise PsychometricsError(
             f"คำตอบต้องเป็นตาราง ผู้สอบ × ข้อ (ได้ {raw.ndim} มิติ) / answers must be persons × items"
         )
+    if raw.dtype.kind in "iu":  # option numbers already (1–8, 0 omitted, 9 several marks)
+        invalid = (raw < 0) | (raw > MULTIPLE)
+        return np.where(invalid, 0, raw).astype(np.int8), invalid
     # str() of every cell in C (None -> "None", NaN -> "nan", 2.0 -> "2.0", all decoded below), then
     # decode only the distinct strings in Python
     text = raw if raw.dtype.kind == "U" else raw.astype(str)

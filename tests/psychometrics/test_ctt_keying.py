@@ -105,3 +105,15 @@ def test_every_item_cancelled_is_refused():
 def test_default_option_count_is_at_least_four_and_covers_what_was_seen():
     assert score_answers([["ก", "ข"], ["ข", "ก"]], ["ก", "ข"]).n_options.tolist() == [4, 4]
     assert score_answers([["จ", "ข"], ["ข", "ก"]], ["ก", "ข"]).n_options.tolist() == [5, 5]
+
+
+def test_integer_arrays_are_option_numbers_without_text_decoding():
+    codes, invalid = answer_codes(np.array([[1, 4, 0], [9, 5, 12]]))
+    assert codes.tolist() == [[1, 4, OMITTED], [MULTIPLE, 5, 0]]
+    assert invalid.tolist() == [[False, False, False], [False, False, True]]
+    text_codes, _ = answer_codes([["ก", "ง", ""], ["*", "จ", "ข"]])
+    keyed_int = score_answers(np.array([[1, 4, 0], [9, 5, 2]]), ["ก", "ง", "ข"])
+    keyed_txt = score_answers([["ก", "ง", ""], ["*", "จ", "ข"]], ["ก", "ง", "ข"])
+    np.testing.assert_array_equal(keyed_int.scores, keyed_txt.scores)
+    np.testing.assert_array_equal(keyed_int.choices, keyed_txt.choices)
+    assert text_codes[0].tolist() == [1, 4, OMITTED]

@@ -81,14 +81,44 @@ def read_csv(path: Path) -> CsvData:
                 "cannot decode the file as UTF-8 or cp874 (save it as CSV UTF-8)",
                 Where(name, line),
             ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    raw_rows, raw_numbers = _split_rows(text, name)
     rows: list[list[str]] = []
     numbers: list[int] = []
+    for cells, n in zip(raw_rows, raw_numbers, strict=True):
+        if any(cells):  # skip blank lines and rows of empty cells
+            rows.append(cells)
+            numbers.append(n)
+    if not rows:
+        raise _error("ctt.csv_empty", "ไฟล์ว่าง ไม่มีหัวตาราง", "the file is empty", Where(name, 1))
+    header = [h.strip() for h in rows[0]]
+    body, body_numbers = rows[1:], numbers[1:]
+    lengths = np.fromiter(map(len, body), dtype=np.intp, count=len(body))
+    problems = []
+    for i in np.flatnonzero(lengths != len(header)):
+        row, n = body[i], body_numbers[i]
+        col = header[len(row)] if len(row) < len(header) else _column_letter(len(row))
+        problems.append(
+            _error(
+                "ctt.csv_ragged",
+                f"มี {len(row)} ช่อง แต่หัวตารางมี {len(header)} คอลัมน์",
+                f"{len(row)} cells but the header has {len(header)} columns",
+                Where(name, n, col),
+            )
+        )
+    _raise_if(problems)
+    return CsvData(path, header, body, body_numbers)
+
+
+def _split_rows(text: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """Rows of cells with their line numbers. Without quotes a plain split (fast); else the csv module."""
+    if '"' not in text:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return [line.split(",") for line in lines], list(range(1, len(lines) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, numbers = [], []
     try:
         for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            rows.append([c.strip() for c in cells])
+            rows.append(cells)
             numbers.append(reader.line_num)
     except csv.Error as e:
         raise _error(
@@ -97,34 +127,20 @@ def read_csv(path: Path) -> CsvData:
             f"malformed CSV ({e})",
             Where(name, reader.line_num),
         ) from None
-    if not rows:
-        raise _error("ctt.csv_empty", "ไฟล์ว่าง ไม่มีหัวตาราง", "the file is empty", Where(name, 1))
-    header, body, body_numbers = rows[0], rows[1:], numbers[1:]
-    problems = []
-    for row, n in zip(body, body_numbers, strict=True):
-        if len(row) != len(header):
-            col = header[len(row)] if len(row) < len(header) else _column_letter(len(row))
-            problems.append(
-                _error(
-                    "ctt.csv_ragged",
-                    f"มี {len(row)} ช่อง แต่หัวตารางมี {len(header)} คอลัมน์",
-                    f"{len(row)} cells but the header has {len(header)} columns",
-                    Where(name, n, col),
-                )
-            )
-    _raise_if(problems)
-    return CsvData(path, header, body, body_numbers)
+    return rows, numbers
 
 
-def _raise_if(problems: list[KhlangError]) -> None:
-    if problems:
+def _raise_if(problems: list[KhlangError], total: int | None = None) -> None:
+    """Raise one error carrying the first MAX_PROBLEMS problems (and how many more there were)."""
+    total = len(problems) if total is None else total
+    if total:
         shown = problems[:MAX_PROBLEMS]
-        if len(problems) > MAX_PROBLEMS:
+        if total > len(shown):
             shown.append(
                 _error(
                     "ctt.more_problems",
-                    f"… และอีก {len(problems) - MAX_PROBLEMS} ปัญหา",
-                    f"… and {len(problems) - MAX_PROBLEMS} more",
+                    f"… และอีก {total - len(shown)} ปัญหา",
+                    f"… and {total - len(shown)} more",
                 )
             )
         raise KhlangError("ctt.invalid_file", problems=shown)
@@ -174,7 +190,8 @@ def read_responses(data: CsvData) -> tuple[list[str], list[str], np.ndarray]:
             f"{len(data.rows)} persons; need at least 2",
             Where(data.path.name),
         )
-    persons = [r[0] for r in data.rows]
+    table = np.array(data.rows, dtype=object)  # rows all have the header's length (read_csv)
+    persons = [str(p).strip() for p in table[:, 0]]
     problems, first_row = [], {}
     for pid, n in zip(persons, data.row_numbers, strict=True):
         if not pid:
@@ -195,7 +212,7 @@ def read_responses(data: CsvData) -> tuple[list[str], list[str], np.ndarray]:
         else:
             first_row[pid] = n
     _raise_if(problems)
-    return persons, items, np.array([r[1:] for r in data.rows], dtype=object)
+    return persons, items, table[:, 1:]
 
 
 def read_key(path: Path, items: list[str]) -> list[object]:
@@ -258,8 +275,9 @@ def read_key(path: Path, items: list[str]) -> list[object]:
     return [keys[i] for i in items]
 
 
-def _check_answer_cells(data: CsvData, items: list[str], cells: np.ndarray) -> None:
-    _, invalid = answer_codes(cells)
+def _answer_codes(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndarray:
+    """Option codes of every cell (see :func:`psychometrics.ctt.answer_codes`); bad cells named."""
+    codes, invalid = answer_codes(cells)
     problems = [
         _error(
             "ctt.answer",
@@ -267,28 +285,31 @@ def _check_answer_cells(data: CsvData, items: list[str], cells: np.ndarray) -> N
             f"{cells[r, c]!r} is not an answer code",
             Where(data.path.name, data.row_numbers[r], items[c]),
         )
-        for r, c in np.argwhere(invalid)
+        for r, c in np.argwhere(invalid)[:MAX_PROBLEMS]
     ]
-    _raise_if(problems)
+    _raise_if(problems, int(invalid.sum()))
+    return codes
 
 
 def scored_matrix(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndarray:
     """0/1 scores (blank = NaN, not presented); anything else is refused with its row and column."""
-    flat = np.array([str(v).strip() for v in cells.ravel()], dtype=object).reshape(cells.shape)
-    ok = np.isin(flat, ["0", "1", ""])
-    if not ok.all():
+    text = cells.astype(str)
+    uniq, inverse = np.unique(text.ravel(), return_inverse=True)
+    value = {"0": 0.0, "1": 1.0, "": np.nan}
+    decoded = np.array([value.get(u.strip(), -1.0) for u in uniq])
+    out = decoded[inverse].reshape(cells.shape)
+    bad = out == -1.0
+    if bad.any():
         problems = [
             _error(
                 "ctt.score",
-                f"{flat[r, c]!r} ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
-                f"{flat[r, c]!r} is not a 0/1 score (give --key KEY.csv for raw answers)",
+                f"{text[r, c]!r} ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
+                f"{text[r, c]!r} is not a 0/1 score (give --key KEY.csv for raw answers)",
                 Where(data.path.name, data.row_numbers[r], items[c]),
             )
-            for r, c in np.argwhere(~ok)
+            for r, c in np.argwhere(bad)[:MAX_PROBLEMS]
         ]
-        _raise_if(problems)
-    out = np.where(flat == "1", 1.0, 0.0)
-    out[flat == ""] = np.nan
+        _raise_if(problems, int(bad.sum()))
     return out
 
 
@@ -416,8 +437,8 @@ def ctt(
         keyed = None
         if key_path is not None:
             key = read_key(key_path, items)
-            _check_answer_cells(data, items, cells)
-            keyed = score_answers(cells, key, item_ids=items, n_options=n_options, not_reached=not_reached)
+            codes = _answer_codes(data, items, cells)
+            keyed = score_answers(codes, key, item_ids=items, n_options=n_options, not_reached=not_reached)
             report = analyze_test(
                 keyed=keyed, groups=groups, cut=cut, ddof=ddof, evana=int(evana_technique) if evana else False
             )
