@@ -367,72 +367,63 @@ def _cell_text(value: object) -> str:
 
 def read_xlsx_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:
     """Read the item sheet (named ข้อสอบ or items, else the first) of XLSX bytes into a :class:`RawTable`."""
-    import openpyxl  # imported here: the CLI starts without it
+    from lxml import etree
+
+    from itembank.importing.xlsx import iter_sheet_rows, sheet_names
 
     check_xlsx_archive(data, name, limits)
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False
-        )
-    except Exception as e:  # openpyxl raises many types for a broken workbook; name it and refuse
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = sheet_names(archive)
+            if not sheets:
+                raise KeyError("no worksheet")
+            by_name = {title.strip().casefold(): (title, part) for title, part in sheets}
+            title, part = next((by_name[n] for n in ITEM_SHEET_NAMES if n in by_name), sheets[0])
+            return _read_sheet(iter_sheet_rows(archive, part), name, title, limits)
+    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
         raise _refuse(
             "import.xlsx_corrupt",
             name,
             f"เปิดไฟล์ .xlsx ไม่ได้ ({type(e).__name__})",
             f"cannot open the .xlsx ({type(e).__name__}: {e})",
         ) from None
-    try:
-        return _read_sheet(workbook, name, limits)
-    finally:
-        workbook.close()
 
 
-def _pick_sheet(workbook):
-    by_name = {ws.title.strip().casefold(): ws for ws in workbook.worksheets}
-    for wanted in ITEM_SHEET_NAMES:
-        if wanted in by_name:
-            return by_name[wanted]
-    return workbook.worksheets[0]
-
-
-def _read_sheet(workbook, name: str, limits: Limits) -> RawTable:
-    ws = _pick_sheet(workbook)
-    declared = ws.max_row if isinstance(ws.max_row, int) else None  # from <dimension>, may be absent
-    if declared is not None and declared - 1 > limits.max_rows * 2:  # generous: blank rows are skipped
-        raise _too_many_rows(name, limits)
-    if isinstance(ws.max_column, int) and ws.max_column > limits.max_columns * 5:
-        raise _too_many_columns(name, limits)
-    ws.reset_dimensions()  # a wrong <dimension> must not hide rows: read them all, counting ourselves
+def _read_sheet(rows_in, name: str, title: str, limits: Limits) -> RawTable:
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     problems: list[ItemBankError] = []
-    for row_number, row_cells in enumerate(ws.iter_rows(), start=1):
+    for row_number, sheet_cells in rows_in:
         if headers is None:
-            headers = [_cell_text(c.value).strip() for c in row_cells]
-            while headers and not headers[-1]:
-                headers.pop()
-            if len(headers) > limits.max_columns:
+            if not sheet_cells:
+                continue  # rows above the header are allowed to be empty
+            width = sheet_cells[-1].column + 1
+            if width > limits.max_columns:
                 raise _too_many_columns(name, limits)
+            headers = [""] * width
+            for c in sheet_cells:
+                headers[c.column] = c.text.strip()
+            header_row = row_number
             continue
-        cells = []
-        has_value = False
-        for i, c in enumerate(row_cells):
-            value = c.value
-            if value is None:
-                cells.append("")
-                continue
-            if c.data_type == "f":
-                column = headers[i] if i < len(headers) else _col_letter(i)
-                problems.append(_formula_problem(name, row_number, column or _col_letter(i), str(value)))
-            text = _cell_text(value)
-            if len(text) > limits.max_cell_chars:
-                problems.append(_long_cell_problem(name, row_number, headers[i] if i < len(headers) else "", limits))
-            if text.strip():
-                has_value = True
-            cells.append(text)
-        if not has_value:
+        if not any(c.text.strip() for c in sheet_cells):
             continue
         if len(rows) >= limits.max_rows:
             raise _too_many_rows(name, limits)
+        width = max(len(headers), sheet_cells[-1].column + 1)
+        if width > limits.max_columns:
+            raise _too_many_columns(name, limits)
+        cells = [""] * width
+        for c in sheet_cells:
+            column = headers[c.column] if c.column < len(headers) and headers[c.column] else _col_letter(c.column)
+            if c.is_formula:
+                problems.append(_formula_problem(name, row_number, column, c.text))
+            if len(c.text) > limits.max_cell_chars:
+                problems.append(_long_cell_problem(name, row_number, column, limits))
+            cells[c.column] = c.text
         rows.append((row_number, cells))
-    return RawTable(name, "xlsx", None, headers or [], rows, problems, sheet=ws.title)
+    if headers is not None and header_row != 1:
+        problems.append(problem(
+            "import.header_not_first", name, header_row, None,
+            f"หัวตารางต้องอยู่แถวที่ 1 (พบที่แถว {header_row})", f"the header must be on row 1 (found on row {header_row})",
+        ))
+    return RawTable(name, "xlsx", None, headers or [], rows, problems, sheet=title)
