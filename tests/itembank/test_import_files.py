@@ -9,10 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from itembank.errors import ItemBankError
 from itembank.importing import check_file
 from itembank.importing.files import Limits, read_table
+from itembank.importing.rows import sanitize
+from itembank.sanitize import sanitize_html
 
 HEADER = "code,type,stem,option_1,option_2,option_3,option_4,key,indicators,grade\n"
 GOOD_ROW = "M6-1,เลือกตอบ,๗ × ๘ มีค่าเท่าใด,54,56,58,64,ข,ค 1.1 ป.6/2,ป.6\n"
@@ -197,3 +201,29 @@ def test_xlsx_reads_thai_headers_in_any_order_and_numbers_as_text(tmp_path):
     d = row.draft
     assert d.code == "M6-9" and d.key == ("ข",) and [o.text for o in d.options] == ["8", "9.5"]
     assert d.score_points == 2.0 and d.estimated_time_s == 90 and d.indicator_codes == ("ค 1.1 ป.6/2",)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+@settings(max_examples=300)
+def test_fast_path_of_sanitising_equals_the_allowlist(text):
+    assert sanitize(text) == sanitize_html(text)
+
+
+def test_rich_text_and_inline_strings_are_read_as_plain_text(tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "type", "stem", "option_1", "option_2", "key", "indicators"])
+    ws.append(["M6-1", "เลือกตอบ", CellRichText("ข้อใด", TextBlock(InlineFont(b=True), "ถูกต้อง")), "ก", "ข", "1",
+               "ค 1.1 ป.6/2"])
+    wb.save(tmp_path / "rich.xlsx")
+    (draft,) = check_file(tmp_path / "rich.xlsx").drafts
+    assert draft.stem == "ข้อใดถูกต้อง" and draft.key == ("ก",)
+
+
+def test_header_must_be_on_the_first_row(tmp_path):
+    path = _xlsx(tmp_path / "late.xlsx", [[None], ["code", "type", "stem"], ["A", "เลือกตอบ", "x"]])
+    texts = [p.text("th") for p in _refusal(path).problems]
+    assert "late.xlsx แถว 2: หัวตารางต้องอยู่แถวที่ 1 (พบที่แถว 2)" in texts
