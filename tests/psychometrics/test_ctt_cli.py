@@ -181,3 +181,30 @@ def test_a_formula_like_item_id_is_neutralised_in_the_csv(tmp_path):
     result = _run(_write(tmp_path / "f.csv", rows), "--out", out)
     assert result.exit_code == 0, result.output
     assert _read_csv(out)[0]["ข้อ"] == "'=cmd()"
+
+
+def test_band_tables_and_limits_are_options(files, tmp_path):
+    resp, key_path, _, _ = files
+    out = tmp_path / "bands.csv"
+    args = [
+        "--discrimination-bands",
+        "ebel",
+        "--difficulty-bands",
+        "tou",
+        "--p-basis",
+        "groups",
+        "--r-min",
+        0.9,
+    ]
+    result = _run(resp, "--key", key_path, *args, "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = _read_csv(out)
+    assert {r["อำนาจจำแนก"] for r in rows} <= {
+        "ดีมาก",
+        "ดี",
+        "พอใช้",
+        "ต่ำ (ควรปรับปรุง)",
+        "ติดลบ (ตัดทิ้งหรือตรวจเฉลย)",
+    }
+    assert all(r["ใช้ได้"] == "" for r in rows)  # nothing reaches r ≥ .90
+    assert "ข้อสอบที่ใช้ได้ 0 จาก 9 ข้อ" in result.output

@@ -212,3 +212,20 @@ def test_evana_mode_decisions_and_option_rows():
     table = ev.option_summary("th")
     assert table is not None and len(table.rows) == 20 * 4
     assert "CHUNG TEH FAN" in ev.summary("th").title
+
+
+def test_python_mirt_traditional_agrees(responses):
+    from mirt.utils.classical import traditional
+
+    from psychometrics.ctt import analyze_items
+
+    corrected = traditional(responses, use_corrected_correlation=True)
+    uncorrected = traditional(responses, use_corrected_correlation=False)
+    items = analyze_items(responses)
+    stats = test_statistics(responses, ddof=1)  # mirt divides by N − 1
+    np.testing.assert_allclose(items.p, corrected.difficulty, atol=1e-12)
+    np.testing.assert_allclose(items.item_rest, corrected.discrimination, atol=1e-10)
+    np.testing.assert_allclose(items.point_biserial, uncorrected.discrimination, atol=1e-10)
+    assert stats.alpha == pytest.approx(corrected.alpha, abs=1e-10)
+    assert stats.sd == pytest.approx(corrected.sd_score, abs=1e-10)
+    np.testing.assert_allclose(stats.alpha_if_deleted, corrected.alpha_if_deleted, atol=1e-10)

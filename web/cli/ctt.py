@@ -16,6 +16,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import numpy as np
@@ -355,6 +356,19 @@ def _write_csv(path: Path, table: Table) -> None:
             w.writerow(["" if v is None else neutralise(v) for v in row])
 
 
+def _analyse(
+    data: CsvData, key_path: Path | None, n_options: int | None, not_reached: str, **settings: Any
+) -> CttReport:
+    """Score (when a key is given) and analyse the parsed responses."""
+    _, items, cells = read_responses(data)
+    if key_path is None:
+        return analyze_test(scored_matrix(data, items, cells), items, **settings)
+    key = read_key(key_path, items)
+    codes = _answer_codes(data, items, cells)
+    keyed = score_answers(codes, key, item_ids=items, n_options=n_options, not_reached=not_reached)
+    return analyze_test(keyed=keyed, **settings)
+
+
 @click.command("ctt")
 @click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -395,6 +409,35 @@ def _write_csv(path: Path, table: Table) -> None:
     help="Trailing blanks: score 0 (Thai practice) or leave out of p.",
 )
 @click.option(
+    "--p-basis",
+    type=click.Choice(["whole", "groups"]),
+    default="whole",
+    show_default=True,
+    help="p judged for verdicts: whole group R/N or upper+lower groups (H+L)/2g.",
+)
+@click.option("--p-min", type=float, default=0.20, show_default=True, help="Usable: p at least this.")
+@click.option("--p-max", type=float, default=0.80, show_default=True, help="Usable: p at most this.")
+@click.option("--r-min", type=float, default=0.20, show_default=True, help="Usable: r at least this.")
+@click.option(
+    "--min-n", type=click.IntRange(2), default=6, show_default=True, help="No r below this many persons."
+)
+@click.option(
+    "--difficulty-bands",
+    "difficulty_table",
+    type=click.Choice(["evana", "bu", "tou", "researchstat"]),
+    default="evana",
+    show_default=True,
+    help="ตารางเกณฑ์ความยากง่าย (band table for p verdicts).",
+)
+@click.option(
+    "--discrimination-bands",
+    "discrimination_table",
+    type=click.Choice(["evana", "ebel"]),
+    default="evana",
+    show_default=True,
+    help="ตารางเกณฑ์อำนาจจำแนก (band table for r verdicts).",
+)
+@click.option(
     "--ddof",
     type=click.IntRange(0, 1),
     default=0,
@@ -412,15 +455,11 @@ def _write_csv(path: Path, table: Table) -> None:
 def ctt(
     responses: Path,
     key_path: Path | None,
-    groups: str,
-    cut: float | None,
     evana: bool,
     evana_technique: str,
-    n_options: int | None,
-    not_reached: str,
-    ddof: int,
     locale: str,
     out: Path,
+    **options: Any,
 ) -> None:
     """วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT): p, r, ตัวลวง, KR-20, EVANA."""
     if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -428,30 +467,11 @@ def ctt(
             f"--out ต้องลงท้ายด้วย .csv หรือ .xlsx (ได้ {out.name}) / --out must be .csv or .xlsx"
         )
     if not out.parent.is_dir():
-        raise click.ClickException(
-            f"ไม่มีโฟลเดอร์ {out.parent} สำหรับไฟล์ผล / the folder of --out does not exist: {out.parent}"
-        )
+        raise click.ClickException(f"ไม่มีโฟลเดอร์ {out.parent} สำหรับไฟล์ผล / the folder of --out does not exist")
     try:
-        data = read_csv(responses)
-        _, items, cells = read_responses(data)
-        keyed = None
-        if key_path is not None:
-            key = read_key(key_path, items)
-            codes = _answer_codes(data, items, cells)
-            keyed = score_answers(codes, key, item_ids=items, n_options=n_options, not_reached=not_reached)
-            report = analyze_test(
-                keyed=keyed, groups=groups, cut=cut, ddof=ddof, evana=int(evana_technique) if evana else False
-            )
-        else:
-            scores = scored_matrix(data, items, cells)
-            report = analyze_test(
-                scores,
-                items,
-                groups=groups,
-                cut=cut,
-                ddof=ddof,
-                evana=int(evana_technique) if evana else False,
-            )
+        report = _analyse(
+            read_csv(responses), key_path, evana=int(evana_technique) if evana else False, **options
+        )
         written = write_outputs(report, out, locale)
     except KhlangError as e:
         raise click.ClickException(e.text(locale)) from None
@@ -459,14 +479,18 @@ def ctt(
         raise click.ClickException(f"{responses.name}: {e}") from None
     except OSError as e:
         raise click.ClickException(f"เขียนไฟล์ผลไม่ได้ / cannot write the output: {e}") from None
+    _echo_summary(report, written, locale)
+
+
+def _echo_summary(report: CttReport, written: list[Path], locale: str) -> None:
     click.echo(str(report.test.summary(locale)))
     click.echo("")
     click.echo("\n".join(report.items.groups.notes(locale)))
     good = sum(d == "good" for d in report.decision)
     click.echo(
-        f"ข้อสอบที่ใช้ได้ {good} จาก {len(report.decision)} ข้อ; เขียนผลลง: "
+        f"ข้อสอบที่ใช้ได้ {good} จาก {len(report.decision)} ข้อ; เขียนผลลง:"
         if locale == "th"
-        else f"{good} of {len(report.decision)} items usable; wrote: "
+        else f"{good} of {len(report.decision)} items usable; wrote:"
     )
     for path in written:
         click.echo(f"  {path}")
