@@ -311,3 +311,56 @@ def test_ml_se_is_inverse_root_test_information(seed):
     inner = ~res.at_bound
     info = item_information(params, res.theta[inner]).sum(axis=1)
     np.testing.assert_allclose(res.se[inner], 1 / np.sqrt(info), rtol=1e-10)
+
+
+# ----------------------------------------------------------------------------------------------------
+# mixed dichotomous / polytomous forms, against direct integration and root-finding
+# ----------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mixed():
+    rng = np.random.default_rng(14)
+    dich = make_params("3pl", 6, rng)
+    grm = make_params("grm", 3, rng, k=4)
+    gpcm = make_params("gpcm", 3, rng, k=3)
+    width = 3
+    thr = np.vstack([np.c_[dich.thresholds, np.full((6, width - 1), np.nan)], grm.thresholds,
+                     np.c_[gpcm.thresholds, np.full((3, 1), np.nan)]])
+    params = ItemParameters(dich.model + grm.model + gpcm.model, np.r_[dich.a, grm.a, gpcm.a],
+                            np.r_[dich.b, grm.b, gpcm.b], np.r_[dich.c, grm.c, gpcm.c], thr)
+    x = simulate(params, rng.normal(size=12), rng, missing=0.15)
+    return params, x
+
+
+def likelihood(params: ItemParameters, row: np.ndarray, theta: float) -> float:
+    """Product of the answered items' category probabilities (no logs, no matrix products)."""
+    p = category_probabilities(params, theta)[0]
+    return float(np.prod([p[j, int(v)] for j, v in enumerate(row) if not np.isnan(v)]))
+
+
+def test_mixed_form_eap_equals_adaptive_integration(mixed):
+    from scipy.integrate import quad
+    from scipy.stats import norm
+
+    params, x = mixed
+    res = ability(params, x, "eap", n_quadrature=121)
+    for i in range(x.shape[0]):
+        mass = quad(lambda t, i=i: likelihood(params, x[i], t) * norm.pdf(t), -10, 10, epsabs=0, epsrel=1e-11)[0]
+        first = quad(lambda t, i=i: t * likelihood(params, x[i], t) * norm.pdf(t), -10, 10, epsabs=0,
+                     epsrel=1e-11)[0]
+        assert res.theta[i] == pytest.approx(first / mass, abs=1e-7)
+
+
+def test_mixed_form_ml_is_the_likelihood_maximum(mixed):
+    from scipy.optimize import minimize_scalar
+
+    params, x = mixed
+    res = ability(params, x, "ml")
+    for i in np.flatnonzero(~res.at_bound):
+        best = minimize_scalar(lambda t, i=i: -np.log(likelihood(params, x[i], t)), bounds=(-6, 6),
+                               method="bounded", options={"xatol": 1e-10})
+        # a 3PL likelihood can have a second local maximum: ours must be at least as high
+        assert -best.fun <= np.log(likelihood(params, x[i], res.theta[i])) + 1e-9
+        h = 1e-5
+        slope = (np.log(likelihood(params, x[i], res.theta[i] + h))
+                 - np.log(likelihood(params, x[i], res.theta[i] - h))) / (2 * h)
+        assert abs(slope) < 1e-5
