@@ -106,15 +106,19 @@ class MantelHaenszelResult:
     delta_se: np.ndarray
     ets_class: tuple[str, ...]
     n_strata: np.ndarray
+    dropped_from_matching: tuple[str, ...] = ()
 
     def summary(self) -> Table:
+        notes = ("A: |Δ| < 1 หรือไม่มีนัยสำคัญ; C: |Δ| ≥ 1.5 และมากกว่า 1 อย่างมีนัยสำคัญ; B: อื่น ๆ "
+                 "(− ยากกว่าสำหรับกลุ่มเป้าหมาย, + ง่ายกว่า)",)
+        if self.dropped_from_matching:
+            notes += ("คะแนนจับคู่ไม่รวมข้อ (purified matching without): " + ", ".join(self.dropped_from_matching),)
         return table_from_columns(
             "DIF แบบ Mantel–Haenszel (ETS Δ_MH)",
             {"item": self.item_ids, "alpha_MH": self.alpha_mh.round(4), "chi2_MH": self.chi2.round(3),
              "p": self.p_value.round(4), "delta_MH": self.delta.round(3), "se_delta": self.delta_se.round(3),
              "ETS": self.ets_class},
-            notes=("A: |Δ| < 1 หรือไม่มีนัยสำคัญ; C: |Δ| ≥ 1.5 และมากกว่า 1 อย่างมีนัยสำคัญ; B: อื่น ๆ "
-                   "(− ยากกว่าสำหรับกลุ่มเป้าหมาย, + ง่ายกว่า)",))
+            notes=notes)
 
 
 def ets_class(delta: np.ndarray, delta_se: np.ndarray, p_value: np.ndarray, alpha: float = 0.05) -> tuple[str, ...]:
@@ -141,12 +145,13 @@ def ets_class(delta: np.ndarray, delta_se: np.ndarray, p_value: np.ndarray, alph
 
 def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
                     matching: ArrayLike | None = None, item_ids: Sequence[str] = (),
-                    alpha: float = 0.05) -> MantelHaenszelResult:
+                    alpha: float = 0.05, purify: bool = False) -> MantelHaenszelResult:
     """Mantel–Haenszel DIF (Holland & Thayer 1988) for every 0/1 item at once.
 
     For item j and score stratum k, with A/B = reference right/wrong, C/D = focal right/wrong,
     N = A + B + C + D:  α_MH = Σ(A D / N) / Σ(B C / N);
     χ²_MH = (|Σ A − Σ E(A)| − ½)² / Σ Var(A), E(A) = n_R m_1 / N, Var(A) = n_R n_F m_1 m_0 / (N² (N − 1)).
+    Strata holding only one group or one person add nothing.
 
     Parameters
     ----------
@@ -160,6 +165,10 @@ def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
     item_ids : sequence of str
     alpha : float
         Significance level for the χ² test and the ETS classes.
+    purify : bool
+        Two-stage matching (Holland & Thayer 1988): items classed B or C in a first pass are taken
+        out of the total score, except from the score that matches themselves; then every item is
+        tested again.  Ignored when `matching` is given.
 
     Returns
     -------
@@ -172,12 +181,30 @@ def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
     if score.shape != (n,) or not np.all(np.isfinite(score[keep])):
         raise PsychometricsError("คะแนนจับคู่ (matching) ต้องมีหนึ่งค่าต่อผู้สอบ (matching must give one finite value per person)")
     x, is_focal, score = x[keep], is_focal[keep], score[keep]
+    ids = _item_ids(item_ids, m)
+    first = _mh_statistics(x, is_focal, np.broadcast_to(score[:, None], x.shape), alpha)
+    if not purify or matching is not None:
+        return MantelHaenszelResult(ids, *first)
+    flagged = np.array([c != "A" for c in first[5]])
+    if not flagged.any():
+        return MantelHaenszelResult(ids, *first)
+    answered = np.nan_to_num(x)
+    base = answered[:, ~flagged].sum(axis=1)
+    per_item = base[:, None] + np.where(flagged[None, :], answered, 0.0)      # each item matched with itself
+    second = _mh_statistics(x, is_focal, per_item, alpha)
+    return MantelHaenszelResult(ids, *second, tuple(np.asarray(ids, dtype=object)[flagged].tolist()))
+
+
+def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, score: np.ndarray, alpha: float):
+    """α_MH, χ², p, Δ, SE(Δ), ETS class and strata used, with `score` (persons × items) matching."""
+    n, m = x.shape
     levels, stratum = np.unique(score, return_inverse=True)
+    stratum = stratum.reshape(score.shape)
     s = levels.size
     # one bincount over (item, stratum, group, answer) for all persons and items together
     observed = ~np.isnan(x)
     rows, cols = np.nonzero(observed)
-    cell = ((cols * s + stratum[rows]) * 2 + is_focal[rows]) * 2 + x[rows, cols].astype(np.intp)
+    cell = ((cols * s + stratum[rows, cols]) * 2 + is_focal[rows]) * 2 + x[rows, cols].astype(np.intp)
     counts = np.bincount(cell, minlength=m * s * 4).reshape(m, s, 2, 2).astype(float)
     b_, a_ = counts[:, :, 0, 0], counts[:, :, 0, 1]          # reference wrong, right
     d_, c_ = counts[:, :, 1, 0], counts[:, :, 1, 1]          # focal wrong, right
@@ -203,8 +230,7 @@ def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
         delta = DELTA_SCALE * np.log(alpha_mh)
     delta_se = abs(DELTA_SCALE) * np.sqrt(var_log)
     p_value = chi2.sf(stat, 1)
-    return MantelHaenszelResult(_item_ids(item_ids, m), alpha_mh, stat, p_value, delta, delta_se,
-                                ets_class(delta, delta_se, p_value, alpha), used.sum(axis=1))
+    return alpha_mh, stat, p_value, delta, delta_se, ets_class(delta, delta_se, p_value, alpha), used.sum(axis=1)
 
 
 # ----------------------------------------------------------------------------------------------------

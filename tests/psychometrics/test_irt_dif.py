@@ -96,6 +96,25 @@ def test_mantel_haenszel_flags_the_dif_item():
     assert "Mantel" in res.summary().title
 
 
+def test_purified_matching_drops_flagged_items_from_the_other_items_scores():
+    x, g = simulate_dif()
+    first = mantel_haenszel(x, g, 1)
+    res = mantel_haenszel(x, g, 1, purify=True)
+    flagged = [j for j, c in enumerate(first.ets_class) if c != "A"]
+    assert res.dropped_from_matching == tuple(f"item{j + 1}" for j in flagged)
+    assert 3 in flagged and res.ets_class[3] == "C-"
+    # an unflagged item is matched on the total without the flagged items: same as passing it explicitly
+    j = next(k for k in range(x.shape[1]) if k not in flagged)
+    keep = [k for k in range(x.shape[1]) if k not in flagged]
+    explicit = mantel_haenszel(x, g, 1, matching=x[:, keep].sum(axis=1))
+    assert res.alpha_mh[j] == pytest.approx(explicit.alpha_mh[j], rel=1e-14)
+    assert res.chi2[j] == pytest.approx(explicit.chi2[j], rel=1e-14)
+    # a flagged item is matched on that score plus itself
+    own = mantel_haenszel(x, g, 1, matching=x[:, keep].sum(axis=1) + x[:, 3])
+    assert res.delta[3] == pytest.approx(own.delta[3], rel=1e-14)
+    assert "purified" in "\n".join(res.summary().notes)
+
+
 def test_logistic_dif_matches_direct_likelihood_maximisation():
     x, g = simulate_dif(n=1200, m=8, seed=5)
     res = logistic_dif(x, g, 1)
