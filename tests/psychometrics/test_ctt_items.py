@@ -231,6 +231,7 @@ def test_bounds_of_p_r_and_alpha(x, groups):
         assert ((v >= -1 - 1e-12) & (v <= 1 + 1e-12)).all()
     if not np.isnan(report.test.alpha):
         assert report.test.alpha <= 1 + 1e-12
+        assert report.test.kr20 == pytest.approx(report.test.alpha, abs=1e-9)
         assert report.test.kr21 <= report.test.kr20 + 1e-9
 
 
@@ -305,3 +306,17 @@ def test_summaries_have_thai_and_english_headers():
     for table in th + en:
         for row in table.rows:
             assert not any(isinstance(v, float) and v != v for v in row)  # NaN-safe: NaN -> None
+
+
+def test_correlations_with_missing_cells_equal_pandas_pairwise(responses):
+    rng = np.random.default_rng(3)
+    x = responses.copy()
+    x[rng.random(x.shape) < 0.1] = np.nan
+    res = analyze_items(x)
+    df = pd.DataFrame(x)
+    total = df.sum(axis=1)  # NaN adds nothing to the total
+    np.testing.assert_allclose(res.point_biserial, [df[j].corr(total) for j in df.columns], atol=1e-12)
+    np.testing.assert_allclose(
+        res.item_rest, [df[j].corr(total - df[j].fillna(0)) for j in df.columns], atol=1e-12
+    )
+    np.testing.assert_allclose(res.p, df.mean(), atol=1e-12)
