@@ -227,6 +227,7 @@ class EvanaAnalysis:
             else ("โดยใช้สูตรอย่างง่าย กลุ่มสูง กลุ่มต่ำ 25 %" if th else "simple formulas, 25 % groups")
         )
         notes = [
+            ("การวิเคราะห์ข้อสอบรายข้อ " if th else "Item analysis by ") + how,
             *self.groups.notes(locale),
             (
                 f"เกณฑ์: {self.p_min:.2f} ≤ p ≤ {self.p_max:.2f}, r ≥ {self.r_min:.2f} และตัวลวงทำงานทุกตัว"
@@ -234,7 +235,8 @@ class EvanaAnalysis:
                 else f"Criteria: {self.p_min:.2f} ≤ p ≤ {self.p_max:.2f}, r ≥ {self.r_min:.2f}, every distractor works"
             ),
         ]
-        title = ("การวิเคราะห์ข้อสอบแบบ EVANA " if th else "EVANA item analysis, ") + how
+        title = f"EVANA {self.technique}%" + (" (ตาราง Fan)" if self.technique == 27 and th else "")
+        title += " (Fan table)" if self.technique == 27 and not th else ""
         return table_from_columns(title, cols, notes)
 
     def option_summary(self, locale: str = "th") -> Table | None:

@@ -211,7 +211,9 @@ def test_evana_mode_decisions_and_option_rows():
     assert report.distractors is not None and report.distractors.check_key[19]
     table = ev.option_summary("th")
     assert table is not None and len(table.rows) == 20 * 4
-    assert "CHUNG TEH FAN" in ev.summary("th").title
+    summary = ev.summary("th")
+    assert summary.title == "EVANA 27% (ตาราง Fan)" and len(summary.title) <= 31  # a legal XLSX sheet name
+    assert "CHUNG TEH FAN" in summary.notes[0]
 
 
 def test_python_mirt_traditional_agrees(responses):
