@@ -144,6 +144,18 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 BY_NAME = {c.name: c for c in COLUMNS}
+
+#: The optional second sheet of an XLSX (named ``ชุดข้อสอบ`` or ``sets``): one passage or stimulus per
+#: row, referred to by the items' ``set_code``. A CSV cannot carry it: its sets must already be in the bank.
+SET_SHEET_NAMES = ("ชุดข้อสอบ", "sets")
+SET_COLUMNS: tuple[Column, ...] = (
+    Column("set_code", "รหัสชุดข้อสอบ", "รหัสชุด (ตรงกับคอลัมน์ รหัสชุดข้อสอบ ของข้อสอบ)", "set code", True,
+           ("code", "รหัสชุด")),
+    Column("title", "ชื่อชุด", "ชื่อบทอ่าน/สถานการณ์", "title of the passage", True, ("ชื่อบทอ่าน",)),
+    Column("stimulus", "บทอ่าน", "ข้อความบทอ่าน/สถานการณ์ (HTML จะถูกทำความสะอาด)", "the passage (HTML is sanitised)",
+           aliases=("passage", "สถานการณ์")),
+    Column("media", "สื่อ", "sha256 ของภาพที่อยู่ในคลังแล้ว", "sha256 of pictures already in the bank"),
+)
 OPTION_COLUMNS = tuple(f"option_{i + 1}" for i in range(N_OPTIONS))
 IGNORED_COLUMNS = frozenset({"note"})
 

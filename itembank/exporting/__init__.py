@@ -20,13 +20,14 @@ from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
 from itembank.importing.rows import TYPE_TH
-from itembank.models import EnemyLink, Item
+from itembank.models import EnemyLink, Item, ItemSet
 from itembank.schemas import COGNITIVE_LEVEL_TH, CognitiveLevel, ItemType, SearchFilters
 from itembank.template import (
     BY_NAME,
     COLUMNS,
     OPTION_COLUMNS,
     OPTION_LABELS,
+    SET_COLUMNS,
     csv_neutralise,
     format_number,
     format_rubric,
@@ -137,6 +138,17 @@ def item_rows(session: Session, actor: Actor, filters: SearchFilters | None = No
     return [item_row(v, sorted(enemies.get(v.item_code, ()))) for v in iter_versions(session, actor, filters)]
 
 
+def set_rows(session: Session, codes: Iterable[str]) -> list[dict[str, str]]:
+    """The passages (item sets) with these codes, as rows of the set sheet."""
+    wanted = sorted(set(codes))
+    rows = []
+    for start in range(0, len(wanted), 900):
+        for s in session.scalars(select(ItemSet).where(ItemSet.code.in_(wanted[start:start + 900]))
+                                 .order_by(ItemSet.code)):
+            rows.append({"set_code": s.code, "title": s.title, "stimulus": s.stimulus, "media": join_codes(s.media)})
+    return rows
+
+
 def write_csv(path: str | Path, rows: Iterable[dict[str, str]], *, headers: str = "th") -> Path:
     """Write template rows to a UTF-8 CSV with BOM (so Excel shows the Thai), cells neutralised."""
     path = Path(path)
@@ -152,7 +164,8 @@ _WIDTHS = {"code": 12, "type": 12, "stem": 60, "key": 10, "indicators": 18, "rub
            "matching_premises": 30, **{c: 18 for c in OPTION_COLUMNS}}
 
 
-def write_xlsx(path: str | Path, rows: Iterable[dict[str, str]], *, headers: str = "th") -> Path:
+def write_xlsx(path: str | Path, rows: Iterable[dict[str, str]], *, headers: str = "th",
+               sets: Sequence[dict[str, str]] = ()) -> Path:
     """Write template rows to an XLSX (sheet ข้อสอบ, plus a sheet that explains every column).
 
     Every value is a text cell; text that a spreadsheet could take for a formula gets Excel's quote
@@ -178,6 +191,11 @@ def write_xlsx(path: str | Path, rows: Iterable[dict[str, str]], *, headers: str
     ws.append(header_cells)
     for row in rows:
         ws.append([_text_cell(ws, WriteOnlyCell, row.get(n, "")) for n in EXPORT_COLUMNS])
+    if sets:
+        sheet = wb.create_sheet("ชุดข้อสอบ")
+        sheet.append([c.th if headers == "th" else c.name for c in SET_COLUMNS])
+        for row in sets:
+            sheet.append([_text_cell(sheet, WriteOnlyCell, row.get(c.name, "")) for c in SET_COLUMNS])
     guide = wb.create_sheet("คำอธิบาย")
     guide.append([WriteOnlyCell(guide, value=t) for t in ("คอลัมน์ (ไทย)", "column (English)", "วิธีเขียน", "how")])
     for c in COLUMNS:
@@ -207,7 +225,7 @@ def export_items(session: Session, actor: Actor, path: str | Path, *, fmt: str |
     if fmt == "csv":
         write_csv(path, rows, headers=headers)
     elif fmt == "xlsx":
-        write_xlsx(path, rows, headers=headers)
+        write_xlsx(path, rows, headers=headers, sets=set_rows(session, (r["set_code"] for r in rows if r["set_code"])))
     else:
         from itembank.errors import ItemBankError
 

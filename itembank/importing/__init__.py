@@ -84,6 +84,10 @@ def _refusal(problems: list[ItemBankError], file: str) -> ItemBankError:
 def _at_row(e: ItemBankError, parsed: ParsedFile, row_of: dict[str, int]) -> ItemBankError:
     """A service problem re-pointed at the row of its item code and the column its code names."""
     code = e.params.get("item_code", e.params.get("code"))
+    if e.code.startswith("set.") or (code in parsed.set_rows and code not in row_of):
+        sheet = parsed.table.sets.file if parsed.table.sets is not None else parsed.table.file
+        where = Where(sheet, parsed.set_rows.get(code), "title" if e.code == "set.title_empty" else None)
+        return ItemBankError(e.code, kind=e.kind, where=where, message_th=e.message_th, message_en=e.message_en)
     column = _COLUMN_OF_CODE.get(e.code)
     header = parsed.columns.get(column, column) if column else None
     where = Where(parsed.table.file, row_of.get(code) if code is not None else None, header)
@@ -130,7 +134,8 @@ def import_items(session: Session, actor: Actor, path: str | Path, *, dry_run: b
     row_of = {r.draft.code: r.row for r in parsed.rows}
     report: UpsertReport | None = None
     try:
-        report = upsert_items(session, actor, parsed.drafts, dry_run=dry_run or bool(parsed.problems))
+        report = upsert_items(session, actor, parsed.drafts, sets=parsed.sets,
+                              dry_run=dry_run or bool(parsed.problems))
     except ItemBankError as e:
         if e.code != "items.invalid":
             raise

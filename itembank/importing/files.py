@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itembank.errors import ItemBankError, Where
+from itembank.template import SET_SHEET_NAMES
 
 __all__ = ["Limits", "RawTable", "read_table", "read_csv_bytes", "read_xlsx_bytes", "problem"]
 
@@ -62,6 +63,7 @@ class RawTable:
     rows: list[tuple[int, list[str]]]
     problems: list[ItemBankError] = field(default_factory=list)  # cell-level problems found while reading
     sheet: str | None = None
+    sets: RawTable | None = None  # XLSX only: the optional sheet of passages (template.SET_SHEET_NAMES)
 
 
 def problem(code: str, file: str | None, row: int | None, column: str | None, th: str, en: str) -> ItemBankError:
@@ -379,7 +381,12 @@ def read_xlsx_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) 
                 raise KeyError("no worksheet")
             by_name = {title.strip().casefold(): (title, part) for title, part in sheets}
             title, part = next((by_name[n] for n in ITEM_SHEET_NAMES if n in by_name), sheets[0])
-            return _read_sheet(iter_sheet_rows(archive, part), name, title, limits)
+            table = _read_sheet(iter_sheet_rows(archive, part), name, title, limits)
+            set_sheet = next((by_name[n] for n in SET_SHEET_NAMES if n in by_name), None)
+            if set_sheet is not None and set_sheet[1] != part:
+                table.sets = _read_sheet(iter_sheet_rows(archive, set_sheet[1]), f"{name} ชีต {set_sheet[0]}",
+                                         set_sheet[0], limits)
+            return table
     except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
         raise _refuse(
             "import.xlsx_corrupt",

@@ -21,6 +21,7 @@ from itembank.schemas import (
     DEFAULT_CURRICULUM_EDITION,
     CognitiveLevel,
     ItemDraft,
+    ItemSetDraft,
     ItemType,
     OptionDraft,
     RubricLevel,
@@ -30,6 +31,7 @@ from itembank.template import (
     IGNORED_COLUMNS,
     OPTION_COLUMNS,
     OPTION_LABELS,
+    SET_COLUMNS,
     column_for_header,
     split_answers,
     split_codes,
@@ -103,6 +105,8 @@ class ParsedFile:
     problems: list[ItemBankError]
     notices: list[ItemBankError] = field(default_factory=list)  # e.g. stems stored sanitised
     columns: dict[str, str] = field(default_factory=dict)  # template name -> header as written
+    sets: list[ItemSetDraft] = field(default_factory=list)  # from the XLSX's set sheet
+    set_rows: dict[str, int] = field(default_factory=dict)  # set code -> its row in the set sheet
 
     @property
     def drafts(self) -> list[ItemDraft]:
@@ -147,12 +151,50 @@ def _map_headers(table: RawTable, problems: list[ItemBankError]) -> dict[str, in
     return index
 
 
+def parse_sets(table: RawTable, parsed: ParsedFile) -> None:
+    """Read the set sheet (passages) into ``parsed.sets``; its problems join ``parsed.problems``."""
+    parsed.problems.extend(table.problems)
+    by_header = {}
+    for c in SET_COLUMNS:
+        for spelling in (c.name, c.th, *c.aliases):
+            by_header[spelling.strip().casefold()] = c.name
+    index: dict[str, int] = {}
+    for i, header in enumerate(table.headers):
+        name = by_header.get(header.strip().casefold())
+        if name is None and header:
+            parsed.problems.append(problem(
+                "import.column_unknown", table.file, 1, header, f"ไม่รู้จักคอลัมน์ {header!r} ของชีตชุดข้อสอบ "
+                f"(ใช้ {', '.join(c.th for c in SET_COLUMNS)})", f"unknown column {header!r} in the set sheet"))
+        elif name is not None:
+            index[name] = i
+    def cell(cells: list[str], name: str) -> str:
+        i = index.get(name)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    for row_number, cells in table.rows:
+        code, title = cell(cells, "set_code").strip(), cell(cells, "title").strip()
+        for name, value, th in (("set_code", code, "รหัสชุด"), ("title", title, "ชื่อชุด")):
+            if not value:
+                parsed.problems.append(problem("import.set_empty", table.file, row_number, name,
+                                               f"ไม่มี{th}", f"the set's {name} is empty"))
+        if code and code in parsed.set_rows:
+            parsed.problems.append(problem("import.set_duplicate", table.file, row_number, "set_code",
+                                           f"รหัสชุด {code} ซ้ำกับแถว {parsed.set_rows[code]}",
+                                           f"set code {code} repeats row {parsed.set_rows[code]}"))
+        elif code and title:
+            media = tuple(m.lower() for m in split_codes(cell(cells, "media")))
+            parsed.sets.append(ItemSetDraft(code, title, sanitize(cell(cells, "stimulus")), media))
+            parsed.set_rows[code] = row_number
+
+
 def parse_items(table: RawTable, codebook: CodeBook) -> ParsedFile:
-    """Check every row of `table`; return drafts for the good rows and every problem found."""
+    """Check every row of `table` (and its set sheet); return drafts for the good rows and every problem."""
     problems: list[ItemBankError] = list(table.problems)
     index = _map_headers(table, problems)
     headers = {name: table.headers[i] for name, i in index.items()}
     parsed = ParsedFile(table, [], problems, columns=headers)
+    if table.sets is not None:
+        parse_sets(table.sets, parsed)
     if not table.rows:
         problems.append(problem(
             "import.no_rows", table.file, None, None,

@@ -8,7 +8,8 @@ import zipfile
 
 import openpyxl
 import pytest
-from factories import make_actor, make_item_draft, make_rubric_draft
+from conftest import clear_tables
+from factories import make_actor, make_item_draft, make_rubric_draft, make_set_draft
 from sqlmodel import func, select
 
 from itembank import service
@@ -131,3 +132,39 @@ def test_corrupted_export_is_refused_with_row_and_column_and_nothing_changes(ses
         f"bank.csv แถว {row['MULTI']} คอลัมน์ code: รหัสข้อสอบ M6-001 ซ้ำกับแถว {row['M6-001']} ในไฟล์นี้",
     ]
     assert _snapshot(session) == before
+
+
+def _bank_with_passage(session) -> None:
+    drafts = [make_item_draft(code=f"R6-{i}", set_code="SET-001", set_position=i, stem=f"จากบทอ่าน ข้อ {i}")
+              for i in (1, 2)]
+    service.upsert_items(session, make_actor("officer"), drafts, sets=[make_set_draft("SET-001")])
+
+
+def test_xlsx_export_carries_its_passages_into_an_empty_bank(session, tmp_path):
+    _bank_with_passage(session)
+    path = tmp_path / "reading.xlsx"
+    export_items(session, Actor.system(), path)
+    assert openpyxl.load_workbook(path).sheetnames == ["ข้อสอบ", "ชุดข้อสอบ", "คำอธิบาย"]
+    assert import_items(session, Actor.system(), path).upsert.n_unchanged == 2
+    session.rollback()  # end the read transaction before emptying the tables
+    clear_tables(session.get_bind())
+    report = import_items(session, Actor.system(), path)
+    assert (report.upsert.n_created, report.upsert.n_sets_created) == (2, 1)
+    version = service.get_version(session, "R6-2")
+    assert version.set_position == 2 and version.set_id is not None
+    again = import_items(session, Actor.system(), path)
+    assert (again.upsert.n_unchanged, again.upsert.n_sets_created) == (2, 0)
+
+
+def test_csv_of_passage_items_needs_the_passage_in_the_bank(session, tmp_path):
+    _bank_with_passage(session)
+    path = tmp_path / "reading.csv"
+    export_items(session, Actor.system(), path)
+    session.rollback()  # end the read transaction before emptying the tables
+    clear_tables(session.get_bind())
+    with pytest.raises(ItemBankError) as info:
+        import_items(session, Actor.system(), path)
+    session.rollback()
+    assert [p.text("th") for p in info.value.problems] == [
+        f"reading.csv แถว {row} คอลัมน์ รหัสชุดข้อสอบ: ข้อสอบ R6-{row - 1}: ไม่พบชุดข้อสอบ/บทอ่าน SET-001"
+        for row in (2, 3)]

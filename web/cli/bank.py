@@ -49,9 +49,9 @@ def _filters(opts: dict[str, Any]) -> Any:
 
 
 def _config() -> dict[str, Any]:
-    from web import create_app  # configuration is read in the factory, once
+    from web.cli import make_app  # configuration is read in the factory, once (honours --instance)
 
-    return dict(create_app().config)
+    return dict(make_app().config)
 
 
 @contextmanager
