@@ -315,6 +315,12 @@ def score_answers(
                 f"แถว {r + 1} ข้อ {ids[np.flatnonzero(kept)[c]]}: ตอบตัวเลือกที่ {choices[r, c]} "
                 f"แต่ข้อนี้มี {n_opt[c]} ตัวเลือก / answer beyond the item's options"
             )
+        for j, k in enumerate(kept_keys):
+            if k is not CREDIT_ALL and max(k) > n_opt[j]:
+                raise PsychometricsError(
+                    f"ข้อ {ids[np.flatnonzero(kept)[j]]}: เฉลยตัวเลือกที่ {max(k)} แต่ข้อนี้มี {n_opt[j]} ตัวเลือก / "
+                    "key beyond the item's options"
+                )
 
     result = KeyedResponses(
         item_ids=tuple(i for i, keep in zip(ids, kept, strict=True) if keep),

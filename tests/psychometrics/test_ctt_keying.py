@@ -117,3 +117,8 @@ def test_integer_arrays_are_option_numbers_without_text_decoding():
     np.testing.assert_array_equal(keyed_int.scores, keyed_txt.scores)
     np.testing.assert_array_equal(keyed_int.choices, keyed_txt.choices)
     assert text_codes[0].tolist() == [1, 4, OMITTED]
+
+
+def test_a_key_beyond_the_items_options_is_refused():
+    with pytest.raises(PsychometricsError, match="เฉลยตัวเลือกที่ 5"):
+        score_answers([["ก", "ข"], ["ก", "ข"]], ["จ", "ข"], item_ids=["1", "2"], n_options=4)
