@@ -33,7 +33,8 @@ from scipy.special import expit, log_expit
 from scipy.stats import chi2, norm
 
 from psychometrics.errors import PsychometricsError
-from psychometrics.irt.models import ItemParameters
+from psychometrics.irt.ability import _GridTables, _posterior, check_responses, chunk_as_float, gauss_hermite
+from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
 DELTA_SCALE = -2.35                  # ETS delta metric: Δ_MH = −2.35 ln α_MH
@@ -483,12 +484,99 @@ def likelihood_ratio_dif(log_likelihood_constrained: float, log_likelihood_free:
     return IRTDIFResult(_item_ids(item_ids, free.size), "IRT likelihood ratio", g2, dfs, chi2.sf(g2, dfs))
 
 
-def standard_error_vector(standard_errors: Any, params: ItemParameters) -> np.ndarray:
-    """SEs from a calibration (attributes a, b, c, thresholds) in the order of item_parameter_vector."""
-    fake = ItemParameters(params.model, np.asarray(standard_errors.a, float), np.asarray(standard_errors.b, float),
-                          np.asarray(standard_errors.c, float), np.asarray(standard_errors.thresholds, float),
-                          params.item_ids)
-    return item_parameter_vector(fake)
+def _perturbed(params: ItemParameters, slot: int, h: float) -> ItemParameters:
+    """Every item's parameter in vector slot `slot` (see item_parameter_vector) moved by h."""
+    a, b, c, thr = params.a.copy(), params.b.copy(), params.c.copy(), params.thresholds.copy()
+    dich = np.isin(np.asarray(params.model), ("1pl", "rasch", "2pl", "3pl"))
+    if slot == 0:
+        a += h
+    elif slot == 1:
+        b[dich] += h
+        thr[:, 0] += h                                    # dichotomous items repeat b in column 0
+    elif slot == 2:
+        c[dich] += h
+        if thr.shape[1] > 1:
+            thr[~dich, 1] += h
+    elif slot - 1 < thr.shape[1]:
+        thr[~dich, slot - 1] += h
+    return ItemParameters(params.model, a, b, c, thr, params.item_ids)
+
+
+def item_covariance(params: ItemParameters, responses: ArrayLike, *, n_quadrature: int = 61,
+                    prior_mean: float = 0.0, prior_sd: float = 1.0, chunk_size: int = 1 << 13,
+                    slope_prior: tuple[float, float] | None = None,
+                    guessing_prior: tuple[float, float] | None = None) -> np.ndarray:
+    """Covariance of each item's parameter estimates by the cross-product of person gradients (XPD).
+
+    For person i and item j, g_ij = E[∂ log P(x_ij | θ) / ∂ψ_j | x_i], the posterior mean of the
+    item's score (Louis 1982; mirt's SE.type = "crossprod"); Cov(ψ_j) ≈ (Σ_i g_ij g_ijᵀ)⁻¹, one block
+    per item (cross-item covariances are not needed by Lord's test).  Derivatives of log P by
+    central differences, so every model works.  Parameters follow item_parameter_vector; fixed
+    ones (Rasch/PCM/1PL slope, c of a 2PL) get NaN rows and columns.
+
+    Parameters
+    ----------
+    params : ItemParameters
+        The calibrated items.
+    responses : array_like (n_persons, n_items), NaN = not answered
+        The calibration data.
+    n_quadrature : int
+    prior_mean, prior_sd : float
+        The group's ability distribution on the scale of `params`.
+    chunk_size : int
+        Persons per chunk.
+    slope_prior, guessing_prior : (float, float), optional
+        When the estimates are posterior modes of 3PL items under log a ~ N(μ, σ²) and/or
+        c ~ Beta(α, β), their curvature −d² log p/dψ² at the estimate is added to the information.
+
+    Returns
+    -------
+    ndarray (n_items, p, p)
+    """
+    x = check_responses(responses, params)
+    n, m = x.shape
+    models = np.asarray(params.model)
+    free = np.isfinite(item_parameter_vector(params))
+    free[np.isin(models, ("rasch", "1pl", "pcm")), 0] = False
+    free[models == "2pl", 2] = False
+    width = free.shape[1]
+    nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
+    tables = _GridTables.build(params, nodes)
+    log_w = np.log(weights)
+    h = 1e-5
+    deriv = []                                                    # per slot: d log P / dψ, (q, m, K)
+    for slot in range(width):
+        up = np.log(np.maximum(category_probabilities(_perturbed(params, slot, h), nodes), 1e-300))
+        down = np.log(np.maximum(category_probabilities(_perturbed(params, slot, -h), nodes), 1e-300))
+        deriv.append(np.where(free[None, :, slot, None], (up - down) / (2 * h), 0.0))
+    n_cat = params.n_categories.astype(float)
+    xpd = np.zeros((m, width, width))
+    for s in range(0, n, chunk_size):
+        xf = chunk_as_float(x, s, min(n, s + chunk_size), n_cat)
+        post = _posterior(tables, log_w, xf)                      # (c, q)
+        grad = np.zeros(xf.shape + (width,))
+        for k in range(params.max_categories):
+            hit = (xf == k).astype(float)
+            for slot in range(width):
+                grad[:, :, slot] += hit * (post @ deriv[slot][:, :, k])
+        xpd += np.einsum("nmp,nmq->mpq", grad, grad)
+    is3 = models == "3pl"
+    if slope_prior is not None:
+        mu, sigma = slope_prior
+        la = np.log(params.a[is3])
+        # −d²/da² of −(log a − μ)²/(2σ²) − log a
+        xpd[is3, 0, 0] += np.maximum((1 - (la - mu)) / (sigma**2 * params.a[is3] ** 2) - 1 / params.a[is3] ** 2, 0.0)
+    if guessing_prior is not None:
+        alpha_c, beta_c = guessing_prior
+        c3 = params.c[is3]
+        xpd[is3, 2, 2] += (alpha_c - 1) / c3**2 + (beta_c - 1) / (1 - c3) ** 2
+    cov = np.full((m, width, width), np.nan)
+    for j in range(m):                                            # a p × p inverse per item
+        use = free[j]
+        if use.any():
+            block = xpd[j][np.ix_(use, use)]
+            cov[j][np.ix_(use, use)] = np.linalg.pinv(block)
+    return cov
 
 
 def lord_wald_calibrated(responses: ArrayLike, group: ArrayLike, focal: Any = 1, model: str = "2pl", *,
@@ -496,27 +584,35 @@ def lord_wald_calibrated(responses: ArrayLike, group: ArrayLike, focal: Any = 1,
                          item_ids: Sequence[str] = ()) -> IRTDIFResult:
     """Lord's Wald test from two separate calibrations, the focal scale linked onto the reference.
 
-    Each group is calibrated on its own (θ ~ N(0, 1) in each), the focal parameters are put on the
-    reference scale by Stocking–Lord over `anchors` (default: every item), their SEs are carried
-    with the same constants (a/A, A·b; the linking error itself is ignored), then :func:`lord_wald`.
+    Each group is calibrated on its own (θ ~ N(0, 1) in each), with each item's full parameter
+    covariance from :func:`item_covariance`; the focal parameters and covariances are carried to the
+    reference scale by the Stocking–Lord constants over `anchors` (default every item: a/A, A·b + B;
+    the linking error itself is ignored), then :func:`lord_wald`.
     """
-    from psychometrics.irt.calibration import calibrate
+    from psychometrics.irt.calibration import DEFAULT_A_PRIOR, DEFAULT_C_PRIOR, calibrate
     from psychometrics.irt.linking import link
 
     x = np.asarray(responses, float)
     is_focal, keep = _focal_mask(group, focal, x.shape[0])
     ids = _item_ids(item_ids, x.shape[1])
-    ref = calibrate(x[keep & ~is_focal], model, n_quadrature=n_quadrature, item_ids=ids)
-    foc = calibrate(x[keep & is_focal], model, n_quadrature=n_quadrature, item_ids=ids)
+    x_ref, x_foc = x[keep & ~is_focal], x[keep & is_focal]
+    ref = calibrate(x_ref, model, n_quadrature=n_quadrature, item_ids=ids, standard_errors="none")
+    foc = calibrate(x_foc, model, n_quadrature=n_quadrature, item_ids=ids, standard_errors="none")
     common = [(j, j) for j in (range(x.shape[1]) if anchors is None else anchors)]
     constants = link(foc.params, ref.params, "stocking_lord", common=common)
-    foc_params = constants.transform(foc.params)
-    se_f = standard_error_vector(foc.standard_errors, foc.params)
-    se_f[:, 0] /= constants.A
-    se_f[:, 1:] *= constants.A
-    models = np.asarray(foc.params.model)
-    se_f[models == "3pl", 2] /= constants.A                 # c does not change with the scale
-    return lord_wald(ref.params, foc_params, standard_error_vector(ref.standard_errors, ref.params), se_f)
+    # calibrate's 3PL estimates are posterior modes under its default priors: count their curvature
+    priors = ({"slope_prior": DEFAULT_A_PRIOR, "guessing_prior": DEFAULT_C_PRIOR} if model == "3pl" else {})
+    cov_ref = item_covariance(ref.params, x_ref, n_quadrature=n_quadrature, prior_mean=float(ref.group_means[0]),
+                              prior_sd=float(np.sqrt(ref.group_variances[0])), **priors)
+    cov_foc = item_covariance(foc.params, x_foc, n_quadrature=n_quadrature, prior_mean=float(foc.group_means[0]),
+                              prior_sd=float(np.sqrt(foc.group_variances[0])), **priors)
+    width = cov_foc.shape[1]
+    dich = np.isin(np.asarray(foc.params.model), ("1pl", "rasch", "2pl", "3pl"))
+    scale = np.full((x.shape[1], width), constants.A)             # locations stretch by A
+    scale[:, 0] = 1.0 / constants.A                               # slopes shrink by A
+    scale[dich, 2:] = 1.0                                         # c keeps its value
+    cov_foc = cov_foc * scale[:, :, None] * scale[:, None, :]
+    return lord_wald(ref.params, constants.transform(foc.params), cov_ref, cov_foc)
 
 
 def irt_likelihood_ratio(responses: ArrayLike, group: ArrayLike, focal: Any = 1, model: str = "2pl", *,
