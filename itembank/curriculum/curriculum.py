@@ -356,6 +356,7 @@ class Curriculum:
         only where the area (and strand) did not change between the editions and both have it.
         """
         c = code if isinstance(code, IndicatorCode) else IndicatorCode.parse(code)
+        from_edition = edition(from_edition).key
         if from_edition == self.edition:
             return c if c in self._indicators else None
         mapper = mapping(from_edition, self.edition)

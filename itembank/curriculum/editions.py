@@ -50,6 +50,12 @@ EDITIONS: dict[str, Edition] = {
     ),
 }
 DEFAULT_EDITION = "2551-rev2560"
+#: other names people and stored rows use for the same editions (the store's default is "2551-2560")
+EDITION_ALIASES: dict[str, str] = {
+    "2551-2560": "2551-rev2560",
+    "2560": "2551-rev2560",
+    "2551 (2560)": "2551-rev2560",
+}
 
 Mapper = Callable[[IndicatorCode], IndicatorCode | None]
 _MAPPINGS: dict[tuple[str, str], Mapper] = {}
@@ -58,6 +64,7 @@ _MAPPINGS: dict[tuple[str, str], Mapper] = {}
 def edition(key: str | None) -> Edition:
     """The edition named `key` (None: the current one); CurriculumError for an unknown name."""
     key = DEFAULT_EDITION if key is None else str(key).strip()
+    key = EDITION_ALIASES.get(key, key)
     if key not in EDITIONS:
         known = ", ".join(EDITIONS)
         raise CurriculumError(
@@ -75,14 +82,14 @@ def register_mapping(from_edition: str, to_edition: str, mapping: Mapping[str, s
     `mapping` is either a table {old code: new code} (codes in any accepted spelling) or a function
     returning the new code or None. A later registration for the same pair replaces the earlier one.
     """
-    edition(from_edition), edition(to_edition)
+    pair = (edition(from_edition).key, edition(to_edition).key)
     if callable(mapping):
-        _MAPPINGS[(from_edition, to_edition)] = mapping
+        _MAPPINGS[pair] = mapping
         return
     table = {IndicatorCode.parse(k): IndicatorCode.parse(v) for k, v in mapping.items()}
-    _MAPPINGS[(from_edition, to_edition)] = table.get
+    _MAPPINGS[pair] = table.get
 
 
 def mapping(from_edition: str, to_edition: str) -> Mapper | None:
     """The registered mapper for the pair, or None."""
-    return _MAPPINGS.get((from_edition, to_edition))
+    return _MAPPINGS.get((edition(from_edition).key, edition(to_edition).key))
