@@ -6,7 +6,8 @@ Templates and code are written in Thai (the msgids are Thai); the English catalo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
@@ -41,8 +42,13 @@ def thai_date(value: date | datetime | None, *, short: bool = False, thai_digits
 
 
 def display_date(value: date | datetime | None) -> str:
+    """A date or time for the page, in the office's time zone (stored times are UTC)."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     if str(get_locale()) == "th":
         return thai_date(value, short=True)
     return value.strftime("%d %b %Y %H:%M") if isinstance(value, datetime) else value.strftime("%d %b %Y")

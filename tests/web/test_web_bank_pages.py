@@ -91,3 +91,20 @@ def test_fonts_are_served_locally_and_nothing_else(client):
 def test_pages_can_be_switched_off_until_sign_in(app, client, sample_bank):
     app.config["BROWSE_AS_ROLE"] = ""
     assert client.get("/bank/").status_code == 403
+
+
+def test_item_view_shows_ioc_ratings_and_times_in_bangkok(client, app, sample_bank):
+    from factories import make_actor
+
+    from itembank import service
+    from itembank.review import IocRatingInput
+    from web.store_ext import get_store
+
+    with get_store(app).session() as s:
+        version = service.get_version(s, "M6-0001")
+        ratings = [IocRatingInput(f"expert{i}", r) for i, r in enumerate((1, 1, 0))]
+        service.record_ioc_ratings(s, make_actor("officer"), version.id, ratings)
+        service.submit_for_review(s, make_actor("officer"), version.id)
+    page = client.get("/bank/items/M6-0001").get_data(as_text=True)
+    assert "0.67" in page and "ผู้เชี่ยวชาญ 3 คน" in page and "expert2: +0" in page
+    assert "2569" in page or "2570" in page        # Buddhist-era year in Thai

@@ -1,0 +1,62 @@
+"""`khlang demo seed` / `khlang demo run`: the demo district on the configured database."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group("demo")
+def demo() -> None:
+    """เขตพื้นที่การศึกษาตัวอย่าง: โรงเรียน ผู้ใช้ ข้อสอบ เครื่องมือวัด"""
+
+
+@demo.command("seed")
+@click.option("--reset", is_flag=True, help="ลบข้อมูลทั้งหมดแล้วสร้างใหม่")
+@click.option("--seed", "seed_value", default=2569, show_default=True, help="เลขสุ่มตั้งต้น (ผลเหมือนเดิมทุกครั้ง)")
+@click.pass_context
+def seed_command(ctx: click.Context, reset: bool, seed_value: int) -> None:
+    """สร้างเขตพื้นที่ตัวอย่างในฐานข้อมูล (ต้องว่าง หรือใช้ --reset)"""
+    report = _seed(ctx, reset, seed_value)
+    if report is None:
+        click.echo("ฐานข้อมูลมีข้อมูลอยู่แล้ว: ไม่ได้สร้างใหม่ (ใช้ --reset เพื่อเริ่มใหม่)")
+
+
+def _seed(ctx: click.Context, reset: bool, seed_value: int, *, only_if_empty: bool = False):
+    from itembank.errors import KhlangError
+    from web.cli import make_app
+    from web.demo import is_seeded, reset_database, seed_demo
+    from web.migrations import upgrade
+    from web.store_ext import get_store
+
+    app = make_app(ctx)
+    url = app.config["DATABASE_URL"]
+    if reset:
+        reset_database(url)
+    else:
+        upgrade(url)
+    store = get_store(app)
+    if is_seeded(store):
+        if only_if_empty or not reset:
+            return None
+    try:
+        report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
+                           progress=lambda m: click.echo(f"  {m}"))
+    except KhlangError as e:
+        raise click.ClickException(e.text("th")) from e
+    click.echo(f"สร้างเขตตัวอย่างแล้ว: โรงเรียน {report.n_schools}, ผู้ใช้ {report.n_users}, "
+               f"ข้อสอบ {report.n_items} (อนุมัติ {report.n_approved}), ชุดบทอ่าน {report.n_sets}, "
+               f"เครื่องมือวัด {report.n_instruments} ใน {report.seconds:.1f} วินาที")
+    return report
+
+
+@demo.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def run_command(ctx: click.Context, host: str, port: int) -> None:
+    """สร้างเขตตัวอย่าง (ถ้ายังไม่มี) แล้วเปิดเว็บ"""
+    from web.cli import make_app
+    from web.cli.serve import run_app
+
+    _seed(ctx, False, 2569, only_if_empty=True)
+    run_app(make_app(ctx), host, port)
