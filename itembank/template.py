@@ -40,6 +40,10 @@ curriculum_edition      ฉบับหลักสูตร                   d
 note                    หมายเหตุ                      ignored
 =====================  =========================  ================================================
 
+An XLSX may carry a second sheet named ``ชุดข้อสอบ`` (or ``sets``) with the passages the items refer
+to: columns ``set_code`` รหัสชุดข้อสอบ, ``title`` ชื่อชุด, ``stimulus`` บทอ่าน, ``media`` สื่อ. An export
+writes it, so an XLSX export imports into an empty bank; a CSV's sets must already be in the bank.
+
 Rubric points must add up: without criteria the highest level equals ``score_points``; with
 criteria the highest levels of all criteria sum to ``score_points``.
 
@@ -176,6 +180,11 @@ def _header_index() -> dict[str, str]:
 
 
 _HEADERS = _header_index()
+
+
+def example_row() -> dict[str, str]:
+    """One filled-in example row (a ป.6 multiplication item), as the blank template shows it."""
+    return {c.name: c.example for c in COLUMNS if c.example}
 
 
 def column_for_header(header: str) -> str | None:

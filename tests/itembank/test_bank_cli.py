@@ -63,7 +63,12 @@ def test_import_then_export_then_import_again_changes_nothing(run, session, tmp_
 
 
 def test_refused_import_prints_every_problem_in_thai_and_exits_1(run, session, tmp_path):
-    bad = [ROWS[0], ROWS[1].replace(",ข,ค 1.1", ",จ,ค 1.1"), ROWS[2].replace("ท 4.1 ป.6/1", "ท 9.9 ป.6/1"), ROWS[0]]
+    bad = [
+        ROWS[0],
+        ROWS[1].replace(",ข,ค 1.1", ",จ,ค 1.1"),
+        ROWS[2].replace("ท 4.1 ป.6/1", "ท 9.9 ป.6/1"),
+        ROWS[0],
+    ]
     result = run("bank", "import", str(_csv(tmp_path, bad)))
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -111,9 +116,11 @@ def test_review_with_ioc_forms_from_three_experts(run, session, tmp_path):
     assert run("bank", "import", "--as", "ครูสมชาย", str(_csv(tmp_path, ROWS[:2]))).exit_code == 0
     for code in ("M6-001", "M6-002"):
         assert run("bank", "review", "submit", code, "--as", "ครูสมชาย", "--role", "officer").exit_code == 0
-    for expert, ratings in (("ผู้เชี่ยวชาญ ก", {"M6-001": 1, "M6-002": -1}),
-                            ("ผู้เชี่ยวชาญ ข", {"M6-001": "+1", "M6-002": 0}),
-                            ("ผู้เชี่ยวชาญ ค", {"M6-001": 0, "M6-002": "๐"})):
+    for expert, ratings in (
+        ("ผู้เชี่ยวชาญ ก", {"M6-001": 1, "M6-002": -1}),
+        ("ผู้เชี่ยวชาญ ข", {"M6-001": "+1", "M6-002": 0}),
+        ("ผู้เชี่ยวชาญ ค", {"M6-001": 0, "M6-002": "๐"}),
+    ):
         form = tmp_path / f"ioc-{expert}.xlsx"
         result = run("bank", "ioc-form", "--out", str(form), "--expert", expert)
         assert result.exit_code == 0 and "แบบประเมิน IOC 2 ข้อ" in result.output
@@ -139,8 +146,10 @@ def test_bad_ioc_form_is_refused_with_row_and_column_and_stores_nothing(run, ses
     result = run("bank", "ioc-import", str(form))
     assert result.exit_code == 1
     assert "ioc.xlsx แถว 2 คอลัมน์ B: ไม่มีชื่อผู้เชี่ยวชาญในช่อง B2" in result.output
-    assert "ioc.xlsx แถว 7 คอลัมน์ ความสอดคล้อง (+1 / 0 / -1): คะแนนความสอดคล้องต้องเป็น +1, 0 หรือ -1 (ได้ '2')" \
+    assert (
+        "ioc.xlsx แถว 7 คอลัมน์ ความสอดคล้อง (+1 / 0 / -1): คะแนนความสอดคล้องต้องเป็น +1, 0 หรือ -1 (ได้ '2')"
         in result.output
+    )
     assert _count(session, IocRating) == 0
 
 
@@ -150,5 +159,16 @@ def test_ioc_form_has_a_rating_validation(run, tmp_path):
     run("bank", "ioc-form", "--out", str(form), "--status", "draft", "--expert", "ผู้เชี่ยวชาญ ก")
     ws = openpyxl.load_workbook(form)["IOC"]
     (validation,) = ws.data_validations.dataValidation
-    assert validation.type == "list" and validation.formula1 == '"1,0,-1"' and str(validation.sqref) == "F6:F8"
+    assert (
+        validation.type == "list" and validation.formula1 == '"1,0,-1"' and str(validation.sqref) == "F6:F8"
+    )
     assert ws["B2"].value == "ผู้เชี่ยวชาญ ก" and ws["A6"].value == "M6-001"
+
+
+@pytest.mark.parametrize("name", ["แม่แบบ.xlsx", "template.csv"])
+def test_blank_template_with_its_example_row_imports(run, session, tmp_path, name):
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["bank", "template", "--out", str(out)])
+    assert result.exit_code == 0 and out.exists()
+    result = run("bank", "import", str(out))
+    assert result.exit_code == 0 and "ข้อสอบใหม่ 1" in result.output, result.output

@@ -139,6 +139,19 @@ def export_command(fmt: str | None, out: Path, headers: str, url: str | None, **
     click.echo(f"ส่งออกข้อสอบ {n} ข้อไปที่ {out} ({n} items written)")
 
 
+@bank.command("template")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--headers", type=click.Choice(["th", "en"]), default="th", show_default=True)
+def template_command(out: Path, headers: str) -> None:
+    """เขียนแม่แบบข้อสอบเปล่า (.xlsx หรือ .csv) พร้อมตัวอย่างหนึ่งแถวและคำอธิบายทุกคอลัมน์."""
+    from itembank.exporting import write_csv, write_xlsx
+    from itembank.template import example_row
+
+    writer = write_csv if out.suffix.lower() == ".csv" else write_xlsx
+    writer(out, [example_row()], headers=headers)
+    click.echo(f"แม่แบบข้อสอบ: {out} (ลบแถวตัวอย่างแล้วกรอกข้อสอบตั้งแต่แถวที่ 2)")
+
+
 @bank.command("list")
 @filter_options
 @click.option("--page", default=1, show_default=True)
