@@ -208,3 +208,39 @@ def test_band_tables_and_limits_are_options(files, tmp_path):
     }
     assert all(r["ใช้ได้"] == "" for r in rows)  # no r reaches 1.01
     assert "ข้อสอบที่ใช้ได้ 0 จาก 9 ข้อ" in result.output
+
+
+def test_plain_quoted_and_spaced_files_give_the_same_statistics(files, tmp_path):
+    resp, key_path, answers, _ = files
+    items = [f"q{j + 1}" for j in range(10)]
+    header = "person_id," + ",".join(items)
+    body = [f"{i + 1:02d}," + ",".join(r) for i, r in enumerate(answers)]
+    quoted = tmp_path / "quoted.csv"  # quotes: read by the csv module
+    quoted.write_text(
+        header
+        + "\n"
+        + "\n".join(f'"{line.split(",", 1)[0]}",{line.split(",", 1)[1]}' for line in body)
+        + "\n",
+        encoding="utf-8",
+    )
+    spaced = tmp_path / "spaced.csv"  # a cell with spaces: no one-character fast path
+    spaced_body = list(body)
+    spaced_body[0] = spaced_body[0].replace(",", ", ", 1)
+    spaced.write_text(header + "\n" + "\n".join(spaced_body) + "\n", encoding="utf-8")
+    outputs = []
+    for source in (resp, quoted, spaced):
+        out = tmp_path / f"{source.stem}_stats.csv"
+        result = _run(source, "--key", key_path, "--out", out)
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text(encoding="utf-8-sig"))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_bad_cell_is_shown_as_typed(tmp_path):
+    rows = [["person_id", "q1", "q2"], ["1", "ก", "ข"], ["2", "ฮ", "ข"], ["3", "ค", "ง"]]
+    key = _write(tmp_path / "k.csv", [["item_id", "key"], ["q1", "ก"], ["q2", "ข"]])
+    result = _run(
+        _write(tmp_path / "a.csv", rows, encoding="utf-8"), "--key", key, "--out", tmp_path / "o.csv"
+    )
+    assert result.exit_code == 1
+    assert "a.csv แถว 3 คอลัมน์ q1: 'ฮ' ไม่ใช่คำตอบ" in result.output

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,23 @@ CSV_PARTS = (
 
 @dataclass(frozen=True)
 class CsvData:
-    """A parsed CSV: header and rows (row numbers as the spreadsheet shows them, header = 1)."""
+    """A parsed CSV: header and body rows (row numbers as the spreadsheet shows them, header = 1).
+
+    A file without quotes keeps its body as `lines` (split into cells only when asked), so that
+    a large answer file of one-character answers never becomes millions of Python strings.
+    """
 
     path: Path
     header: list[str]
-    rows: list[list[str]]
     row_numbers: list[int]
+    split_rows: list[list[str]] | None = None
+    lines: list[str] | None = None
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        if self.split_rows is not None:
+            return self.split_rows
+        return [line.split(",") for line in self.lines or ()]
 
 
 def _error(code: str, th: str, en: str, where: Where | None = None) -> KhlangError:
@@ -82,45 +94,49 @@ def read_csv(path: Path) -> CsvData:
                 "cannot decode the file as UTF-8 or cp874 (save it as CSV UTF-8)",
                 Where(name, line),
             ) from None
-    raw_rows, raw_numbers = _split_rows(text, name)
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for cells, n in zip(raw_rows, raw_numbers, strict=True):
-        if any(cells):  # skip blank lines and rows of empty cells
-            rows.append(cells)
-            numbers.append(n)
-    if not rows:
-        raise _error("ctt.csv_empty", "ไฟล์ว่าง ไม่มีหัวตาราง", "the file is empty", Where(name, 1))
-    header = [h.strip() for h in rows[0]]
-    body, body_numbers = rows[1:], numbers[1:]
-    lengths = np.fromiter(map(len, body), dtype=np.intp, count=len(body))
+    if '"' not in text:  # plain CSV: keep lines, count commas
+        all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        kept = [(line, i) for i, line in enumerate(all_lines, start=1) if line.replace(",", "")]
+        if not kept:
+            raise _error("ctt.csv_empty", "ไฟล์ว่าง ไม่มีหัวตาราง", "the file is empty", Where(name, 1))
+        header = [h.strip() for h in kept[0][0].split(",")]
+        lines = [line for line, _ in kept[1:]]
+        numbers = [n for _, n in kept[1:]]
+        counts = np.fromiter((line.count(",") + 1 for line in lines), dtype=np.intp, count=len(lines))
+        data = CsvData(path, header, numbers, lines=lines)
+    else:
+        rows, numbers = _split_rows(text, name)
+        if not rows:
+            raise _error("ctt.csv_empty", "ไฟล์ว่าง ไม่มีหัวตาราง", "the file is empty", Where(name, 1))
+        header = [h.strip() for h in rows[0]]
+        counts = np.fromiter(map(len, rows[1:]), dtype=np.intp, count=len(rows) - 1)
+        data = CsvData(path, header, numbers[1:], split_rows=rows[1:])
+    bad = np.flatnonzero(counts != len(header))
     problems = []
-    for i in np.flatnonzero(lengths != len(header)):
-        row, n = body[i], body_numbers[i]
-        col = header[len(row)] if len(row) < len(header) else _column_letter(len(row))
+    for i in bad[:MAX_PROBLEMS]:
+        got = int(counts[i])
+        col = header[got] if got < len(header) else _column_letter(got)
         problems.append(
             _error(
                 "ctt.csv_ragged",
-                f"มี {len(row)} ช่อง แต่หัวตารางมี {len(header)} คอลัมน์",
-                f"{len(row)} cells but the header has {len(header)} columns",
-                Where(name, n, col),
+                f"มี {got} ช่อง แต่หัวตารางมี {len(header)} คอลัมน์",
+                f"{got} cells but the header has {len(header)} columns",
+                Where(name, data.row_numbers[i], col),
             )
         )
-    _raise_if(problems)
-    return CsvData(path, header, body, body_numbers)
+    _raise_if(problems, bad.size)
+    return data
 
 
 def _split_rows(text: str, name: str) -> tuple[list[list[str]], list[int]]:
-    """Rows of cells with their line numbers. Without quotes a plain split (fast); else the csv module."""
-    if '"' not in text:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return [line.split(",") for line in lines], list(range(1, len(lines) + 1))
+    """Non-blank rows of a quoted CSV with their line numbers (the csv module)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, numbers = [], []
     try:
         for cells in reader:
-            rows.append(cells)
-            numbers.append(reader.line_num)
+            if any(cells):  # skip blank lines and rows of empty cells
+                rows.append(cells)
+                numbers.append(reader.line_num)
     except csv.Error as e:
         raise _error(
             "ctt.csv_syntax",
@@ -184,15 +200,20 @@ def read_responses(data: CsvData) -> tuple[list[str], list[str], np.ndarray]:
             Where(data.path.name, 1),
         )
     items = _check_header(data, "person_id", "รหัสผู้สอบ")
-    if len(data.rows) < 2:
+    n_persons = len(data.row_numbers)
+    if n_persons < 2:
         raise _error(
             "ctt.too_few_persons",
-            f"มีผู้สอบ {len(data.rows)} คน ต้องมีอย่างน้อย 2 คน",
-            f"{len(data.rows)} persons; need at least 2",
+            f"มีผู้สอบ {n_persons} คน ต้องมีอย่างน้อย 2 คน",
+            f"{n_persons} persons; need at least 2",
             Where(data.path.name),
         )
-    table = np.array(data.rows, dtype=object)  # rows all have the header's length (read_csv)
-    persons = [str(p).strip() for p in table[:, 0]]
+    fast = _single_character_cells(data.lines, len(items)) if data.lines is not None else None
+    if fast is not None:
+        persons, cells = fast
+    else:
+        table = np.array(data.rows, dtype=object)  # rows all have the header's length (read_csv)
+        persons, cells = [str(p).strip() for p in table[:, 0]], table[:, 1:]
     problems, first_row = [], {}
     for pid, n in zip(persons, data.row_numbers, strict=True):
         if not pid:
@@ -213,7 +234,30 @@ def read_responses(data: CsvData) -> tuple[list[str], list[str], np.ndarray]:
         else:
             first_row[pid] = n
     _raise_if(problems)
-    return persons, items, table[:, 1:]
+    return persons, items, cells
+
+
+def _single_character_cells(lines: list[str], n_items: int) -> tuple[list[str], np.ndarray] | None:
+    """Person ids and a (persons × items) '<U1' array when every answer cell has at most one character.
+
+    The answers of each row are joined into one string and the whole file becomes one UTF-32 buffer,
+    so a 100,000 × 100 file costs one string per row instead of ten million. None when some cell is
+    longer (e.g. "10", " ก ", "ก,ค"): the caller then splits the rows.
+    """
+    commas = "," * (n_items - 1)
+    persons, chunks = [], []
+    for line in lines:
+        pid, _, rest = line.partition(",")
+        if len(rest) == 2 * n_items - 1 and rest[1::2] == commas:
+            chunks.append(rest[::2])
+        else:
+            cells = rest.split(",")
+            if any(len(c) > 1 for c in cells):
+                return None
+            chunks.append("".join(c or "\0" for c in cells))  # NUL reads back as "" (blank)
+        persons.append(pid.strip())
+    buffer = "".join(chunks).encode("utf-32-le")
+    return persons, np.frombuffer(buffer, dtype="<U1").reshape(len(lines), n_items)
 
 
 def read_key(path: Path, items: list[str]) -> list[object]:
@@ -282,8 +326,8 @@ def _answer_codes(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndar
     problems = [
         _error(
             "ctt.answer",
-            f"{cells[r, c]!r} ไม่ใช่คำตอบ (ใช้ ก–จ, A–E, 1–5, ๑–๕; 0 หรือว่าง = ไม่ตอบ; 9 หรือ * = ตอบซ้อน)",
-            f"{cells[r, c]!r} is not an answer code",
+            f"{str(cells[r, c])!r} ไม่ใช่คำตอบ (ใช้ ก–จ, A–E, 1–5, ๑–๕; 0 หรือว่าง = ไม่ตอบ; 9 หรือ * = ตอบซ้อน)",
+            f"{str(cells[r, c])!r} is not an answer code",
             Where(data.path.name, data.row_numbers[r], items[c]),
         )
         for r, c in np.argwhere(invalid)[:MAX_PROBLEMS]
@@ -304,8 +348,8 @@ def scored_matrix(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndar
         problems = [
             _error(
                 "ctt.score",
-                f"{text[r, c]!r} ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
-                f"{text[r, c]!r} is not a 0/1 score (give --key KEY.csv for raw answers)",
+                f"{str(text[r, c])!r} ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
+                f"{str(text[r, c])!r} is not a 0/1 score (give --key KEY.csv for raw answers)",
                 Where(data.path.name, data.row_numbers[r], items[c]),
             )
             for r, c in np.argwhere(bad)[:MAX_PROBLEMS]
