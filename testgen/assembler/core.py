@@ -99,9 +99,15 @@ class _Search:
         self.keep = prune_dominated(prob)
         if self.keep is not None:
             self.log.append(f"pruned {int(prob.eligible.sum() - self.keep.sum())} dominated items")
-        self.polisher = Polisher(prob) if prob.kind in ("minimax", "maximin", "cut") else None
+        self._polisher: Polisher | None = None
         self.proved = False
         self.narrow: np.ndarray | None = None
+
+    @property
+    def polisher(self) -> Polisher | None:
+        if self._polisher is None and self.prob.kind in ("minimax", "maximin", "cut"):
+            self._polisher = Polisher(self.prob)
+        return self._polisher
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
