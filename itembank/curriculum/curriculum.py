@@ -419,6 +419,21 @@ class Curriculum:
         """8 levels 4, 3.5, 3, 2.5, 2, 1.5, 1, 0 with the usual percentage bands (schools may set their own)."""
         return self._grade_scale
 
+    def grade_level(self, percent: float) -> GradeLevel:
+        """The 8-level grade for a percentage score with the usual bands (80–100 → 4, …, 0–49 → 0).
+
+        `percent` is compared with each band's lower bound, so 79.5 falls in the 75–79 band; round the
+        score first when the school's rule says so. Schools may set other bands: this is the common default.
+        """
+        if not 0 <= percent <= 100:
+            raise CurriculumError(
+                "curriculum.malformed.percent",
+                f"ร้อยละ {percent}: ต้องอยู่ระหว่าง 0 ถึง 100",
+                f"percent {percent}: must be between 0 and 100",
+                value=percent,
+            )
+        return next(lv for lv in self._grade_scale if percent >= lv.min_pct)
+
     def __repr__(self) -> str:
         return f"<Curriculum {self.edition}: {len(self._indicators)} indicators>"
 

@@ -142,10 +142,15 @@ def numeric(
     answer: int | float | Fraction,
     indicators: str | tuple[str, ...],
     cognitive_level: str,
+    *,
+    grouping: bool = True,
     **extra: Any,
 ) -> Draft:
-    """A numeric-answer draft; the accepted answers are the exact value in its usual spellings."""
-    answers = [fmt(answer)]
+    """A numeric-answer draft; the accepted answers are the exact value in its usual spellings.
+
+    `grouping=False` for numbers never written with thousands separators (years: พ.ศ. 2568).
+    """
+    answers = [fmt(answer) if grouping else str(answer)]
     if isinstance(answer, Fraction) and answer.denominator != 1:
         answers = [frac(answer)]
         if abs(answer) > 1:

@@ -120,6 +120,16 @@ def test_registered_mapping_between_editions_is_used(monkeypatch) -> None:
     assert new.map_from("ว 1.1 ป.6/1", "2551") is None
 
 
+def test_store_edition_name_is_an_alias_of_the_current_edition() -> None:
+    assert load_curriculum("2551-2560") is load_curriculum()
+
+
+def test_grade_level_for_a_percentage(cur) -> None:
+    assert [cur.grade_level(p).grade for p in (100, 80, 79.5, 74, 50, 49.9, 0)] == [4, 4, 3.5, 3, 1, 0, 0]
+    with pytest.raises(CurriculumError, match="ร้อยละ 101"):
+        cur.grade_level(101)
+
+
 def test_unknown_edition_is_refused() -> None:
     with pytest.raises(CurriculumError, match="ฉบับหลักสูตร '2599'"):
         load_curriculum("2599")

@@ -233,11 +233,23 @@ STATEMENTS = [
 def _era(rng: random.Random) -> list[Draft]:
     out = []
     for ce in rng.sample(range(1990, 2031), 4):
-        d = numeric(f"ปีคริสต์ศักราช (ค.ศ.) {ce} ตรงกับปีพุทธศักราช (พ.ศ.) ใด", ce + 543, "ส 4.1 ป.3/1", "apply")
+        d = numeric(
+            f"ปีคริสต์ศักราช (ค.ศ.) {ce} ตรงกับปีพุทธศักราช (พ.ศ.) ใด",
+            ce + 543,
+            "ส 4.1 ป.3/1",
+            "apply",
+            grouping=False,
+        )
         d.check = {"expr": "ce + 543", "inputs": {"ce": ce}, "fmt": "{}"}
         out.append(d)
     for be in rng.sample(range(2530, 2575), 3):
-        d = numeric(f"ปีพุทธศักราช (พ.ศ.) {be} ตรงกับปีคริสต์ศักราช (ค.ศ.) ใด", be - 543, "ส 4.1 ป.3/1", "apply")
+        d = numeric(
+            f"ปีพุทธศักราช (พ.ศ.) {be} ตรงกับปีคริสต์ศักราช (ค.ศ.) ใด",
+            be - 543,
+            "ส 4.1 ป.3/1",
+            "apply",
+            grouping=False,
+        )
         d.check = {"expr": "be - 543", "inputs": {"be": be}, "fmt": "{}"}
         out.append(d)
     return out
