@@ -275,55 +275,23 @@ def score_answers(
     if invalid.any():
         r, c = np.argwhere(invalid)[0]
         raise PsychometricsError(
-            f"แถว {r + 1} ข้อ {ids[c]}: {np.asarray(answers, dtype=object)[r, c]!r} ไม่ใช่รหัสคำตอบ "
+            f"แถว {r + 1} ข้อ {ids[c]}: {str(np.asarray(answers)[r, c])!r} ไม่ใช่รหัสคำตอบ "
             f"(มีทั้งหมด {int(invalid.sum())} ช่อง) / row {r + 1} item {ids[c]}: not an answer code"
         )
     if not_reached not in ("wrong", "missing"):
         raise PsychometricsError(f"not_reached ต้องเป็น 'wrong' หรือ 'missing' (ได้ {not_reached!r})")
     keys = tuple(k if isinstance(k, frozenset) else parse_key(k) for k in key)
-
-    # trailing run of blanks in sheet order (cancelled items included: they are still on the sheet)
-    answered = codes != OMITTED
-    last = n_items - 1 - np.argmax(answered[:, ::-1], axis=1)  # last answered column per person
-    last[~answered.any(axis=1)] = -1
-    trailing = np.arange(n_items)[None, :] > last[:, None]
-    codes[trailing] = NOT_REACHED
+    _mark_not_reached(codes)  # in sheet order: cancelled items are still on the sheet
 
     kept = np.array([k is not CANCELLED for k in keys])
     if not kept.any():
         raise PsychometricsError("ทุกข้อถูกยกเลิก ไม่มีข้อให้วิเคราะห์ / every item is cancelled")
     choices = codes[:, kept]
+    kept_ids = tuple(i for i, keep in zip(ids, kept, strict=True) if keep)
     kept_keys = tuple(k for k, keep in zip(keys, kept, strict=True) if keep)
-
-    seen = int(choices[(choices >= 1) & (choices <= MAX_OPTIONS)].max(initial=0))
-    in_key = max((max(k) for k in kept_keys if k not in (CREDIT_ALL,)), default=0)
-    if n_options is None:
-        n_opt = np.full(len(kept_keys), max(4, seen, in_key), dtype=int)
-    else:
-        try:
-            n_opt = np.broadcast_to(np.asarray(n_options, dtype=int), (n_items,))[kept].copy()
-        except ValueError as e:
-            raise PsychometricsError(
-                f"จำนวนตัวเลือกต้องมีค่าเดียวหรือหนึ่งค่าต่อข้อ ({n_items} ข้อ) / n_options: one value or one per item"
-            ) from e
-        if (n_opt < 2).any() or (n_opt > MAX_OPTIONS).any():
-            raise PsychometricsError(f"จำนวนตัวเลือกต้องอยู่ระหว่าง 2 ถึง {MAX_OPTIONS} / n_options out of range")
-        over = (choices > n_opt) & (choices != MULTIPLE)
-        if over.any():
-            r, c = np.argwhere(over)[0]
-            raise PsychometricsError(
-                f"แถว {r + 1} ข้อ {ids[np.flatnonzero(kept)[c]]}: ตอบตัวเลือกที่ {choices[r, c]} "
-                f"แต่ข้อนี้มี {n_opt[c]} ตัวเลือก / answer beyond the item's options"
-            )
-        for j, k in enumerate(kept_keys):
-            if k is not CREDIT_ALL and max(k) > n_opt[j]:
-                raise PsychometricsError(
-                    f"ข้อ {ids[np.flatnonzero(kept)[j]]}: เฉลยตัวเลือกที่ {max(k)} แต่ข้อนี้มี {n_opt[j]} ตัวเลือก / "
-                    "key beyond the item's options"
-                )
-
+    n_opt = _option_counts(choices, kept_keys, kept_ids, n_options, kept)
     result = KeyedResponses(
-        item_ids=tuple(i for i, keep in zip(ids, kept, strict=True) if keep),
+        item_ids=kept_ids,
         cancelled_ids=tuple(i for i, keep in zip(ids, kept, strict=True) if not keep),
         scores=np.empty((n_persons, len(kept_keys))),
         choices=choices,
@@ -334,10 +302,53 @@ def score_answers(
     km = result.key_matrix()
     # code −1 (not reached) indexes column 9 of km, which is never a right option
     right = np.take_along_axis(km.T, np.where(choices < 0, MULTIPLE, choices).astype(np.intp), axis=0)
-    scores = right.astype(float)
     credit = np.array([k is CREDIT_ALL for k in kept_keys])
-    scores[:, credit] = 1.0
+    result.scores[...] = right
+    result.scores[:, credit] = 1.0
     if not_reached == "missing":
-        scores[(choices == NOT_REACHED) & ~credit] = np.nan
-    result.scores[...] = scores
+        result.scores[(choices == NOT_REACHED) & ~credit] = np.nan
     return result
+
+
+def _mark_not_reached(codes: np.ndarray) -> None:
+    """Turn each person's trailing run of blanks into NOT_REACHED, in place."""
+    n_items = codes.shape[1]
+    answered = codes != OMITTED
+    last = n_items - 1 - np.argmax(answered[:, ::-1], axis=1)  # last answered column per person
+    last[~answered.any(axis=1)] = -1
+    codes[np.arange(n_items)[None, :] > last[:, None]] = NOT_REACHED
+
+
+def _option_counts(
+    choices: np.ndarray,
+    keys: tuple[frozenset[int], ...],
+    ids: tuple[str, ...],
+    n_options: int | Sequence[int] | None,
+    kept: np.ndarray,
+) -> np.ndarray:
+    """Options per kept item: given (and checked against answers and key) or inferred."""
+    seen = int(choices[(choices >= 1) & (choices <= MAX_OPTIONS)].max(initial=0))
+    in_key = max((max(k) for k in keys if k is not CREDIT_ALL), default=0)
+    if n_options is None:
+        return np.full(len(keys), max(4, seen, in_key), dtype=int)
+    try:
+        n_opt = np.broadcast_to(np.asarray(n_options, dtype=int), kept.shape)[kept].copy()
+    except ValueError as e:
+        raise PsychometricsError(
+            f"จำนวนตัวเลือกต้องมีค่าเดียวหรือหนึ่งค่าต่อข้อ ({kept.size} ข้อ) / n_options: one value or one per item"
+        ) from e
+    if (n_opt < 2).any() or (n_opt > MAX_OPTIONS).any():
+        raise PsychometricsError(f"จำนวนตัวเลือกต้องอยู่ระหว่าง 2 ถึง {MAX_OPTIONS} / n_options out of range")
+    over = (choices > n_opt) & (choices != MULTIPLE)
+    if over.any():
+        r, c = np.argwhere(over)[0]
+        raise PsychometricsError(
+            f"แถว {r + 1} ข้อ {ids[c]}: ตอบตัวเลือกที่ {choices[r, c]} แต่ข้อนี้มี {n_opt[c]} ตัวเลือก / "
+            "answer beyond the item's options"
+        )
+    for j, k in enumerate(keys):
+        if k is not CREDIT_ALL and max(k) > n_opt[j]:
+            raise PsychometricsError(
+                f"ข้อ {ids[j]}: เฉลยตัวเลือกที่ {max(k)} แต่ข้อนี้มี {n_opt[j]} ตัวเลือก / key beyond the item's options"
+            )
+    return n_opt

@@ -122,3 +122,15 @@ def test_integer_arrays_are_option_numbers_without_text_decoding():
 def test_a_key_beyond_the_items_options_is_refused():
     with pytest.raises(PsychometricsError, match="เฉลยตัวเลือกที่ 5"):
         score_answers([["ก", "ข"], ["ก", "ข"]], ["จ", "ข"], item_ids=["1", "2"], n_options=4)
+
+
+@pytest.mark.parametrize("module", ["keying", "groups", "verdicts", "reliability", "criterion", "__init__"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(
+        "psychometrics.ctt" if module == "__init__" else f"psychometrics.ctt.{module}"
+    )
+    result = doctest.testmod(mod, verbose=False)
+    assert result.attempted > 0 and result.failed == 0
