@@ -320,3 +320,19 @@ def test_correlations_with_missing_cells_equal_pandas_pairwise(responses):
         res.item_rest, [df[j].corr(total - df[j].fillna(0)) for j in df.columns], atol=1e-12
     )
     np.testing.assert_allclose(res.p, df.mean(), atol=1e-12)
+
+
+def test_stou_worked_example_6_11_upper_lower_difficulty():
+    # STOU การวิจัยและสถิติทางการศึกษา unit 6, p. 6-39, example 6.11: 100 examinees, upper and lower
+    # groups of 50; item 1 right for 30 in the upper group and 25 in the lower group: p = .55.
+    others = np.zeros((100, 10))
+    others[:50, :8] = 1  # the first 50 score 8 on the other items, the rest 2
+    others[50:, :2] = 1
+    item1 = np.zeros(100)
+    item1[:30] = 1
+    item1[50:75] = 1
+    res = analyze_items(np.column_stack([item1, others]), groups=50)
+    assert res.groups.g == 50
+    assert (res.h[0], res.l[0]) == (30, 25)
+    assert res.p_groups[0] == pytest.approx(0.55)
+    assert res.r[0] == pytest.approx((30 - 25) / 50)
