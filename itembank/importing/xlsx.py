@@ -26,6 +26,14 @@ from lxml import etree
 __all__ = ["SheetCell", "iter_sheet_rows", "sheet_names"]
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+
+
+def _tags(name: str) -> frozenset[str]:
+    return frozenset(f"{{{ns}}}{name}" for ns in _MAIN_NS)
+
+
+_T, _R, _V, _F, _IS, _C = (_tags(n) for n in ("t", "r", "v", "f", "is", "c"))
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _COLUMN = re.compile(r"^([A-Z]+)")
 
@@ -51,16 +59,24 @@ class SheetCell:
     is_formula: bool
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column_index(ref: str | None, fallback: int) -> int:
     if not ref:
         return fallback
-    m = _COLUMN.match(ref)
-    if m is None:
-        return fallback
-    index = 0
-    for ch in m.group(1):
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        m = _COLUMN.match(letters)
+        if m is None or m.group(1) != letters or len(letters) > 3:
+            return fallback
+        index = 0
+        for ch in letters:
+            index = index * 26 + (ord(ch) - 64)
+        index -= 1
+        _COLUMNS[letters] = index
+    return index
 
 
 def _part_path(target: str) -> str:
@@ -96,14 +112,15 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
 def _string_item(si) -> str:
     parts = []
     for child in si:
-        name = _local(child.tag)
-        if name == "t":
+        tag = child.tag
+        if tag in _T:
             parts.append(child.text or "")
-        elif name == "r":
+        elif tag in _R:
             for t in child:
-                if _local(t.tag) == "t":
+                if t.tag in _T:
                     parts.append(t.text or "")
-    return "".join(parts).replace("x005F_", "")
+    text = parts[0] if len(parts) == 1 else "".join(parts)
+    return text.replace("x005F_", "") if "x005F_" in text else text
 
 
 def _number_text(raw: str) -> str:
@@ -120,12 +137,12 @@ def _cell(c, strings: list[str], fallback_column: int) -> SheetCell | None:
     kind = c.get("t", "n")
     v = f = inline = None
     for child in c:
-        name = _local(child.tag)
-        if name == "v":
+        tag = child.tag
+        if tag in _V:
             v = child.text
-        elif name == "f":
+        elif tag in _F:
             f = child
-        elif name == "is":
+        elif tag in _IS:
             inline = child
     column = _column_index(c.get("r"), fallback_column)
     if f is not None:
@@ -156,7 +173,7 @@ def iter_sheet_rows(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, 
             cells = []
             column = -1
             for c in row:
-                if _local(c.tag) != "c":
+                if c.tag not in _C:
                     continue
                 cell = _cell(c, strings, column + 1)
                 column = cell.column if cell is not None else _column_index(c.get("r"), column + 1)
