@@ -8,10 +8,11 @@ milliseconds with a Thai message.
 - Kind by magic bytes, not by name: a ``.csv`` that starts with ``PK`` (a ZIP, e.g. an XLSX renamed),
   an old ``.xls`` or encrypted workbook (OLE ``D0 CF 11 E0``) or any binary (NUL bytes) is refused.
 - XLSX: the ZIP central directory is checked first (entry count, total uncompressed size, each
-  entry's compression ratio), XML parts must not declare a DTD (no entity tricks), then openpyxl
-  reads the sheet in read-only mode; openpyxl itself parses through defusedxml when it is
-  installed (``openpyxl.DEFUSEDXML``) and with entity resolution off under lxml. Python's zipfile
-  never inflates an entry past its declared size, so the declared sizes we check are binding.
+  entry's compression ratio), XML parts must not declare a DTD (no entity tricks), then the item
+  sheet is streamed by :mod:`itembank.importing.xlsx` (lxml with entity resolution, DTD loading and
+  network access off; openpyxl, which would parse through defusedxml, is several times slower and
+  is used only to write). Python's zipfile never inflates an entry past its declared size, so the
+  declared sizes we check are binding.
 - Formulas are never evaluated. In XLSX a formula cell (``data_type == "f"``) is refused with its
   row and column. CSV has no formulas, but a CSV cell that starts with ``=`` is what Excel would turn
   into one, so it is refused too; start it with an apostrophe (``'=``) to mean the text. In CSV one
@@ -24,8 +25,8 @@ milliseconds with a Thai message.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,7 @@ def _refuse(code: str, file: str, th: str, en: str) -> ItemBankError:
     return problem(code, file, None, None, th, en)
 
 
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -342,29 +344,15 @@ def check_xlsx_archive(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) 
         if e.filename.endswith((".xml", ".rels", ".vml")):
             with archive.open(e) as part:
                 head = part.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            root = _ROOT_START.search(head)
+            prolog = head[: root.start()] if root else head  # a DTD can only stand before the root element
+            if root is None and len(head) == 4096 or b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 raise _refuse(
                     "import.xlsx_dtd",
                     name,
                     f"ส่วน {e.filename} ของไฟล์ .xlsx มีการประกาศ DTD/ENTITY ซึ่งไม่อนุญาต",
                     f"part {e.filename} declares a DTD/ENTITY, which is not allowed",
                 )
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def read_xlsx_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:

@@ -85,12 +85,13 @@ def test_xlsx_entry_with_bomb_compression_ratio_is_refused(tmp_path):
     assert _refusal(path).code == "import.xlsx_bomb_ratio"
 
 
-def test_xlsx_with_a_dtd_is_refused_before_parsing(tmp_path):
+@pytest.mark.parametrize("padding", [b"", b"<!--" + b" " * 6000 + b"-->"])
+def test_xlsx_with_a_dtd_is_refused_before_parsing(tmp_path, padding):
     real = _xlsx(tmp_path / "x.xlsx", [["code", "type", "stem"], ["A", "เลือกตอบ", "x"]])
     with zipfile.ZipFile(real) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
-    parts[sheet] = b'<!DOCTYPE x [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + parts[sheet]
+    parts[sheet] = padding + b'<!DOCTYPE x [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + parts[sheet]
     path = tmp_path / "dtd.xlsx"
     path.write_bytes(_zip_bytes(parts))
     assert _refusal(path).code == "import.xlsx_dtd"
