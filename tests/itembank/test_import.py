@@ -228,3 +228,13 @@ def test_every_item_type_imports(session, tmp_path):
     matching = get_version(session, "A5")
     assert [o["label"] for o in matching.options] == ["1", "2", "ก", "ข"] and matching.key == ["1-ข", "2-ก"]
     assert get_version(session, "A6").rubric[0] == {"points": 2.0, "description": "ครบถ้วน", "label": "ดีมาก"}
+
+
+def test_sample_file_saved_by_thai_excel_imports(session):
+    path = Path(__file__).parent / "files" / "thai_excel_cp874.csv"
+    report = import_items(session, Actor.system(), path)
+    assert (report.encoding, report.upsert.n_created) == ("cp874", 5)
+    item = get_version(session, "P6-MA-001")
+    assert item.stem == "๑๒๕ + ๓๗๘ มีค่าเท่าใด" and item.key == ["ข"] and item.options[1]["text"] == "๕๐๓"
+    assert get_version(session, "P6-TH-003").key == ["true"]
+    assert get_version(session, "P6-MA-002").accepted_answers == ["12"]
