@@ -18,6 +18,7 @@ from psychometrics.ctt.criterion import (
     brennan_b,
     criterion_analysis,
     livingston_reliability,
+    lovett_reliability,
 )
 from psychometrics.ctt.distractors import DistractorAnalysis, analyze_distractors
 from psychometrics.ctt.evana import EvanaAnalysis, evana_analysis, evana_delta, fan_table
@@ -63,6 +64,7 @@ __all__ = [
     "kr20_from_moments",
     "kr21_from_moments",
     "livingston_reliability",
+    "lovett_reliability",
     "parse_key",
     "round_half_up",
     "score_answers",

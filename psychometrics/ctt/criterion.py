@@ -7,6 +7,10 @@
 * Livingston's reliability at the cut C: r_cc = (r_tt·S² + (X̄ − C)²)/(S² + (X̄ − C)²), with r_tt =
   KR-20 and S² the total-score variance (bkw.ac.th livingston.htm, thai-practice.md §1.5). It equals
   r_tt when the cut is the mean and grows towards 1 as the cut moves away from it.
+* Lovett's reliability at the cut: r_cc = 1 − [kΣX − ΣX²]/[(k − 1)Σ(X − C)²] (Lovett 1975, ERIC
+  ED127347). thai-practice.md §1.5 marks the formula *background, unverified* and its Thai use not
+  found; it is reported as a cross-check. Algebraically it is Livingston's formula with KR-21 in
+  place of KR-20 (population variance), which the tests confirm.
 
 References
 ----------
@@ -14,6 +18,7 @@ Brennan, R. L. (1972). A generalized upper-lower item discrimination index. Educ
 Psychological Measurement, 32(2), 289–303.
 Livingston, S. A. (1972). Criterion-referenced applications of classical test theory. Journal of
 Educational Measurement, 9(1), 13–26.
+Lovett, H. T. (1975). Criterion-referenced reliability estimated by ANOVA. ERIC ED127347.
 """
 
 from __future__ import annotations
@@ -30,7 +35,13 @@ from psychometrics.ctt.verdicts import round_half_up
 from psychometrics.errors import PsychometricsError
 from psychometrics.tables import Table, table_from_columns
 
-__all__ = ["CriterionAnalysis", "brennan_b", "criterion_analysis", "livingston_reliability"]
+__all__ = [
+    "CriterionAnalysis",
+    "brennan_b",
+    "criterion_analysis",
+    "livingston_reliability",
+    "lovett_reliability",
+]
 
 
 def livingston_reliability(kr20: float, mean: float, variance: float, cut: float) -> float:
@@ -46,6 +57,18 @@ def livingston_reliability(kr20: float, mean: float, variance: float, cut: float
     if not denom > 0:
         return float("nan")
     return (kr20 * variance + d2) / denom
+
+
+def lovett_reliability(total: ArrayLike, n_items: int, cut: float) -> float:
+    """Lovett's criterion-referenced reliability from raw totals X of a k-item test at cut C.
+
+    r_cc = 1 − [kΣX − ΣX²] / [(k − 1) Σ(X − C)²]; NaN when every total equals the cut or k < 2.
+    """
+    x = np.asarray(total, dtype=float)
+    denom = (n_items - 1) * float(((x - cut) ** 2).sum())
+    if n_items < 2 or not denom > 0:
+        return float("nan")
+    return 1.0 - (n_items * float(x.sum()) - float((x * x).sum())) / denom
 
 
 def brennan_b(scores: ArrayLike, cut: float) -> tuple[np.ndarray, int, int]:
@@ -95,6 +118,7 @@ class CriterionAnalysis:
     n_nonmasters: int
     livingston: float
     kr20: float
+    lovett: float = float("nan")
     b_min: float = 0.20
 
     def summary(self, locale: str = "th") -> Table:
@@ -112,13 +136,15 @@ class CriterionAnalysis:
         notes = (
             (
                 f"คะแนนจุดตัด {self.cut:g}: ผ่านเกณฑ์ {self.n_masters} คน ไม่ผ่าน {self.n_nonmasters} คน; "
-                f"ความเชื่อมั่นแบบอิงเกณฑ์ของ Livingston = {self.livingston:.3f} (KR-20 = {self.kr20:.3f}); "
+                f"ความเชื่อมั่นแบบอิงเกณฑ์ของ Livingston = {self.livingston:.3f} (KR-20 = {self.kr20:.3f}), "
+                f"ของ Lovett = {self.lovett:.3f}; "
                 f"เกณฑ์ B ≥ {self.b_min:.2f} (Brennan 1972)"
             )
             if th
             else (
                 f"Cut score {self.cut:g}: {self.n_masters} masters, {self.n_nonmasters} non-masters; "
-                f"Livingston's reliability = {self.livingston:.3f} (KR-20 = {self.kr20:.3f}); "
+                f"Livingston's reliability = {self.livingston:.3f} (KR-20 = {self.kr20:.3f}), "
+                f"Lovett's = {self.lovett:.3f}; "
                 f"B ≥ {self.b_min:.2f} (Brennan 1972)"
             ),
         )
@@ -162,5 +188,6 @@ def criterion_analysis(
         n_nonmasters=n_n,
         livingston=livingston_reliability(stats.kr20, stats.mean, stats.variance, cut),
         kr20=stats.kr20,
+        lovett=lovett_reliability(np.where(np.isnan(x), 0.0, x).sum(axis=1), x.shape[1], cut),
         b_min=b_min,
     )

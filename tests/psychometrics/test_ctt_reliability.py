@@ -231,3 +231,16 @@ def test_python_mirt_traditional_agrees(responses):
     assert stats.alpha == pytest.approx(corrected.alpha, abs=1e-10)
     assert stats.sd == pytest.approx(corrected.sd_score, abs=1e-10)
     np.testing.assert_allclose(stats.alpha_if_deleted, corrected.alpha_if_deleted, atol=1e-10)
+
+
+def test_lovett_is_livingston_with_kr21(responses):
+    from psychometrics.ctt import lovett_reliability
+
+    stats = test_statistics(responses)  # population variance, as in Lovett's sums
+    total = responses.sum(axis=1)
+    for cut in (5.0, stats.mean, 14.0):
+        lovett = lovett_reliability(total, responses.shape[1], cut)
+        assert lovett == pytest.approx(
+            livingston_reliability(stats.kr21, stats.mean, stats.variance, cut), abs=1e-12
+        )
+    assert criterion_analysis(responses, cut=14).lovett == pytest.approx(lovett, abs=1e-12)
