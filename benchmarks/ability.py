@@ -79,8 +79,13 @@ def _score_mirt(x, a, b, _n_q):
     import mirt
 
     start = {"discrimination": a, "difficulty": b}
-    fitted = mirt.fit_mirt(x[:500], model="2PL", start_values=start, fixed={k: True for k in start},
-                           compute_standard_errors=False)
+    fitted = mirt.fit_mirt(
+        x[:500],
+        model="2PL",
+        start_values=start,
+        fixed={k: True for k in start},
+        compute_standard_errors=False,
+    )
 
     def run(rows):
         return np.asarray(mirt.fscores(fitted, rows, method="EAP").theta, float).reshape(-1)
@@ -105,11 +110,15 @@ def _score_girth(x, a, b, _n_q):
 def worker(engine: str, data: str, out: str) -> int:
     stored = np.load(data)
     x, a, b = stored["x"], stored["a"], stored["b"]
-    makers = {"khlang": (_score_khlang, 61), "khlang-q49": (_score_khlang, 49), "mirt": (_score_mirt, 49),
-              "girth": (_score_girth, 41)}
+    makers = {
+        "khlang": (_score_khlang, 61),
+        "khlang-q49": (_score_khlang, 49),
+        "mirt": (_score_mirt, 49),
+        "girth": (_score_girth, 41),
+    }
     maker, n_q = makers[engine]
     run = maker(x, a, b, n_q)
-    run(x[:200].copy())                                   # warm-up (imports, JIT-free caches)
+    run(x[:200].copy())  # warm-up (imports, JIT-free caches)
     load_peak = _status_mib("VmHWM")
     reset = _reset_peak()
     c0, t0 = _cpu(), time.perf_counter()
@@ -118,8 +127,17 @@ def worker(engine: str, data: str, out: str) -> int:
     peak_call = _status_mib("VmHWM") if reset else float("nan")
     np.save(out + ".theta.npy", theta)
     with open(out, "w") as fh:
-        json.dump({"engine": engine, "quadrature": n_q, "time_s": wall, "cpu_s": cpu,
-                   "peak_call_mib": peak_call, "peak_process_mib": max(load_peak, _status_mib("VmHWM"))}, fh)
+        json.dump(
+            {
+                "engine": engine,
+                "quadrature": n_q,
+                "time_s": wall,
+                "cpu_s": cpu,
+                "peak_call_mib": peak_call,
+                "peak_process_mib": max(load_peak, _status_mib("VmHWM")),
+            },
+            fh,
+        )
     return 0
 
 
@@ -148,15 +166,22 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(tmp) / "data.npz"
         t0 = time.perf_counter()
         truth = make_data(args.persons, args.items, data, args.bench_dir)
-        print(f"data: 2PL {args.persons:,} persons × {args.items} items (gen.py seed 1), "
-              f"{time.perf_counter() - t0:.1f} s to generate; {os.cpu_count()} cores")
+        print(
+            f"data: 2PL {args.persons:,} persons × {args.items} items (gen.py seed 1), "
+            f"{time.perf_counter() - t0:.1f} s to generate; {os.cpu_count()} cores"
+        )
         results = {}
         for engine in engines:
             out = str(Path(tmp) / f"{engine}.json")
             env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
             try:
-                proc = subprocess.run([sys.executable, __file__, "_worker", engine, str(data), out],
-                                      capture_output=True, text=True, timeout=args.timeout, env=env)
+                proc = subprocess.run(
+                    [sys.executable, __file__, "_worker", engine, str(data), out],
+                    capture_output=True,
+                    text=True,
+                    timeout=args.timeout,
+                    env=env,
+                )
             except subprocess.TimeoutExpired:
                 results[engine] = {"engine": engine, "status": f"timeout after {args.timeout} s"}
                 continue
@@ -170,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
             rec["status"] = "ok"
             results[engine] = rec
         ref = results.get("mirt", {}).get("theta")
-        header = (f"{'engine':<12}{'nodes':>6}{'time s':>9}{'cpu s':>8}{'peak MiB':>10}{'proc MiB':>10}"
-                  f"{'θ RMSE':>9}{'max|Δ| vs mirt':>16}  status")
+        header = (
+            f"{'engine':<12}{'nodes':>6}{'time s':>9}{'cpu s':>8}{'peak MiB':>10}{'proc MiB':>10}"
+            f"{'θ RMSE':>9}{'max|Δ| vs mirt':>16}  status"
+        )
         print(header)
         print("-" * len(header))
         for engine in engines:
@@ -181,11 +208,19 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rmse = float(np.sqrt(np.mean((r["theta"] - truth) ** 2)))
             diff = f"{np.max(np.abs(r['theta'] - ref)):.2e}" if ref is not None else "–"
-            print(f"{engine:<12}{r['quadrature']:>6}{r['time_s']:>9.3f}{r['cpu_s']:>8.2f}{r['peak_call_mib']:>10.0f}"
-                  f"{r['peak_process_mib']:>10.0f}{rmse:>9.4f}{diff:>16}  ok")
-        if "khlang" in results and "mirt" in results and results["khlang"]["status"] == results["mirt"]["status"] == "ok":
-            print(f"khlang (61 nodes) is {results['mirt']['time_s'] / results['khlang']['time_s']:.2f}× "
-                  f"mirt (49 nodes) in wall time")
+            print(
+                f"{engine:<12}{r['quadrature']:>6}{r['time_s']:>9.3f}{r['cpu_s']:>8.2f}{r['peak_call_mib']:>10.0f}"
+                f"{r['peak_process_mib']:>10.0f}{rmse:>9.4f}{diff:>16}  ok"
+            )
+        if (
+            "khlang" in results
+            and "mirt" in results
+            and results["khlang"]["status"] == results["mirt"]["status"] == "ok"
+        ):
+            print(
+                f"khlang (61 nodes) is {results['mirt']['time_s'] / results['khlang']['time_s']:.2f}× "
+                f"mirt (49 nodes) in wall time"
+            )
     return 0
 
 

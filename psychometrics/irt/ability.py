@@ -41,8 +41,8 @@ from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
 METHODS = ("eap", "map", "ml", "wle")
-_LOG_FLOOR = 1e-300          # P = 0 only at the edge of floating point; keeps log finite
-_DEFAULT_CHUNK = 1 << 13     # persons per chunk: 8,192 × 61 nodes × 8 B = 4 MiB per work array
+_LOG_FLOOR = 1e-300  # P = 0 only at the edge of floating point; keeps log finite
+_DEFAULT_CHUNK = 1 << 13  # persons per chunk: 8,192 × 61 nodes × 8 B = 4 MiB per work array
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -60,13 +60,14 @@ def check_responses(responses: ArrayLike, params: ItemParameters) -> np.ndarray:
     if x.ndim != 2:
         raise PsychometricsError(
             f"คำตอบต้องเป็นตารางผู้สอบ × ข้อสอบ แต่ได้ {x.ndim} มิติ "
-            f"(responses must be a persons × items matrix, got {x.ndim} dimensions)")
+            f"(responses must be a persons × items matrix, got {x.ndim} dimensions)"
+        )
     if x.shape[1] != params.n_items:
         raise PsychometricsError(
             f"คำตอบมี {x.shape[1]} คอลัมน์ แต่พารามิเตอร์มี {params.n_items} ข้อ "
-            f"(responses have {x.shape[1]} columns for {params.n_items} items)")
-    if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
-            or x.dtype == bool):
+            f"(responses have {x.shape[1]} columns for {params.n_items} items)"
+        )
+    if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating) or x.dtype == bool):
         x = x.astype(float)
     return x
 
@@ -102,7 +103,8 @@ def _raise_bad_cell(bad: np.ndarray, values: np.ndarray, start: int, n_categorie
     top = int(n_categories[c]) - 1
     raise PsychometricsError(
         f"แถว {start + r + 1} คอลัมน์ {c + 1}: คะแนน {values[r, c]:g} อยู่นอกช่วง 0–{top} "
-        f"(row {start + r + 1}, column {c + 1}: score {values[r, c]:g} is outside 0–{top})")
+        f"(row {start + r + 1}, column {c + 1}: score {values[r, c]:g} is outside 0–{top})"
+    )
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -145,9 +147,11 @@ class _GridTables:
 
     @classmethod
     def build(cls, params: ItemParameters, grid: np.ndarray) -> _GridTables:
-        logp = np.log(np.maximum(category_probabilities(params, grid), _LOG_FLOOR))   # (q, items, K)
+        logp = np.log(np.maximum(category_probabilities(params, grid), _LOG_FLOOR))  # (q, items, K)
         log_p0 = np.ascontiguousarray(logp[:, :, 0].T)
-        log_ratio = np.ascontiguousarray(np.moveaxis(logp[:, :, 1:] - logp[:, :, :1], 2, 0).transpose(0, 2, 1))
+        log_ratio = np.ascontiguousarray(
+            np.moveaxis(logp[:, :, 1:] - logp[:, :, :1], 2, 0).transpose(0, 2, 1)
+        )
         return cls(log_p0, log_ratio, log_p0.sum(axis=0))
 
     def loglik(self, xf: np.ndarray) -> np.ndarray:
@@ -163,7 +167,7 @@ class _GridTables:
 
     def loglik_complete(self, xf: np.ndarray) -> np.ndarray:
         """Σ_k [x = k] (log P_k − log P_0) summed over items, (n, q); NaN-free xf (0 for missing)."""
-        if self.log_ratio.shape[0] == 1:                       # all items dichotomous: one product
+        if self.log_ratio.shape[0] == 1:  # all items dichotomous: one product
             return xf @ self.log_ratio[0]
         out = np.zeros((xf.shape[0], self.log_p0.shape[1]))
         for k in range(1, self.log_ratio.shape[0] + 1):
@@ -248,8 +252,8 @@ def _map_chunks(work, n: int, chunk_size: int) -> None:
 def _eap(params, x, nodes, weights, chunk_size, n_cat):
     tables = _GridTables.build(params, nodes)
     log_w = np.log(weights)
-    shift = log_w + tables.log_p0_sum              # added once per chunk when nothing is missing
-    moments = np.stack([np.ones_like(nodes), nodes, nodes**2], axis=1)     # (q, 3)
+    shift = log_w + tables.log_p0_sum  # added once per chunk when nothing is missing
+    moments = np.stack([np.ones_like(nodes), nodes, nodes**2], axis=1)  # (q, 3)
     n = x.shape[0]
     theta, se = np.empty(n), np.empty(n)
     answered = np.empty(n, dtype=np.int64)
@@ -267,7 +271,7 @@ def _eap(params, x, nodes, weights, chunk_size, n_cat):
             answered[s:e] = xf.shape[1]
         lp -= lp.max(axis=1, keepdims=True)
         np.exp(lp, out=lp)
-        m = lp @ moments                            # Σ w, Σ w θ, Σ w θ² in one product
+        m = lp @ moments  # Σ w, Σ w θ, Σ w θ² in one product
         mean = m[:, 1] / m[:, 0]
         theta[s:e] = mean
         se[s:e] = np.sqrt(np.maximum(m[:, 2] / m[:, 0] - mean**2, 0.0))
@@ -311,7 +315,7 @@ def response_derivatives(params: ItemParameters, theta: np.ndarray):
         d2p[:, dich, 1], d2p[:, dich, 0] = d2, -d2
     if grm.size:
         a, thr = params.a[grm], params.thresholds[grm]
-        s = np.nan_to_num(expit(a[:, None] * (theta[:, None, None] - thr)), nan=0.0)   # (n, g, K-1)
+        s = np.nan_to_num(expit(a[:, None] * (theta[:, None, None] - thr)), nan=0.0)  # (n, g, K-1)
         ds = a[:, None] * s * (1 - s)
         d2s = a[:, None] * ds * (1 - 2 * s)
         one, zero = np.ones(s.shape[:2] + (1,)), np.zeros(s.shape[:2] + (1,))
@@ -326,7 +330,7 @@ def response_derivatives(params: ItemParameters, theta: np.ndarray):
         sub = params.subset(pcm)
         a = params.a[pcm]
         k = sub.thresholds.shape[1] + 1
-        steps = a[:, None] * (theta[:, None, None] - sub.thresholds)                       # (n, g, K-1)
+        steps = a[:, None] * (theta[:, None, None] - sub.thresholds)  # (n, g, K-1)
         z = np.concatenate([np.zeros(steps.shape[:2] + (1,)), np.cumsum(np.nan_to_num(steps), axis=2)], 2)
         valid = np.concatenate([np.ones((pcm.size, 1), bool), ~np.isnan(sub.thresholds)], axis=1)
         z = np.where(valid[None], z, -np.inf)
@@ -365,7 +369,7 @@ def _score_terms(params, theta, codes, observed, need_j: bool):
 def _sigmoid_inplace(z: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(−z)) written over z (about twice as fast as scipy's expit on large arrays)."""
     np.negative(z, out=z)
-    with np.errstate(over="ignore"):            # exp(710+) = inf gives exactly 0, as it should
+    with np.errstate(over="ignore"):  # exp(710+) = inf gives exactly 0, as it should
         np.exp(z, out=z)
     z += 1.0
     return np.reciprocal(z, out=z)
@@ -427,8 +431,8 @@ def _grid_start(params, xf, method, bounds, prior_mean, prior_sd):
     elif method == "wle":
         from psychometrics.irt.models import item_information
 
-        info_grid = item_information(params, grid)                     # (q, items)
-        test_info = (~np.isnan(xf)).astype(float) @ info_grid.T         # (n, q)
+        info_grid = item_information(params, grid)  # (q, items)
+        test_info = (~np.isnan(xf)).astype(float) @ info_grid.T  # (n, q)
         with np.errstate(divide="ignore"):
             obj += 0.5 * np.log(test_info)
     k = np.clip(np.argmax(obj, axis=1), 1, grid.size - 2)
@@ -454,8 +458,9 @@ def _newton(params, xf, method, bounds, prior_mean, prior_sd, max_iter, tol):
         if active.size == 0:
             break
         th = theta[active]
-        f, hess, info = _estimating_function(params, method, th, codes[active], observed[active],
-                                             prior_mean, prior_sd)
+        f, hess, info = _estimating_function(
+            params, method, th, codes[active], observed[active], prior_mean, prior_sd
+        )
         if method == "wle":
             # Warm's corrected score has no closed-form derivative: the secant through the last two
             # iterates is the Newton slope (Fisher information on the first step or when not negative)
@@ -510,6 +515,7 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
         err[bound] = np.inf
         err[~has] = np.nan
         theta[s:e], se[s:e], at_bound[s:e] = t, err, bound
+
     _map_chunks(work, n, chunk_size)
     return theta, se, at_bound, answered
 
@@ -517,10 +523,19 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
 # ----------------------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------------------
-def ability(params: ItemParameters, responses: ArrayLike, method: str = "eap", *, n_quadrature: int = 61,
-            prior_mean: float = 0.0, prior_sd: float = 1.0, chunk_size: int = _DEFAULT_CHUNK,
-            bounds: tuple[float, float] = (-6.0, 6.0), max_iter: int = 100,
-            tol: float = 1e-8) -> AbilityResult:
+def ability(
+    params: ItemParameters,
+    responses: ArrayLike,
+    method: str = "eap",
+    *,
+    n_quadrature: int = 61,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+    chunk_size: int = _DEFAULT_CHUNK,
+    bounds: tuple[float, float] = (-6.0, 6.0),
+    max_iter: int = 100,
+    tol: float = 1e-8,
+) -> AbilityResult:
     """Estimate θ for every person from fixed item parameters.
 
     Parameters
@@ -553,7 +568,8 @@ def ability(params: ItemParameters, responses: ArrayLike, method: str = "eap", *
     if method not in METHODS:
         raise PsychometricsError(
             f"ไม่รู้จักวิธีประมาณค่าความสามารถ {method!r} ต้องเป็น {', '.join(METHODS)} "
-            f"(unknown ability method {method!r}; expected one of {', '.join(METHODS)})")
+            f"(unknown ability method {method!r}; expected one of {', '.join(METHODS)})"
+        )
     if not bounds[0] < bounds[1]:
         raise PsychometricsError(f"ขอบเขต θ ต้องเรียงจากน้อยไปมาก ได้ {bounds} (bounds must be (low, high))")
     if chunk_size < 1:
@@ -568,14 +584,23 @@ def ability(params: ItemParameters, responses: ArrayLike, method: str = "eap", *
         raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {prior_sd} (prior_sd must be > 0)")
     # Newton works on (chunk × items × K) arrays: keep those near the EAP chunk's footprint
     chunk = max(1, min(chunk_size, (1 << 18) // max(1, params.n_items * params.max_categories)))
-    theta, se, at_bound, answered = _point_estimates(params, x, method, bounds, prior_mean, prior_sd,
-                                                     chunk, n_cat, max_iter, tol)
+    theta, se, at_bound, answered = _point_estimates(
+        params, x, method, bounds, prior_mean, prior_sd, chunk, n_cat, max_iter, tol
+    )
     return AbilityResult(theta, se, method, at_bound, answered)
 
 
-def plausible_values(params: ItemParameters, responses: ArrayLike, n_draws: int, rng: np.random.Generator,
-                     *, prior_mean: float = 0.0, prior_sd: float = 1.0, n_grid: int = 241,
-                     chunk_size: int = 1 << 14) -> np.ndarray:
+def plausible_values(
+    params: ItemParameters,
+    responses: ArrayLike,
+    n_draws: int,
+    rng: np.random.Generator,
+    *,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+    n_grid: int = 241,
+    chunk_size: int = 1 << 14,
+) -> np.ndarray:
     """Draws from each person's posterior of θ (Mislevy 1991), shape (n_persons, n_draws).
 
     The posterior is evaluated on `n_grid` equally spaced points over prior_mean ± 7 prior_sd; a draw
@@ -617,7 +642,7 @@ def plausible_values(params: ItemParameters, responses: ArrayLike, n_draws: int,
         cdf[:, -1] = 1.0
         u = rng.random((e - s, n_draws))
         cell = np.empty((e - s, n_draws), dtype=np.intp)
-        for d in range(n_draws):                                  # loops over draws, not persons
+        for d in range(n_draws):  # loops over draws, not persons
             cell[:, d] = (cdf < u[:, d : d + 1]).sum(axis=1)
         out[s:e] = grid[cell] + width * (rng.random((e - s, n_draws)) - 0.5)
     return out
@@ -640,13 +665,13 @@ def score_distribution(params: ItemParameters, theta: ArrayLike) -> np.ndarray:
     ndarray (n_theta, 1 + Σ_j (K_j − 1))
     """
     theta = np.atleast_1d(np.asarray(theta, float))
-    probs = category_probabilities(params, theta)                        # (q, items, K)
+    probs = category_probabilities(params, theta)  # (q, items, K)
     n_cat = params.n_categories
     total = int((n_cat - 1).sum())
     dist = np.zeros((theta.size, total + 1))
     dist[:, 0] = 1.0
     top = 0
-    for j in range(params.n_items):                                     # loops over items only
+    for j in range(params.n_items):  # loops over items only
         k_j = int(n_cat[j])
         new = np.zeros_like(dist[:, : top + k_j])
         for k in range(k_j):
@@ -681,21 +706,33 @@ class SummedScoreTable:
         if np.any((raw < 0) | (raw > self.score[-1]) | (raw != np.round(raw))):
             raise PsychometricsError(
                 f"คะแนนดิบต้องเป็นจำนวนเต็ม 0–{int(self.score[-1])} "
-                f"(raw scores must be integers 0–{int(self.score[-1])})")
+                f"(raw scores must be integers 0–{int(self.score[-1])})"
+            )
         idx = raw.astype(np.intp)
         return self.theta[idx], self.sd[idx]
 
     def summary(self) -> Table:
         return table_from_columns(
             "ตารางแปลงคะแนนดิบเป็นคะแนนมาตรฐาน (summed-score EAP)",
-            {"score": self.score, "theta": self.theta.round(4), "sd": self.sd.round(4),
-             "scale_score": self.scale_score.round(3), "scale_sd": self.scale_sd.round(3),
-             "probability": self.probability.round(5)})
+            {
+                "score": self.score,
+                "theta": self.theta.round(4),
+                "sd": self.sd.round(4),
+                "scale_score": self.scale_score.round(3),
+                "scale_sd": self.scale_sd.round(3),
+                "probability": self.probability.round(5),
+            },
+        )
 
 
-def summed_score_table(params: ItemParameters, scale: tuple[float, float] = (1.0, 0.0), *,
-                       n_quadrature: int = 61, prior_mean: float = 0.0,
-                       prior_sd: float = 1.0) -> SummedScoreTable:
+def summed_score_table(
+    params: ItemParameters,
+    scale: tuple[float, float] = (1.0, 0.0),
+    *,
+    n_quadrature: int = 61,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+) -> SummedScoreTable:
     """The summed-score EAP conversion table (Thissen et al. 1995) that paper exams use.
 
     EAP[θ | s] = ∫ θ L_s(θ) φ(θ) dθ / ∫ L_s(θ) φ(θ) dθ, with L_s the Lord–Wingersky score likelihood.
@@ -717,11 +754,12 @@ def summed_score_table(params: ItemParameters, scale: tuple[float, float] = (1.0
     """
     slope, intercept = scale
     nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
-    joint = score_distribution(params, nodes) * weights[:, None]           # (q, S)
+    joint = score_distribution(params, nodes) * weights[:, None]  # (q, S)
     marginal = joint.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = nodes @ joint / marginal
         var = (nodes**2) @ joint / marginal - mean**2
     sd = np.sqrt(np.maximum(var, 0.0))
-    return SummedScoreTable(np.arange(marginal.size), mean, sd, slope * mean + intercept,
-                            abs(slope) * sd, marginal)
+    return SummedScoreTable(
+        np.arange(marginal.size), mean, sd, slope * mean + intercept, abs(slope) * sd, marginal
+    )

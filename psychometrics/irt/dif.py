@@ -37,8 +37,8 @@ from psychometrics.irt.ability import _GridTables, _posterior, check_responses, 
 from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
-DELTA_SCALE = -2.35                  # ETS delta metric: Δ_MH = −2.35 ln α_MH
-ZUMBO_THOMAS = (0.13, 0.26)          # ΔR² bounds of moderate (B) and large (C) DIF
+DELTA_SCALE = -2.35  # ETS delta metric: Δ_MH = −2.35 ln α_MH
+ZUMBO_THOMAS = (0.13, 0.26)  # ΔR² bounds of moderate (B) and large (C) DIF
 JODOIN_GIERL = (0.035, 0.070)
 
 
@@ -52,8 +52,10 @@ def _dichotomous_matrix(responses: ArrayLike) -> np.ndarray:
     bad = ~np.isnan(x) & (x != 0) & (x != 1)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise PsychometricsError(f"แถว {r + 1} คอลัมน์ {c + 1}: DIF แบบนี้ใช้ได้กับคะแนน 0/1 เท่านั้น ได้ {x[r, c]:g} "
-                                 f"(row {r + 1}, column {c + 1}: this DIF method needs 0/1 scores, got {x[r, c]:g})")
+        raise PsychometricsError(
+            f"แถว {r + 1} คอลัมน์ {c + 1}: DIF แบบนี้ใช้ได้กับคะแนน 0/1 เท่านั้น ได้ {x[r, c]:g} "
+            f"(row {r + 1}, column {c + 1}: this DIF method needs 0/1 scores, got {x[r, c]:g})"
+        )
     return x
 
 
@@ -61,8 +63,10 @@ def _focal_mask(group: ArrayLike, focal: Any, n: int) -> tuple[np.ndarray, np.nd
     """(is_focal, has_group) boolean arrays over persons."""
     g = np.asarray(group, dtype=object)
     if g.shape != (n,):
-        raise PsychometricsError(f"ต้องมีกลุ่มของผู้สอบทุกคน ({n} คน) ได้ {g.size} "
-                                 f"(group must give one label per person: {n}, got {g.size})")
+        raise PsychometricsError(
+            f"ต้องมีกลุ่มของผู้สอบทุกคน ({n} คน) ได้ {g.size} "
+            f"(group must give one label per person: {n}, got {g.size})"
+        )
     missing = np.array([v is None or (isinstance(v, float) and v != v) for v in g.tolist()], dtype=bool)
     is_focal = np.array([v == focal for v in g.tolist()], dtype=bool) & ~missing
     if not is_focal.any():
@@ -110,19 +114,32 @@ class MantelHaenszelResult:
     dropped_from_matching: tuple[str, ...] = ()
 
     def summary(self) -> Table:
-        notes = ("A: |Δ| < 1 หรือไม่มีนัยสำคัญ; C: |Δ| ≥ 1.5 และมากกว่า 1 อย่างมีนัยสำคัญ; B: อื่น ๆ "
-                 "(− ยากกว่าสำหรับกลุ่มเป้าหมาย, + ง่ายกว่า)",)
+        notes = (
+            "A: |Δ| < 1 หรือไม่มีนัยสำคัญ; C: |Δ| ≥ 1.5 และมากกว่า 1 อย่างมีนัยสำคัญ; B: อื่น ๆ "
+            "(− ยากกว่าสำหรับกลุ่มเป้าหมาย, + ง่ายกว่า)",
+        )
         if self.dropped_from_matching:
-            notes += ("คะแนนจับคู่ไม่รวมข้อ (purified matching without): " + ", ".join(self.dropped_from_matching),)
+            notes += (
+                "คะแนนจับคู่ไม่รวมข้อ (purified matching without): " + ", ".join(self.dropped_from_matching),
+            )
         return table_from_columns(
             "DIF แบบ Mantel–Haenszel (ETS Δ_MH)",
-            {"item": self.item_ids, "alpha_MH": self.alpha_mh.round(4), "chi2_MH": self.chi2.round(3),
-             "p": self.p_value.round(4), "delta_MH": self.delta.round(3), "se_delta": self.delta_se.round(3),
-             "ETS": self.ets_class},
-            notes=notes)
+            {
+                "item": self.item_ids,
+                "alpha_MH": self.alpha_mh.round(4),
+                "chi2_MH": self.chi2.round(3),
+                "p": self.p_value.round(4),
+                "delta_MH": self.delta.round(3),
+                "se_delta": self.delta_se.round(3),
+                "ETS": self.ets_class,
+            },
+            notes=notes,
+        )
 
 
-def ets_class(delta: np.ndarray, delta_se: np.ndarray, p_value: np.ndarray, alpha: float = 0.05) -> tuple[str, ...]:
+def ets_class(
+    delta: np.ndarray, delta_se: np.ndarray, p_value: np.ndarray, alpha: float = 0.05
+) -> tuple[str, ...]:
     """ETS A/B/C classes (Zwick 2012).
 
     A: |Δ| < 1 or the MH χ² is not significant at `alpha`; C: |Δ| ≥ 1.5 and |Δ| significantly
@@ -144,9 +161,16 @@ def ets_class(delta: np.ndarray, delta_se: np.ndarray, p_value: np.ndarray, alph
     return tuple(out)
 
 
-def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
-                    matching: ArrayLike | None = None, item_ids: Sequence[str] = (),
-                    alpha: float = 0.05, purify: bool = False) -> MantelHaenszelResult:
+def mantel_haenszel(
+    responses: ArrayLike,
+    group: ArrayLike,
+    focal: Any = 1,
+    *,
+    matching: ArrayLike | None = None,
+    item_ids: Sequence[str] = (),
+    alpha: float = 0.05,
+    purify: bool = False,
+) -> MantelHaenszelResult:
     """Mantel–Haenszel DIF (Holland & Thayer 1988) for every 0/1 item at once.
 
     For item j and score stratum k, with A/B = reference right/wrong, C/D = focal right/wrong,
@@ -180,7 +204,9 @@ def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
     is_focal, keep = _focal_mask(group, focal, n)
     score = np.nansum(x, axis=1) if matching is None else np.asarray(matching, float)
     if score.shape != (n,) or not np.all(np.isfinite(score[keep])):
-        raise PsychometricsError("คะแนนจับคู่ (matching) ต้องมีหนึ่งค่าต่อผู้สอบ (matching must give one finite value per person)")
+        raise PsychometricsError(
+            "คะแนนจับคู่ (matching) ต้องมีหนึ่งค่าต่อผู้สอบ (matching must give one finite value per person)"
+        )
     x, is_focal, score = x[keep], is_focal[keep], score[keep]
     ids = _item_ids(item_ids, m)
     first = _mh_statistics(x, is_focal, np.broadcast_to(score[:, None], x.shape), alpha)
@@ -191,7 +217,7 @@ def mantel_haenszel(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *,
         return MantelHaenszelResult(ids, *first)
     answered = np.nan_to_num(x)
     base = answered[:, ~flagged].sum(axis=1)
-    per_item = base[:, None] + np.where(flagged[None, :], answered, 0.0)      # each item matched with itself
+    per_item = base[:, None] + np.where(flagged[None, :], answered, 0.0)  # each item matched with itself
     second = _mh_statistics(x, is_focal, per_item, alpha)
     return MantelHaenszelResult(ids, *second, tuple(np.asarray(ids, dtype=object)[flagged].tolist()))
 
@@ -207,8 +233,8 @@ def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, score: np.ndarray, alpha
     rows, cols = np.nonzero(observed)
     cell = ((cols * s + stratum[rows, cols]) * 2 + is_focal[rows]) * 2 + x[rows, cols].astype(np.intp)
     counts = np.bincount(cell, minlength=m * s * 4).reshape(m, s, 2, 2).astype(float)
-    b_, a_ = counts[:, :, 0, 0], counts[:, :, 0, 1]          # reference wrong, right
-    d_, c_ = counts[:, :, 1, 0], counts[:, :, 1, 1]          # focal wrong, right
+    b_, a_ = counts[:, :, 0, 0], counts[:, :, 0, 1]  # reference wrong, right
+    d_, c_ = counts[:, :, 1, 0], counts[:, :, 1, 1]  # focal wrong, right
     total = a_ + b_ + c_ + d_
     n_ref, n_foc = a_ + b_, c_ + d_
     m1, m0 = a_ + c_, b_ + d_
@@ -225,13 +251,23 @@ def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, score: np.ndarray, alpha
         var_a = np.where(used, n_ref * n_foc * m1 * m0 / (safe**2 * (safe - 1)), 0.0).sum(axis=1)
         stat = (np.maximum(np.abs(np.where(used, a_, 0.0).sum(axis=1) - expected) - 0.5, 0.0)) ** 2 / var_a
         # Robins, Breslow & Greenland (1986) variance of ln α_MH
-        var_log = ((p_k * r_k).sum(axis=1) / (2 * big_r**2)
-                   + (p_k * s_k + q_k * r_k).sum(axis=1) / (2 * big_r * big_s)
-                   + (q_k * s_k).sum(axis=1) / (2 * big_s**2))
+        var_log = (
+            (p_k * r_k).sum(axis=1) / (2 * big_r**2)
+            + (p_k * s_k + q_k * r_k).sum(axis=1) / (2 * big_r * big_s)
+            + (q_k * s_k).sum(axis=1) / (2 * big_s**2)
+        )
         delta = DELTA_SCALE * np.log(alpha_mh)
     delta_se = abs(DELTA_SCALE) * np.sqrt(var_log)
     p_value = chi2.sf(stat, 1)
-    return alpha_mh, stat, p_value, delta, delta_se, ets_class(delta, delta_se, p_value, alpha), used.sum(axis=1)
+    return (
+        alpha_mh,
+        stat,
+        p_value,
+        delta,
+        delta_se,
+        ets_class(delta, delta_se, p_value, alpha),
+        used.sum(axis=1),
+    )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -296,21 +332,40 @@ class LogisticDIFResult:
     def summary(self) -> Table:
         return table_from_columns(
             "DIF แบบถดถอยโลจิสติก (logistic regression)",
-            {"item": self.item_ids, "chi2_uniform": self.chi2_uniform.round(3), "p_uniform": self.p_uniform.round(4),
-             "chi2_nonuniform": self.chi2_nonuniform.round(3), "p_nonuniform": self.p_nonuniform.round(4),
-             "chi2_2df": self.chi2_total.round(3), "p_2df": self.p_total.round(4),
-             "delta_R2": self.r2_delta.round(4), "Zumbo-Thomas": self.zumbo_thomas,
-             "Jodoin-Gierl": self.jodoin_gierl},
-            notes=("ΔR² = Nagelkerke R² ของโมเดลเต็มลบโมเดลที่มีแต่คะแนนรวม; จัดชั้นเมื่อ χ² (2 df) มีนัยสำคัญ",))
+            {
+                "item": self.item_ids,
+                "chi2_uniform": self.chi2_uniform.round(3),
+                "p_uniform": self.p_uniform.round(4),
+                "chi2_nonuniform": self.chi2_nonuniform.round(3),
+                "p_nonuniform": self.p_nonuniform.round(4),
+                "chi2_2df": self.chi2_total.round(3),
+                "p_2df": self.p_total.round(4),
+                "delta_R2": self.r2_delta.round(4),
+                "Zumbo-Thomas": self.zumbo_thomas,
+                "Jodoin-Gierl": self.jodoin_gierl,
+            },
+            notes=("ΔR² = Nagelkerke R² ของโมเดลเต็มลบโมเดลที่มีแต่คะแนนรวม; จัดชั้นเมื่อ χ² (2 df) มีนัยสำคัญ",),
+        )
 
 
-def _effect_class(r2: np.ndarray, p: np.ndarray, bounds: tuple[float, float], alpha: float) -> tuple[str, ...]:
-    return tuple("A" if not (pv < alpha) or r < bounds[0] else ("B" if r < bounds[1] else "C")
-                 for r, pv in zip(r2.tolist(), p.tolist(), strict=True))
+def _effect_class(
+    r2: np.ndarray, p: np.ndarray, bounds: tuple[float, float], alpha: float
+) -> tuple[str, ...]:
+    return tuple(
+        "A" if not (pv < alpha) or r < bounds[0] else ("B" if r < bounds[1] else "C")
+        for r, pv in zip(r2.tolist(), p.tolist(), strict=True)
+    )
 
 
-def logistic_dif(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *, matching: ArrayLike | None = None,
-                 item_ids: Sequence[str] = (), alpha: float = 0.05) -> LogisticDIFResult:
+def logistic_dif(
+    responses: ArrayLike,
+    group: ArrayLike,
+    focal: Any = 1,
+    *,
+    matching: ArrayLike | None = None,
+    item_ids: Sequence[str] = (),
+    alpha: float = 0.05,
+) -> LogisticDIFResult:
     """Uniform and non-uniform DIF by nested logistic regressions, with Nagelkerke ΔR² effect sizes.
 
     Classes need a significant 2-df χ² at `alpha`; then ΔR² < 0.13 / 0.13–0.26 / ≥ 0.26 gives
@@ -335,9 +390,9 @@ def logistic_dif(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *, matc
     is_focal, keep = _focal_mask(group, focal, n)
     score = np.nansum(x, axis=1) if matching is None else np.asarray(matching, float)
     x, g, score = x[keep], is_focal[keep].astype(float), score[keep]
-    s = (score - score.mean()) / (score.std() or 1.0)          # centred: better conditioned, same tests
+    s = (score - score.mean()) / (score.std() or 1.0)  # centred: better conditioned, same tests
     out = np.zeros((m, 6))
-    for j in range(m):                                          # loops over items, not persons
+    for j in range(m):  # loops over items, not persons
         ok = ~np.isnan(x[:, j])
         y, sj, gj = x[ok, j], s[ok], g[ok]
         one = np.ones_like(y)
@@ -345,14 +400,28 @@ def logistic_dif(responses: ArrayLike, group: ArrayLike, focal: Any = 1, *, matc
         ll1 = _logistic_fit(np.column_stack([one, sj, gj]), y)
         ll2 = _logistic_fit(np.column_stack([one, sj, gj, sj * gj]), y)
         p_bar = y.mean()
-        ll_null = float(ok.sum() * (p_bar * np.log(p_bar) + (1 - p_bar) * np.log(1 - p_bar))) if 0 < p_bar < 1 else 0.0
+        ll_null = (
+            float(ok.sum() * (p_bar * np.log(p_bar) + (1 - p_bar) * np.log(1 - p_bar)))
+            if 0 < p_bar < 1
+            else 0.0
+        )
         r2 = [_nagelkerke(ll, ll_null, int(ok.sum())) for ll in (ll0, ll1, ll2)]
         out[j] = (2 * (ll1 - ll0), 2 * (ll2 - ll1), 2 * (ll2 - ll0), r2[2] - r2[0], r2[1] - r2[0], 0.0)
     c_u, c_n, c_t = (np.maximum(out[:, k], 0.0) for k in range(3))
     p_t = chi2.sf(c_t, 2)
-    return LogisticDIFResult(_item_ids(item_ids, m), c_u, chi2.sf(c_u, 1), c_n, chi2.sf(c_n, 1), c_t, p_t,
-                             out[:, 3], out[:, 4], _effect_class(out[:, 3], p_t, ZUMBO_THOMAS, alpha),
-                             _effect_class(out[:, 3], p_t, JODOIN_GIERL, alpha))
+    return LogisticDIFResult(
+        _item_ids(item_ids, m),
+        c_u,
+        chi2.sf(c_u, 1),
+        c_n,
+        chi2.sf(c_n, 1),
+        c_t,
+        p_t,
+        out[:, 3],
+        out[:, 4],
+        _effect_class(out[:, 3], p_t, ZUMBO_THOMAS, alpha),
+        _effect_class(out[:, 3], p_t, JODOIN_GIERL, alpha),
+    )
 
 
 def _nagelkerke(ll: float, ll_null: float, n: int) -> float:
@@ -377,9 +446,15 @@ class IRTDIFResult:
     p_value: np.ndarray
 
     def summary(self) -> Table:
-        return table_from_columns(f"DIF จากพารามิเตอร์ IRT ({self.method})",
-                                  {"item": self.item_ids, "chi2": self.statistic.round(3), "df": self.df,
-                                   "p": self.p_value.round(4)})
+        return table_from_columns(
+            f"DIF จากพารามิเตอร์ IRT ({self.method})",
+            {
+                "item": self.item_ids,
+                "chi2": self.statistic.round(3),
+                "df": self.df,
+                "p": self.p_value.round(4),
+            },
+        )
 
 
 def item_parameter_vector(params: ItemParameters) -> np.ndarray:
@@ -403,7 +478,7 @@ def item_parameter_vector(params: ItemParameters) -> np.ndarray:
 
 def _covariance_blocks(cov: ArrayLike, m: int, width: int) -> np.ndarray:
     c = np.asarray(cov, float)
-    if c.ndim == 2:                                        # standard errors: independent parameters
+    if c.ndim == 2:  # standard errors: independent parameters
         if c.shape[0] != m:
             raise PsychometricsError(f"ค่าคลาดเคลื่อนมาตรฐานต้องมี {m} แถว (standard errors need {m} rows)")
         out = np.zeros((m, width, width))
@@ -415,12 +490,15 @@ def _covariance_blocks(cov: ArrayLike, m: int, width: int) -> np.ndarray:
         out = np.full((m, width, width), np.nan)
         out[:, : c.shape[1], : c.shape[2]] = c
         return out
-    raise PsychometricsError("ความแปรปรวนร่วมต้องเป็น (n_items, p) หรือ (n_items, p, p) "
-                             "(covariance must be standard errors (n_items, p) or blocks (n_items, p, p))")
+    raise PsychometricsError(
+        "ความแปรปรวนร่วมต้องเป็น (n_items, p) หรือ (n_items, p, p) "
+        "(covariance must be standard errors (n_items, p) or blocks (n_items, p, p))"
+    )
 
 
-def lord_wald(reference: ItemParameters, focal: ItemParameters, reference_cov: ArrayLike,
-              focal_cov: ArrayLike) -> IRTDIFResult:
+def lord_wald(
+    reference: ItemParameters, focal: ItemParameters, reference_cov: ArrayLike, focal_cov: ArrayLike
+) -> IRTDIFResult:
     """Lord's (1980) χ² for the difference of each item's parameters between two group calibrations.
 
     χ²_j = dᵀ (Σ_R + Σ_F)⁻¹ d, d = v_R − v_F over the item's estimated parameters (those with a
@@ -440,13 +518,15 @@ def lord_wald(reference: ItemParameters, focal: ItemParameters, reference_cov: A
     IRTDIFResult
     """
     if reference.n_items != focal.n_items or reference.model != focal.model:
-        raise PsychometricsError("พารามิเตอร์สองกลุ่มต้องเป็นข้อสอบชุดเดียวกันและโมเดลเดียวกัน "
-                                 "(both groups must hold the same items under the same models)")
+        raise PsychometricsError(
+            "พารามิเตอร์สองกลุ่มต้องเป็นข้อสอบชุดเดียวกันและโมเดลเดียวกัน "
+            "(both groups must hold the same items under the same models)"
+        )
     v_r, v_f = item_parameter_vector(reference), item_parameter_vector(focal)
     m, width = v_r.shape
     cov = _covariance_blocks(reference_cov, m, width) + _covariance_blocks(focal_cov, m, width)
     stat, df = np.full(m, np.nan), np.zeros(m, dtype=np.int64)
-    for j in range(m):                                          # items: each a small p × p system
+    for j in range(m):  # items: each a small p × p system
         diag = np.diag(cov[j])
         use = np.isfinite(v_r[j]) & np.isfinite(v_f[j]) & np.isfinite(diag) & (diag > 0)
         if not use.any():
@@ -459,8 +539,12 @@ def lord_wald(reference: ItemParameters, focal: ItemParameters, reference_cov: A
     return IRTDIFResult(_item_ids(reference.item_ids, m), "Lord Wald", stat, df, p)
 
 
-def likelihood_ratio_dif(log_likelihood_constrained: float, log_likelihood_free: ArrayLike,
-                         df: ArrayLike, item_ids: Sequence[str] = ()) -> IRTDIFResult:
+def likelihood_ratio_dif(
+    log_likelihood_constrained: float,
+    log_likelihood_free: ArrayLike,
+    df: ArrayLike,
+    item_ids: Sequence[str] = (),
+) -> IRTDIFResult:
     """IRT likelihood-ratio DIF (Thissen, Steinberg & Wainer 1993) from multiple-group calibrations.
 
     G²_j = 2 (log L_free,j − log L_constrained): the constrained model holds every item equal across
@@ -492,7 +576,7 @@ def _perturbed(params: ItemParameters, slot: int, h: float) -> ItemParameters:
         a += h
     elif slot == 1:
         b[dich] += h
-        thr[:, 0] += h                                    # dichotomous items repeat b in column 0
+        thr[:, 0] += h  # dichotomous items repeat b in column 0
     elif slot == 2:
         c[dich] += h
         if thr.shape[1] > 1:
@@ -502,10 +586,17 @@ def _perturbed(params: ItemParameters, slot: int, h: float) -> ItemParameters:
     return ItemParameters(params.model, a, b, c, thr, params.item_ids)
 
 
-def item_covariance(params: ItemParameters, responses: ArrayLike, *, n_quadrature: int = 61,
-                    prior_mean: float = 0.0, prior_sd: float = 1.0, chunk_size: int = 1 << 13,
-                    slope_prior: tuple[float, float] | None = None,
-                    guessing_prior: tuple[float, float] | None = None) -> np.ndarray:
+def item_covariance(
+    params: ItemParameters,
+    responses: ArrayLike,
+    *,
+    n_quadrature: int = 61,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+    chunk_size: int = 1 << 13,
+    slope_prior: tuple[float, float] | None = None,
+    guessing_prior: tuple[float, float] | None = None,
+) -> np.ndarray:
     """Covariance of each item's parameter estimates by the cross-product of person gradients (XPD).
 
     For person i and item j, g_ij = E[∂ log P(x_ij | θ) / ∂ψ_j | x_i], the posterior mean of the
@@ -544,7 +635,7 @@ def item_covariance(params: ItemParameters, responses: ArrayLike, *, n_quadratur
     tables = _GridTables.build(params, nodes)
     log_w = np.log(weights)
     h = 1e-5
-    deriv = []                                                    # per slot: d log P / dψ, (q, m, K)
+    deriv = []  # per slot: d log P / dψ, (q, m, K)
     for slot in range(width):
         up = np.log(np.maximum(category_probabilities(_perturbed(params, slot, h), nodes), 1e-300))
         down = np.log(np.maximum(category_probabilities(_perturbed(params, slot, -h), nodes), 1e-300))
@@ -553,7 +644,7 @@ def item_covariance(params: ItemParameters, responses: ArrayLike, *, n_quadratur
     xpd = np.zeros((m, width, width))
     for s in range(0, n, chunk_size):
         xf = chunk_as_float(x, s, min(n, s + chunk_size), n_cat)
-        post = _posterior(tables, log_w, xf)                      # (c, q)
+        post = _posterior(tables, log_w, xf)  # (c, q)
         grad = np.zeros(xf.shape + (width,))
         for k in range(params.max_categories):
             hit = (xf == k).astype(float)
@@ -565,13 +656,15 @@ def item_covariance(params: ItemParameters, responses: ArrayLike, *, n_quadratur
         mu, sigma = slope_prior
         la = np.log(params.a[is3])
         # −d²/da² of −(log a − μ)²/(2σ²) − log a
-        xpd[is3, 0, 0] += np.maximum((1 - (la - mu)) / (sigma**2 * params.a[is3] ** 2) - 1 / params.a[is3] ** 2, 0.0)
+        xpd[is3, 0, 0] += np.maximum(
+            (1 - (la - mu)) / (sigma**2 * params.a[is3] ** 2) - 1 / params.a[is3] ** 2, 0.0
+        )
     if guessing_prior is not None:
         alpha_c, beta_c = guessing_prior
         c3 = params.c[is3]
         xpd[is3, 2, 2] += (alpha_c - 1) / c3**2 + (beta_c - 1) / (1 - c3) ** 2
     cov = np.full((m, width, width), np.nan)
-    for j in range(m):                                            # a p × p inverse per item
+    for j in range(m):  # a p × p inverse per item
         use = free[j]
         if use.any():
             block = xpd[j][np.ix_(use, use)]
@@ -579,9 +672,16 @@ def item_covariance(params: ItemParameters, responses: ArrayLike, *, n_quadratur
     return cov
 
 
-def lord_wald_calibrated(responses: ArrayLike, group: ArrayLike, focal: Any = 1, model: str = "2pl", *,
-                         anchors: Sequence[int] | None = None, n_quadrature: int = 61,
-                         item_ids: Sequence[str] = ()) -> IRTDIFResult:
+def lord_wald_calibrated(
+    responses: ArrayLike,
+    group: ArrayLike,
+    focal: Any = 1,
+    model: str = "2pl",
+    *,
+    anchors: Sequence[int] | None = None,
+    n_quadrature: int = 61,
+    item_ids: Sequence[str] = (),
+) -> IRTDIFResult:
     """Lord's Wald test from two separate calibrations, the focal scale linked onto the reference.
 
     Each group is calibrated on its own (θ ~ N(0, 1) in each), with each item's full parameter
@@ -601,23 +701,42 @@ def lord_wald_calibrated(responses: ArrayLike, group: ArrayLike, focal: Any = 1,
     common = [(j, j) for j in (range(x.shape[1]) if anchors is None else anchors)]
     constants = link(foc.params, ref.params, "stocking_lord", common=common)
     # calibrate's 3PL estimates are posterior modes under its default priors: count their curvature
-    priors = ({"slope_prior": DEFAULT_A_PRIOR, "guessing_prior": DEFAULT_C_PRIOR} if model == "3pl" else {})
-    cov_ref = item_covariance(ref.params, x_ref, n_quadrature=n_quadrature, prior_mean=float(ref.group_means[0]),
-                              prior_sd=float(np.sqrt(ref.group_variances[0])), **priors)
-    cov_foc = item_covariance(foc.params, x_foc, n_quadrature=n_quadrature, prior_mean=float(foc.group_means[0]),
-                              prior_sd=float(np.sqrt(foc.group_variances[0])), **priors)
+    priors = {"slope_prior": DEFAULT_A_PRIOR, "guessing_prior": DEFAULT_C_PRIOR} if model == "3pl" else {}
+    cov_ref = item_covariance(
+        ref.params,
+        x_ref,
+        n_quadrature=n_quadrature,
+        prior_mean=float(ref.group_means[0]),
+        prior_sd=float(np.sqrt(ref.group_variances[0])),
+        **priors,
+    )
+    cov_foc = item_covariance(
+        foc.params,
+        x_foc,
+        n_quadrature=n_quadrature,
+        prior_mean=float(foc.group_means[0]),
+        prior_sd=float(np.sqrt(foc.group_variances[0])),
+        **priors,
+    )
     width = cov_foc.shape[1]
     dich = np.isin(np.asarray(foc.params.model), ("1pl", "rasch", "2pl", "3pl"))
-    scale = np.full((x.shape[1], width), constants.A)             # locations stretch by A
-    scale[:, 0] = 1.0 / constants.A                               # slopes shrink by A
-    scale[dich, 2:] = 1.0                                         # c keeps its value
+    scale = np.full((x.shape[1], width), constants.A)  # locations stretch by A
+    scale[:, 0] = 1.0 / constants.A  # slopes shrink by A
+    scale[dich, 2:] = 1.0  # c keeps its value
     cov_foc = cov_foc * scale[:, :, None] * scale[:, None, :]
     return lord_wald(ref.params, constants.transform(foc.params), cov_ref, cov_foc)
 
 
-def irt_likelihood_ratio(responses: ArrayLike, group: ArrayLike, focal: Any = 1, model: str = "2pl", *,
-                         items: Sequence[int] | None = None, n_quadrature: int = 61,
-                         item_ids: Sequence[str] = ()) -> IRTDIFResult:
+def irt_likelihood_ratio(
+    responses: ArrayLike,
+    group: ArrayLike,
+    focal: Any = 1,
+    model: str = "2pl",
+    *,
+    items: Sequence[int] | None = None,
+    n_quadrature: int = 61,
+    item_ids: Sequence[str] = (),
+) -> IRTDIFResult:
     """IRT likelihood-ratio DIF (Thissen, Steinberg & Wainer 1993) by two-group MML calibrations.
 
     The constrained model holds every item equal in both groups (the focal mean and variance are
@@ -653,10 +772,11 @@ def irt_likelihood_ratio(responses: ArrayLike, group: ArrayLike, focal: Any = 1,
     base = calibrate(x, model, groups=labels, n_quadrature=n_quadrature, standard_errors="none")
     n_par = {"rasch": 1, "1pl": 1, "2pl": 2, "3pl": 3, "pcm": 0, "grm": 1, "gpcm": 1}
     loglik, df = [], []
-    for j in tested:                                       # one calibration per studied item
+    for j in tested:  # one calibration per studied item
         col = x[:, j]
-        split = np.column_stack([np.delete(x, j, axis=1), np.where(is_focal, np.nan, col),
-                                 np.where(is_focal, col, np.nan)])
+        split = np.column_stack(
+            [np.delete(x, j, axis=1), np.where(is_focal, np.nan, col), np.where(is_focal, col, np.nan)]
+        )
         free = calibrate(split, model, groups=labels, n_quadrature=n_quadrature, standard_errors="none")
         loglik.append(free.log_likelihood)
         k = int(np.nanmax(col)) if model in ("grm", "gpcm", "pcm") else 0

@@ -29,7 +29,7 @@ def test_characteristic_curve(params: ItemParameters, theta: ArrayLike) -> np.nd
     return expected_score(params, theta).sum(axis=1)
 
 
-test_characteristic_curve.__test__ = False     # a psychometric term, not a pytest test
+test_characteristic_curve.__test__ = False  # a psychometric term, not a pytest test
 
 
 def _tcc_and_slope(params: ItemParameters, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -44,8 +44,9 @@ def _floor(params: ItemParameters) -> float:
     return float(params.c[np.isin(models, ("1pl", "rasch", "2pl", "3pl"))].sum())
 
 
-def theta_for_true_score(params: ItemParameters, tau: ArrayLike, *, tol: float = 1e-10,
-                         max_iter: int = 200) -> np.ndarray:
+def theta_for_true_score(
+    params: ItemParameters, tau: ArrayLike, *, tol: float = 1e-10, max_iter: int = 200
+) -> np.ndarray:
     """θ with TCC(θ) = τ for every τ strictly between Σ c and the maximum score (NaN elsewhere).
 
     Newton steps on the test characteristic curve, with a bisection step whenever Newton would
@@ -94,13 +95,20 @@ class EquatingResult:
     score_y: np.ndarray
 
     def summary(self) -> Table:
-        return table_from_columns("การเทียบคะแนนจริง (IRT true-score equating): ฉบับ X → ฉบับ Y",
-                                  {"score_x": self.score_x, "theta": self.theta.round(4),
-                                   "score_y": self.score_y.round(4)})
+        return table_from_columns(
+            "การเทียบคะแนนจริง (IRT true-score equating): ฉบับ X → ฉบับ Y",
+            {"score_x": self.score_x, "theta": self.theta.round(4), "score_y": self.score_y.round(4)},
+        )
 
 
-def true_score_equating(form_x: ItemParameters, form_y: ItemParameters, scores: ArrayLike | None = None,
-                        *, tol: float = 1e-10, max_iter: int = 200) -> EquatingResult:
+def true_score_equating(
+    form_x: ItemParameters,
+    form_y: ItemParameters,
+    scores: ArrayLike | None = None,
+    *,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+) -> EquatingResult:
     """IRT true-score equating: form-X scores → form-Y true scores through the common θ.
 
     Parameters

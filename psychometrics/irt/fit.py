@@ -33,7 +33,7 @@ from psychometrics.irt.ability import (
 from psychometrics.irt.models import DICHOTOMOUS, ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
-_CHUNK_CELLS = 1 << 22            # persons × items × categories per chunk (32 MiB of float64)
+_CHUNK_CELLS = 1 << 22  # persons × items × categories per chunk (32 MiB of float64)
 N_PARAMETERS = {"rasch": 1, "1pl": 1, "2pl": 2, "3pl": 3}
 
 
@@ -82,14 +82,27 @@ class MeanSquareFit:
     n_persons_used: np.ndarray
 
     def summary(self) -> Table:
-        flag = np.where((self.item_infit < 0.7) | (self.item_infit > 1.3) | (self.item_outfit < 0.7)
-                        | (self.item_outfit > 1.3), "ตรวจสอบ (check)", "")
+        flag = np.where(
+            (self.item_infit < 0.7)
+            | (self.item_infit > 1.3)
+            | (self.item_outfit < 0.7)
+            | (self.item_outfit > 1.3),
+            "ตรวจสอบ (check)",
+            "",
+        )
         return table_from_columns(
             "ความสอดคล้องของข้อสอบ (infit / outfit mean squares)",
-            {"item": self.item_ids, "infit": self.item_infit.round(3), "infit_t": self.item_infit_t.round(2),
-             "outfit": self.item_outfit.round(3), "outfit_t": self.item_outfit_t.round(2),
-             "n": self.n_persons_used, "flag": tuple(flag.tolist())},
-            notes=("ช่วงที่ยอมรับได้โดยทั่วไป 0.7–1.3 (Wright & Linacre 1994)",))
+            {
+                "item": self.item_ids,
+                "infit": self.item_infit.round(3),
+                "infit_t": self.item_infit_t.round(2),
+                "outfit": self.item_outfit.round(3),
+                "outfit_t": self.item_outfit_t.round(2),
+                "n": self.n_persons_used,
+                "flag": tuple(flag.tolist()),
+            },
+            notes=("ช่วงที่ยอมรับได้โดยทั่วไป 0.7–1.3 (Wright & Linacre 1994)",),
+        )
 
 
 def infit_outfit(params: ItemParameters, responses: ArrayLike, theta: ArrayLike) -> MeanSquareFit:
@@ -125,7 +138,7 @@ def infit_outfit(params: ItemParameters, responses: ArrayLike, theta: ArrayLike)
         xf = chunk_as_float(x, s, e, n_cat)
         th = t[s:e]
         use = ~np.isnan(xf) & np.isfinite(th)[:, None]
-        p = category_probabilities(params, np.where(np.isfinite(th), th, 0.0))      # (c, items, K)
+        p = category_probabilities(params, np.where(np.isfinite(th), th, 0.0))  # (c, items, K)
         mean = p @ k
         dev = k - mean[..., None]
         var = (p * dev**2).sum(axis=2)
@@ -136,8 +149,14 @@ def infit_outfit(params: ItemParameters, responses: ArrayLike, theta: ArrayLike)
             z2 = np.where(use, resid2 / var, 0.0)
             c_w2 = np.where(use, kurt / var**2, 0.0)
         c_minus = np.where(use, kurt - var**2, 0.0)
-        for name, arr in (("z2", z2), ("r2", resid2), ("w", var_u), ("c_w2", c_w2), ("c_minus_w2", c_minus),
-                          ("n", use.astype(float))):
+        for name, arr in (
+            ("z2", z2),
+            ("r2", resid2),
+            ("w", var_u),
+            ("c_w2", c_w2),
+            ("c_minus_w2", c_minus),
+            ("n", use.astype(float)),
+        ):
             acc[name] += arr.sum(axis=0)
         # person fit over the items each person answered
         n_i = use.sum(axis=1)
@@ -156,9 +175,18 @@ def infit_outfit(params: ItemParameters, responses: ArrayLike, theta: ArrayLike)
         infit = acc["r2"] / acc["w"]
         q_out = np.sqrt(np.maximum(acc["c_w2"] / acc["n"] ** 2 - 1.0 / acc["n"], 0.0))
         q_in = np.sqrt(np.maximum(acc["c_minus_w2"], 0.0)) / acc["w"]
-    return MeanSquareFit(_ids(params), infit, outfit, _wilson_hilferty(infit, q_in), _wilson_hilferty(outfit, q_out),
-                         person["infit"], person["outfit"], person["infit_t"], person["outfit_t"],
-                         acc["n"].astype(np.int64))
+    return MeanSquareFit(
+        _ids(params),
+        infit,
+        outfit,
+        _wilson_hilferty(infit, q_in),
+        _wilson_hilferty(outfit, q_out),
+        person["infit"],
+        person["outfit"],
+        person["infit_t"],
+        person["outfit_t"],
+        acc["n"].astype(np.int64),
+    )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -182,10 +210,11 @@ class SX2Result:
     p_value: np.ndarray
 
     def summary(self) -> Table:
-        return table_from_columns("ความสอดคล้องของข้อสอบ S-X² (Orlando & Thissen 2000)",
-                                  {"item": self.item_ids, "S_X2": self.s_x2.round(3), "df": self.df,
-                                   "p": self.p_value.round(4)},
-                                  notes=("p < 0.01 ควรตรวจสอบข้อสอบ (misfit)",))
+        return table_from_columns(
+            "ความสอดคล้องของข้อสอบ S-X² (Orlando & Thissen 2000)",
+            {"item": self.item_ids, "S_X2": self.s_x2.round(3), "df": self.df, "p": self.p_value.round(4)},
+            notes=("p < 0.01 ควรตรวจสอบข้อสอบ (misfit)",),
+        )
 
 
 def _pool(observed: np.ndarray, expected: np.ndarray, n_s: np.ndarray, minimum: float):
@@ -213,8 +242,16 @@ def _pool(observed: np.ndarray, expected: np.ndarray, n_s: np.ndarray, minimum: 
     return np.array(o), np.array(e), np.array(nn)
 
 
-def s_x2(params: ItemParameters, responses: ArrayLike, *, n_quadrature: int = 61, min_expected: float = 1.0,
-         n_parameters: Sequence[int] | None = None, prior_mean: float = 0.0, prior_sd: float = 1.0) -> SX2Result:
+def s_x2(
+    params: ItemParameters,
+    responses: ArrayLike,
+    *,
+    n_quadrature: int = 61,
+    min_expected: float = 1.0,
+    n_parameters: Sequence[int] | None = None,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+) -> SX2Result:
     """S-X2 (Orlando & Thissen 2000) for every dichotomous item.
 
     For total score s = 1 … n − 1, the observed proportion right O_js is compared with
@@ -253,17 +290,20 @@ def s_x2(params: ItemParameters, responses: ArrayLike, *, n_quadrature: int = 61
     n_s = np.bincount(total, minlength=m + 1).astype(float)
     right = np.stack([np.bincount(total, weights=xf[:, j], minlength=m + 1) for j in range(m)])  # (items, S)
     nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
-    full = score_distribution(params, nodes)                                         # (q, m + 1)
+    full = score_distribution(params, nodes)  # (q, m + 1)
     marginal = weights @ full
-    p1 = category_probabilities(params, nodes)[:, :, 1]                              # (q, items)
-    n_par = (np.array([N_PARAMETERS[mod] for mod in params.model]) if n_parameters is None
-             else np.asarray(n_parameters, dtype=np.int64))
+    p1 = category_probabilities(params, nodes)[:, :, 1]  # (q, items)
+    n_par = (
+        np.array([N_PARAMETERS[mod] for mod in params.model])
+        if n_parameters is None
+        else np.asarray(n_parameters, dtype=np.int64)
+    )
     stat, df = np.full(m, np.nan), np.zeros(m, dtype=np.int64)
-    for j in range(m):                                                               # loops over items
-        rest = score_distribution(params.subset(np.delete(np.arange(m), j)), nodes)   # (q, m)
-        joint = (weights * p1[:, j]) @ rest                                          # P(x_j = 1, rest = s − 1)
+    for j in range(m):  # loops over items
+        rest = score_distribution(params.subset(np.delete(np.arange(m), j)), nodes)  # (q, m)
+        joint = (weights * p1[:, j]) @ rest  # P(x_j = 1, rest = s − 1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            e_prop = joint[: m - 1] / marginal[1:m]                                  # s = 1 … m − 1
+            e_prop = joint[: m - 1] / marginal[1:m]  # s = 1 … m − 1
         keep = n_s[1:m] > 0
         o, e, nn = _pool(right[j, 1:m][keep], (e_prop * n_s[1:m])[keep], n_s[1:m][keep], min_expected)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -298,10 +338,13 @@ class PersonFitResult:
     def summary(self, alpha: float = 0.05) -> Table:
         ok = np.isfinite(self.lz)
         flagged = int((self.p_value[ok] < alpha).sum())
-        rows = [("persons", int(self.lz.size)), ("with lz", int(ok.sum())),
-                ("mean lz", float(self.lz[ok].mean()) if ok.any() else None),
-                ("SD lz", float(self.lz[ok].std()) if ok.any() else None),
-                (f"lz below the {alpha:g} lower tail", flagged)]
+        rows = [
+            ("persons", int(self.lz.size)),
+            ("with lz", int(ok.sum())),
+            ("mean lz", float(self.lz[ok].mean()) if ok.any() else None),
+            ("SD lz", float(self.lz[ok].std()) if ok.any() else None),
+            (f"lz below the {alpha:g} lower tail", flagged),
+        ]
         return Table("ความสอดคล้องของผู้สอบ (person fit lz)", ("statistic", "value"), rows)
 
 

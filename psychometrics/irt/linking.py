@@ -52,8 +52,14 @@ def transform(params: ItemParameters, A: float, B: float) -> ItemParameters:
     """
     if not A > 0:
         raise PsychometricsError(f"ค่าคงที่ A ต้องมากกว่า 0 ได้ {A} (linking slope A must be > 0)")
-    return ItemParameters(params.model, params.a / A, A * params.b + B, params.c.copy(),
-                          A * params.thresholds + B, params.item_ids)
+    return ItemParameters(
+        params.model,
+        params.a / A,
+        A * params.b + B,
+        params.c.copy(),
+        A * params.thresholds + B,
+        params.item_ids,
+    )
 
 
 def transform_theta(theta: ArrayLike, A: float, B: float) -> np.ndarray:
@@ -92,17 +98,23 @@ class LinkingResult:
 
     def summary(self) -> Table:
         rows = [(self.method, self.A, self.B, self.n_common, self.criterion, self.converged)]
-        return Table("การเชื่อมโยงสเกล (linking): θ_old = A θ_new + B",
-                     ("method", "A", "B", "common items", "criterion", "converged"), rows)
+        return Table(
+            "การเชื่อมโยงสเกล (linking): θ_old = A θ_new + B",
+            ("method", "A", "B", "common items", "criterion", "converged"),
+            rows,
+        )
 
 
-def _match_common(new: ItemParameters, old: ItemParameters,
-                  common: Sequence[tuple[int | str, int | str]] | None) -> tuple[np.ndarray, np.ndarray]:
+def _match_common(
+    new: ItemParameters, old: ItemParameters, common: Sequence[tuple[int | str, int | str]] | None
+) -> tuple[np.ndarray, np.ndarray]:
     def index(params: ItemParameters, key: int | str, side: str) -> int:
         if isinstance(key, str):
             if key not in params.item_ids:
-                raise PsychometricsError(f"ไม่พบข้อสอบร่วม {key!r} ในฉบับ{side} (common item {key!r} "
-                                         f"not in the {'new' if side == 'ใหม่' else 'old'} form)")
+                raise PsychometricsError(
+                    f"ไม่พบข้อสอบร่วม {key!r} ในฉบับ{side} (common item {key!r} "
+                    f"not in the {'new' if side == 'ใหม่' else 'old'} form)"
+                )
             return params.item_ids.index(key)
         if not 0 <= int(key) < params.n_items:
             raise PsychometricsError(f"ลำดับข้อสอบร่วม {key} เกินจำนวนข้อ (common item index {key} out of range)")
@@ -110,8 +122,9 @@ def _match_common(new: ItemParameters, old: ItemParameters,
 
     if common is None:
         if not (new.item_ids and old.item_ids):
-            raise PsychometricsError("ต้องระบุข้อสอบร่วม หรือให้รหัสข้อสอบทั้งสองฉบับ "
-                                     "(give common item pairs, or item_ids on both forms)")
+            raise PsychometricsError(
+                "ต้องระบุข้อสอบร่วม หรือให้รหัสข้อสอบทั้งสองฉบับ (give common item pairs, or item_ids on both forms)"
+            )
         shared = [i for i in new.item_ids if i in set(old.item_ids)]
         pairs = [(new.item_ids.index(i), old.item_ids.index(i)) for i in shared]
     else:
@@ -121,11 +134,14 @@ def _match_common(new: ItemParameters, old: ItemParameters,
     idx_new = np.array([p[0] for p in pairs])
     idx_old = np.array([p[1] for p in pairs])
     for i, j in pairs:
-        same_family = (new.model[i] in ("1pl", "rasch", "2pl", "3pl")) == (old.model[j] in ("1pl", "rasch", "2pl", "3pl"))
+        same_family = (new.model[i] in ("1pl", "rasch", "2pl", "3pl")) == (
+            old.model[j] in ("1pl", "rasch", "2pl", "3pl")
+        )
         if not same_family or new.n_categories[i] != old.n_categories[j]:
             raise PsychometricsError(
                 f"ข้อสอบร่วมคู่ที่ {i + 1}/{j + 1} ใช้โมเดลหรือจำนวนหมวดคะแนนต่างกัน "
-                f"(common item pair {i + 1}/{j + 1} differs in model or number of categories)")
+                f"(common item pair {i + 1}/{j + 1} differs in model or number of categories)"
+            )
     return idx_new, idx_old
 
 
@@ -142,8 +158,10 @@ def _moments(new: ItemParameters, old: ItemParameters, method: str) -> tuple[flo
     else:
         sd_new = float(np.std(b_new))
         if sd_new == 0:
-            raise PsychometricsError("ข้อสอบร่วมมีค่าความยากเท่ากันทุกข้อ ใช้ mean/sigma ไม่ได้ "
-                                     "(common items have equal difficulties: mean/sigma is undefined)")
+            raise PsychometricsError(
+                "ข้อสอบร่วมมีค่าความยากเท่ากันทุกข้อ ใช้ mean/sigma ไม่ได้ "
+                "(common items have equal difficulties: mean/sigma is undefined)"
+            )
         A = float(np.std(b_old) / sd_new)
     return A, float(np.mean(b_old) - A * np.mean(b_new))
 
@@ -159,8 +177,9 @@ def _grid(theta: tuple[float, float, int], weights: str) -> tuple[np.ndarray, np
     return grid, w / w.sum()
 
 
-def _curve_loss(new: ItemParameters, old: ItemParameters, grid: np.ndarray, w: np.ndarray, method: str,
-                symmetric: bool):
+def _curve_loss(
+    new: ItemParameters, old: ItemParameters, grid: np.ndarray, w: np.ndarray, method: str, symmetric: bool
+):
     """Loss and exact gradient in (A, B) for Haebara or Stocking–Lord."""
     n_cat = int(max(new.n_categories.max(), old.n_categories.max()))
     score = np.arange(n_cat, dtype=float)
@@ -177,8 +196,8 @@ def _curve_loss(new: ItemParameters, old: ItemParameters, grid: np.ndarray, w: n
     def column(v: np.ndarray, like: np.ndarray) -> np.ndarray:
         return v.reshape((-1,) + (1,) * (like.ndim - 1))
 
-    target_old = curve(category_probabilities(old, grid))      # old items on the old scale
-    target_new = curve(category_probabilities(new, grid))      # new items on the new scale
+    target_old = curve(category_probabilities(old, grid))  # old items on the old scale
+    target_new = curve(category_probabilities(new, grid))  # new items on the new scale
 
     def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
         A, B = float(x[0]), float(x[1])
@@ -200,10 +219,17 @@ def _curve_loss(new: ItemParameters, old: ItemParameters, grid: np.ndarray, w: n
     return loss
 
 
-def link(new: ItemParameters, old: ItemParameters, method: str = "stocking_lord", *,
-         common: Sequence[tuple[int | str, int | str]] | None = None,
-         theta: tuple[float, float, int] = (-4.0, 4.0, 61), weights: str = "normal",
-         symmetric: bool = False, start: tuple[float, float] | None = None) -> LinkingResult:
+def link(
+    new: ItemParameters,
+    old: ItemParameters,
+    method: str = "stocking_lord",
+    *,
+    common: Sequence[tuple[int | str, int | str]] | None = None,
+    theta: tuple[float, float, int] = (-4.0, 4.0, 61),
+    weights: str = "normal",
+    symmetric: bool = False,
+    start: tuple[float, float] | None = None,
+) -> LinkingResult:
     """Linking constants A, B that put the new form's scale on the old form's scale.
 
     Parameters
@@ -231,8 +257,10 @@ def link(new: ItemParameters, old: ItemParameters, method: str = "stocking_lord"
     LinkingResult
     """
     if method not in LINKING_METHODS:
-        raise PsychometricsError(f"ไม่รู้จักวิธีเชื่อมโยง {method!r} ต้องเป็น {', '.join(LINKING_METHODS)} "
-                                 f"(unknown linking method; expected one of {', '.join(LINKING_METHODS)})")
+        raise PsychometricsError(
+            f"ไม่รู้จักวิธีเชื่อมโยง {method!r} ต้องเป็น {', '.join(LINKING_METHODS)} "
+            f"(unknown linking method; expected one of {', '.join(LINKING_METHODS)})"
+        )
     idx_new, idx_old = _match_common(new, old, common)
     sub_new, sub_old = new.subset(idx_new), old.subset(idx_old)
     if method in ("mean_mean", "mean_sigma"):
@@ -247,8 +275,9 @@ def link(new: ItemParameters, old: ItemParameters, method: str = "stocking_lord"
             start = (1.0, 0.0)
     grid, w = _grid(theta, weights)
     loss = _curve_loss(sub_new, sub_old, grid, w, method, symmetric)
-    res = minimize(loss, np.asarray(start, float), jac=True, method="BFGS",
-                   options={"gtol": 1e-12, "maxiter": 500})
+    res = minimize(
+        loss, np.asarray(start, float), jac=True, method="BFGS", options={"gtol": 1e-12, "maxiter": 500}
+    )
     converged = bool(res.success) or float(np.max(np.abs(res.jac))) < 1e-8
     if not converged:
         import warnings
