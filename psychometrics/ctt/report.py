@@ -110,22 +110,37 @@ class CttReport:
             ),
         )
 
-    def tables(self, locale: str = "th") -> list[Table]:
-        """Every table of the report, in reading order (for the CLI, CSV and XLSX)."""
-        out = [self.summary(locale), self.test.summary(locale), self.test.alpha_if_deleted_table(locale)]
+    def named_tables(self, locale: str = "th") -> list[tuple[str, Table]]:
+        """Every table of the report with a short stable name, in reading order.
+
+        Names: ``items``, ``test``, ``alpha``, then when present ``options``, ``option_rows``,
+        ``answer_codes``, ``criterion``, ``evana``, ``evana_options``.
+        """
+        out = [
+            ("items", self.summary(locale)),
+            ("test", self.test.summary(locale)),
+            ("alpha", self.test.alpha_if_deleted_table(locale)),
+        ]
         if self.distractors is not None:
-            out += [self.distractors.summary(locale), self.distractors.option_table(locale)]
+            out += [
+                ("options", self.distractors.summary(locale)),
+                ("option_rows", self.distractors.option_table(locale)),
+            ]
         codes = self.answer_codes_table(locale)
         if codes is not None:
-            out.append(codes)
+            out.append(("answer_codes", codes))
         if self.criterion is not None:
-            out.append(self.criterion.summary(locale))
+            out.append(("criterion", self.criterion.summary(locale)))
         if self.evana is not None:
-            out.append(self.evana.summary(locale))
+            out.append(("evana", self.evana.summary(locale)))
             opt = self.evana.option_summary(locale)
             if opt is not None:
-                out.append(opt)
+                out.append(("evana_options", opt))
         return out
+
+    def tables(self, locale: str = "th") -> list[Table]:
+        """Every table of the report, in reading order (for the CLI, CSV and XLSX)."""
+        return [table for _, table in self.named_tables(locale)]
 
 
 def _labels(mask: np.ndarray, locale: str) -> str:

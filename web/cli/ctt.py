@@ -8,6 +8,12 @@ seat order (เลขที่): it breaks ties at the group cut. KEY.csv has ``
 several options (``ก,ค``), ``ยกเลิก``/``cancel`` cancels the item, ``all`` credits everyone. Files are
 read as UTF-8 (with or without BOM) or, failing that, Windows Thai (cp874). A malformed file is
 refused with its row and column named (exit status 1).
+
+Output: STATS.xlsx gets one sheet per table (Thai font, frozen header, via exports.xlsx). STATS.csv
+gets the item table; the other tables go beside it as STATS.test.csv, STATS.alpha.csv,
+STATS.options.csv (per group, blank and multiple-mark columns), STATS.option_rows.csv (flags),
+STATS.answer_codes.csv, STATS.criterion.csv (with --cut), STATS.evana.csv and
+STATS.evana_options.csv (with --evana). CSVs are UTF-8 with BOM, formula-like cells neutralised.
 """
 
 from __future__ import annotations
@@ -28,19 +34,6 @@ from psychometrics.errors import PsychometricsError
 from psychometrics.tables import Table
 
 MAX_PROBLEMS = 20
-
-#: Sibling files written next to STATS.csv, one per table of the report (in :meth:`CttReport.tables` order).
-CSV_PARTS = (
-    "items",
-    "test",
-    "alpha",
-    "options",
-    "option_rows",
-    "answer_codes",
-    "criterion",
-    "evana",
-    "evana_options",
-)
 
 
 @dataclass(frozen=True)
@@ -359,34 +352,18 @@ def scored_matrix(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndar
 
 
 def write_outputs(report: CttReport, out: Path, locale: str) -> list[Path]:
-    """STATS.xlsx: one sheet per table. STATS.csv: the item table, other tables beside it."""
-    tables = report.tables(locale)
+    """STATS.xlsx: one sheet per table. STATS.csv: the item table, each other table as STATS.<name>.csv."""
+    named = report.named_tables(locale)
     if out.suffix.lower() == ".xlsx":
         from exports.xlsx import write_tables
 
-        return [write_tables(out, tables, locale=locale)]
-    names = _part_names(report)
+        return [write_tables(out, [table for _, table in named], locale=locale)]
     written = []
-    for table, part in zip(tables, names, strict=True):
-        path = out if part == "items" else out.with_name(f"{out.stem}.{part}{out.suffix}")
+    for name, table in named:
+        path = out if name == "items" else out.with_name(f"{out.stem}.{name}{out.suffix}")
         _write_csv(path, table)
         written.append(path)
     return written
-
-
-def _part_names(report: CttReport) -> list[str]:
-    names = ["items", "test", "alpha"]
-    if report.distractors is not None:
-        names += ["options", "option_rows"]
-    if report.keyed is not None:
-        names.append("answer_codes")
-    if report.criterion is not None:
-        names.append("criterion")
-    if report.evana is not None:
-        names.append("evana")
-        if report.evana.option_p is not None:
-            names.append("evana_options")
-    return names
 
 
 def _write_csv(path: Path, table: Table) -> None:
