@@ -61,14 +61,20 @@ def _dichotomous_matrix(responses: ArrayLike) -> np.ndarray:
 
 def _focal_mask(group: ArrayLike, focal: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(is_focal, has_group) boolean arrays over persons."""
-    g = np.asarray(group, dtype=object)
+    g = np.asarray(group)
     if g.shape != (n,):
         raise PsychometricsError(
             f"ต้องมีกลุ่มของผู้สอบทุกคน ({n} คน) ได้ {g.size} "
             f"(group must give one label per person: {n}, got {g.size})"
         )
-    missing = np.array([v is None or (isinstance(v, float) and v != v) for v in g.tolist()], dtype=bool)
-    is_focal = np.array([v == focal for v in g.tolist()], dtype=bool) & ~missing
+    # array comparisons, no Python loop over persons: None or NaN labels are missing
+    if g.dtype.kind == "f":
+        missing = np.isnan(g)
+    elif g.dtype.kind == "O":
+        missing = np.equal(g, None) | (g != g)
+    else:
+        missing = np.zeros(n, dtype=bool)
+    is_focal = np.asarray(g == focal, dtype=bool) & ~missing
     if not is_focal.any():
         raise PsychometricsError(f"ไม่มีผู้สอบในกลุ่มเป้าหมาย {focal!r} (no person is in the focal group {focal!r})")
     if not (~is_focal & ~missing).any():
