@@ -139,17 +139,20 @@ class Curriculum:
                 self._coverage[(letter, grade)] = "complete"
         supplement = _data("indicators_2551_supplement.json")
         allowed = self._spec.supplement_strands
+        from_reference = set(self._coverage)  # (area, grade) lists the reference data states in full
         for item in supplement["indicators"]:
             letter = item["code"][0]
-            if letter in self._spec.reference_areas:
+            if (letter, item["grade"]) in from_reference:
                 continue
             if allowed is not None and item["strand"] not in allowed.get(letter, ()):
                 continue
             self._add(item, item["sources"])
         for letter, grades in supplement["coverage"].items():
-            if letter in self._spec.reference_areas or (allowed is not None and letter not in allowed):
+            if allowed is not None and letter not in allowed:
                 continue
             for grade, cov in grades.items():
+                if (letter, grade) in from_reference:
+                    continue
                 # only some strands carried over: the grade's list is no longer complete
                 partial = allowed is not None and set(allowed[letter]) != {
                     s.number for s in self._strands[LearningArea(letter)]

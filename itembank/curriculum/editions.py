@@ -45,8 +45,14 @@ EDITIONS: dict[str, Edition] = {
         title_th="หลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน พุทธศักราช 2551 (ฉบับปรับปรุง พ.ศ. 2560)",
         title_en="Basic Education Core Curriculum B.E. 2551, revised B.E. 2560 (A.D. 2017)",
         reference_areas=("ท", "ค"),
-        # unchanged in 2560: ส strands 1–4 (geography, strand 5, was revised), พ, ศ, ต
-        supplement_strands={"ส": (1, 2, 3, 4), "พ": (1, 2, 3, 4, 5), "ศ": (1, 2, 3), "ต": (1, 2, 3, 4)},
+        # unchanged in 2560: ท, ส strands 1–4 (geography, strand 5, was revised), พ, ศ, ต
+        supplement_strands={
+            "ท": (1, 2, 3, 4, 5),
+            "ส": (1, 2, 3, 4),
+            "พ": (1, 2, 3, 4, 5),
+            "ศ": (1, 2, 3),
+            "ต": (1, 2, 3, 4),
+        },
     ),
 }
 DEFAULT_EDITION = "2551-rev2560"

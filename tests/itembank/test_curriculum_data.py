@@ -79,7 +79,7 @@ def test_indicator_lookup_returns_text_and_status(cur) -> None:
         ("ค 9.9 ป.6/1", "curriculum.unknown.strand", "ไม่มีสาระที่ 9 ในกลุ่มสาระคณิตศาสตร์"),
         ("ค 1.9 ป.6/1", "curriculum.unknown.standard", "ไม่มีมาตรฐาน ค 1.9"),
         ("ค 1.1 ป.6/40", "curriculum.unknown.indicator", "มาตรฐาน ค 1.1 ชั้น ป.6 มี 12 ข้อ"),
-        ("ท 1.1 ม.3/1", "curriculum.unknown.no_data", "ยังไม่มีข้อมูลตัวชี้วัดกลุ่มสาระภาษาไทย ชั้น ม.3"),
+        ("ท 1.1 ม.1/1", "curriculum.unknown.no_data", "ยังไม่มีข้อมูลตัวชี้วัดกลุ่มสาระภาษาไทย ชั้น ม.1"),
         ("ว 1.1 ป.6/1", "curriculum.unknown.no_data", "มีในหลักสูตรฉบับ 2551"),
     ],
 )

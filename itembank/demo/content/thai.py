@@ -642,7 +642,8 @@ PASSAGES_P6 = [
 
 def passages(grade: str) -> list[tuple[str, str, str]]:
     """(set key, title, passage) for `grade`."""
-    return [(k, t, p) for k, t, p, _ in (PASSAGES_P3 if grade == "ป.3" else PASSAGES_P6)]
+    chosen = {"ป.3": PASSAGES_P3, "ป.6": PASSAGES_P6}.get(grade, [])
+    return [(k, t, p) for k, t, p, _ in chosen]
 
 
 def _passage_items(rng: random.Random, grade: str) -> list[Draft]:
@@ -667,6 +668,8 @@ def _passage_items(rng: random.Random, grade: str) -> list[Draft]:
 
 
 def generate(rng: random.Random, grade: str) -> list[Draft]:
+    if grade == "ม.3":
+        return _m3(rng)
     if grade not in ("ป.3", "ป.6"):
         return []
     drafts = (
@@ -684,3 +687,152 @@ def generate(rng: random.Random, grade: str) -> list[Draft]:
     if grade == "ป.6":
         drafts += _royal(rng) + _idioms(rng)
     return drafts
+
+
+# ---------------------------------------------------------------------------------------- ม.3
+# (คำบาลี, คำสันสกฤต) pairs taught in ม.3: the same word borrowed through the two languages
+PALI_SANSKRIT = [
+    ("วิชา", "วิทยา"),
+    ("กิริยา", "กริยา"),
+    ("ปัญญา", "ปรัชญา"),
+    ("อัคคี", "อัคนี"),
+    ("ขัตติยะ", "กษัตริย์"),
+    ("สิกขา", "ศึกษา"),
+    ("อิสระ", "อิศวร"),
+    ("ธัมมะ", "ธรรม"),
+]
+LOANS = {
+    "ภาษาจีน": ["ก๋วยเตี๋ยว", "เต้าหู้", "ตะหลิว", "เกาเหลา", "บะหมี่"],
+    "ภาษาเขมร": ["เสด็จ", "ถนน", "บำรุง", "กำเนิด", "ขจัด"],
+    "ภาษาอังกฤษ": ["คอมพิวเตอร์", "ฟุตบอล", "แท็กซี่", "คุกกี้", "โบนัส"],
+}
+COINED = [
+    ("television", "โทรทัศน์"),
+    ("telephone", "โทรศัพท์"),
+    ("radio", "วิทยุ"),
+    ("satellite", "ดาวเทียม"),
+    ("movie", "ภาพยนตร์"),
+    ("post office", "ที่ทำการไปรษณีย์"),
+]
+TRANSCRIBED = ["คอมพิวเตอร์", "อินเทอร์เน็ต", "ซอฟต์แวร์", "ฟุตบอล", "แท็กซี่"]
+REGISTER = [("ศีรษะ", "หัว"), ("รับประทาน", "กิน"), ("บิดา", "พ่อ"), ("สุนัข", "หมา"), ("ภรรยา", "เมีย")]
+FIGURATIVE = [
+    ("กิน", "เขาถูกจับเพราะกินสินบน", ["น้องกินข้าวเช้าทุกวัน", "แมวกินปลาทู", "เรากินผลไม้หลังอาหาร"]),
+    ("เดือด", "พ่อเดือดมากเมื่อรู้ว่าถูกโกง", ["น้ำในหม้อเดือดแล้ว", "แม่ต้มน้ำให้เดือดก่อนดื่ม", "ซุปเดือดพล่าน"]),
+    ("หัวใจ", "ครูคือหัวใจของโรงเรียน", ["หัวใจของเขาเต้นเร็ว", "หมอฟังเสียงหัวใจ", "หัวใจสูบฉีดเลือด"]),
+    ("ร้อน", "ช่วงนี้เขาร้อนเงินมาก", ["วันนี้อากาศร้อน", "กาแฟแก้วนี้ร้อน", "ทรายริมทะเลร้อนมาก"]),
+]
+AUTHORS = [
+    ("นิราศภูเขาทอง", "สุนทรภู่"),
+    ("อิศรญาณภาษิต", "หม่อมเจ้าอิศรญาณ"),
+    ("บทละครพูดเรื่องเห็นแก่ลูก", "พระบาทสมเด็จพระมงกุฎเกล้าเจ้าอยู่หัว"),
+    ("บทพากย์เอราวัณ", "พระบาทสมเด็จพระพุทธเลิศหล้านภาลัย"),
+    ("สามก๊ก (ฉบับแปลสมัยรัชกาลที่ 1)", "เจ้าพระยาพระคลัง (หน)"),
+]
+
+
+def _m3(rng: random.Random) -> list[Draft]:
+    out: list[Draft | None] = []
+    for pali, sanskrit in PALI_SANSKRIT:
+        out.append(
+            mc(
+                "คำในข้อใดเป็นคำยืมจากภาษาสันสกฤต",
+                sanskrit,
+                [p for p, _ in PALI_SANSKRIT if p != pali],
+                "ท 4.1 ม.3/1",
+                "analyze",
+                rng,
+                explanation=f'"{pali}" เป็นรูปภาษาบาลีของคำเดียวกัน',
+            )
+        )
+    for lang, words in LOANS.items():
+        others = [w for lg, ws in LOANS.items() if lg != lang for w in ws]
+        for word in rng.sample(words, 3):
+            out.append(
+                mc(
+                    f'คำว่า "{word}" ยืมมาจากภาษาใด',
+                    lang,
+                    [*LOANS, "ภาษาบาลี"],
+                    "ท 4.1 ม.3/1",
+                    "understand",
+                    rng,
+                )
+            )
+        out.append(mc(f"คำในข้อใดยืมมาจาก{lang}", rng.choice(words), others, "ท 4.1 ม.3/1", "understand", rng))
+    for en, th in COINED:
+        out.append(
+            mc(f'ศัพท์บัญญัติของคำว่า "{en}" คือข้อใด', th, [t for _, t in COINED], "ท 4.1 ม.3/4", "remember", rng)
+        )
+    for word in TRANSCRIBED[:3]:
+        out.append(mc("คำในข้อใดเป็นคำทับศัพท์", word, [t for _, t in COINED], "ท 4.1 ม.3/4", "understand", rng))
+    for formal, _casual in REGISTER:
+        out.append(
+            mc(
+                "คำในข้อใดเป็นภาษาระดับทางการ",
+                formal,
+                [c for _, c in REGISTER],
+                "ท 4.1 ม.3/3",
+                "understand",
+                rng,
+            )
+        )
+    for word, figurative, literal in FIGURATIVE:
+        out.append(
+            mc(f'ข้อใดใช้คำว่า "{word}" ในความหมายโดยนัย', figurative, literal, "ท 1.1 ม.3/2", "analyze", rng)
+        )
+    for work, author in AUTHORS:
+        out.append(
+            mc(f'ผู้แต่ง "{work}" คือใคร', author, [a for _, a in AUTHORS], "ท 5.1 ม.3/2", "remember", rng)
+        )
+    for right, *wrong in rng.sample(SPELLING, 10):
+        out.append(mc("คำในข้อใดเขียนสะกดได้ถูกต้อง", right, wrong, "ท 2.1 ม.3/2", "remember", rng))
+    for idiom, meaning in rng.sample(IDIOMS, 6):
+        out.append(
+            mc(
+                f'ข้อความ "{idiom}" ในบทความหนึ่ง ผู้เขียนต้องการสื่อความหมายใด',
+                meaning,
+                [m for i, m in IDIOMS if i != idiom],
+                "ท 1.1 ม.3/2",
+                "analyze",
+                rng,
+            )
+        )
+    out.append(
+        constructed(
+            "จงเขียนจดหมายกิจธุระถึงนายกองค์การบริหารส่วนตำบล เพื่อขอความอนุเคราะห์ใช้สนามกีฬาจัดการแข่งขันกีฬาสี",
+            rubric(
+                4,
+                [
+                    "รูปแบบจดหมายกิจธุระถูกต้องครบ (ที่อยู่ วันที่ เรื่อง เรียน อ้างถึง/สิ่งที่ส่งมาด้วยถ้ามี เนื้อความ "
+                    "คำลงท้าย ลงชื่อ) ใช้ภาษาระดับทางการ ชัดเจน กระชับ",
+                    "รูปแบบถูกต้องเกือบครบ ภาษาเหมาะสม",
+                    "ขาดองค์ประกอบสำคัญ 1–2 ส่วน หรือใช้ภาษาไม่เป็นทางการบางตอน",
+                    "รูปแบบไม่ใช่จดหมายกิจธุระ",
+                    "ไม่เขียน",
+                ],
+            ),
+            "ท 2.1 ม.3/5",
+            "apply",
+            competency_codes=("1",),
+            trait_codes=("6.1",),
+        )
+    )
+    out.append(
+        constructed(
+            'จงเขียนแสดงความคิดเห็นโต้แย้งเรื่อง "ควรให้นักเรียนใช้โทรศัพท์มือถือในห้องเรียนหรือไม่" พร้อมเหตุผลและหลักฐานสนับสนุน',
+            rubric(
+                4,
+                [
+                    "ระบุจุดยืนชัดเจน ให้เหตุผลอย่างน้อย 3 ข้อพร้อมหลักฐาน โต้แย้งฝ่ายตรงข้ามอย่างมีเหตุผล ภาษาถูกต้อง",
+                    "จุดยืนชัดเจน เหตุผล 2 ข้อพร้อมหลักฐาน",
+                    "มีจุดยืน เหตุผลไม่มีหลักฐานสนับสนุน",
+                    "ไม่มีจุดยืนชัดเจน เขียนวกวน",
+                    "ไม่เขียน",
+                ],
+            ),
+            "ท 2.1 ม.3/6",
+            "evaluate",
+            competency_codes=("1", "2"),
+        )
+    )
+    return [d for d in out if d]
