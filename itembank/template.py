@@ -16,6 +16,7 @@ stem                    โจทย์                        the question; HTM
 option_1 … option_6     ตัวเลือก ก … ตัวเลือก ฉ        option texts; their labels are ก ข ค ง จ ฉ
 fixed_options           ตัวเลือกตรึงตำแหน่ง            labels that booklet variants must not move: ``ง``
 matching_premises       ข้อคำถามจับคู่                  matching items: one premise per line, labelled 1, 2, 3 …
+                                                    (or leave it empty and number the premises in the stem)
 key                     เฉลย                        choice: ``ค`` or ``ก, ค`` (1–6 and ๑–๖ mean ก–ฉ) ·
                                                     true/false: ``ถูก``/``ผิด`` (true/false) · matching:
                                                     ``1-ข, 2-ก`` · short answer/numeric: ``42 | ๔๒``

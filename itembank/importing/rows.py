@@ -426,10 +426,8 @@ class _RowReader:
 
     def read_matching(self, raw: str) -> tuple[tuple[OptionDraft, ...], tuple[str, ...]]:
         premises_raw = self.cell("matching_premises")
+        # premises in their own column (labelled 1, 2, 3 …), or written in the stem when the column is empty
         premises = [line.strip() for line in premises_raw.splitlines() if line.strip()]
-        if not premises:
-            self.add("import.premises_missing", "matching_premises",
-                     "ข้อจับคู่ต้องมีข้อคำถาม บรรทัดละข้อ", "a matching item needs premises, one per line")
         responses = self.read_options()
         if len(responses) < 2:
             self.add("import.too_few_options", "option_1", "ข้อจับคู่ต้องมีตัวเลือกอย่างน้อย 2 ตัว",
@@ -447,7 +445,7 @@ class _RowReader:
                          f"matching key {token!r} must look like 1-ก")
                 continue
             premise, label = int(m["premise"]), self._label(m["label"])
-            if not 1 <= premise <= len(premises):
+            if premise < 1 or (premises and premise > len(premises)):
                 self.add("import.key_matching", "key", f"เฉลย {token}: ไม่มีข้อคำถามที่ {premise}",
                          f"key {token}: there is no premise {premise}")
             elif label not in labels:

@@ -238,3 +238,18 @@ def test_sample_file_saved_by_thai_excel_imports(session):
     assert item.stem == "๑๒๕ + ๓๗๘ มีค่าเท่าใด" and item.key == ["ข"] and item.options[1]["text"] == "๕๐๓"
     assert get_version(session, "P6-TH-003").key == ["true"]
     assert get_version(session, "P6-MA-002").accepted_answers == ["12"]
+
+
+def test_matching_premises_may_be_numbered_in_the_stem(session, tmp_path):
+    path = tmp_path / "match.csv"
+    path.write_text("code,type,stem,option_1,option_2,option_3,key,indicators\n"
+                    "MA-1,จับคู่,\"จับคู่หน่วยกับสิ่งที่วัด 1) ความยาว 2) ปริมาตร\",เมตร,ลิตร,วินาที,\"1-ก, 2-ข\",ค 1.1 ป.6/2\n"
+                    "MA-2,จับคู่,จับคู่,เมตร,ลิตร,,\"1-ค, 0-ก\",ค 1.1 ป.6/2\n", encoding="utf-8")
+    texts = _refused(session, path)
+    assert texts == ["match.csv แถว 3 คอลัมน์ key: เฉลย 1-ค: ค ไม่อยู่ในตัวเลือก (ก ข)",
+                     "match.csv แถว 3 คอลัมน์ key: เฉลย 0-ก: ไม่มีข้อคำถามที่ 0"]
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n" +
+                    path.read_text(encoding="utf-8").splitlines()[1] + "\n", encoding="utf-8")
+    import_items(session, Actor.system(), path)
+    version = get_version(session, "MA-1")
+    assert [o["label"] for o in version.options] == ["ก", "ข", "ค"] and version.key == ["1-ก", "2-ข"]
