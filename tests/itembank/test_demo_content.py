@@ -123,8 +123,18 @@ def test_arithmetic_keys_are_correct_when_recomputed(by_code) -> None:
             assert check["program"] in item.stem
             n_programs += 1
             continue
-        env = {"Fraction": Fraction, "math": math, "round": round, **check["inputs"]}
-        value = eval(check["expr"], {"__builtins__": {}}, env)  # noqa: S307 - our own arithmetic
+        if "line" in check:  # a point on y = mx + c, the distractors off the line
+            m, c = check["line"]
+            assert f"y = {m}x" in item.stem
+            points = {o["label"]: tuple(map(int, o["text"].strip("()").split(", "))) for o in item.options}
+            assert [lbl for lbl, (x, y) in points.items() if y == m * x + c] == list(item.key), code
+            continue
+        if "data" in check:  # statistics of the data listed in the stem
+            assert check["shown"] in item.stem
+            assert sorted(map(int, check["shown"].split(", "))) == sorted(check["data"]), code
+        safe = {"sum": sum, "sorted": sorted, "max": max, "set": set, "len": len, "round": round}
+        env = {"Fraction": Fraction, "math": math, "xs": check.get("data"), **check["inputs"]}
+        value = eval(check["expr"], {"__builtins__": safe}, env)  # noqa: S307 - our own arithmetic
         stem = item.stem.replace(",", "")
         must_show = check.get("inputs_in_stem", list(check["inputs"]))
         for name in must_show:

@@ -952,6 +952,233 @@ def p6_fraction_cr(rng: random.Random) -> Draft | None:
     return d
 
 
+# ---------------------------------------------------------------------------------------- ม.3
+# ม.3 items use the 2551 edition's codes: the shipped 2560 math list covers ป.1–ป.6 only.
+M3_EDITION = "2551"
+PI = Fraction(22, 7)
+
+
+def m3_volume(rng: random.Random) -> Draft | None:
+    r = rng.choice([7, 14, 21])
+    h = rng.choice([6, 9, 10, 12, 15, 18, 30])
+    kind = rng.choice(["cylinder", "cone", "sphere", "pyramid"])
+    if kind == "cylinder":
+        value, expr = PI * r * r * h, "Fraction(22, 7) * r * r * h"
+        stem = f"ทรงกระบอกมีรัศมีของฐาน {r} เซนติเมตร สูง {h} เซนติเมตร มีปริมาตรกี่ลูกบาศก์เซนติเมตร (ใช้ π ≈ 22/7)"
+        wrong = [value / 3, PI * 2 * r * h, PI * r * h, value * 2]
+        inputs = {"r": r, "h": h}
+    elif kind == "cone":
+        value, expr = PI * r * r * h / 3, "Fraction(22, 7) * r * r * h / 3"
+        stem = f"กรวยมีรัศมีของฐาน {r} เซนติเมตร สูง {h} เซนติเมตร มีปริมาตรกี่ลูกบาศก์เซนติเมตร (ใช้ π ≈ 22/7)"
+        wrong = [value * 3, PI * r * h, value / 2, PI * r * r]
+        inputs = {"r": r, "h": h}
+    elif kind == "sphere":
+        r = 21
+        value, expr = Fraction(4, 3) * PI * r**3, "Fraction(4, 3) * Fraction(22, 7) * r ** 3"
+        stem = f"ทรงกลมมีรัศมี {r} เซนติเมตร มีปริมาตรกี่ลูกบาศก์เซนติเมตร (ใช้ π ≈ 22/7)"
+        wrong = [4 * PI * r * r, PI * r**3, value / 2, Fraction(4, 3) * PI * r * r]
+        inputs = {"r": r}
+    else:
+        a = rng.choice([6, 9, 12, 15])
+        value, expr = Fraction(a * a * h, 3), "Fraction(a * a * h, 3)"
+        stem = f"พีระมิดฐานสี่เหลี่ยมจัตุรัสยาวด้านละ {a} เซนติเมตร สูง {h} เซนติเมตร มีปริมาตรกี่ลูกบาศก์เซนติเมตร"
+        wrong = [Fraction(a * a * h), Fraction(a * h, 3), Fraction(4 * a * h), Fraction(a * a * h, 2)]
+        inputs = {"a": a, "h": h}
+    if value.denominator != 1 or any(w == value for w in wrong):
+        return None
+    unit = "ลูกบาศก์เซนติเมตร"
+    d = mc(
+        stem,
+        f"{fmt(value)} {unit}",
+        [f"{fmt(int(w))} {unit}" for w in wrong if int(w) > 0],
+        "ค 2.1 ม.3/2",
+        "apply",
+        rng,
+        edition=M3_EDITION,
+        competency_codes=SOLVE,
+    )
+    if d:
+        d.check = _chk(expr, "{} " + unit, **inputs)
+    return d
+
+
+def m3_surface(rng: random.Random) -> Draft | None:
+    r, h = rng.choice([7, 14]), rng.choice([5, 10, 20, 25])
+    value = 2 * PI * r * (r + h)
+    stem = f"กระป๋องทรงกระบอกปิดหัวท้ายมีรัศมี {r} เซนติเมตร สูง {h} เซนติเมตร มีพื้นที่ผิวทั้งหมดกี่ตารางเซนติเมตร (ใช้ π ≈ 22/7)"
+    wrong = [2 * PI * r * h, PI * r * r * h, PI * r * (r + h), 2 * PI * r * r]
+    d = mc(
+        stem,
+        f"{fmt(value)} ตารางเซนติเมตร",
+        [f"{fmt(int(w))} ตารางเซนติเมตร" for w in wrong],
+        "ค 2.1 ม.3/1",
+        "apply",
+        rng,
+        edition=M3_EDITION,
+    )
+    if d:
+        d.check = _chk("2 * Fraction(22, 7) * r * (r + h)", "{} ตารางเซนติเมตร", r=r, h=h)
+    return d
+
+
+def m3_inequality(rng: random.Random) -> Draft | None:
+    a, x0 = rng.randrange(2, 9), rng.randrange(2, 15)
+    b = rng.randrange(1, 30)
+    c = a * x0 + b
+    sign = rng.choice([">", "<"])
+    stem = f"คำตอบของอสมการ {a}x + {b} {sign} {c} คือข้อใด"
+    other = "<" if sign == ">" else ">"
+    right = f"x {sign} {x0}"
+    wrong = [f"x {other} {x0}", f"x {sign} {c - b + a}", f"x {sign} {frac(Fraction(c + b, a))}", f"x = {x0}"]
+    d = mc(stem, right, wrong, "ค 4.2 ม.3/1", "apply", rng, edition=M3_EDITION)
+    if d:
+        d.check = {"expr": "(c - b) // a", "inputs": {"a": a, "b": b, "c": c}, "fmt": "x " + sign + " {}"}
+    return d
+
+
+def m3_statistics(rng: random.Random) -> Draft | None:
+    n = rng.choice([5, 7, 9])
+    data = sorted(rng.choices(range(5, 21), k=n))
+    counts = {v: data.count(v) for v in data}
+    top = max(counts.values())
+    modes = [v for v, k in counts.items() if k == top]
+    kind = rng.choice(["mean", "median", "mode"])
+    shown = ", ".join(map(str, rng.sample(data, n)))
+    if kind == "mean":
+        if sum(data) % n:
+            return None
+        value = sum(data) // n
+        d = numeric(
+            f"คะแนนสอบย่อยของนักเรียน {n} คน ได้แก่ {shown} ค่าเฉลี่ยเลขคณิตเท่ากับเท่าใด",
+            value,
+            "ค 5.1 ม.3/2",
+            "apply",
+            edition=M3_EDITION,
+        )
+        d.check = {"expr": "sum(xs) // n", "inputs": {"n": n}, "fmt": "{}", "data": data, "shown": shown}
+        return d
+    if kind == "median":
+        value = data[n // 2]
+        d = numeric(
+            f"ข้อมูลชุดหนึ่งคือ {shown} มัธยฐานของข้อมูลชุดนี้เท่ากับเท่าใด",
+            value,
+            "ค 5.1 ม.3/2",
+            "apply",
+            edition=M3_EDITION,
+        )
+        d.check = {
+            "expr": "sorted(xs)[len(xs) // 2]",
+            "inputs": {},
+            "fmt": "{}",
+            "data": data,
+            "shown": shown,
+        }
+        return d
+    if top == 1 or len(modes) != 1:
+        return None
+    d = numeric(
+        f"ข้อมูลชุดหนึ่งคือ {shown} ฐานนิยมของข้อมูลชุดนี้เท่ากับเท่าใด",
+        modes[0],
+        "ค 5.1 ม.3/2",
+        "understand",
+        edition=M3_EDITION,
+    )
+    d.check = {"expr": "max(set(xs), key=xs.count)", "inputs": {}, "fmt": "{}", "data": data, "shown": shown}
+    return d
+
+
+def m3_probability(rng: random.Random) -> Draft | None:
+    kind = rng.choice(["dice", "balls", "coins"])
+    if kind == "dice":
+        what, favourable = rng.choice(
+            [
+                ("ได้แต้มคู่", 3),
+                ("ได้แต้มมากกว่า 4", 2),
+                ("ได้แต้มเป็นจำนวนเฉพาะ", 3),
+                ("ได้แต้ม 6", 1),
+                ("ได้แต้มน้อยกว่า 3", 2),
+            ]
+        )
+        value = Fraction(favourable, 6)
+        stem = f"โยนลูกเต๋าที่เที่ยงตรง 1 ลูก 1 ครั้ง ความน่าจะเป็นที่จะ{what} เท่ากับเท่าใด"
+        wrong = [
+            Fraction(favourable, 12) if favourable != 6 else Fraction(1, 2),
+            Fraction(6 - favourable, 6),
+            Fraction(1, favourable + 1),
+            Fraction(favourable + 1, 6),
+        ]
+        check = _chk("Fraction(f, 6)", "{}", f=favourable)
+        check["inputs_in_stem"] = []
+    elif kind == "balls":
+        r, b, g = rng.randrange(1, 8), rng.randrange(1, 8), rng.randrange(1, 8)
+        value = Fraction(r, r + b + g)
+        stem = (
+            f"ถุงใบหนึ่งมีลูกบอลสีแดง {r} ลูก สีน้ำเงิน {b} ลูก และสีเขียว {g} ลูก สุ่มหยิบ 1 ลูก "
+            f"ความน่าจะเป็นที่จะได้ลูกบอลสีแดงเท่ากับเท่าใด"
+        )
+        wrong = [
+            Fraction(1, 3),
+            Fraction(r, b + g) if b + g else Fraction(1, 2),
+            Fraction(b + g, r + b + g),
+            Fraction(1, r + b + g),
+        ]
+        check = _chk("Fraction(r, r + b + g)", "{}", r=r, b=b, g=g)
+    else:
+        value = Fraction(1, 4)
+        stem = "โยนเหรียญที่เที่ยงตรง 2 เหรียญพร้อมกัน ความน่าจะเป็นที่จะขึ้นหัวทั้งสองเหรียญเท่ากับเท่าใด"
+        wrong = [Fraction(1, 2), Fraction(1, 3), Fraction(3, 4), Fraction(2, 4)]
+        check = _chk("Fraction(1, 4)", "{}")
+    texts = [frac(w) for w in wrong if w != value and 0 < w <= 1]
+    d = mc(stem, frac(value), texts, "ค 5.2 ม.3/1", "apply", rng, edition=M3_EDITION)
+    if d:
+        d.check = check
+    return d
+
+
+def m3_similar(rng: random.Random) -> Draft | None:
+    a, b, c = rng.choice([(3, 4, 5), (5, 12, 13), (6, 8, 10), (4, 6, 8), (5, 7, 9)])
+    k = rng.choice([2, 3, 4])
+    stem = (
+        f"รูปสามเหลี่ยม ABC คล้ายกับรูปสามเหลี่ยม DEF โดย AB = {a} ซม. BC = {b} ซม. CA = {c} ซม. "
+        f"ถ้า DE = {a * k} ซม. แล้ว EF ยาวกี่เซนติเมตร"
+    )
+    d = numeric(stem, b * k, "ค 3.2 ม.3/1", "apply", edition=M3_EDITION, competency_codes=THINK)
+    d.check = _chk("b * de // a", a=a, b=b, de=a * k)
+    return d
+
+
+def m3_line(rng: random.Random) -> Draft | None:
+    m, c = rng.randrange(-4, 5) or 2, rng.randrange(-6, 7)
+    xs = rng.sample(range(-4, 6), 4)
+    right_x = xs[0]
+    right = (right_x, m * right_x + c)
+    wrong = [(x, m * x + c + rng.choice([1, -1, 2])) for x in xs[1:]]
+    eq = f"y = {m}x {'+' if c >= 0 else '−'} {abs(c)}"
+    d = mc(
+        f"จุดในข้อใดอยู่บนกราฟของสมการ {eq}",
+        f"({right[0]}, {right[1]})",
+        [f"({x}, {y})" for x, y in wrong],
+        "ค 4.2 ม.3/3",
+        "apply",
+        rng,
+        edition=M3_EDITION,
+    )
+    if d:
+        d.check = {"line": [m, c], "point": list(right)}
+    return d
+
+
+def m3_solids(rng: random.Random) -> Draft | None:
+    facts = [
+        ("กรวยมีฐานเป็นรูปใด", "วงกลม", ["สี่เหลี่ยมจัตุรัส", "สามเหลี่ยม", "ห้าเหลี่ยม"]),
+        ("ปริซึมสามเหลี่ยมมีหน้าตัดที่ขนานกับฐานเป็นรูปใด", "รูปสามเหลี่ยมที่เท่ากับฐาน", ["รูปสี่เหลี่ยมผืนผ้า", "รูปวงกลม", "จุด"]),
+        ("พีระมิดฐานสี่เหลี่ยมมีหน้าข้างเป็นรูปใด", "รูปสามเหลี่ยม", ["รูปสี่เหลี่ยมผืนผ้า", "รูปวงกลม", "รูปห้าเหลี่ยม"]),
+        ("รูปเรขาคณิตสามมิติใดไม่มีสันและไม่มีจุดยอด", "ทรงกลม", ["กรวย", "ปริซึม", "พีระมิด"]),
+    ]
+    q, right, wrong = rng.choice(facts)
+    return mc(q, right, wrong, "ค 3.1 ม.3/1", "remember", rng, edition=M3_EDITION)
+
+
 Template = Callable[[random.Random], Draft | None]
 
 P3: list[tuple[Template, int]] = [
@@ -1004,9 +1231,21 @@ P6: list[tuple[Template, int]] = [
 ]
 
 
+M3 = [
+    (m3_volume, 14),
+    (m3_surface, 6),
+    (m3_inequality, 10),
+    (m3_statistics, 12),
+    (m3_probability, 12),
+    (m3_similar, 8),
+    (m3_line, 8),
+    (m3_solids, 4),
+]
+
+
 def generate(rng: random.Random, grade: str) -> list[Draft]:
-    """Math drafts for `grade` ("ป.3" or "ป.6"): each template asked for its count of distinct items."""
-    plan = P3 if grade == "ป.3" else P6 if grade == "ป.6" else []
+    """Math drafts for `grade`: each template asked for its count of distinct items."""
+    plan = {"ป.3": P3, "ป.6": P6, "ม.3": M3}.get(grade, [])
     out: list[Draft] = []
     seen: set[tuple] = set()
     for template, count in plan:
