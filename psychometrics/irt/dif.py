@@ -46,17 +46,51 @@ JODOIN_GIERL = (0.035, 0.070)
 # inputs
 # ----------------------------------------------------------------------------------------------------
 def _dichotomous_matrix(responses: ArrayLike) -> np.ndarray:
-    x = np.asarray(responses, dtype=float)
+    """0/1 responses, persons × items: floats with NaN = missing, or integers (kept, not copied) with
+    a negative code = missing."""
+    x = np.asarray(responses)
     if x.ndim != 2:
         raise PsychometricsError("คำตอบต้องเป็นตารางผู้สอบ × ข้อสอบ (responses must be persons × items)")
+    if x.dtype == bool:
+        return x.view(np.uint8)
+    if np.issubdtype(x.dtype, np.integer):
+        if x.size and x.max() > 1:
+            _refuse_code(x, np.argwhere(x > 1)[0])
+        return x
+    x = np.asarray(x, dtype=float)
     bad = ~np.isnan(x) & (x != 0) & (x != 1)
     if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise PsychometricsError(
-            f"แถว {r + 1} คอลัมน์ {c + 1}: DIF แบบนี้ใช้ได้กับคะแนน 0/1 เท่านั้น ได้ {x[r, c]:g} "
-            f"(row {r + 1}, column {c + 1}: this DIF method needs 0/1 scores, got {x[r, c]:g})"
-        )
+        _refuse_code(x, np.argwhere(bad)[0])
     return x
+
+
+def _refuse_code(x: np.ndarray, cell: np.ndarray) -> None:
+    r, c = cell
+    raise PsychometricsError(
+        f"แถว {r + 1} คอลัมน์ {c + 1}: DIF แบบนี้ใช้ได้กับคะแนน 0/1 เท่านั้น ได้ {x[r, c]:g} "
+        f"(row {r + 1}, column {c + 1}: this DIF method needs 0/1 scores, got {x[r, c]:g})"
+    )
+
+
+def _as_float(block: np.ndarray) -> np.ndarray:
+    """A block of responses as floats with NaN = missing."""
+    if np.issubdtype(block.dtype, np.floating):
+        return block
+    out = block.astype(float)
+    out[block < 0] = np.nan
+    return out
+
+
+_ROWS = 1 << 16  # persons per chunk in the counting passes
+
+
+def _number_right(x: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
+    """Σ of the answered 0/1 scores per person (over `items`), chunk by chunk."""
+    cols = slice(None) if items is None else items
+    out = np.empty(x.shape[0])
+    for start in range(0, x.shape[0], _ROWS):
+        out[start : start + _ROWS] = np.nansum(_as_float(x[start : start + _ROWS][:, cols]), axis=1)
+    return out
 
 
 def _focal_mask(group: ArrayLike, focal: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -208,37 +242,47 @@ def mantel_haenszel(
     x = _dichotomous_matrix(responses)
     n, m = x.shape
     is_focal, keep = _focal_mask(group, focal, n)
-    score = np.nansum(x, axis=1) if matching is None else np.asarray(matching, float)
+    score = _number_right(x) if matching is None else np.asarray(matching, float)
     if score.shape != (n,) or not np.all(np.isfinite(score[keep])):
         raise PsychometricsError(
             "คะแนนจับคู่ (matching) ต้องมีหนึ่งค่าต่อผู้สอบ (matching must give one finite value per person)"
         )
-    x, is_focal, score = x[keep], is_focal[keep], score[keep]
+    if not keep.all():
+        x, is_focal, score = x[keep], is_focal[keep], score[keep]
     ids = _item_ids(item_ids, m)
-    first = _mh_statistics(x, is_focal, np.broadcast_to(score[:, None], x.shape), alpha)
+    first = _mh_statistics(x, is_focal, score, np.zeros(m, bool), alpha)
     if not purify or matching is not None:
         return MantelHaenszelResult(ids, *first)
     flagged = np.array([c != "A" for c in first[5]])
     if not flagged.any():
         return MantelHaenszelResult(ids, *first)
-    answered = np.nan_to_num(x)
-    base = answered[:, ~flagged].sum(axis=1)
-    per_item = base[:, None] + np.where(flagged[None, :], answered, 0.0)  # each item matched with itself
-    second = _mh_statistics(x, is_focal, per_item, alpha)
+    base = _number_right(x, np.flatnonzero(~flagged))
+    second = _mh_statistics(x, is_focal, base, flagged, alpha)  # flagged items matched with themselves
     return MantelHaenszelResult(ids, *second, tuple(np.asarray(ids, dtype=object)[flagged].tolist()))
 
 
-def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, score: np.ndarray, alpha: float):
-    """α_MH, χ², p, Δ, SE(Δ), ETS class and strata used, with `score` (persons × items) matching."""
+def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, base: np.ndarray, add_self: np.ndarray, alpha: float):
+    """α_MH, χ², p, Δ, SE(Δ), ETS class and strata used.
+
+    Item j is matched on base + (its own score if add_self[j]); one bincount per chunk of persons
+    over (item, stratum, group, answer) counts every 2 × 2 × K table at once.
+    """
     n, m = x.shape
-    levels, stratum = np.unique(score, return_inverse=True)
-    stratum = stratum.reshape(score.shape)
+    levels = np.unique(np.concatenate([base, base + 1]) if add_self.any() else base)
     s = levels.size
-    # one bincount over (item, stratum, group, answer) for all persons and items together
-    observed = ~np.isnan(x)
-    rows, cols = np.nonzero(observed)
-    cell = ((cols * s + stratum[rows, cols]) * 2 + is_focal[rows]) * 2 + x[rows, cols].astype(np.intp)
-    counts = np.bincount(cell, minlength=m * s * 4).reshape(m, s, 2, 2).astype(float)
+    item_base = np.arange(m) * s
+    flat = np.zeros(m * s * 4)
+    for start in range(0, n, _ROWS):
+        block = _as_float(x[start : start + _ROWS])
+        observed = ~np.isnan(block)
+        answer = np.where(observed, block, 0.0)
+        score = base[start : start + _ROWS, None] + np.where(add_self, answer, 0.0)
+        stratum = np.searchsorted(levels, score)
+        cell = ((item_base + stratum) * 2 + is_focal[start : start + _ROWS, None]) * 2 + answer.astype(
+            np.intp
+        )
+        flat += np.bincount(cell[observed], minlength=m * s * 4)
+    counts = flat.reshape(m, s, 2, 2)
     b_, a_ = counts[:, :, 0, 0], counts[:, :, 0, 1]  # reference wrong, right
     d_, c_ = counts[:, :, 1, 0], counts[:, :, 1, 1]  # focal wrong, right
     total = a_ + b_ + c_ + d_
@@ -394,13 +438,14 @@ def logistic_dif(
     x = _dichotomous_matrix(responses)
     n, m = x.shape
     is_focal, keep = _focal_mask(group, focal, n)
-    score = np.nansum(x, axis=1) if matching is None else np.asarray(matching, float)
+    score = _number_right(x) if matching is None else np.asarray(matching, float)
     x, g, score = x[keep], is_focal[keep].astype(float), score[keep]
     s = (score - score.mean()) / (score.std() or 1.0)  # centred: better conditioned, same tests
     out = np.zeros((m, 6))
     for j in range(m):  # loops over items, not persons
-        ok = ~np.isnan(x[:, j])
-        y, sj, gj = x[ok, j], s[ok], g[ok]
+        column = _as_float(x[:, j])
+        ok = ~np.isnan(column)
+        y, sj, gj = column[ok], s[ok], g[ok]
         one = np.ones_like(y)
         ll0 = _logistic_fit(np.column_stack([one, sj]), y)
         ll1 = _logistic_fit(np.column_stack([one, sj, gj]), y)

@@ -189,10 +189,17 @@ def test_item_covariance_agrees_with_the_calibration_standard_errors(model):
     rng = np.random.default_rng(61)
     m = 10
     a = np.clip(rng.lognormal(0, 0.3, m), 0.6, 2)
-    truth = (ItemParameters.dichotomous(a, rng.normal(0, 1, m)) if model == "2pl"
-             else ItemParameters.polytomous(a, np.sort(rng.normal(0, 1, (m, 3)), axis=1), "grm"))
+    truth = (
+        ItemParameters.dichotomous(a, rng.normal(0, 1, m))
+        if model == "2pl"
+        else ItemParameters.polytomous(a, np.sort(rng.normal(0, 1, (m, 3)), axis=1), "grm")
+    )
     probs = category_probabilities(truth, rng.normal(size=5000))
-    x = (rng.random(probs.shape[:2])[:, :, None] > np.cumsum(probs, axis=2)[:, :, :-1]).sum(axis=2).astype(float)
+    x = (
+        (rng.random(probs.shape[:2])[:, :, None] > np.cumsum(probs, axis=2)[:, :, :-1])
+        .sum(axis=2)
+        .astype(float)
+    )
     # 2PL: against the calibration's Oakes information (a different estimator of the same asymptotic
     # covariance: about 10 % at n = 5,000); GRM: against its full-matrix cross-product (Oakes is slow there)
     cal = calibrate(x, model, standard_errors="oakes" if model == "2pl" else "xpd")
@@ -200,7 +207,7 @@ def test_item_covariance_agrees_with_the_calibration_standard_errors(model):
     se_loc = cal.standard_errors.b if model == "2pl" else cal.standard_errors.thresholds[:, 0]
     np.testing.assert_allclose(np.sqrt(cov[:, 0, 0]), cal.standard_errors.a, rtol=0.1)
     np.testing.assert_allclose(np.sqrt(cov[:, 1, 1]), se_loc, rtol=0.15)
-    assert np.all(np.abs(cov[:, 0, 1]) > 0)               # a and b are correlated: the blocks are not diagonal
+    assert np.all(np.abs(cov[:, 0, 1]) > 0)  # a and b are correlated: the blocks are not diagonal
 
 
 def test_lord_wald_from_group_calibrations_flags_the_dif_item():
@@ -234,3 +241,16 @@ def test_persons_without_a_group_are_left_out(worked_example):
     g2 = np.concatenate([g, np.array([None, float("nan")], object)])
     s2 = np.concatenate([s, [1.0, 2.0]])
     assert mantel_haenszel(x2, g2, "foc", matching=s2).alpha_mh[0] == pytest.approx(82 / 22, rel=1e-14)
+
+
+def test_integer_codes_with_negative_missing_equal_nan_input():
+    x, g = simulate_dif(n=1500, m=8)
+    x[::5, 2] = np.nan
+    as_int8 = np.where(np.isnan(x), -1, x).astype(np.int8)
+    for purify in (False, True):
+        a, b = mantel_haenszel(x, g, 1, purify=purify), mantel_haenszel(as_int8, g, 1, purify=purify)
+        np.testing.assert_array_equal(a.chi2, b.chi2)
+        np.testing.assert_array_equal(a.alpha_mh, b.alpha_mh)
+    np.testing.assert_array_equal(logistic_dif(x, g, 1).chi2_total, logistic_dif(as_int8, g, 1).chi2_total)
+    with pytest.raises(PsychometricsError, match="0/1"):
+        mantel_haenszel(as_int8 * 2, g, 1)
