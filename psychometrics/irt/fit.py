@@ -281,14 +281,21 @@ def s_x2(
     if not all(mod in DICHOTOMOUS for mod in params.model):
         raise PsychometricsError("S-X2 ใช้กับข้อสอบแบบถูก/ผิด (0/1) เท่านั้น (S-X2 needs dichotomous items)")
     x = check_responses(responses, params)
-    xf = chunk_as_float(x, 0, x.shape[0], params.n_categories.astype(float))
-    xf = xf[~np.isnan(xf).any(axis=1)]
     m = params.n_items
     if m < 3:
         raise PsychometricsError("S-X2 ต้องมีข้อสอบอย่างน้อย 3 ข้อ (S-X2 needs at least 3 items)")
-    total = xf.sum(axis=1).astype(np.intp)
-    n_s = np.bincount(total, minlength=m + 1).astype(float)
-    right = np.stack([np.bincount(total, weights=xf[:, j], minlength=m + 1) for j in range(m)])  # (items, S)
+    n_cat = params.n_categories.astype(float)
+    n_s = np.zeros(m + 1)
+    right = np.zeros(m * (m + 1))  # (items, total score) counts of right answers
+    step = max(1, _CHUNK_CELLS // m)
+    for start in range(0, x.shape[0], step):
+        xf = chunk_as_float(x, start, min(x.shape[0], start + step), n_cat)
+        xf = xf[~np.isnan(xf).any(axis=1)]  # S-X2 needs complete patterns
+        total = xf.sum(axis=1).astype(np.intp)
+        n_s += np.bincount(total, minlength=m + 1)
+        cell = np.arange(m) * (m + 1) + total[:, None]
+        right += np.bincount(cell.ravel(), weights=xf.ravel(), minlength=m * (m + 1))
+    right = right.reshape(m, m + 1)
     nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
     full = score_distribution(params, nodes)  # (q, m + 1)
     marginal = weights @ full
