@@ -148,7 +148,7 @@ def _start_candidates(s: _Search, per_kind: int = 3) -> np.ndarray | None:
     """For a joint start on a big pool: every passage-set item, forced and anchor item, and per row
     signature the `per_kind` × (items all forms may need) discrete items that suit the objective best."""
     prob = s.prob
-    if prob.eligible.sum() <= 2500 or s.polisher is None:
+    if s.polisher is None:
         return None
     keep = prob.eligible & ((prob.set_index >= 0) | prob.forced | prob.pool_anchors)
     info = prob.info
@@ -167,10 +167,11 @@ def _start_candidates(s: _Search, per_kind: int = 3) -> np.ndarray | None:
 
 
 def _joint(s: _Search, hint: dict | None, hint_anchors, objective: bool = True,
-           narrow: np.ndarray | None = None) -> tuple[str, dict | None, np.ndarray | None]:
+           narrow: np.ndarray | None = None, seconds: float | None = None) -> tuple[str, dict | None, np.ndarray | None]:
     prob = s.prob
     F = prob.n_forms
-    status, got, anch = s.solve(list(range(F)), {}, None, max(0.2, s.left()), objective=objective,
+    budget = max(0.2, s.left() if seconds is None else min(seconds, s.left()))
+    status, got, anch = s.solve(list(range(F)), {}, None, budget, objective=objective,
                                 presolve=F == 1, narrow=narrow,
                                 forced_here=np.flatnonzero(prob.forced), hint=hint, hint_anchors=hint_anchors)
     if status == "infeasible" and s.keep is not None:
@@ -216,13 +217,15 @@ def _neighbourhoods(s: _Search, forms: dict[int, np.ndarray], anchors: np.ndarra
     minimax = prob.kind == "minimax"
     stale, it = 0, 0
     slice_s = max(0.5, s.time_limit / (2 * F))
+    stretch = 1.0
+    settled: set[int] = set()  # forms whose own re-solve is proved optimal against the others
     while s.left() > 0.25 and stale < 3 * F:
         per = s.per_form(forms, anchors)
         worst = int(np.argmax(per) if minimax else np.argmin(per))
         if it < F and prob.kind in ("minimax", "ctt"):
             worst = it  # first pass: every form once (a joint start leaves them all rough)
         group = [worst]
-        if F > 1 and it >= F and it % 3 == 2:
+        if F > 1 and (worst in settled or (it >= F and it % 3 == 2)):
             others = [g for g in range(F) if g != worst]
             partner = int(others[np.argmin(per[others])] if minimax else others[np.argmax(per[others])])
             if minimax:
@@ -241,7 +244,7 @@ def _neighbourhoods(s: _Search, forms: dict[int, np.ndarray], anchors: np.ndarra
             narrow = s.narrow.copy()
             for g in group:
                 narrow[forms[g]] = True
-        status, got, _ = s.solve(group, fixed, anchors, min(slice_s, max(0.2, s.left())), presolve=False,
+        status, got, _ = s.solve(group, fixed, anchors, min(slice_s * stretch, max(0.2, s.left())), presolve=False,
                                  forced_here=forced, hint={g: forms[g] for g in group}, narrow=narrow)
         if status not in OK:
             s.log.append(f"  step {it}: forms {[g + 1 for g in group]} {status}")
@@ -254,11 +257,15 @@ def _neighbourhoods(s: _Search, forms: dict[int, np.ndarray], anchors: np.ndarra
         new = new_per[group].max() if minimax else new_per[group].min()
         s.log.append(f"  step {it}: forms {[g + 1 for g in group]} {status} {old:.4f} -> {new:.4f} "
                      f"at {time.perf_counter() - s.t0:.2f} s")
-        if prob.better(new, old) or (status == "optimal" and not prob.better(old, new)):
+        improved = prob.better(new, old)
+        if improved or (status == "optimal" and not prob.better(old, new)):
             forms.update({g: trial[g] for g in group})
-            stale = 0 if prob.better(new, old) else stale + 1
-        else:
-            stale += 1
+        stale = 0 if improved else stale + 1
+        stretch = 1.0 if improved or status == "optimal" else min(4.0, stretch * 1.5)
+        if improved:
+            settled.clear()
+        elif status == "optimal" and len(group) == 1:
+            settled.add(group[0])
     s.log.append(f"neighbourhood search: {it} steps")
 
 
@@ -311,11 +318,20 @@ def assemble(
         if forms is None:
             # anchors and required passage sets couple the forms (a greedy first form can leave the
             # last one without a usable set): find any valid set of forms jointly, then improve it
-            narrow = s.narrow = _start_candidates(s)
-            if narrow is not None:
-                s.log.append(f"joint start from {int(narrow.sum())} of {int(prob.eligible.sum())} items")
-                status, forms, anchors = _joint(s, None, None, objective=False, narrow=narrow)
-            if narrow is None or forms is None:
+            # a joint start from the items that suit the objective best solves in a fraction of the
+            # time the whole pool takes (task c: 0.2 s from 369 items against 2 s from 2,000)
+            if prob.eligible.sum() > 2500:
+                s.narrow = _start_candidates(s, 3)  # big pools: the search keeps to these too
+            for per_kind in (1, 3):
+                narrow = _start_candidates(s, per_kind)
+                if narrow is None or narrow.sum() >= prob.eligible.sum():
+                    break
+                status, forms, anchors = _joint(s, None, None, objective=False, narrow=narrow,
+                                                seconds=0.25 * time_limit)
+                s.log.append(f"joint start from {int(narrow.sum())} of {int(prob.eligible.sum())} items: {status}")
+                if forms is not None:
+                    break
+            if forms is None:
                 status, forms, anchors = _joint(s, partial or None, anchors, objective=False)
             s.log.append(f"joint feasible start: {status} at {time.perf_counter() - s.t0:.2f} s")
     if forms is None:
