@@ -28,6 +28,7 @@ Mislevy, R. J. (1991). Randomization-based inference about latent variables from
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit, roots_hermite
 
-from psychometrics.errors import PsychometricsError
+from psychometrics.errors import ConvergenceWarning, PsychometricsError
 from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
@@ -196,6 +197,8 @@ class AbilityResult:
         that ran out of `bounds`).
     n_answered : ndarray of int (n_persons,)
         Items each person answered.
+    converged : ndarray of bool (n_persons,)
+        The Newton iteration met `tol` (always True for EAP); a ConvergenceWarning names the others.
     """
 
     theta: np.ndarray
@@ -203,6 +206,7 @@ class AbilityResult:
     method: str
     at_bound: np.ndarray
     n_answered: np.ndarray
+    converged: np.ndarray
 
     def summary(self) -> Table:
         ok = np.isfinite(self.theta)
@@ -211,6 +215,7 @@ class AbilityResult:
             ("persons", int(self.theta.size)),
             ("estimated", int(ok.sum())),
             ("at bound", int(self.at_bound.sum())),
+            ("not converged", int((~self.converged).sum())),
             ("mean θ", float(th.mean()) if th.size else None),
             ("SD θ", float(th.std()) if th.size else None),
             ("min θ", float(th.min()) if th.size else None),
@@ -475,7 +480,9 @@ def _newton(params, xf, method, bounds, prior_mean, prior_sd, max_iter, tol):
         moved = np.abs(new - th) > tol
         pinned = ((new <= lo) & (f < 0)) | ((new >= hi) & (f > 0))
         active = active[moved & ~pinned]
-    return theta
+    converged = np.ones(theta.size, dtype=bool)
+    converged[active] = False
+    return theta, converged
 
 
 def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size, n_cat, max_iter, tol):
@@ -484,6 +491,7 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
     se = np.full(n, np.nan)
     at_bound = np.zeros(n, dtype=bool)
     answered = np.zeros(n, dtype=np.int64)
+    converged = np.ones(n, dtype=bool)
     max_score = n_cat - 1
 
     def work(s: int, e: int) -> None:
@@ -497,11 +505,14 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
         if method == "map":
             has = np.ones_like(has)
         t = np.full(e - s, np.nan)
+        ok = np.ones(e - s, dtype=bool)
         ext_lo = has & (raw == 0) & (method == "ml")
         ext_hi = has & (raw == top) & (method == "ml")
         solve = has & ~ext_lo & ~ext_hi
         if solve.any():
-            t[solve] = _newton(params, xf[solve], method, bounds, prior_mean, prior_sd, max_iter, tol)
+            t[solve], ok[solve] = _newton(
+                params, xf[solve], method, bounds, prior_mean, prior_sd, max_iter, tol
+            )
         t[ext_lo], t[ext_hi] = bounds[0], bounds[1]
         bound = has & ((t <= bounds[0]) | (t >= bounds[1]))
         info = np.zeros(e - s)
@@ -514,10 +525,10 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
             err = 1.0 / np.sqrt(info)
         err[bound] = np.inf
         err[~has] = np.nan
-        theta[s:e], se[s:e], at_bound[s:e] = t, err, bound
+        theta[s:e], se[s:e], at_bound[s:e], converged[s:e] = t, err, bound, ok
 
     _map_chunks(work, n, chunk_size)
-    return theta, se, at_bound, answered
+    return theta, se, at_bound, answered, converged
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -553,8 +564,9 @@ def ability(
         Nodes for EAP.
     prior_mean, prior_sd : float
         Normal prior N(prior_mean, prior_sd²) for EAP and MAP.
-    chunk_size : int, default=65536
-        Persons per chunk; peak memory ≈ chunk_size × max(n_quadrature, n_items × K) × 8 B × ~4.
+    chunk_size : int, default=8192
+        Persons per chunk (EAP; the Newton methods use smaller chunks of about 2**18 cells); the
+        work arrays of one chunk take about chunk_size × n_quadrature × 8 B each, per core.
     bounds : (float, float), default=(-6, 6)
         Range of ML/MAP/WLE estimates.
     max_iter, tol : int, float
@@ -579,15 +591,25 @@ def ability(
     if method == "eap":
         nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
         theta, se, answered = _eap(params, x, nodes, weights, chunk_size, n_cat)
-        return AbilityResult(theta, se, method, np.zeros(theta.size, bool), answered)
+        return AbilityResult(
+            theta, se, method, np.zeros(theta.size, bool), answered, np.ones(theta.size, bool)
+        )
     if not prior_sd > 0:
         raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {prior_sd} (prior_sd must be > 0)")
     # Newton works on (chunk × items × K) arrays: keep those near the EAP chunk's footprint
     chunk = max(1, min(chunk_size, (1 << 18) // max(1, params.n_items * params.max_categories)))
-    theta, se, at_bound, answered = _point_estimates(
+    theta, se, at_bound, answered, converged = _point_estimates(
         params, x, method, bounds, prior_mean, prior_sd, chunk, n_cat, max_iter, tol
     )
-    return AbilityResult(theta, se, method, at_bound, answered)
+    if not converged.all():
+        warnings.warn(
+            f"{method.upper()}: {int((~converged).sum())} คนยังไม่ลู่เข้าใน {max_iter} รอบ "
+            f"({int((~converged).sum())} persons did not converge in {max_iter} Newton steps; "
+            "see AbilityResult.converged)",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return AbilityResult(theta, se, method, at_bound, answered, converged)
 
 
 def plausible_values(

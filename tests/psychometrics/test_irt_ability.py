@@ -419,3 +419,14 @@ print(status("VmHWM") - before)
     grown_mib = float(out.stdout.strip())
     # outputs (θ, SD, counts: 9 MiB) plus a few 4 MiB work arrays per thread
     assert grown_mib < 80, grown_mib
+
+
+def test_newton_that_runs_out_of_steps_warns_and_flags(twopl):
+    from psychometrics.errors import ConvergenceWarning
+
+    params, x = twopl
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        res = ability(params, x[:50], "ml", max_iter=1, tol=1e-14)
+    assert not res.converged.all()
+    assert dict(res.summary().rows)["not converged"] == int((~res.converged).sum())
+    assert ability(params, x[:50], "ml").converged.all()
