@@ -168,3 +168,20 @@ def test_csv_of_passage_items_needs_the_passage_in_the_bank(session, tmp_path):
     assert [p.text("th") for p in info.value.problems] == [
         f"reading.csv แถว {row} คอลัมน์ รหัสชุดข้อสอบ: ข้อสอบ R6-{row - 1}: ไม่พบชุดข้อสอบ/บทอ่าน SET-001"
         for row in (2, 3)]
+
+
+def test_demo_district_bank_exports_and_imports_back_unchanged(session, tmp_path):
+    from itembank import demo
+
+    drafts = [spec.to_draft().with_changes(status="draft") for spec in demo.demo_items()]
+    sets = [spec.to_draft() for spec in demo.demo_item_sets()]
+    service.upsert_items(session, make_actor("officer"), drafts, sets=sets)
+    before = _snapshot(session)
+    assert len(before) == len(drafts) >= 1200
+    for fmt in ("xlsx", "csv"):
+        path = tmp_path / f"demo.{fmt}"
+        export_items(session, Actor.system(), path)
+        report = import_items(session, Actor.system(), path)
+        assert (report.upsert.n_created, report.upsert.n_new_version) == (0, 0), fmt
+        assert report.upsert.n_unchanged == len(drafts)
+    assert _snapshot(session) == before
