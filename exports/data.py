@@ -118,7 +118,15 @@ class Booklet:
                         message_en=f"item {n} ({item.item_id}) refers to missing passage {item.passage_id}",
                     )
                 )
-            if item.is_choice and (item.key is None or not 1 <= item.key <= len(item.options)):
+            if len(item.options) > len(THAI_OPTION_LETTERS):
+                problems.append(
+                    ExportError(
+                        "booklet.too_many_options",
+                        message_th=f"ข้อ {n} ({item.item_id}) มีตัวเลือก {len(item.options)} ตัว (ได้ไม่เกิน 6 ตัว)",
+                        message_en=f"item {n} ({item.item_id}) has {len(item.options)} options (at most 6)",
+                    )
+                )
+            elif item.is_choice and (item.key is None or not 1 <= item.key <= len(item.options)):
                 problems.append(
                     ExportError(
                         "booklet.bad_key",

@@ -180,3 +180,21 @@ def test_own_fonts_and_data_uris_still_load() -> None:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.blocked) == 7
+
+
+def test_svg_media_converted_for_docx_fetches_nothing(
+    canary_server: tuple[str, list[str]], canary_file: Path, tmp_path: Path
+) -> None:
+    from exports.docx import booklet_docx
+
+    base, hits = canary_server
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="60" height="30">'
+        f'<image xlink:href="{base}/docx.png" width="30" height="30"/>'
+        f'<image href="{canary_file.with_suffix(".svg").as_uri()}" x="30" width="30" height="30"/>'
+        '<rect width="10" height="10"/></svg>'
+    ).encode()
+    item = BookletItem("SVG-1", "รูป", ("ก", "ข"), 1, media=Media(svg, "image/svg+xml"))
+    b = demo_booklet("A")
+    data = booklet_docx(Booklet(**{**b.__dict__, "items": (item,), "passages": ()}), tmp_path / "x.docx")
+    assert hits == [] and SECRET.encode() not in data
