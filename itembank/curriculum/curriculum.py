@@ -137,27 +137,16 @@ class Curriculum:
                 self._add(item, item.get("wording_sources", ()))
             for grade in block["count_by_grade"]:
                 self._coverage[(letter, grade)] = "complete"
+        # the supplement states, entry by entry, which editions an indicator belongs to
         supplement = _data("indicators_2551_supplement.json")
-        allowed = self._spec.supplement_strands
         from_reference = set(self._coverage)  # (area, grade) lists the reference data states in full
         for item in supplement["indicators"]:
-            letter = item["code"][0]
-            if (letter, item["grade"]) in from_reference:
-                continue
-            if allowed is not None and item["strand"] not in allowed.get(letter, ()):
-                continue
-            self._add(item, item["sources"])
-        for letter, grades in supplement["coverage"].items():
-            if allowed is not None and letter not in allowed:
-                continue
+            if self.edition in item["editions"] and (item["code"][0], item["grade"]) not in from_reference:
+                self._add(item, item["sources"])
+        for letter, grades in supplement["coverage"].get(self.edition, {}).items():
             for grade, cov in grades.items():
-                if (letter, grade) in from_reference:
-                    continue
-                # only some strands carried over: the grade's list is no longer complete
-                partial = allowed is not None and set(allowed[letter]) != {
-                    s.number for s in self._strands[LearningArea(letter)]
-                }
-                self._coverage[(letter, grade)] = "partial" if partial else cov
+                if (letter, grade) not in from_reference:
+                    self._coverage[(letter, grade)] = cov
 
     def _load_traits_and_scales(self) -> None:
         dc = _data("desired_characteristics.json")

@@ -24,9 +24,6 @@ class Edition:
     title_en: str
     #: areas whose indicators come from curriculum.json (Thai, and the 2560 math)
     reference_areas: tuple[str, ...]
-    #: areas (and, for ส, strands) whose 2551 indicators from the supplement are valid in this edition;
-    #: None means every supplement indicator
-    supplement_strands: Mapping[str, tuple[int, ...]] | None
     #: standard codes per area when they differ from curriculum.json's current set
     legacy_standards: tuple[str, ...] = ()
 
@@ -37,7 +34,6 @@ EDITIONS: dict[str, Edition] = {
         title_th="หลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน พุทธศักราช 2551",
         title_en="Basic Education Core Curriculum B.E. 2551 (A.D. 2008)",
         reference_areas=("ท",),
-        supplement_strands=None,
         legacy_standards=("ค", "ว", "ง"),
     ),
     "2551-rev2560": Edition(
@@ -45,14 +41,6 @@ EDITIONS: dict[str, Edition] = {
         title_th="หลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน พุทธศักราช 2551 (ฉบับปรับปรุง พ.ศ. 2560)",
         title_en="Basic Education Core Curriculum B.E. 2551, revised B.E. 2560 (A.D. 2017)",
         reference_areas=("ท", "ค"),
-        # unchanged in 2560: ท, ส strands 1–4 (geography, strand 5, was revised), พ, ศ, ต
-        supplement_strands={
-            "ท": (1, 2, 3, 4, 5),
-            "ส": (1, 2, 3, 4),
-            "พ": (1, 2, 3, 4, 5),
-            "ศ": (1, 2, 3),
-            "ต": (1, 2, 3, 4),
-        },
     ),
 }
 DEFAULT_EDITION = "2551-rev2560"
