@@ -21,7 +21,9 @@ from psychometrics.irt.models import ItemParameters, category_probabilities
 mirt = pytest.importorskip("mirt")
 
 
-def make_params(model: str, m: int, rng: np.random.Generator, k: int = 4, ids: bool = False) -> ItemParameters:
+def make_params(
+    model: str, m: int, rng: np.random.Generator, k: int = 4, ids: bool = False
+) -> ItemParameters:
     a = np.clip(rng.lognormal(0, 0.3, m), 0.5, 2.5)
     names = tuple(f"q{j}" for j in range(m)) if ids else ()
     if model in ("2pl", "3pl"):
@@ -44,8 +46,9 @@ def forms():
     rng = np.random.default_rng(31)
     old = make_params("3pl", 20, rng)
     A, B = 1.25, -0.4
-    noisy = ItemParameters.dichotomous(old.a * A + rng.normal(0, 0.05, 20),
-                                       (old.b - B) / A + rng.normal(0, 0.05, 20), old.c, "3pl")
+    noisy = ItemParameters.dichotomous(
+        old.a * A + rng.normal(0, 0.05, 20), (old.b - B) / A + rng.normal(0, 0.05, 20), old.c, "3pl"
+    )
     return old, noisy
 
 
@@ -54,8 +57,9 @@ def test_constants_match_mirt(forms, method):
     old, new = forms
     common = list(range(old.n_items))
     ours = link(new, old, method, common=[(j, j) for j in common])
-    theirs = mirt.link(mirt_3pl(old), mirt_3pl(new), common, common, method=method,
-                       compute_diagnostics=False).constants
+    theirs = mirt.link(
+        mirt_3pl(old), mirt_3pl(new), common, common, method=method, compute_diagnostics=False
+    ).constants
     tol = 1e-12 if method.startswith("mean") else 1e-6
     assert ours.A == pytest.approx(theirs.A, abs=tol)
     assert ours.B == pytest.approx(theirs.B, abs=tol)
@@ -83,8 +87,11 @@ def test_transform_leaves_response_probabilities_invariant():
     params = make_params("3pl", 6, rng)
     theta = np.linspace(-3, 3, 13)
     moved = transform(params, 1.7, -0.3)
-    np.testing.assert_allclose(category_probabilities(moved, transform_theta(theta, 1.7, -0.3)),
-                               category_probabilities(params, theta), atol=1e-14)
+    np.testing.assert_allclose(
+        category_probabilities(moved, transform_theta(theta, 1.7, -0.3)),
+        category_probabilities(params, theta),
+        atol=1e-14,
+    )
 
 
 def test_common_items_are_matched_by_id():
@@ -126,10 +133,41 @@ def test_summary_reports_the_constants(forms):
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), method=st.sampled_from(LINKING_METHODS),
-       model=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]), m=st.integers(3, 15))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    method=st.sampled_from(LINKING_METHODS),
+    model=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]),
+    m=st.integers(3, 15),
+)
 def test_linking_a_scale_onto_itself_is_identity(seed, method, model, m):
     params = make_params(model, m, np.random.default_rng(seed))
     res = link(params, params, method, common=[(j, j) for j in range(m)])
     assert res.A == pytest.approx(1.0, abs=1e-7)
     assert res.B == pytest.approx(0.0, abs=1e-7)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    model=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]),
+    slope=st.floats(0.5, 2.0),
+    shift=st.floats(-1.5, 1.5),
+)
+def test_scores_move_with_the_scale(seed, model, slope, shift):
+    """Kolen & Brennan's scale invariance: on θ* = A θ + B, ML estimates become A θ + B, and EAP with
+    the prior moved the same way (N(B, A²)) becomes A·EAP + B with SD A·SD."""
+    from psychometrics.irt.ability import ability
+
+    rng = np.random.default_rng(seed)
+    params = make_params(model, 8, rng, k=3)
+    probs = category_probabilities(params, rng.normal(size=25))
+    x = (rng.random(probs.shape[:2])[:, :, None] > np.cumsum(probs, axis=2)[:, :, :-1]).sum(axis=2)
+    moved = transform(params, slope, shift)
+    ml, ml_moved = ability(params, x, "ml", bounds=(-30, 30)), ability(moved, x, "ml", bounds=(-30, 30))
+    # a 3PL likelihood may have two near-equal maxima: compare ML only where it is log-concave
+    inner = ~ml.at_bound & ~ml_moved.at_bound & (model != "3pl")
+    np.testing.assert_allclose(ml_moved.theta[inner], slope * ml.theta[inner] + shift, atol=1e-6)
+    eap = ability(params, x, "eap")
+    eap_moved = ability(moved, x, "eap", prior_mean=shift, prior_sd=slope)
+    np.testing.assert_allclose(eap_moved.theta, slope * eap.theta + shift, atol=1e-9)
+    np.testing.assert_allclose(eap_moved.se, slope * eap.se, atol=1e-9)
