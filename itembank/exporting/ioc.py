@@ -68,7 +68,10 @@ def write_ioc_form(path: str | Path, versions: Sequence[Any], *, expert_name: st
         values = (v.item_code, v.number, "; ".join(v.indicator_codes), plain_text(v.stem), _options_text(v))
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col)
-            cell.value = csv_neutralise(value) if isinstance(value, str) else value  # never a formula
+            cell.value = value
+            if isinstance(value, str) and csv_neutralise(value) != value:
+                cell.data_type = "s"  # text that looks like a formula stays text: never a formula cell
+                cell.quotePrefix = True
             cell.alignment = wrap
         ws.cell(row, 6).fill = PatternFill("solid", fgColor="FFF2CC")
     last = IOC_FIRST_ROW + max(len(versions), 1) - 1
