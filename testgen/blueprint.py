@@ -62,6 +62,26 @@ class BlueprintRow:
         """A row asking for exactly `n` items: ``BlueprintRow.exactly("ค วิเคราะห์", 3, area="ค", ...)``."""
         return cls(label, dict(where), n, n, count=count)
 
+    @classmethod
+    def over(cls, n: int | tuple[int, int | None], *, count: CountRule = "each", points: tuple[float, float] | None = None,
+             **where: str | tuple[str, ...]) -> BlueprintRow:
+        """A row over taxonomy attributes with the label officers read.
+
+        ``BlueprintRow.over(3, standard="ค 1.1", grade="ป.6", level="analysis")`` is labelled
+        "ค 1.1 ป.6 ระดับวิเคราะห์". Attribute names are those of the pool's tags (the bank adapter
+        uses area, standard, indicator, grade, level, item_type, trait). `n` is a count or (min, max).
+        """
+        order = ("area", "standard", "indicator", "grade", "level", "item_type", "trait")
+        parts = []
+        for attr in sorted(where, key=lambda a: order.index(a) if a in order else len(order)):
+            vals = where[attr]
+            vals = (vals,) if isinstance(vals, str) else tuple(vals)
+            text = "/".join(COGNITIVE_LEVELS_TH.get(v, v) if attr == "level" else v for v in vals)
+            parts.append(f"คุณลักษณะ {text}" if attr == "trait" else text)
+        lo, hi = (n, n) if isinstance(n, int) else n
+        return cls(" ".join(parts), dict(where), lo, hi, None if points is None else points[0],
+                   None if points is None else points[1], count)
+
     def values(self, attribute: str) -> tuple[str, ...]:
         v = self.where[attribute]
         return (v,) if isinstance(v, str) else tuple(v)

@@ -117,3 +117,13 @@ def test_unknown_attribute_and_row_longer_than_the_form():
         prepare(pool, blueprint(rows=rows))
     codes = {p.code for p in e.value.problems}
     assert {"blueprint.unknown_attribute", "blueprint.row_exceeds_length"} <= codes
+
+
+def test_row_labels_read_like_the_blueprint_officers_write():
+    from testgen.blueprint import BlueprintRow
+
+    row = BlueprintRow.over(3, standard="ค 1.1", grade="ป.6", level="analysis")
+    assert row.label == "ค 1.1 ป.6 ระดับวิเคราะห์"
+    assert (row.min_items, row.max_items) == (3, 3)
+    ranged = BlueprintRow.over((2, None), area="ท", trait="3", points=(4, 8))
+    assert ranged.label == "ท คุณลักษณะ 3" and ranged.max_items is None and ranged.max_points == 8
