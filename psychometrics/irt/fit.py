@@ -30,7 +30,7 @@ from psychometrics.irt.ability import (
     gauss_hermite,
     score_distribution,
 )
-from psychometrics.irt.models import DICHOTOMOUS, ItemParameters, category_probabilities
+from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
 _CHUNK_CELLS = 1 << 22  # persons × items × categories per chunk (32 MiB of float64)
@@ -194,14 +194,14 @@ def infit_outfit(params: ItemParameters, responses: ArrayLike, theta: ArrayLike)
 # ----------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SX2Result:
-    """Orlando–Thissen S-X2 item fit for dichotomous items.
+    """Orlando–Thissen S-X2 item fit (Kang & Chen 2008 for polytomous items).
 
     Attributes
     ----------
     item_ids : tuple of str
     s_x2 : ndarray (n_items,)
-    df : ndarray of int           score groups after pooling − estimated item parameters
-    p_value : ndarray             NaN where df ≤ 0
+    df : ndarray of int           independent cells after pooling − estimated item parameters
+    p_value : ndarray             NaN where df ≤ 0 or a cell stayed below `min_expected`
     """
 
     item_ids: tuple[str, ...]
@@ -217,15 +217,15 @@ class SX2Result:
         )
 
 
-def _pool(observed: np.ndarray, expected: np.ndarray, n_s: np.ndarray, minimum: float):
-    """Pool adjacent score groups until every expected count (right and wrong) reaches `minimum`.
+def _pool_rows(observed: np.ndarray, expected: np.ndarray, minimum: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pool score groups (rows) until no expected cell is below `minimum`.
 
-    A sparse group joins its less populated neighbour (the first or last joins its only one), as in
-    R and Python mirt's S-X2.  Arrays hold counts of right answers per score group.
+    A sparse row joins its less populated neighbour (the first and the last their only one), as R
+    and Python mirt do for dichotomous S-X2.
     """
-    o, e, nn = list(observed), list(expected), list(n_s)
+    o, e = [r for r in observed], [r for r in expected]  # rows: few dozen, loops over score groups
     while len(e) > 1:
-        sparse = [i for i in range(len(e)) if min(e[i], nn[i] - e[i]) < minimum]
+        sparse = [i for i in range(len(e)) if e[i].min() < minimum]
         if not sparse:
             break
         i = sparse[0]
@@ -234,12 +234,77 @@ def _pool(observed: np.ndarray, expected: np.ndarray, n_s: np.ndarray, minimum: 
         elif i == len(e) - 1:
             j = i - 1
         else:
-            j = i - 1 if nn[i - 1] <= nn[i + 1] else i + 1
+            j = i - 1 if o[i - 1].sum() <= o[i + 1].sum() else i + 1
+        o[j], e[j] = o[j] + o[i], e[j] + e[i]
+        del o[i], e[i]
+    return np.array(o), np.array(e)
+
+
+def _pool_categories(observed: np.ndarray, expected: np.ndarray, minimum: float) -> tuple[list, list]:
+    """Within one score group, pool the sparsest category into its sparser neighbour until none is sparse."""
+    o, e = list(observed), list(expected)
+    while len(e) > 1 and min(e) < minimum:
+        i = e.index(min(e))
+        if i == 0:
+            j = 1
+        elif i == len(e) - 1:
+            j = i - 1
+        else:
+            j = i - 1 if e[i - 1] <= e[i + 1] else i + 1
         o[j] += o[i]
         e[j] += e[i]
-        nn[j] += nn[i]
-        del o[i], e[i], nn[i]
-    return np.array(o), np.array(e), np.array(nn)
+        del o[i], e[i]
+    return o, e
+
+
+def _sx2_table(observed: np.ndarray, expected: np.ndarray, n_par: int, minimum: float):
+    """S-X2, df and p of one item from its (score × category) observed and expected counts."""
+    minimum *= 1 - 1e-9  # a pooled row's expected total equals its count only up to rounding
+    n_scores, n_cat = observed.shape
+    o, e = observed[1:-1], expected[1:-1]  # totals 0 and maximum carry no information on the item
+    if n_cat > 2 and len(o):
+        # the lowest and highest totals cannot show every category: pool them into the nearest
+        # score group that can (Kang & Chen 2008)
+        low, high = n_cat - 2, n_scores - n_cat - 1
+        if high < low:
+            return np.nan, 0, np.nan
+        if high == low:
+            o, e = o.sum(axis=0, keepdims=True), e.sum(axis=0, keepdims=True)
+        else:
+            o, e = o.copy(), e.copy()
+            o[low] += o[:low].sum(axis=0)
+            e[low] += e[:low].sum(axis=0)
+            o[high] += o[high + 1 :].sum(axis=0)
+            e[high] += e[high + 1 :].sum(axis=0)
+            o, e = o[low : high + 1], e[low : high + 1]
+    populated = o.sum(axis=1) > 0
+    o, e = o[populated], e[populated]
+    if n_cat == 2 and minimum > 0:
+        o, e = _pool_rows(o, e, minimum)
+    stat, cells, impossible, sparse = 0.0, 0, False, False
+    for row_o, row_e in zip(o, e, strict=True):  # score groups
+        if n_cat > 2 and minimum > 0 and row_e.min() < minimum:
+            row_o, row_e = _pool_categories(row_o, row_e, minimum)
+        row_o, row_e = np.asarray(row_o, float), np.asarray(row_e, float)
+        positive = row_e > 0
+        stat += float(((row_o[positive] - row_e[positive]) ** 2 / row_e[positive]).sum())
+        impossible |= bool(np.any(~positive & (row_o > 0)))
+        sparse |= bool(np.any(positive & (row_e < minimum)))
+        cells += max(int(positive.sum()) - 1, 0)
+    if impossible:
+        stat = np.inf
+    df = max(cells - n_par, 0)
+    p = float(chi2_dist.sf(stat, df)) if df > 0 and not sparse else np.nan
+    return stat, df, p
+
+
+def _default_parameters(params: ItemParameters) -> np.ndarray:
+    """Estimated parameters per item: 1 (Rasch/1PL), 2 (2PL), 3 (3PL), K (GRM/GPCM), K − 1 (PCM)."""
+    k = params.n_categories
+    out = []
+    for mod, kj in zip(params.model, k.tolist(), strict=True):  # items
+        out.append(N_PARAMETERS.get(mod, kj - 1 if mod == "pcm" else kj))
+    return np.asarray(out, dtype=np.int64)
 
 
 def s_x2(
@@ -252,25 +317,29 @@ def s_x2(
     prior_mean: float = 0.0,
     prior_sd: float = 1.0,
 ) -> SX2Result:
-    """S-X2 (Orlando & Thissen 2000) for every dichotomous item.
+    """S-X2 item fit (Orlando & Thissen 2000; polytomous items: Kang & Chen 2008).
 
-    For total score s = 1 … n − 1, the observed proportion right O_js is compared with
-    E_js = ∫ P_j(θ) L^(−j)_{s−1}(θ) φ(θ) dθ / ∫ L_s(θ) φ(θ) dθ (Lord–Wingersky score likelihoods):
-    S-X2_j = Σ_s N_s (O_js − E_js)² / (E_js (1 − E_js)), after pooling score groups whose expected
-    right or wrong count is below `min_expected`; df = groups − estimated parameters.
+    For total score s and category k of item j, the observed count O_jsk is compared with
+    E_jsk = N_s ∫ P_jk(θ) L^(−j)_{s−k}(θ) φ(θ) dθ / ∫ L_s(θ) φ(θ) dθ, with the Lord–Wingersky score
+    likelihoods L: S-X2_j = Σ_s Σ_k (O − E)² / E over the totals 1 … max − 1.  Dichotomous items:
+    score groups whose expected right or wrong count is below `min_expected` join their less
+    populated neighbour; polytomous items: the extreme totals that cannot show every category are
+    pooled, then sparse categories within a group.  df = independent cells − estimated parameters.
+    The pooling follows R and Python mirt, which agree with this function to rounding.
 
     Parameters
     ----------
     params : ItemParameters
-        Dichotomous items only.
+        Any mix of dichotomous and polytomous items.
     responses : array_like (n_persons, n_items)
-        Complete 0/1 data (persons with a missing answer are left out).
+        Scores 0..K−1; persons with a missing answer are left out (S-X2 needs complete patterns).
     n_quadrature : int
         Gauss–Hermite nodes for the integrals.
     min_expected : float
-        Pooling threshold (1 as in mirt).
+        Pooling threshold (1, as in mirt).
     n_parameters : sequence of int, optional
-        Estimated parameters per item; default 1 (Rasch/1PL), 2 (2PL), 3 (3PL).
+        Estimated parameters per item; default 1 (Rasch/1PL), 2 (2PL), 3 (3PL), K (GRM/GPCM),
+        K − 1 (PCM).  Pass zeros when the parameters were not estimated from these data.
     prior_mean, prior_sd : float
         Ability distribution.
 
@@ -278,46 +347,41 @@ def s_x2(
     -------
     SX2Result
     """
-    if not all(mod in DICHOTOMOUS for mod in params.model):
-        raise PsychometricsError("S-X2 ใช้กับข้อสอบแบบถูก/ผิด (0/1) เท่านั้น (S-X2 needs dichotomous items)")
     x = check_responses(responses, params)
     m = params.n_items
     if m < 3:
         raise PsychometricsError("S-X2 ต้องมีข้อสอบอย่างน้อย 3 ข้อ (S-X2 needs at least 3 items)")
-    n_cat = params.n_categories.astype(float)
-    n_s = np.zeros(m + 1)
-    right = np.zeros(m * (m + 1))  # (items, total score) counts of right answers
+    n_cat = params.n_categories
+    k_max = int(n_cat.max())
+    n_scores = int((n_cat - 1).sum()) + 1
+    n_s = np.zeros(n_scores)
+    counts = np.zeros(m * n_scores * k_max)  # (item, total, category)
     step = max(1, _CHUNK_CELLS // m)
     for start in range(0, x.shape[0], step):
-        xf = chunk_as_float(x, start, min(x.shape[0], start + step), n_cat)
-        xf = xf[~np.isnan(xf).any(axis=1)]  # S-X2 needs complete patterns
-        total = xf.sum(axis=1).astype(np.intp)
-        n_s += np.bincount(total, minlength=m + 1)
-        cell = np.arange(m) * (m + 1) + total[:, None]
-        right += np.bincount(cell.ravel(), weights=xf.ravel(), minlength=m * (m + 1))
-    right = right.reshape(m, m + 1)
+        xf = chunk_as_float(x, start, min(x.shape[0], start + step), n_cat.astype(float))
+        xf = xf[~np.isnan(xf).any(axis=1)]  # complete patterns only
+        codes = xf.astype(np.intp)
+        total = codes.sum(axis=1)
+        n_s += np.bincount(total, minlength=n_scores)
+        cell = (np.arange(m) * n_scores + total[:, None]) * k_max + codes
+        counts += np.bincount(cell.ravel(), minlength=counts.size)
+    counts = counts.reshape(m, n_scores, k_max)
     nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
-    full = score_distribution(params, nodes)  # (q, m + 1)
-    marginal = weights @ full
-    p1 = category_probabilities(params, nodes)[:, :, 1]  # (q, items)
-    n_par = (
-        np.array([N_PARAMETERS[mod] for mod in params.model])
-        if n_parameters is None
-        else np.asarray(n_parameters, dtype=np.int64)
-    )
-    stat, df = np.full(m, np.nan), np.zeros(m, dtype=np.int64)
+    marginal = weights @ score_distribution(params, nodes)
+    probs = category_probabilities(params, nodes)  # (q, items, K)
+    n_par = _default_parameters(params) if n_parameters is None else np.asarray(n_parameters, dtype=np.int64)
+    stat, df, p = np.full(m, np.nan), np.zeros(m, dtype=np.int64), np.full(m, np.nan)
     for j in range(m):  # loops over items
-        rest = score_distribution(params.subset(np.delete(np.arange(m), j)), nodes)  # (q, m)
-        joint = (weights * p1[:, j]) @ rest  # P(x_j = 1, rest = s − 1)
+        k_j = int(n_cat[j])
+        rest = score_distribution(params.subset(np.delete(np.arange(m), j)), nodes)  # (q, S − K_j + 1)
+        joint = np.zeros((n_scores, k_j))
+        for k in range(k_j):
+            joint[k : k + rest.shape[1], k] = (weights * probs[:, j, k]) @ rest
         with np.errstate(invalid="ignore", divide="ignore"):
-            e_prop = joint[: m - 1] / marginal[1:m]  # s = 1 … m − 1
-        keep = n_s[1:m] > 0
-        o, e, nn = _pool(right[j, 1:m][keep], (e_prop * n_s[1:m])[keep], n_s[1:m][keep], min_expected)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            terms = (o - e) ** 2 / e + (o - e) ** 2 / (nn - e)
-        stat[j] = float(np.nansum(terms))
-        df[j] = int(e.size - n_par[j])
-    p = np.where(df > 0, chi2_dist.sf(stat, np.maximum(df, 1)), np.nan)
+            conditional = np.where(marginal[:, None] > 0, joint / marginal[:, None], 0.0)
+        stat[j], df[j], p[j] = _sx2_table(
+            counts[j, :, :k_j], conditional * n_s[:, None], int(n_par[j]), min_expected
+        )
     return SX2Result(_ids(params), stat, df, p)
 
 

@@ -32,11 +32,21 @@ def fixed_mirt(params: ItemParameters, x: np.ndarray):
     if model in ("2pl", "rasch", "1pl"):
         start = {"discrimination": params.a, "difficulty": params.b}
         name, kw = "2PL", {}
+    elif model in ("grm", "gpcm"):
+        key = "thresholds" if model == "grm" else "steps"
+        start = {"discrimination": params.a, key: params.thresholds}
+        name, kw = model.upper(), {"n_categories": int(params.max_categories)}
     else:
         start = {"steps": params.thresholds}
         name, kw = "PCM", {"n_categories": int(params.max_categories)}
-    return mirt.fit_mirt(x.astype(int), model=name, start_values=start, fixed={k: True for k in start},
-                         compute_standard_errors=False, **kw)
+    return mirt.fit_mirt(
+        x.astype(int),
+        model=name,
+        start_values=start,
+        fixed={k: True for k in start},
+        compute_standard_errors=False,
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +62,12 @@ def test_item_infit_outfit_match_mirt(rasch):
     params, x = rasch
     theta = ability(params, x, "wle").theta
     ours = infit_outfit(params, x, theta)
-    theirs = mirt.itemfit(fixed_mirt(params, x), x.astype(int),
-                          statistics=["infit", "outfit", "z_infit", "z_outfit"], theta=theta)
+    theirs = mirt.itemfit(
+        fixed_mirt(params, x),
+        x.astype(int),
+        statistics=["infit", "outfit", "z_infit", "z_outfit"],
+        theta=theta,
+    )
     np.testing.assert_allclose(ours.item_infit, theirs["infit"], atol=1e-8)
     np.testing.assert_allclose(ours.item_outfit, theirs["outfit"], atol=1e-8)
     np.testing.assert_allclose(ours.item_infit_t, theirs["z_infit"], atol=1e-8)
@@ -69,8 +83,12 @@ def test_pcm_infit_outfit_match_mirt():
     x = simulate(params, rng.normal(size=1500), rng)
     theta = ability(params, x, "eap").theta
     ours = infit_outfit(params, x, theta)
-    theirs = mirt.itemfit(fixed_mirt(params, x), x.astype(int),
-                          statistics=["infit", "outfit", "z_infit", "z_outfit"], theta=theta)
+    theirs = mirt.itemfit(
+        fixed_mirt(params, x),
+        x.astype(int),
+        statistics=["infit", "outfit", "z_infit", "z_outfit"],
+        theta=theta,
+    )
     np.testing.assert_allclose(ours.item_infit, theirs["infit"], atol=1e-8)
     np.testing.assert_allclose(ours.item_outfit_t, theirs["z_outfit"], atol=1e-8)
 
@@ -95,6 +113,20 @@ def test_s_x2_matches_mirt():
     theirs = mirt.itemfit(fixed_mirt(params, x), x.astype(int), statistics=["S_X2"], n_quadpts=41)
     np.testing.assert_allclose(ours.s_x2, theirs["S_X2"], rtol=1e-8)
     np.testing.assert_array_equal(ours.df + 2, theirs["df"].astype(int))
+
+
+@pytest.mark.parametrize("model", ["grm", "gpcm"])
+def test_polytomous_s_x2_matches_mirt(model):
+    rng = np.random.default_rng(57)
+    m = 6
+    a = np.clip(rng.lognormal(0, 0.3, m), 0.6, 2)
+    params = ItemParameters.polytomous(a, np.sort(rng.normal(0, 1, (m, 3)), axis=1), model)
+    x = simulate(params, rng.normal(size=2500), rng)
+    ours = s_x2(params, x, n_quadrature=41)
+    theirs = mirt.itemfit(fixed_mirt(params, x), x.astype(int), statistics=["S_X2"], n_quadpts=41)
+    np.testing.assert_allclose(ours.s_x2, theirs["S_X2"], rtol=1e-8)
+    np.testing.assert_array_equal(ours.df + 4, theirs["df"].astype(int))  # a + 3 thresholds estimated
+    assert np.all(ours.df > 0)
 
 
 def test_s_x2_is_calm_on_fitting_data_and_flags_a_misfitting_item():
@@ -138,7 +170,7 @@ def test_missing_answers_and_unestimable_persons():
     x = simulate(params, rng.normal(size=50), rng)
     x[0, :3] = np.nan
     x[1] = np.nan
-    theta = ability(params, x, "ml").theta          # person 2 answered nothing: NaN θ
+    theta = ability(params, x, "ml").theta  # person 2 answered nothing: NaN θ
     res = infit_outfit(params, x, theta)
     assert np.isnan(res.person_infit[1]) and np.isfinite(res.person_infit[0])
     assert res.n_persons_used.sum() == np.isfinite(x[np.isfinite(theta)]).sum()
@@ -149,6 +181,6 @@ def test_refusals(rasch):
     params, x = rasch
     with pytest.raises(PsychometricsError, match="theta needs one value per person"):
         infit_outfit(params, x, np.zeros(3))
-    poly = ItemParameters.polytomous(np.ones(3), np.zeros((3, 2)), "grm")
-    with pytest.raises(PsychometricsError, match="dichotomous"):
-        s_x2(poly, np.zeros((5, 3)))
+    two = ItemParameters.polytomous(np.ones(2), np.zeros((2, 2)), "grm")
+    with pytest.raises(PsychometricsError, match="at least 3 items"):
+        s_x2(two, np.zeros((5, 2)))
