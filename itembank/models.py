@@ -93,11 +93,12 @@ class ItemVersion(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id", index=True)
+    item_code: str = Field(max_length=64)  # the item's stable code, copied: search sorts without a join
     number: int
     # content (immutable)
     type: str = Field(max_length=32, index=True)
     stem: str = Field(sa_type=Text)
-    stem_text: str = Field(default="", sa_type=Text)  # stem without markup, for text search
+    search_text: str = Field(default="", sa_type=Text)  # stem without markup, lower-cased: what text search reads
     options: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     key: list[str] = Field(default_factory=list, sa_type=JSONType)
     accepted_answers: list[str] = Field(default_factory=list, sa_type=JSONType)
@@ -128,7 +129,7 @@ class ItemVersion(SQLModel, table=True):
 
 #: Columns of item_version that never change after insert.
 IMMUTABLE_COLUMNS = (
-    "item_id", "number", "type", "stem", "stem_text", "options", "key", "accepted_answers",
+    "item_id", "item_code", "number", "type", "stem", "search_text", "options", "key", "accepted_answers",
     "score_points", "rubric", "media", "cognitive_level", "grade", "learning_area",
     "estimated_time_s", "curriculum_edition", "set_id", "set_position", "content_hash",
     "author_id", "author_name", "created_at",

@@ -31,6 +31,7 @@ _NUMBER = re.compile(r"^[0-9]{1,4}$")
 _BLOCK_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?td|/?th|/?tr|hr)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_PLAIN = re.compile(r"^[^<>&\x00\r]*$")
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -48,6 +49,12 @@ def sanitize_html(text: str) -> str:
     """
     if not text:
         return ""
+    if _PLAIN.match(text):  # nothing the parser would change: skip it (imports sanitise every cell)
+        return text
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     return nh3.clean(
         text,
         tags=set(ALLOWED_TAGS),
@@ -63,3 +70,9 @@ def sanitize_html(text: str) -> str:
 def plain_text(text: str) -> str:
     """Text without markup or entities, whitespace collapsed: what text search looks in."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))).strip()
+
+
+def search_text(text: str) -> str:
+    """What text search compares: plain text, lower-cased (Thai has no case; Latin letters fold the
+    same way on SQLite and PostgreSQL because both sides are folded here, not by the database)."""
+    return plain_text(text).lower()

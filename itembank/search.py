@@ -1,9 +1,10 @@
 """Search the bank: filters on every tag, status, type, grade and text, with paging and a total.
 
 The same query runs on SQLite and PostgreSQL and gives the same results: text search is a plain
-substring (LIKE wildcards ``%``, ``_`` and the escape ``\\`` in the user's text are escaped), case
-folded for Latin letters on both (Thai has no case). Tag filters are ``IN`` subqueries over the
-indexed tag tables; equality filters use the indexes on item_version.
+substring (LIKE wildcards ``%``, ``_`` and the escape ``\\`` in the user's text are escaped) of the
+lower-cased stem stored beside it, so Latin letters fold the same way on both (Thai has no case).
+Tag filters are ``IN`` subqueries over the indexed tag tables; equality filters use the indexes on
+item_version. The page and the total come from one narrow query (a window count).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from sqlmodel import Session
 from itembank.authz import Actor, authorize
 from itembank.messages import bank_error
 from itembank.models import (
-    Item,
     ItemSet,
     ItemVersion,
     ItemVersionCompetency,
     ItemVersionIndicator,
     ItemVersionTrait,
 )
+from itembank.sanitize import search_text
 from itembank.schemas import ItemVersionForSchool, ItemVersionPublic, SearchFilters, SearchPage
 
 MAX_PER_PAGE = 500
@@ -35,15 +36,18 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _tag_filter(table: Any, code: str, prefix: bool = False) -> Any:
-    if prefix:
-        condition = table.code.like(escape_like(code) + "%", escape="\\")
-    else:
+def _tag_filter(table: Any, code: str, prefix: bool = False, dialect: str = "postgresql") -> Any:
+    if not prefix:
         condition = table.code == code
+    elif dialect == "sqlite":
+        # SQLite's LIKE ignores the index (it folds case); under BINARY collation a prefix is a range
+        condition = (table.code >= code) & (table.code < code + "\U0010ffff")
+    else:
+        condition = table.code.like(escape_like(code) + "%", escape="\\")  # varchar_pattern_ops index
     return ItemVersion.id.in_(select(table.version_id).where(condition))
 
 
-def _conditions(f: SearchFilters) -> list[Any]:
+def _conditions(f: SearchFilters, dialect: str = "postgresql") -> list[Any]:
     conditions: list[Any] = []
     if f.latest_only:
         conditions.append(ItemVersion.is_latest.is_(True))
@@ -55,19 +59,21 @@ def _conditions(f: SearchFilters) -> list[Any]:
     if f.indicator:
         code = f.indicator.strip()
         prefix = f.indicator_prefix or code.endswith("*")
-        conditions.append(_tag_filter(ItemVersionIndicator, code.rstrip("*").strip() if prefix else code, prefix))
+        code = code.rstrip("*").strip() if prefix else code
+        conditions.append(_tag_filter(ItemVersionIndicator, code, prefix, dialect))
     if f.trait:
         conditions.append(_tag_filter(ItemVersionTrait, f.trait.strip()))
     if f.competency:
         conditions.append(_tag_filter(ItemVersionCompetency, f.competency.strip()))
     if f.text and f.text.strip():
-        conditions.append(ItemVersion.stem_text.ilike("%" + escape_like(f.text.strip()) + "%", escape="\\"))
+        needle = search_text(f.text)
+        conditions.append(ItemVersion.search_text.like("%" + escape_like(needle) + "%", escape="\\"))
     return conditions
 
 
-def search_query(filters: SearchFilters) -> Select[Any]:
+def search_query(filters: SearchFilters, dialect: str = "postgresql") -> Select[Any]:
     """The filtered SELECT of item_version ids (unordered, unpaged), for callers that page themselves."""
-    return select(ItemVersion.id).where(*_conditions(filters))
+    return select(ItemVersion.id).where(*_conditions(filters, dialect))
 
 
 def search_items(session: Session, actor: Actor, filters: SearchFilters | None = None, page: int = 1,
@@ -76,14 +82,19 @@ def search_items(session: Session, actor: Actor, filters: SearchFilters | None =
     authorize(actor, None, "item.search")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise bank_error("search.bad_page", page=page, per_page=per_page, max=MAX_PER_PAGE)
-    filters = filters or SearchFilters()
-    conditions = _conditions(filters)
-    total = session.scalar(select(func.count()).select_from(ItemVersion).where(*conditions)) or 0
-    ids = list(session.scalars(
-        select(ItemVersion.id).join(Item, Item.id == ItemVersion.item_id).where(*conditions)
-        .order_by(Item.code, ItemVersion.number).limit(per_page).offset((page - 1) * per_page)))
-    versions = {v.id: v for v in session.scalars(select(ItemVersion).where(ItemVersion.id.in_(ids)))} if ids else {}
-    public = to_public(session, [versions[i] for i in ids])
+    conditions = _conditions(filters or SearchFilters(), session.get_bind().dialect.name)
+    # one narrow pass: the page's ids and the total (a window count over every match, before LIMIT)
+    rows = session.execute(
+        select(ItemVersion.id, func.count().over().label("total")).where(*conditions)
+        .order_by(ItemVersion.item_code, ItemVersion.number).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if rows:
+        total = rows[0].total
+    else:  # past the last page: count on its own
+        total = session.scalar(select(func.count()).select_from(ItemVersion).where(*conditions)) or 0
+    ids = [row.id for row in rows]
+    loaded = {v.id: v for v in session.scalars(select(ItemVersion).where(ItemVersion.id.in_(ids)))} if ids else {}
+    public = to_public(session, [loaded[i] for i in ids])
     if not actor.may("item.read_key"):
         public = [p.model_copy(update={"key": [], "accepted_answers": []}) for p in public]
     return SearchPage(items=public, total=total, page=page, per_page=per_page)
@@ -100,15 +111,13 @@ def _read_fields(session: Session, versions: Sequence[ItemVersion]) -> list[dict
                                              .where(table.version_id.in_(ids)).order_by(table.code)):
                 found[vid].append(code)
         tags[name] = found
-    item_ids = {v.item_id for v in versions}
-    codes = dict(session.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids))).all()) if item_ids else {}
     set_ids = {v.set_id for v in versions if v.set_id is not None}
     sets = dict(session.execute(select(ItemSet.id, ItemSet.code).where(ItemSet.id.in_(set_ids))).all()) \
         if set_ids else {}
     rows = []
     for v in versions:
         d = v.model_dump()
-        d.update(item_code=codes[v.item_id], set_code=sets.get(v.set_id),
+        d.update(set_code=sets.get(v.set_id),
                  **{name: found.get(v.id, []) for name, found in tags.items()})
         rows.append(d)
     return rows

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -48,7 +48,7 @@ from itembank.review import (
     review_history,
     submit_for_review,
 )
-from itembank.sanitize import plain_text, sanitize_html
+from itembank.sanitize import sanitize_html, search_text
 from itembank.schemas import (
     InstrumentDraft,
     ItemDraft,
@@ -68,6 +68,7 @@ __all__ = [
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
 ]
 
+ANALYZE_AFTER = 1000  # versions written in one call: refresh the planner's statistics afterwards
 CHUNK = 900  # bound parameters per IN (...) list: SQLite allows 32766, a round number is plenty
 
 
@@ -96,15 +97,25 @@ def check_drafts(drafts: Iterable[ItemDraft]) -> tuple[list[ItemDraft], list[lis
 
 
 @dataclass
+class _NewItem:
+    """An item about to be written in bulk (a full model object costs more than its row)."""
+
+    id: int
+    code: str
+    n_versions: int = 0
+
+
+@dataclass
 class _Plan:
     report: UpsertReport
     canon: list[ItemDraft]
-    items: dict[str, Item]
+    items: dict[str, Item | _NewItem]
     sets: dict[str, ItemSet]
     new_sets: list[ItemSetDraft]
     changed_sets: list[ItemSetDraft]
     to_write: list[ItemDraft]  # created or new version
     existing_version: dict[str, int]  # code -> id of the version with the same content
+    content_hashes: dict[str, str]  # code -> content hash of its draft
 
 
 def _load_items(session: Session, codes: Sequence[str]) -> dict[str, Item]:
@@ -165,7 +176,8 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
     if problems:
         raise bank_error("items.invalid", problems=problems, n=len(problems))
     hashes: dict[int, dict[str, int]] = defaultdict(dict)
-    ids = [item.id for code, item in items.items() if code in {d.code for d in canon}]
+    batch_codes = {d.code for d in canon}
+    ids = [item.id for code, item in items.items() if code in batch_codes]
     for chunk in _chunks(ids):
         rows = session.execute(select(ItemVersion.item_id, ItemVersion.content_hash, ItemVersion.id)
                                .where(ItemVersion.item_id.in_(chunk)))
@@ -174,9 +186,10 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
     report = UpsertReport(dry_run=dry_run)
     to_write: list[ItemDraft] = []
     existing_version: dict[str, int] = {}
+    content_hashes = {d.code: d.content_hash() for d in canon}
     for d in canon:
         item = items.get(d.code)
-        version_id = hashes[item.id].get(d.content_hash()) if item is not None else None
+        version_id = hashes[item.id].get(content_hashes[d.code]) if item is not None else None
         if version_id is not None:
             report.n_unchanged += 1
             existing_version[d.code] = version_id
@@ -193,7 +206,8 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
                     and (existing_sets[code].title, existing_sets[code].stimulus, existing_sets[code].media)
                     != (s.title, s.stimulus, list(s.media))]
     report.n_sets_created = len(new_sets)
-    return _Plan(report, canon, items, existing_sets, new_sets, changed_sets, to_write, existing_version)
+    return _Plan(report, canon, items, existing_sets, new_sets, changed_sets, to_write, existing_version,
+                 content_hashes)
 
 
 def _ensure_editions(session: Session, editions: set[str]) -> None:
@@ -215,17 +229,18 @@ def _write_sets(session: Session, actor: Actor, plan: _Plan) -> None:
     session.flush()
 
 
-def _version_row(d: ItemDraft, item: Item, actor: Actor, set_id: int | None, now: Any) -> dict[str, Any]:
+def _version_row(d: ItemDraft, item: Item | _NewItem, actor: Actor, set_id: int | None, now: Any,
+                 content_hash: str) -> dict[str, Any]:
     status = str(d.status)
     return dict(
-        item_id=item.id, number=item.n_versions, type=str(d.type), stem=d.stem, stem_text=plain_text(d.stem),
+        item_id=item.id, item_code=item.code, number=item.n_versions, type=str(d.type), stem=d.stem, search_text=search_text(d.stem),
         options=[{"label": o.label, "text": o.text, "fixed": o.fixed} for o in d.options],
         key=list(d.key), accepted_answers=list(d.accepted_answers), score_points=float(d.score_points),
         rubric=[{"points": r.points, "description": r.description, "label": r.label} for r in d.rubric],
         media=list(d.media), cognitive_level=None if d.cognitive_level is None else str(d.cognitive_level),
         grade=d.grade, learning_area=d.learning_area, estimated_time_s=d.estimated_time_s,
         curriculum_edition=d.curriculum_edition, set_id=set_id, set_position=d.set_position,
-        content_hash=d.content_hash(), author_id=actor.user_id, author_name=actor.username, created_at=now,
+        content_hash=content_hash, author_id=actor.user_id, author_name=actor.username, created_at=now,
         status=status, is_latest=True, status_changed_at=now,
         approved_at=now if status == "approved" else None,
         reviewer_id=actor.user_id if status == "approved" else None,
@@ -234,39 +249,77 @@ def _version_row(d: ItemDraft, item: Item, actor: Actor, set_id: int | None, now
     )
 
 
+def _allocate_ids(session: Session, table: Any, n: int) -> list[int]:
+    """`n` fresh primary keys of `table`, so rows can be written in bulk without RETURNING.
+
+    PostgreSQL: from the table's own sequence. SQLite: after the largest id, safe because the
+    write transaction began IMMEDIATE and holds the database's write lock.
+    """
+    if n == 0:
+        return []
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        sequence = func.nextval(func.pg_get_serial_sequence(table.name, "id"))
+        return list(conn.execute(select(sequence).select_from(func.generate_series(1, n))).scalars())
+    start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+    return list(range(start, start + n))
+
+
+def _bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of one of our tables: COPY on PostgreSQL, executemany on SQLite.
+
+    (SQLAlchemy's multi-VALUES batches cost psycopg seconds of query parsing at 10,000 rows.)
+    """
+    if not rows:
+        return
+    table = getattr(table, "__table__", table)
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    is_json = [isinstance(table.c[c].type, JSON) for c in columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with conn.connection.dbapi_connection.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([Jsonb(row[c]) if j else row[c] for c, j in zip(columns, is_json, strict=True)])
+
+
 def _write_versions(session: Session, actor: Actor, plan: _Plan) -> dict[str, int]:
     now = utcnow()
-    new_items = [Item(code=d.code, created_by_name=actor.username) for d in plan.to_write
-                 if d.code not in plan.items]
-    session.add_all(new_items)
-    session.flush()
-    plan.items.update({item.code: item for item in new_items})
-    existing_ids = [plan.items[d.code].id for d in plan.to_write if plan.items[d.code].n_versions > 0]
+    new_codes = [d.code for d in plan.to_write if d.code not in plan.items]
+    item_rows = [{"id": i, "code": c, "n_versions": 0, "created_at": now, "created_by_name": actor.username}
+                 for i, c in zip(_allocate_ids(session, Item.__table__, len(new_codes)), new_codes, strict=True)]
+    existing_ids = [plan.items[d.code].id for d in plan.to_write if d.code in plan.items]
+    plan.items.update({r["code"]: _NewItem(r["id"], r["code"]) for r in item_rows})  # written below
     for chunk in _chunks(existing_ids):
         session.execute(update(ItemVersion).where(ItemVersion.item_id.in_(chunk), ItemVersion.is_latest)
                         .values(is_latest=False), execution_options={"synchronize_session": False})
     rows = []
-    for d in plan.to_write:
+    for d, version_id in zip(plan.to_write, _allocate_ids(session, ItemVersion.__table__,
+                                                                  len(plan.to_write)), strict=True):
         item = plan.items[d.code]
-        item.n_versions += 1
-        rows.append(_version_row(d, item, actor, plan.sets[d.set_code].id if d.set_code else None, now))
+        item.n_versions += 1  # existing items: an ORM update at flush; new ones: in item_rows below
+        set_id = plan.sets[d.set_code].id if d.set_code else None
+        rows.append({"id": version_id, **_version_row(d, item, actor, set_id, now, plan.content_hashes[d.code])})
+    for r in item_rows:
+        r["n_versions"] = 1
     session.flush()
-    if not rows:
-        return {}
-    version_ids = list(session.scalars(insert(ItemVersion).returning(ItemVersion.id, sort_by_parameter_order=True),
-                                       rows))
-    ids = {d.code: vid for d, vid in zip(plan.to_write, version_ids, strict=True)}
+    _bulk_insert(session, Item, item_rows)
+    _bulk_insert(session, ItemVersion, rows)
+    ids = {d.code: row["id"] for d, row in zip(plan.to_write, rows, strict=True)}
     for table, field in ((ItemVersionIndicator, "indicator_codes"), (ItemVersionTrait, "trait_codes"),
                          (ItemVersionCompetency, "competency_codes")):
-        tags = [{"version_id": ids[d.code], "code": c} for d in plan.to_write for c in getattr(d, field)]
-        if tags:
-            session.execute(insert(table), tags)
-    events = [{"version_id": ids[d.code], "from_status": None, "to_status": str(d.status), "actor_id": actor.user_id,
-               "actor_name": actor.username, "actor_role": actor.role, "at": now,
-               "comment": "นำเข้าพร้อมสถานะ (imported with status)"}
-              for d in plan.to_write if d.status != ReviewStatus.draft]
-    if events:
-        session.execute(insert(ReviewEvent), events)
+        _bulk_insert(session, table, [{"version_id": ids[d.code], "code": c}
+                                      for d in plan.to_write for c in getattr(d, field)])
+    _bulk_insert(session, ReviewEvent, [
+        {"version_id": ids[d.code], "from_status": None, "to_status": str(d.status), "actor_id": actor.user_id,
+         "actor_name": actor.username, "actor_role": actor.role, "at": now,
+         "comment": "นำเข้าพร้อมสถานะ (imported with status)"}
+        for d in plan.to_write if d.status != ReviewStatus.draft])
     return ids
 
 
@@ -287,6 +340,18 @@ def _write_enemies(session: Session, plan: _Plan) -> int:
     return len(new)
 
 
+def _analyze(session: Session) -> None:
+    """Refresh planner statistics after a bulk write, so the next search picks the indexes."""
+    tables = ("item", "item_version", "item_version_indicator", "item_version_trait", "item_version_competency")
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE " + ", ".join(tables))
+    else:
+        for table in tables:
+            connection.exec_driver_sql(f"ANALYZE {table}")
+    session.commit()
+
+
 def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
             dry_run: bool) -> tuple[UpsertReport, dict[str, int]]:
     try:
@@ -300,6 +365,8 @@ def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: I
         plan.report.n_enemy_links = _write_enemies(session, plan)
         session.commit()
         session.expire_all()  # bulk UPDATE of is_latest bypassed the identity map
+        if len(ids) >= ANALYZE_AFTER:
+            _analyze(session)
     except IntegrityError as e:
         session.rollback()
         raise bank_error("items.conflict") from e

@@ -42,6 +42,17 @@ def test_sanitising_is_idempotent_and_leaves_no_handlers(text):
     assert not any(t.lower().startswith("<script") or re.search(r"\son\w*\s*=", t, re.I) for t in tags)
 
 
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_characters="<>&\x00\r", blacklist_categories=("Cs",)), max_size=40
+    )
+)
+def test_the_plain_text_shortcut_agrees_with_the_parser(text):
+    from itembank.sanitize import _clean
+
+    assert sanitize_html(text) == _clean(text)
+
+
 def test_plain_text_for_search():
     assert plain_text("<p>ผลบวก</p><p>ของ 2 &amp; 3</p>") == "ผลบวก ของ 2 & 3"
     assert plain_text("x<sup>2</sup>") == "x2"

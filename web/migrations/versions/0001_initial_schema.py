@@ -21,6 +21,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('blueprint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('grade', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('spec', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_by_name', sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
     op.create_table('curriculum_edition',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -96,6 +107,14 @@ def upgrade() -> None:
     with op.batch_alter_table('school', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_school_code'), ['code'], unique=True)
 
+    op.create_table('compromised_item',
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('flagged_by_name', sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
+    sa.Column('flagged_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
+    sa.PrimaryKeyConstraint('item_id')
+    )
     op.create_table('enemy_link',
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('enemy_item_id', sa.Integer(), nullable=False),
@@ -108,13 +127,36 @@ def upgrade() -> None:
     with op.batch_alter_table('enemy_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enemy_link_enemy_item_id'), ['enemy_item_id'], unique=False)
 
+    op.create_table('form',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('grade', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('learning_area', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('blueprint_id', sa.Integer(), nullable=True),
+    sa.Column('n_items', sa.Integer(), nullable=False),
+    sa.Column('total_points', sa.Float(), nullable=False),
+    sa.Column('time_minutes', sa.Integer(), nullable=True),
+    sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('provenance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('frozen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_name', sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
+    sa.ForeignKeyConstraint(['blueprint_id'], ['blueprint.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('form', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_form_blueprint_id'), ['blueprint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_form_content_hash'), ['content_hash'], unique=False)
+
     op.create_table('item_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('item_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('stem', sa.Text(), nullable=False),
-    sa.Column('stem_text', sa.Text(), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('options', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('key', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('accepted_answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -179,6 +221,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_account_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_account_username'), ['username'], unique=True)
 
+    op.create_table('form_item',
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('item_version_id', sa.Integer(), nullable=False),
+    sa.Column('section', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('set_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('is_anchor', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['form_id'], ['form.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_version_id'], ['item_version.id'], ),
+    sa.PrimaryKeyConstraint('form_id', 'position'),
+    sa.UniqueConstraint('form_id', 'item_version_id', name='uq_form_item_version')
+    )
+    with op.batch_alter_table('form_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_form_item_item_version_id'), ['item_version_id'], unique=False)
+
+    op.create_table('form_variant',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.Column('order', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('option_maps', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('key', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['form_id'], ['form.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('form_id', 'label', name='uq_form_variant_label')
+    )
+    with op.batch_alter_table('form_variant', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_form_variant_form_id'), ['form_id'], unique=False)
+
     op.create_table('ioc_rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -194,6 +267,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ioc_rating', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ioc_rating_version_id'), ['version_id'], unique=False)
+
+    op.create_table('item_statistic',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('p', sa.Float(), nullable=True),
+    sa.Column('r_pbis', sa.Float(), nullable=True),
+    sa.Column('discrimination_index', sa.Float(), nullable=True),
+    sa.Column('irt_model', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('a', sa.Float(), nullable=True),
+    sa.Column('b', sa.Float(), nullable=True),
+    sa.Column('c', sa.Float(), nullable=True),
+    sa.Column('thresholds', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('se', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('scale', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('extra', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['item_version.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('version_id', 'source', name='uq_item_statistic_source')
+    )
+    with op.batch_alter_table('item_statistic', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_statistic_version_id'), ['version_id'], unique=False)
 
     op.create_table('item_version_competency',
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -266,10 +363,22 @@ def downgrade() -> None:
         batch_op.drop_index('ix_item_version_competency_code')
 
     op.drop_table('item_version_competency')
+    with op.batch_alter_table('item_statistic', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_statistic_version_id'))
+
+    op.drop_table('item_statistic')
     with op.batch_alter_table('ioc_rating', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ioc_rating_version_id'))
 
     op.drop_table('ioc_rating')
+    with op.batch_alter_table('form_variant', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_form_variant_form_id'))
+
+    op.drop_table('form_variant')
+    with op.batch_alter_table('form_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_form_item_item_version_id'))
+
+    op.drop_table('form_item')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_username'))
         batch_op.drop_index(batch_op.f('ix_user_account_school_id'))
@@ -287,10 +396,16 @@ def downgrade() -> None:
         batch_op.drop_index('ix_item_version_area_grade_status')
 
     op.drop_table('item_version')
+    with op.batch_alter_table('form', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_form_content_hash'))
+        batch_op.drop_index(batch_op.f('ix_form_blueprint_id'))
+
+    op.drop_table('form')
     with op.batch_alter_table('enemy_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enemy_link_enemy_item_id'))
 
     op.drop_table('enemy_link')
+    op.drop_table('compromised_item')
     with op.batch_alter_table('school', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_school_code'))
 
@@ -304,3 +419,4 @@ def downgrade() -> None:
 
     op.drop_table('instrument')
     op.drop_table('curriculum_edition')
+    op.drop_table('blueprint')
