@@ -124,3 +124,20 @@ def test_summary_and_provenance():
     assert res.seed == 1 and res.seconds > 0
     again = assemble(pool, area_blueprint(RelativeTarget((0.0,))), **T)
     assert again.forms == res.forms
+
+
+def test_parallel_maximin_forms_are_balanced():
+    pool = build_pool(90, seed=11)
+    bp = area_blueprint(RelativeTarget((-1.0, 1.0)), n=3, n_forms=3)
+    res = assemble(pool, bp, **T)
+    levels = res.tif.min(axis=1)
+    assert res.objective == levels.min() > 0
+    single = assemble(pool, area_blueprint(RelativeTarget((-1.0, 1.0)), n=3), **T)
+    assert levels.min() <= single.objective + 1e-9  # three disjoint forms cannot beat the best one
+    assert levels.max() - levels.min() < 0.5 * single.objective
+
+
+def test_no_objective_still_meets_the_blueprint():
+    pool = build_pool(40, seed=12)
+    res = assemble(pool, area_blueprint(None, n=2, n_forms=2), **T)
+    assert res.objective_kind == "none" and all(len(f) == 4 for f in res.forms)
