@@ -109,7 +109,7 @@ def test_a_revision_does_not_orphan_items_tagged_with_the_old_edition() -> None:
     # geography (ส strand 5) was revised in 2560: not carried over
     assert old.has_indicator("ส 5.1 ป.3/1") and not new.has_indicator("ส 5.1 ป.3/1")
     assert new.coverage("ส", "ป.3") == "partial" and new.coverage("ค", "ป.6") == "complete"
-    assert new.coverage("ว", "ป.3") == "complete" and new.coverage("ว", "ม.3") == "none"
+    assert new.coverage("ว", "ป.3") == "complete" and new.coverage("ว", "ม.1") == "none"
 
 
 def test_registered_mapping_between_editions_is_used(monkeypatch) -> None:
@@ -189,7 +189,7 @@ def test_cli_list_filters_by_area_and_grade() -> None:
     r = run("list", "--area", "ค", "--grade", "ป.6")
     lines = [ln for ln in r.output.splitlines() if ln.startswith("ค ")]
     assert r.exit_code == 0 and len(lines) == 21
-    assert run("list", "--area", "ว", "--grade", "ม.3").exit_code == 1
+    assert run("list", "--area", "ว", "--grade", "ม.1").exit_code == 1
     assert "ดีเยี่ยม" in run("list", "--what", "scales").output
     assert "มีวินัย" in run("list", "--what", "traits").output
 
