@@ -17,6 +17,7 @@ from psychometrics.irt.dif import (
     logistic_dif,
     lord_wald,
     lord_wald_calibrated,
+    mantel_dif,
     mantel_haenszel,
 )
 from psychometrics.irt.models import ItemParameters
@@ -254,3 +255,39 @@ def test_integer_codes_with_negative_missing_equal_nan_input():
     np.testing.assert_array_equal(logistic_dif(x, g, 1).chi2_total, logistic_dif(as_int8, g, 1).chi2_total)
     with pytest.raises(PsychometricsError, match="0/1"):
         mantel_haenszel(as_int8 * 2, g, 1)
+
+
+def test_mantel_polytomous_statistic_on_the_worked_example(worked_example):
+    x, g, s = worked_example
+    res = mantel_dif(x, g, "foc", matching=s)
+    # focal sums F = 3 + 5 = 8; E(F) = 10·9/20 + 10·13/20 = 11; Var = 2.5 as for the MH test
+    # χ² = (8 − 11)² / 2.5 = 3.6 (the MH χ² without its continuity correction)
+    assert res.chi2[0] == pytest.approx(3.6, rel=1e-14)
+    # SMD: stratum means focal .3/.5, reference .6/.8, focal weights ½ each → −0.3
+    assert res.smd[0] == pytest.approx(-0.3, rel=1e-14)
+    # SD over all 40 answers: p = 22/40, √(p(1 − p))
+    assert res.smd_over_sd[0] == pytest.approx(-0.3 / np.sqrt(0.55 * 0.45), rel=1e-12)
+    assert res.ets_class == ("AA",)  # p = 0.058
+
+
+def test_mantel_polytomous_flags_a_rubric_item_with_dif():
+    from psychometrics.irt.models import category_probabilities
+
+    rng = np.random.default_rng(71)
+    n, m = 4000, 8
+    params = ItemParameters.polytomous(
+        np.clip(rng.lognormal(0, 0.3, m), 0.6, 2), np.sort(rng.normal(0, 1, (m, 3)), axis=1), "grm"
+    )
+    g = np.repeat([0, 1], n // 2)
+    theta = rng.normal(size=n) - 0.3 * g
+    probs = category_probabilities(params, theta)
+    shifted = ItemParameters.polytomous(params.a[[2]], params.thresholds[[2]] + 0.8, "grm")
+    probs[g == 1, 2] = category_probabilities(shifted, theta[g == 1])[
+        :, 0
+    ]  # item 3 harder for the focal group
+    x = (rng.random(probs.shape[:2])[:, :, None] > np.cumsum(probs, axis=2)[:, :, :-1]).sum(axis=2)
+    res = mantel_dif(x, g, 1)
+    assert res.ets_class[2] == "CC-"
+    others = [res.ets_class[j] for j in range(m) if j != 2]
+    assert sum(c == "AA" for c in others) >= len(others) - 1
+    assert res.summary().columns[-1] == "ETS"
