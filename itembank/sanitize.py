@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"^[0-9]{1,4}$")
 _BLOCK_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?td|/?th|/?tr|hr)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-_PLAIN = re.compile(r"^[^<>&\x00\r]*$")
+_PLAIN = re.compile(r"^[^<>&\x00\r\xa0]*$")  # what the HTML serialiser never rewrites
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:

@@ -53,6 +53,10 @@ def test_the_plain_text_shortcut_agrees_with_the_parser(text):
     assert sanitize_html(text) == _clean(text)
 
 
+def test_no_break_space_goes_through_the_parser():
+    assert sanitize_html("5\xa0บาท") == "5&nbsp;บาท"
+
+
 def test_plain_text_for_search():
     assert plain_text("<p>ผลบวก</p><p>ของ 2 &amp; 3</p>") == "ผลบวก ของ 2 & 3"
     assert plain_text("x<sup>2</sup>") == "x2"
