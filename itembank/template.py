@@ -189,9 +189,17 @@ def example_row() -> dict[str, str]:
 
 
 def column_for_header(header: str) -> str | None:
-    """The template column a header means (Thai or English, any case/spacing), or None."""
-    h = _norm_header(header)
-    return _HEADERS.get(h) or _HEADERS.get(h.replace(" ", ""))
+    """The template column a header means (Thai or English, any case/spacing), or None.
+
+    A trailing ``*`` (a "required" mark) is ignored, and ``โจทย์ (stem)`` is read as either name.
+    """
+    h = _norm_header(header).rstrip("*").strip()
+    found = _HEADERS.get(h) or _HEADERS.get(h.replace(" ", ""))
+    if found is None and h.endswith(")") and "(" in h:
+        first, _, second = h[:-1].partition("(")
+        a, b = column_for_header(first), column_for_header(second)
+        found = a if a is not None and (b is None or a == b) else (b if a is None else None)
+    return found
 
 
 # ------------------------------------------------------------------------------ cell lists

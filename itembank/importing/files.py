@@ -17,7 +17,7 @@ milliseconds with a Thai message.
   row and column. CSV has no formulas, but a CSV cell that starts with ``=`` is what Excel would turn
   into one, so it is refused too; start it with an apostrophe (``'=``) to mean the text. In CSV one
   leading apostrophe is always removed (see :mod:`itembank.template`, "Apostrophes").
-- CSV encoding: strict UTF-8 (BOM optional) first, then cp874 (what Thai Excel writes for
+- CSV encoding: UTF-16 with a BOM (Excel's "Unicode Text"), else strict UTF-8 (BOM optional), then cp874 (what Thai Excel writes for
   "CSV (Comma delimited)"); a cp874 reading is accepted only if it is plausible Thai (no Thai
   vowel or tone mark stranded after a Latin letter), otherwise the file is refused: never mojibake.
 """
@@ -144,13 +144,18 @@ def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
             "ถ้าเป็นไฟล์ Excel ให้ตั้งชื่อเป็น .xlsx แล้วนำเข้าใหม่",
             "this .csv is really a ZIP archive (e.g. a renamed .xlsx): name it .xlsx if it is an Excel file",
         )
-    if data.startswith(_OLE_MAGIC) or b"\x00" in data[:8192]:
+    if data.startswith(_OLE_MAGIC) or (b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         raise _refuse(
             "import.csv_is_binary",
             name,
             "ไฟล์ .csv นี้เป็นไฟล์ไบนารี (เช่น Excel .xls รุ่นเก่า) ไม่ใช่ข้อความ: บันทึกเป็น .xlsx หรือ CSV UTF-8",
             "this .csv is a binary file (e.g. an old .xls): save it as .xlsx or CSV UTF-8",
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16 with a BOM, tab-separated
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise _bad_encoding(name, data, e) from None
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     else:

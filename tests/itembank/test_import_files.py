@@ -228,3 +228,11 @@ def test_header_must_be_on_the_first_row(tmp_path):
     path = _xlsx(tmp_path / "late.xlsx", [[None], ["code", "type", "stem"], ["A", "เลือกตอบ", "x"]])
     texts = [p.text("th") for p in _refusal(path).problems]
     assert "late.xlsx แถว 2: หัวตารางต้องอยู่แถวที่ 1 (พบที่แถว 2)" in texts
+
+
+def test_excel_unicode_text_utf16_tab_separated_is_read(tmp_path):
+    path = tmp_path / "items.txt"
+    path.write_bytes((HEADER + GOOD_ROW).replace(",", "\t").encode("utf-16"))
+    table = read_table(path)
+    assert table.encoding == "utf-16" and table.rows[0][1][2] == "๗ × ๘ มีค่าเท่าใด"
+    assert check_file(path).drafts[0].key == ("ข",)

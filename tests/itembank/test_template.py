@@ -64,3 +64,10 @@ def test_neutralised_cells_never_start_with_a_formula_character(first, rest):
 
 def test_numbers_are_written_without_a_needless_decimal():
     assert (format_number(2.0), format_number(1.5), format_number(None), format_number(3)) == ("2", "1.5", "", "3")
+
+
+def test_headers_with_a_required_mark_or_both_names_are_understood():
+    assert column_for_header("รหัสข้อสอบ*") == "code"
+    assert column_for_header("โจทย์ (stem)") == "stem"
+    assert column_for_header("เวลา (นาที)") == "estimated_minutes"
+    assert column_for_header("stem (key)") is None  # two different columns: ambiguous, so unknown
