@@ -1,0 +1,100 @@
+"""Every document of one variant in one call: booklet (PDF, DOCX), key (PDF, CSV, DOCX), answer sheet.
+
+What the ``khlang forms render / answer-sheet / key`` commands call once they read forms from the bank.
+Until then it runs on the demo form::
+
+    .venv/bin/python -m exports.bundle OUT_DIR [--variant A] [--school-code 1040120345 --school-name ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from exports.answer_sheet import render_answer_sheet
+from exports.booklet import render_booklet_pdf
+from exports.data import AnswerKey, AnswerSheetSpec, Booklet
+from exports.docx import booklet_docx, key_docx
+from exports.keys import render_key_pdf, write_key_csv
+from exports.stamp import SchoolStamp, stamp_copies
+
+FORMATS = ("pdf", "docx")
+
+
+def safe_stem(text: str) -> str:
+    """A file-name-safe version of a code: Thai letters, digits, Latin letters, ``.``, ``_``, ``-``."""
+    return re.sub(r"[^0-9A-Za-z\u0e00-\u0e7f._-]+", "_", text).strip("._") or "form"
+
+
+def write_form_documents(
+    booklet: Booklet,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    answer_sheet: AnswerSheetSpec | None = None,
+    schools: Sequence[SchoolStamp] = (),
+    thai_digits: bool = True,
+) -> dict[str, Path]:
+    """Write the booklet, key and answer sheet of `booklet`'s variant into `out_dir`.
+
+    Returns the paths by role: ``booklet.pdf``, ``booklet.docx``, ``key.pdf``, ``key.csv``, ``key.docx``,
+    ``answer_sheet.pdf``, ``answer_sheet.json``, and ``copies`` (a folder) when `schools` is given:
+    one stamped PDF per school, made from the single booklet render.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{safe_stem(booklet.form_code)}_{safe_stem(booklet.variant)}"
+    key = AnswerKey.from_booklet(booklet)
+    paths: dict[str, Path] = {}
+    if "pdf" in formats:
+        paths["booklet.pdf"] = out / f"booklet_{stem}.pdf"
+        master = render_booklet_pdf(booklet, paths["booklet.pdf"], thai_digits=thai_digits)
+        paths["key.pdf"] = out / f"key_{stem}.pdf"
+        render_key_pdf(key, paths["key.pdf"], thai_digits=thai_digits)
+        if schools:
+            paths["copies"] = out / f"copies_{stem}"
+            stamp_copies(master, schools, paths["copies"])
+    if "docx" in formats:
+        paths["booklet.docx"] = out / f"booklet_{stem}.docx"
+        booklet_docx(booklet, paths["booklet.docx"], thai_digits=thai_digits)
+        paths["key.docx"] = out / f"key_{stem}.docx"
+        key_docx(key, paths["key.docx"], thai_digits=thai_digits)
+    paths["key.csv"] = write_key_csv(key, out / f"key_{stem}.csv")
+    spec = answer_sheet or AnswerSheetSpec(
+        administration=booklet.administration or booklet.form_code,
+        form_code=booklet.form_code,
+        n_items=sum(1 for i in booklet.items if i.is_choice),
+        school=booklet.school,
+    )
+    paths["answer_sheet.pdf"] = out / f"answer_sheet_{stem}.pdf"
+    paths["answer_sheet.json"] = out / f"answer_sheet_{stem}.json"
+    render_answer_sheet(
+        spec, paths["answer_sheet.pdf"], variant=booklet.variant, spec_out=paths["answer_sheet.json"]
+    )
+    return paths
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    from exports.demo import demo_booklet
+
+    parser = argparse.ArgumentParser(
+        description="Write the demo form's documents (booklet, key, answer sheet)."
+    )
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--variant", default="A")
+    parser.add_argument("--arabic-digits", action="store_true")
+    parser.add_argument("--school-code", action="append", default=[], help="stamp a copy for this school")
+    parser.add_argument("--school-name", action="append", default=[])
+    args = parser.parse_args(argv)
+    schools = [SchoolStamp(c, n) for c, n in zip(args.school_code, args.school_name, strict=False)]
+    paths = write_form_documents(
+        demo_booklet(args.variant), args.out_dir, schools=schools, thai_digits=not args.arabic_digits
+    )
+    for role, path in paths.items():
+        print(f"{role:<18} {path}")
+
+
+if __name__ == "__main__":
+    main()
