@@ -408,12 +408,28 @@ def _malformed_indicator(original: str, why_th: str = "", why_en: str = "") -> C
     )
 
 
+_LATIN_GRADE = re.compile(r"\d\s*\.\s*\d\s*[PpMm]\s*\.?\s*\d")
+_MISSING_SLASH = re.compile(r"[ปม]\s*\.?\s*\d{1,2}\s*[-.\s]\s*\d{1,2}$")
+
+
 @lru_cache(maxsize=65536)
 def _parse_indicator(raw: str, original: str) -> IndicatorCode:
     m = _INDICATOR_LOOSE.match(raw)
     if not m:
         if not raw:
             raise _malformed_indicator(original, "ว่างเปล่า ต้องเป็น " + _FORMAT_INDICATOR, "empty")
+        if _LATIN_GRADE.search(raw):
+            raise _malformed_indicator(
+                original,
+                "ชั้นต้องเขียนด้วยอักษรไทย ป. หรือ ม. เช่น ป.6 (ไม่ใช่ P6 หรือ M3)",
+                "write the grade with Thai ป. or ม., e.g. ป.6 (not P6 or M3)",
+            )
+        if "/" not in raw and _MISSING_SLASH.search(raw):
+            raise _malformed_indicator(
+                original,
+                "ต้องมีเครื่องหมาย / คั่นระหว่างชั้นกับข้อของตัวชี้วัด เช่น ป.6/2",
+                "separate the grade and the indicator number with /, e.g. ป.6/2",
+            )
         raise _malformed_indicator(original)
     letter = m["area"]
     if letter not in AREA_LETTERS:
