@@ -8,7 +8,8 @@ milliseconds with a Thai message.
 - Kind by magic bytes, not by name: a ``.csv`` that starts with ``PK`` (a ZIP, e.g. an XLSX renamed),
   an old ``.xls`` or encrypted workbook (OLE ``D0 CF 11 E0``) or any binary (NUL bytes) is refused.
 - XLSX: the ZIP central directory is checked first (entry count, total uncompressed size, each
-  entry's compression ratio), XML parts must not declare a DTD (no entity tricks), then the item
+  entry's compression ratio), XML parts must not declare a DTD (no entity tricks), a worksheet
+  whose declared ``<dimension>`` is far over the row limit is refused unread, then the item
   sheet is streamed by :mod:`itembank.importing.xlsx` (lxml with entity resolution, DTD loading and
   network access off; openpyxl, which would parse through defusedxml, is several times slower and
   is used only to write). Python's zipfile never inflates an entry past its declared size, so the
@@ -77,6 +78,7 @@ def _refuse(code: str, file: str, th: str, en: str) -> ItemBankError:
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{1,3}[0-9]+:[A-Z]{1,3}([0-9]{1,9})"')
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -358,6 +360,9 @@ def check_xlsx_archive(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) 
                     f"ส่วน {e.filename} ของไฟล์ .xlsx มีการประกาศ DTD/ENTITY ซึ่งไม่อนุญาต",
                     f"part {e.filename} declares a DTD/ENTITY, which is not allowed",
                 )
+            dimension = _DIMENSION.search(head) if e.filename.startswith("xl/worksheets/") else None
+            if dimension and int(dimension.group(1)) - 1 > limits.max_rows * 2:  # blank rows are allowed
+                raise _too_many_rows(name, limits)
 
 
 def read_xlsx_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:

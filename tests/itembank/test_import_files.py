@@ -236,3 +236,14 @@ def test_excel_unicode_text_utf16_tab_separated_is_read(tmp_path):
     table = read_table(path)
     assert table.encoding == "utf-16" and table.rows[0][1][2] == "๗ × ๘ มีค่าเท่าใด"
     assert check_file(path).drafts[0].key == ("ข",)
+
+
+def test_xlsx_declaring_too_many_rows_is_refused_before_its_rows_are_read(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "type", "stem"])
+    ws["A400"] = "x"
+    wb.save(tmp_path / "tall.xlsx")
+    with zipfile.ZipFile(tmp_path / "tall.xlsx") as z:
+        assert b'<dimension ref="A1:C400"/>' in z.read("xl/worksheets/sheet1.xml")
+    assert _refusal(tmp_path / "tall.xlsx", limits=Limits(max_rows=100)).code == "import.too_many_rows"
