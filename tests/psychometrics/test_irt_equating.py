@@ -79,7 +79,7 @@ def test_equating_a_form_to_itself_is_identity():
 def test_linked_forms_equate_through_the_common_scale():
     rng = np.random.default_rng(45)
     base = make_params("2pl", 15, rng)
-    shifted = transform(base, 1 / 1.2, 0.3 / 1.2)        # the same form, calibrated on another scale
+    shifted = transform(base, 1 / 1.2, 0.3 / 1.2)  # the same form, calibrated on another scale
     linked = link(shifted, base, "stocking_lord", common=[(j, j) for j in range(15)]).transform(shifted)
     res = true_score_equating(linked, base)
     np.testing.assert_allclose(res.score_y, res.score_x, atol=1e-6)
@@ -98,8 +98,13 @@ def test_summary_lists_every_score():
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), mx=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]),
-       my=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]), nx=st.integers(2, 20), ny=st.integers(2, 20))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    mx=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]),
+    my=st.sampled_from(["2pl", "3pl", "grm", "gpcm"]),
+    nx=st.integers(2, 20),
+    ny=st.integers(2, 20),
+)
 def test_equating_is_monotone(seed, mx, my, nx, ny):
     rng = np.random.default_rng(seed)
     form_x, form_y = make_params(mx, nx, rng, k=3), make_params(my, ny, rng, k=3)
@@ -108,3 +113,23 @@ def test_equating_is_monotone(seed, mx, my, nx, ny):
     res = true_score_equating(form_x, form_y, scores)
     assert np.all(np.diff(res.score_y) >= -1e-9)
     assert res.score_y[0] >= -1e-12 and res.score_y[-1] == float((form_y.n_categories - 1).sum())
+
+
+def test_mixed_format_forms_equate_monotonically_to_their_maxima():
+    rng = np.random.default_rng(46)
+    dich, grm = make_params("3pl", 8, rng), make_params("grm", 3, rng, k=4)
+    mixed = ItemParameters(
+        dich.model + grm.model,
+        np.r_[dich.a, grm.a],
+        np.r_[dich.b, grm.b],
+        np.r_[dich.c, grm.c],
+        np.vstack([np.c_[dich.thresholds, np.full((8, 2), np.nan)], grm.thresholds]),
+    )
+    other = make_params("2pl", 12, rng)
+    res = true_score_equating(mixed, other)
+    assert res.score_x[-1] == 17 and res.score_y[-1] == 12
+    # form Y has no guessing floor: X scores up to Σc_X all map to 0, then the conversion rises strictly
+    assert np.all(np.diff(res.score_y) >= 0)
+    above = res.score_x > mixed.c.sum()
+    assert np.all(np.diff(res.score_y[above]) > 0) and np.all(res.score_y[~above] == 0)
+    np.testing.assert_allclose(true_score_equating(mixed, mixed).score_y, res.score_x, atol=1e-8)

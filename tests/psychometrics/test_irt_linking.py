@@ -171,3 +171,35 @@ def test_scores_move_with_the_scale(seed, model, slope, shift):
     eap_moved = ability(moved, x, "eap", prior_mean=shift, prior_sd=slope)
     np.testing.assert_allclose(eap_moved.theta, slope * eap.theta + shift, atol=1e-9)
     np.testing.assert_allclose(eap_moved.se, slope * eap.se, atol=1e-9)
+
+
+def mixed_form(rng: np.random.Generator) -> ItemParameters:
+    """Six 3PL items, three GRM items (4 categories) and two GPCM items (3 categories)."""
+    dich, grm, gpcm = (
+        make_params("3pl", 6, rng),
+        make_params("grm", 3, rng, k=4),
+        make_params("gpcm", 2, rng, k=3),
+    )
+    thr = np.vstack(
+        [
+            np.c_[dich.thresholds, np.full((6, 2), np.nan)],
+            grm.thresholds,
+            np.c_[gpcm.thresholds, np.full((2, 1), np.nan)],
+        ]
+    )
+    return ItemParameters(
+        dich.model + grm.model + gpcm.model,
+        np.r_[dich.a, grm.a, gpcm.a],
+        np.r_[dich.b, grm.b, gpcm.b],
+        np.r_[dich.c, grm.c, gpcm.c],
+        thr,
+    )
+
+
+@pytest.mark.parametrize("method", LINKING_METHODS)
+def test_mixed_format_common_items_recover_a_known_transformation(method):
+    """Kim & Lee (2006): the characteristic-curve criteria over dichotomous and polytomous items together."""
+    old = mixed_form(np.random.default_rng(77))
+    new = transform(old, 1 / 0.9, -0.25 / 0.9)
+    res = link(new, old, method, common=[(j, j) for j in range(old.n_items)])
+    assert res.A == pytest.approx(0.9, abs=1e-7) and res.B == pytest.approx(0.25, abs=1e-7)
