@@ -20,6 +20,7 @@ Kim, S., & Lee, W.-C. (2006). An extension of four IRT linking methods for mixed
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -280,7 +281,9 @@ def link(
     )
     converged = bool(res.success) or float(np.max(np.abs(res.jac))) < 1e-8
     if not converged:
-        import warnings
-
-        warnings.warn(f"linking {method} stopped: {res.message}", ConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"การเชื่อมโยงแบบ {method} ยังไม่ลู่เข้า: {res.message} (linking {method} stopped before converging)",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return LinkingResult(float(res.x[0]), float(res.x[1]), method, idx_new.size, float(res.fun), converged)
