@@ -240,8 +240,10 @@ def _neighbourhoods(s: _Search, forms: dict[int, np.ndarray], anchors: np.ndarra
         forced = np.setdiff1d(forced, anchors)
         old = per[group].max() if minimax else per[group].min()
         narrow = None
-        if s.narrow is not None:  # big pool: the start's candidates plus the group's own items
+        if s.narrow is not None:  # big pool: the start's candidates, a fresh sample, the group's own items
             narrow = s.narrow.copy()
+            pool_idx = np.flatnonzero(prob.eligible & ~narrow)
+            narrow[s.rng.choice(pool_idx, size=min(len(pool_idx), 1500), replace=False)] = True
             for g in group:
                 narrow[forms[g]] = True
         status, got, _ = s.solve(group, fixed, anchors, min(slice_s * stretch, max(0.2, s.left())), presolve=False,
