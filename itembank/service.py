@@ -352,28 +352,44 @@ def _analyze(session: Session) -> None:
     session.commit()
 
 
-def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
-            dry_run: bool) -> tuple[UpsertReport, dict[str, int]]:
-    try:
-        plan = _plan(session, actor, drafts, sets, dry_run)
-        if dry_run:
-            session.rollback()
-            return plan.report, dict(plan.existing_version)
-        _ensure_editions(session, {d.curriculum_edition for d in plan.canon})
-        _write_sets(session, actor, plan)
-        ids = _write_versions(session, actor, plan)
-        plan.report.n_enemy_links = _write_enemies(session, plan)
-        session.commit()
-        session.expire_all()  # bulk UPDATE of is_latest bypassed the identity map
-        if len(ids) >= ANALYZE_AFTER:
-            _analyze(session)
-    except IntegrityError as e:
+def _is_integrity_error(session: Session, error: BaseException) -> bool:
+    """A unique or foreign-key violation, from SQLAlchemy or from the driver (COPY runs on the driver)."""
+    driver = getattr(session.get_bind().dialect, "dbapi", None)
+    return isinstance(error, IntegrityError) or (driver is not None and isinstance(error, driver.IntegrityError))
+
+
+def _upsert_once(session: Session, actor: Actor, drafts: list[ItemDraft], sets: list[ItemSetDraft],
+                 dry_run: bool) -> tuple[UpsertReport, dict[str, int]]:
+    plan = _plan(session, actor, drafts, sets, dry_run)
+    if dry_run:
         session.rollback()
-        raise bank_error("items.conflict") from e
-    except BaseException:
-        session.rollback()
-        raise
+        return plan.report, dict(plan.existing_version)
+    _ensure_editions(session, {d.curriculum_edition for d in plan.canon})
+    _write_sets(session, actor, plan)
+    ids = _write_versions(session, actor, plan)
+    plan.report.n_enemy_links = _write_enemies(session, plan)
+    session.commit()
+    session.expire_all()  # bulk UPDATE of is_latest bypassed the identity map
+    if len(ids) >= ANALYZE_AFTER:
+        _analyze(session)
     return plan.report, {**plan.existing_version, **ids}
+
+
+def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
+            dry_run: bool, attempts: int = 3) -> tuple[UpsertReport, dict[str, int]]:
+    """One transaction; when a concurrent import wrote the same codes first (a unique constraint
+    fired), plan again against what it wrote: the same content is then simply unchanged."""
+    drafts, sets = list(drafts), list(sets)
+    for attempt in range(attempts):
+        try:
+            return _upsert_once(session, actor, drafts, sets, dry_run)
+        except BaseException as e:
+            session.rollback()
+            if not _is_integrity_error(session, e):
+                raise
+            if attempt == attempts - 1:
+                raise bank_error("items.conflict") from e
+    raise AssertionError("unreachable")
 
 
 def upsert_items(session: Session, actor: Actor, drafts: Iterable[ItemDraft], *,

@@ -226,3 +226,55 @@ def test_ten_thousand_items_upsert_in_reasonable_time(session):
     elapsed = time.perf_counter() - start
     assert report.n_created == 2000 and _count(session, ItemVersionIndicator) == 2000
     assert elapsed < 10, f"2,000 items took {elapsed:.1f} s"
+
+
+def test_concurrent_imports_of_the_same_file_write_each_item_once(store, session):
+    """Two imports racing with the same content: exact counts, never an error (unique constraints)."""
+    import threading
+
+    from sqlmodel import Session
+
+    drafts = [make_item_draft(code=f"RACE-{i:03d}") for i in range(200)]
+    reports, errors = [], []
+
+    def run() -> None:
+        try:
+            with Session(store.engine, expire_on_commit=False) as s:
+                reports.append(service.upsert_items(s, make_actor("officer", "racer"), drafts))
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert sum(r.n_created for r in reports) == 200 and sum(r.n_unchanged for r in reports) == 400
+    assert _count(session, ItemVersion) == 200
+
+
+def test_a_code_written_meanwhile_by_another_transaction_is_planned_again(store, session):
+    """PostgreSQL: the unique constraint fires and the import is planned again; SQLite: it waits."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    ready = threading.Event()
+
+    def other_writer() -> None:
+        with store.engine.connect() as conn:
+            conn.execute(text("INSERT INTO item (code, n_versions, created_at, created_by_name) "
+                              "VALUES ('MEANWHILE', 0, CURRENT_TIMESTAMP, 'other')"))
+            ready.set()
+            time.sleep(1.0)
+            conn.commit()
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert ready.wait(10)
+    report = service.upsert_items(session, make_actor("officer"), [make_item_draft(code="MEANWHILE")])
+    writer.join()
+    assert (report.n_created, report.n_new_version) == (0, 1)
+    assert service.get_version(session, "MEANWHILE").number == 1
