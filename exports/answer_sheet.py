@@ -130,7 +130,7 @@ def answer_sheet_layout(spec: AnswerSheetSpec, *, variant: str | None = None) ->
         x += width + 5.0
 
     digit_block("student_number", "เลขประจำตัวนักเรียน", spec.id_digits)
-    choice_block("class", "ชั้น", spec.classes, 12.0)
+    choice_block("class", "ชั้น", spec.classes, 13.0)
     digit_block("room", "ห้อง", spec.room_digits)
     digit_block("seat", "เลขที่", spec.seat_digits)
     choice_block("variant", "ชุด", spec.variants, 10.0)
@@ -179,10 +179,12 @@ def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any]) -> str:
         marks.append(f'<div class="fid" style="left:{fx - h:.3f}mm;top:{fy - h:.3f}mm"></div>')
     bubbles = [*layout["items"]] + [m for ms in layout["fields"].values() for m in ms]
     for b in bubbles:
-        small = " s" if len(b["label"]) > 1 else ""
-        marks.append(
-            f'<div class="b{small}" style="left:{b["x"] - r:.3f}mm;top:{b["y"] - r:.3f}mm">{esc(b["label"])}</div>'
-        )
+        inside = esc(b["label"]) if len(b["label"]) == 1 else ""
+        marks.append(f'<div class="b" style="left:{b["x"] - r:.3f}mm;top:{b["y"] - r:.3f}mm">{inside}</div>')
+        if not inside:
+            marks.append(
+                f'<div class="lab" style="left:{b["x"] - r - 6.5:.3f}mm;top:{b["y"] - 2.5:.3f}mm">{esc(b["label"])}</div>'
+            )
     rows = layout["grid"]["rows"]
     for item in layout["items"]:
         if item["option"] == 1:
@@ -220,7 +222,7 @@ body {{ margin: 0; }}
     }mm solid #000;
       border-radius: 50%; font-size: 6.5pt; line-height: {BUBBLE_MM - 2 * RING_MM:.3f}mm; text-align: center;
       color: #b0b0b0; }}
-.b.s {{ font-size: 4.6pt; }}
+.lab {{ width: 5.3mm; height: 5mm; line-height: 5mm; text-align: right; font-size: 8pt; }}
 .no {{ width: 8mm; height: {ROW_PITCH_MM}mm; line-height: {
         ROW_PITCH_MM
     }mm; text-align: right; font-size: 9pt; }}
