@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
+from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric, short
 
 VOCAB_P3 = {
     "สัตว์": [
@@ -463,6 +463,15 @@ def _m3(rng: random.Random) -> list[Draft]:
         )
         if d:
             drafts.append(d)
+    for base, past in IRREGULAR[:6]:
+        drafts.append(
+            short(
+                f'จงเขียนรูปอดีต (past simple) ของคำกริยา "{base}"',
+                [past, past.capitalize()],
+                "ต 2.2 ม.3/1",
+                "remember",
+            )
+        )
     questions = [
         (
             "Where did Mint's family go last weekend?",

@@ -286,8 +286,8 @@ def _classifiers(rng: random.Random, grade: str) -> list[Draft]:
         n = rng.choice(["2", "3", "5", "หนึ่ง"])
         sentence = f"ฉันเห็น{noun} {n} ____" if n != "หนึ่ง" else f"{noun}หนึ่ง____"
         out.append(mc(f"ลักษณะนามที่เติมในช่องว่างได้ถูกต้องคือข้อใด: {sentence}", clf, words, code, "apply", rng))
-    noun, clf = rng.choice(CLASSIFIERS)
-    out.append(short(f'ลักษณะนามของ "{noun}" คือคำว่าอะไร', [clf], code, "remember"))
+    for noun, clf in rng.sample(CLASSIFIERS, 4):
+        out.append(short(f'ลักษณะนามของ "{noun}" คือคำว่าอะไร', [clf], code, "remember"))
     return [d for d in out if d]
 
 
