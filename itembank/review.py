@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from itembank.authz import ACTION_TH, Actor, authorize
 from itembank.messages import STATUS_TH, bank_error
-from itembank.models import IocRating, ItemVersion, ReviewEvent, utcnow
+from itembank.models import IocRating, Item, ItemVersion, ReviewEvent, utcnow
 from itembank.schemas import ReviewEventPublic, ReviewStatus
 
 DEFAULT_MIN_IOC = 0.5
@@ -57,8 +57,6 @@ def _version(session: Session, version_id: int) -> ItemVersion:
 
 
 def _code(session: Session, version: ItemVersion) -> str:
-    from itembank.models import Item
-
     return session.scalar(select(Item.code).where(Item.id == version.item_id)) or "?"
 
 

@@ -62,7 +62,8 @@ from itembank.search import search_items, to_public, to_school
 from itembank.validation import _curriculum_checkers, check_draft
 
 __all__ = [
-    "upsert_items", "create_item", "edit_item", "get_item", "get_version", "versions_of", "check_drafts",
+    "upsert_items", "create_item", "edit_item", "get_item", "get_version", "read_version", "versions_of",
+    "check_drafts",
     "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
     "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
@@ -446,6 +447,17 @@ def get_version(session: Session, code: str, number: int | None = None) -> ItemV
     if version is None:
         raise bank_error("version.not_found", what=f"{code} ฉบับที่ {number}")
     return version
+
+
+def read_version(session: Session, actor: Actor, code: str, number: int | None = None
+                 ) -> ItemVersionPublic | ItemVersionForSchool:
+    """Version `number` of the item (latest when None) as the actor may read it: with the key only for
+    roles that may read keys; a school, which never browses the bank, is refused."""
+    authorize(actor, None, "item.read")
+    version = get_version(session, code, number)
+    if actor.may("item.read_key"):
+        return to_public(session, [version])[0]
+    return to_school(session, [version])[0]
 
 
 def versions_of(session: Session, code: str) -> list[ItemVersion]:

@@ -97,3 +97,15 @@ def test_a_school_cannot_write_instruments(session):
     with pytest.raises(ItemBankError) as e:
         service.save_instrument(session, make_actor("school"), make_instrument_draft())
     assert e.value.kind == "forbidden"
+
+
+def test_read_version_shows_the_key_only_to_roles_that_may_read_it(session):
+    from factories import make_item_draft
+
+    service.create_item(session, make_actor("officer"), make_item_draft(code="K-1"))
+    assert service.read_version(session, make_actor("analyst"), "K-1").key == ["ข"]
+    for_supervisor = service.read_version(session, make_actor("supervisor"), "K-1")
+    assert not hasattr(for_supervisor, "key") and not hasattr(for_supervisor, "author_name")
+    with pytest.raises(ItemBankError) as e:
+        service.read_version(session, make_actor("school"), "K-1")
+    assert e.value.kind == "forbidden"
