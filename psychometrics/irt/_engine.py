@@ -98,88 +98,117 @@ def tables(blocks: list[Block], nodes: np.ndarray, n_items: int, n_cols: int):
     return l0, ld
 
 
-def posterior_chunks(data: ResponseData, lay: Layout, blocks: list[Block], x: np.ndarray, w: np.ndarray,
-                     mu: np.ndarray, sigma: np.ndarray):
-    """Yield (group, start, stop, posterior (rows, Q), log marginal likelihood (rows,)) chunk by chunk.
-
-    Yields nothing and returns False when a parameter value makes a probability invalid.
-    """
-    n_items, q = data.codes.shape[1], x.size
-    dt = lay.y.dtype
-    logw = np.log(w)
-    width = max(lay.n_cols, q, 1)
-    step = max(256, CHUNK_CELLS // width)
-    for g, sl in enumerate(data.group_slices):
-        tb = tables(blocks, mu[g] + sigma[g] * x, n_items, lay.n_cols)
-        if tb is None:
-            raise _InvalidParameters
-        l0, ld = tb
-        ld_t, l0_t = ld.astype(dt), l0.astype(dt)
-        base = (l0.sum(axis=0) + logw).astype(dt)
-        logw_t = logw.astype(dt)
-        floor = -75.0 if dt == np.float32 else -700.0
-        for s in range(sl.start, sl.stop, step):
-            e = min(sl.stop, s + step)
-            lg = lay.y[s:e] @ ld_t
-            if lay.mask is not None:
-                lg += lay.mask[s:e] @ l0_t
-                lg += logw_t
-            else:
-                lg += base
-            mx = lg.max(axis=1, keepdims=True)
-            lg -= mx
-            # keep exp() out of the subnormal range, where arithmetic is ~20× slower; the clipped
-            # terms are below 1e-32 of the largest one
-            np.maximum(lg, floor, out=lg)
-            np.exp(lg, out=lg)
-            tot = lg.sum(axis=1).astype(np.float64)
-            lg /= tot.astype(dt)[:, None]
-            yield g, s, e, lg, np.log(tot) + mx[:, 0].astype(np.float64)
-
-
 class _InvalidParameters(Exception):
     """Parameters outside the model's domain (e.g. disordered GRM intercepts after extrapolation)."""
 
 
+@dataclass
+class _GroupTables:
+    ld: np.ndarray          # (C, Q) working dtype
+    l0: np.ndarray          # (J, Q)
+    base: np.ndarray        # (Q,) Σ_j log P_0 + log w, for complete data
+    logw: np.ndarray
+
+
+def _group_tables(blocks, x, w, mu_g, sig_g, n_items, n_cols, dt) -> _GroupTables:
+    tb = tables(blocks, mu_g + sig_g * x, n_items, n_cols)
+    if tb is None:
+        raise _InvalidParameters
+    l0, ld = tb
+    logw = np.log(w)
+    return _GroupTables(ld.astype(dt), l0.astype(dt), (l0.sum(axis=0) + logw).astype(dt), logw.astype(dt))
+
+
+def _chunk_posterior(lay: Layout, t: _GroupTables, s: int, e: int):
+    """Posterior over the nodes (rows, Q) and log marginal likelihood (rows,) of rows s:e."""
+    lg = lay.y[s:e] @ t.ld
+    if lay.mask is not None:
+        lg += lay.mask[s:e] @ t.l0
+        lg += t.logw
+    else:
+        lg += t.base
+    mx = lg.max(axis=1, keepdims=True)
+    lg -= mx
+    # keep exp() out of the subnormal range, where arithmetic is ~20x slower; the clipped terms are
+    # below 1e-32 of the largest one
+    np.maximum(lg, -75.0 if lg.dtype == np.float32 else -700.0, out=lg)
+    np.exp(lg, out=lg)
+    tot = lg.sum(axis=1).astype(np.float64)
+    lg /= tot.astype(lg.dtype)[:, None]
+    return lg, np.log(tot) + mx[:, 0].astype(np.float64)
+
+
+def _tasks(data: ResponseData, lay: Layout, q: int, n_threads: int) -> list[tuple[int, int, int]]:
+    """(group, start, stop) chunks: bounded memory, and at least one chunk per thread when it pays."""
+    width = max(lay.n_cols, q, 1)
+    out = []
+    for g, sl in enumerate(data.group_slices):
+        rows = sl.stop - sl.start
+        step = max(256, CHUNK_CELLS // width)
+        if rows >= 4096 and n_threads > 1:
+            step = min(step, -(-rows // n_threads))
+        out += [(g, s, min(sl.stop, s + step)) for s in range(sl.start, sl.stop, step)]
+    return out
+
+
+def posterior_chunks(data: ResponseData, lay: Layout, blocks: list[Block], x: np.ndarray, w: np.ndarray,
+                     mu: np.ndarray, sigma: np.ndarray):
+    """Yield (group, start, stop, posterior (rows, Q), log marginal likelihood (rows,)) chunk by chunk."""
+    n_items = data.codes.shape[1]
+    tabs = [_group_tables(blocks, x, w, mu[g], sigma[g], n_items, lay.n_cols, lay.y.dtype)
+            for g in range(mu.size)]
+    for g, s, e in _tasks(data, lay, x.size, 1):
+        post, lrow = _chunk_posterior(lay, tabs[g], s, e)
+        yield g, s, e, post, lrow
+
+
 def e_step(data: ResponseData, lay: Layout, blocks: list[Block], x: np.ndarray, w: np.ndarray,
-           mu: np.ndarray, sigma: np.ndarray) -> EStep | None:
-    """Expected counts and the marginal log-likelihood at the current parameters (None if invalid)."""
+           mu: np.ndarray, sigma: np.ndarray, pool=None) -> EStep | None:
+    """Expected counts and the marginal log-likelihood at the current parameters (None if invalid).
+
+    Chunks run on `pool` (a thread pool: matrix products and exp release the GIL) and their sums
+    are added in chunk order, so results do not depend on the number of threads' timing.
+    """
     n_items, q, n_groups = data.codes.shape[1], x.size, len(data.group_slices)
-    dt = lay.y.dtype
+    try:
+        tabs = [_group_tables(blocks, x, w, mu[g], sigma[g], n_items, lay.n_cols, lay.y.dtype)
+                for g in range(n_groups)]
+    except _InvalidParameters:
+        return None
+
+    def work(task):
+        g, s, e = task
+        post, lrow = _chunk_posterior(lay, tabs[g], s, e)
+        fr = lay.freq[s:e]
+        post *= fr.astype(post.dtype)[:, None]
+        r = lay.y[s:e].T @ post
+        n = lay.mask[s:e].T @ post if lay.mask is not None else None
+        return g, float(fr @ lrow), r, n, post.sum(axis=0)
+
+    tasks = _tasks(data, lay, q, 2 if pool is not None else 1)
+    results = pool.map(work, tasks) if pool is not None and len(tasks) > 1 else map(work, tasks)
     r_all = np.zeros((lay.n_cols, n_groups * q))
     n_all = np.zeros((n_items, n_groups * q))
     node_tot = np.zeros((n_groups, q))
-    r_g = np.zeros((lay.n_cols, q), dt)
-    n_g = np.zeros((n_items, q), dt)
     ll = 0.0
-    current = 0
-    try:
-        for g, s, e, post, lrow in posterior_chunks(data, lay, blocks, x, w, mu, sigma):
-            if g != current:
-                _store(r_all, n_all, node_tot, r_g, n_g, current, q, lay.mask is not None)
-                r_g[:], n_g[:] = 0, 0
-                current = g
-            fr = lay.freq[s:e]
-            ll += float(fr @ lrow)
-            post *= fr.astype(dt)[:, None]
-            r_g += lay.y[s:e].T @ post
-            if lay.mask is not None:
-                n_g += lay.mask[s:e].T @ post
-            node_tot[g] += post.sum(axis=0)
-    except _InvalidParameters:
+    for g, ll_c, r, n, nt in results:
+        cols = slice(g * q, (g + 1) * q)
+        ll += ll_c
+        r_all[:, cols] += r
+        node_tot[g] += nt
+        if n is not None:
+            n_all[:, cols] += n
+    if lay.mask is None:
+        for g in range(n_groups):
+            n_all[:, g * q:(g + 1) * q] = node_tot[g][None, :]
+    if not np.isfinite(ll):
         return None
-    _store(r_all, n_all, node_tot, r_g, n_g, current, q, lay.mask is not None)
     counts = []
     for blk in blocks:
         rk = r_all[blk.cols]                                                   # (m, K-1, GQ)
         r0 = n_all[blk.items] - rk.sum(axis=1)
         counts.append(np.concatenate([np.maximum(r0, 0.0)[:, None], rk], axis=1))
     return EStep(ll, counts, node_tot)
-
-
-def _store(r_all, n_all, node_tot, r_g, n_g, g, q, has_mask):
-    r_all[:, g * q:(g + 1) * q] = r_g
-    n_all[:, g * q:(g + 1) * q] = n_g if has_mask else node_tot[g][None, :]
 
 
 # --- parameter vector used by SQUAREM: every block's psi, then μ and log σ of every group ---------
@@ -232,7 +261,7 @@ class EMResult:
 
 
 def run_em(data, lay, blocks, x, w, mu, sigma, latent, max_iter: int, tol: float,
-           accelerate: bool = True) -> tuple[EMResult, np.ndarray, np.ndarray]:
+           accelerate: bool = True, pool=None) -> tuple[EMResult, np.ndarray, np.ndarray]:
     """EM to convergence (max |EM step| < tol on the internal parameters), SQUAREM-3 accelerated.
 
     Varadhan, R., & Roland, C. (2008). Simple and globally convergent methods for accelerating the
@@ -243,7 +272,7 @@ def run_em(data, lay, blocks, x, w, mu, sigma, latent, max_iter: int, tol: float
     def em_map(vec):
         nonlocal n_estep
         mu_v, sig_v = unpack(vec, blocks)
-        est = e_step(data, lay, blocks, x, w, mu_v, sig_v)
+        est = e_step(data, lay, blocks, x, w, mu_v, sig_v, pool)
         n_estep += 1
         if est is None or not np.isfinite(est.log_likelihood):
             return None, -np.inf

@@ -69,9 +69,9 @@ def free_map(blocks: list[eng.Block], latent: eng.LatentSpec) -> FreeMap:
     return FreeMap(t, names)
 
 
-def observed_score(data, lay, blocks, x, w, mu, sigma) -> np.ndarray | None:
+def observed_score(data, lay, blocks, x, w, mu, sigma, pool=None) -> np.ndarray | None:
     """Gradient of the marginal log-likelihood (+ log prior) w.r.t. the full packed vector."""
-    est = eng.e_step(data, lay, blocks, x, w, mu, sigma)
+    est = eng.e_step(data, lay, blocks, x, w, mu, sigma, pool)
     if est is None:
         return None
     g_nodes = (mu[:, None] + sigma[:, None] * x[None, :]).ravel()
@@ -100,7 +100,8 @@ def prior_information(blocks: list[eng.Block], n_groups: int) -> np.ndarray:
     return out
 
 
-def oakes_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap, h: float = 1e-5) -> np.ndarray:
+def oakes_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap, h: float = 1e-5,
+                      pool=None) -> np.ndarray:
     base = eng.pack(blocks, mu, sigma)
     n_free = fmap.t.shape[1]
     hess = np.zeros((n_free, n_free))
@@ -109,7 +110,7 @@ def oakes_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap, h: floa
             sides = []
             for sign in (1.0, -1.0):
                 mu_v, sig_v = eng.unpack(base + sign * h * fmap.t[:, f], blocks)
-                s = observed_score(data, lay, blocks, x, w, mu_v, sig_v)
+                s = observed_score(data, lay, blocks, x, w, mu_v, sig_v, pool)
                 if s is None:
                     raise FloatingPointError
                 sides.append(fmap.t.T @ s)

@@ -17,9 +17,12 @@ Oakes, D. (1999). Direct calculation of the information matrix via the EM algori
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -181,15 +184,16 @@ def calibrate(responses, model: str | Sequence[str] = "2pl", *, n_quadrature: in
     dtype = _dtype(precision, data)
     lay = eng.build_layout(data, blocks, dtype)
     mu, sigma = np.zeros(n_groups), np.ones(n_groups)
-    em, mu, sigma = eng.run_em(data, lay, blocks, x, w, mu, sigma, latent, max_iter, tol, accelerate)
+    with _compute_threads(data.codes.shape[0]) as pool:
+        em, mu, sigma = eng.run_em(data, lay, blocks, x, w, mu, sigma, latent, max_iter, tol, accelerate, pool)
+        final = eng.e_step(data, lay, blocks, x, w, mu, sigma, pool)
+        se_method, cov, fmap = _covariance(standard_errors, data, lay, blocks, x, w, mu, sigma, latent, pool)
     if not em.converged:
         warnings.warn(
             f"EM ไม่ลู่เข้าใน {em.n_iter} รอบ (การเปลี่ยนแปลงล่าสุด {em.history[-1][2]:.2g} > tol {tol:g}); "
             f"ค่าประมาณยังใช้ได้แต่ควรตรวจสอบ / EM stopped after {em.n_iter} cycles without meeting tol",
             ConvergenceWarning, stacklevel=2)
-    final = eng.e_step(data, lay, blocks, x, w, mu, sigma)
     log_lik = final.log_likelihood if final is not None else em.log_likelihood
-    se_method, cov, fmap = _covariance(standard_errors, data, lay, blocks, x, w, mu, sigma, latent)
     width = max(int(data.n_cat.max()) - 1, 1)
     params, ses = _report(blocks, models, n_items, width, ids, fmap, cov, se_method)
     mean_se, var_se = _latent_se(fmap, cov, sigma, n_groups)
@@ -236,9 +240,14 @@ def _model_priors(model: str, pri: Priors | None, default: bool) -> Priors:
 
 
 def _prior_text(pri: Priors | None, models: list[str], default: bool) -> str:
-    if not default:
-        return repr(pri) if pri is not None else "none"
-    return "3PL: log a ~ N(0, 0.5^2), c ~ Beta(5, 17)" if "3pl" in models else "none"
+    if default:
+        pri = Priors(DEFAULT_A_PRIOR, DEFAULT_C_PRIOR) if "3pl" in models else None
+    parts = []
+    if pri is not None and pri.a_lognormal is not None and any(m in ("2pl", "3pl") for m in models):
+        parts.append(f"log a ~ N({pri.a_lognormal[0]:g}, {pri.a_lognormal[1]:g}^2)")
+    if pri is not None and pri.c_beta is not None and "3pl" in models:
+        parts.append(f"c ~ Beta({pri.c_beta[0]:g}, {pri.c_beta[1]:g})")
+    return ", ".join(parts) or "none"
 
 
 def _anchors(fixed, n_items: int, ids: tuple[str, ...], models: list[str],
@@ -306,6 +315,29 @@ def _blocks(models, data, anchors, pri, default_priors: bool) -> list[eng.Block]
     return blocks
 
 
+@contextlib.contextmanager
+def _compute_threads(n_rows: int):
+    """Two worker threads over chunks of persons, each with single-threaded BLAS.
+
+    OpenBLAS's own threads spin on a busy shared machine and can make a small product 100x slower;
+    splitting the persons between Python threads (matrix products and exp release the GIL) keeps
+    both cores busy without that. threadpoolctl is optional: without it BLAS keeps its default.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:                                   # pragma: no cover - optional dependency
+        limits = contextlib.nullcontext()
+    else:
+        limits = threadpool_limits(limits=1, user_api="blas")
+    n_threads = min(2, os.cpu_count() or 1)
+    with limits:
+        if n_threads > 1 and n_rows >= 4096:
+            with ThreadPoolExecutor(max_workers=n_threads) as pool:
+                yield pool
+        else:
+            yield None
+
+
 def _dtype(precision: str, data) -> type:
     if precision == "double":
         return np.float64
@@ -316,7 +348,7 @@ def _dtype(precision: str, data) -> type:
     return np.float32 if data.codes.size >= 1_000_000 else np.float64
 
 
-def _covariance(method, data, lay, blocks, x, w, mu, sigma, latent):
+def _covariance(method, data, lay, blocks, x, w, mu, sigma, latent, pool=None):
     fmap = se_mod.free_map(blocks, latent)
     n_free = fmap.t.shape[1]
     if method == "none" or n_free == 0:
@@ -325,7 +357,7 @@ def _covariance(method, data, lay, blocks, x, w, mu, sigma, latent):
         cost = n_free * data.codes.shape[0] * (lay.n_cols + data.codes.shape[1]) * x.size * mu.size
         method = "oakes" if cost <= se_mod.OAKES_BUDGET else "xpd"
     if method == "oakes":
-        info = se_mod.oakes_information(data, lay, blocks, x, w, mu, sigma, fmap)
+        info = se_mod.oakes_information(data, lay, blocks, x, w, mu, sigma, fmap, pool=pool)
     elif method == "xpd":
         info = se_mod.xpd_information(data, lay, blocks, x, w, mu, sigma, fmap)
         info += fmap.t.T @ se_mod.prior_information(blocks, mu.size) @ fmap.t

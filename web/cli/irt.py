@@ -243,7 +243,8 @@ def irt() -> None:
 
 @irt.command("calibrate")
 @click.argument("responses", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="2pl", show_default=True)
+@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="2pl", show_default=True,
+              help="1pl: a = 1, θ ~ N(0, 1); rasch: a = 1, ability variance estimated; 3pl with priors")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="PARAMS.csv to write (and PARAMS.csv.meta.json beside it)")
 @click.option("--quadrature", default=61, show_default=True, help="Gauss–Hermite nodes")
@@ -271,8 +272,11 @@ def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, m
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         try:
-            result = calibrate(x, model.lower(), n_quadrature=quadrature, max_iter=max_iter, tol=tol,
-                               groups=groups, fixed=fixed, item_ids=item_ids, standard_errors=se)
+            # "1pl" here is the bench/irt and Python mirt 1PL: a = 1 and θ ~ N(0, 1)
+            kind, variance = ("rasch", False) if model.lower() == "1pl" else (model.lower(), None)
+            result = calibrate(x, kind, n_quadrature=quadrature, max_iter=max_iter, tol=tol,
+                               groups=groups, fixed=fixed, item_ids=item_ids, standard_errors=se,
+                               estimate_variance=variance)
         except PsychometricsError as e:
             raise CsvProblem(f"{responses.name}: {e}") from None
     for w in caught:
@@ -314,8 +318,7 @@ def score_command(responses: Path, params_path: Path, method: str, out: Path) ->
     if absent:
         raise _fail(responses, f"ไม่มีคอลัมน์ของข้อ {absent[0]!r} ที่อยู่ใน {params_path.name}",
                     "an item of the parameter file is missing", row=1)
-    x = x[:, [pos[i] for i in params.item_ids]].astype(float)
-    x[x < 0] = np.nan
+    x = x[:, [pos[i] for i in params.item_ids]]                   # int8, -1 = not answered
     try:
         res = ability(params, x, method=method)
     except PsychometricsError as e:
