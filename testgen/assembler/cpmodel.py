@@ -236,6 +236,8 @@ def build(
                 for k, zk in z.items():
                     p = pos[prob.sets[k]]
                     mv = [xs[j] for j in p[p >= 0]]
+                    if lo_i is not None and len(mv) < lo_i:
+                        m.add(zk == 0)  # too few usable items left in this set
                     for v in mv:
                         m.add_implication(v, zk)
                     m.add(sum(mv) >= min(lo_i or 1, len(mv)) * zk)

@@ -330,7 +330,7 @@ def prepare(pool: ItemPool, bp: Blueprint) -> Problem:
         row_points[r] = np.where(m, points, 0.0)
     anchor_row_items = np.array([_row_matches(pool, row, index) for row in bp.anchor_rows], dtype=int).reshape(-1, n)
     quantities = [(q.quantity, pool.quantity(q.quantity), q.min, q.max, q.name_th()) for q in bp.quantities]
-    eligible = usable.copy()
+    eligible = usable & (pool.caps(bp.n_forms) > 0)
     p_value = np.full(n, np.nan) if pool.p_value is None else np.asarray(pool.p_value, float)
     disc = np.full(n, np.nan) if pool.discrimination is None else np.asarray(pool.discrimination, float)
     obj = bp.objective
