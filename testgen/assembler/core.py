@@ -2,15 +2,26 @@
 
 Strategy (chosen by measuring on the ATA benchmark, see benchmarks/ata.py):
 
-* one form (or a maximin/cut objective that admits it): dominance pruning, then one exact
-  CP-SAT model, usually proved optimal in well under a second;
-* several forms: sequential assembly — form 1 chooses the anchor block with its own items,
-  forms 2… are built around it from what is left — each a small exact model, then a
-  large-neighbourhood search re-solves the worst form (alone or with a partner form) with the
-  others fixed, starting from the current forms, until the time limit; swap polishing in numpy
-  after every step. Every step keeps all constraints, so the best forms so far are always valid.
-* if the sequential start runs into a dead end, the joint model of all forms is solved;
-  when that is infeasible the constraint groups that conflict are found and reported.
+* one form: dominance pruning (maximin / cut objectives), then one exact CP-SAT model, proved
+  optimal on the bench's tasks a500 / a2000 / a10000;
+* several forms without cross-form coupling (no anchors, no required passage sets): forms one
+  after another, each a single-form exact model over what the earlier forms left;
+* anchors or required passage sets couple the forms (a greedy first form can take the last
+  usable set): any valid set of forms is found jointly — first from the few items per row
+  signature that suit the objective best (task c: 0.3 s), then the whole pool if need be;
+* then a large-neighbourhood search re-solves the worst form (alone, or with a partner once it
+  is settled) with the others fixed, hinted with its current items, CP-SAT presolve off (on
+  2,000-item sub-problems presolve alone ate the 2-s slice), and numpy swap polishing after
+  every step. Every step keeps all constraints, so the best forms so far are always valid.
+* when the joint model is infeasible, the conflicting constraint groups are found (deletion
+  filter) and reported in Thai.
+
+Why CP-SAT rather than HiGHS: on the bench's multi-form tasks the reference CP-SAT beats HiGHS
+at equal time (b 0.025–0.031 vs 0.071, c 0.079 vs 0.144 at 60 s); on a single b form CP-SAT
+reached 0.0069 in 3 s against HiGHS's 0.0157; CP-SAT takes solution hints, which the
+neighbourhood search lives on. Information is scaled to integers (1e-5 resolution). Note:
+highspy and ortools cannot be imported into one process (their bundled HiGHS symbols clash:
+"undefined symbol" on import, either order); scipy's HiGHS can live beside ortools.
 """
 
 from __future__ import annotations
