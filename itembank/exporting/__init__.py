@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
-from itembank.importing.rows import TYPE_TH
+from itembank.importing.cells import TYPE_TH
 from itembank.models import EnemyLink, Item, ItemSet
 from itembank.schemas import COGNITIVE_LEVEL_TH, CognitiveLevel, ItemType, SearchFilters
 from itembank.template import (

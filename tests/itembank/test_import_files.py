@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from itembank.errors import ItemBankError
 from itembank.importing import check_file
+from itembank.importing.cells import sanitize
 from itembank.importing.files import Limits, read_table
-from itembank.importing.rows import sanitize
 from itembank.sanitize import sanitize_html
 
 HEADER = "code,type,stem,option_1,option_2,option_3,option_4,key,indicators,grade\n"
