@@ -116,6 +116,8 @@ def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
 def gauss_hermite(n: int, mean: float = 0.0, sd: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Gauss–Hermite nodes and weights for N(mean, sd²); weights sum to 1.
 
+    Nodes whose weight underflows to 0 (far tails of rules with more than ~150 nodes) are dropped.
+
     Parameters
     ----------
     n : int
@@ -125,14 +127,56 @@ def gauss_hermite(n: int, mean: float = 0.0, sd: float = 1.0) -> tuple[np.ndarra
 
     Returns
     -------
+    nodes, weights : ndarray of shape (≤ n,)
+    """
+    _check_rule(n, sd)
+    t, w = roots_hermite(n)
+    keep = w > 0
+    return mean + sd * np.sqrt(2.0) * t[keep], w[keep] / np.sqrt(np.pi)
+
+
+GRID_HALF_WIDTH = 6.0  # the equally spaced rule covers prior_mean ± 6 prior_sd, as R mirt's fscores
+
+
+def quadrature(
+    n: int, mean: float = 0.0, sd: float = 1.0, kind: str = "grid"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and normalised weights for integrating over θ ~ N(mean, sd²).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    mean, sd : float
+        Normal prior.
+    kind : {"grid", "hermite"}
+        "grid": n equally spaced points over mean ± 6 sd, weights ∝ the normal density (R mirt's
+        EAP rule). It stays accurate for long tests whose posteriors are narrow: with 61 points the
+        EAP of 200 2PL items is within 4e-5 of the exact integral, where 61 Gauss–Hermite nodes are
+        off by 5e-2 (their spacing near the centre, ~0.4 sd, is wider than the posterior).
+        "hermite": Gauss–Hermite (Python mirt's rule), exact for smooth integrands and short tests.
+
+    Returns
+    -------
     nodes, weights : ndarray of shape (n,)
     """
+    if kind == "hermite":
+        return gauss_hermite(n, mean, sd)
+    if kind != "grid":
+        raise PsychometricsError(
+            f"ชนิดจุดคำนวณต้องเป็น grid หรือ hermite ได้ {kind!r} (quadrature must be 'grid' or 'hermite')"
+        )
+    _check_rule(n, sd)
+    z = np.linspace(-GRID_HALF_WIDTH, GRID_HALF_WIDTH, n)
+    w = np.exp(-0.5 * z**2)
+    return mean + sd * z, w / w.sum()
+
+
+def _check_rule(n: int, sd: float) -> None:
     if n < 2:
         raise PsychometricsError(f"จำนวนจุดคำนวณ (quadrature) ต้องมีอย่างน้อย 2 ได้ {n} (n_quadrature must be ≥ 2)")
     if not sd > 0:
         raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {sd} (prior_sd must be > 0)")
-    t, w = roots_hermite(n)
-    return mean + sd * np.sqrt(2.0) * t, w / np.sqrt(np.pi)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -540,6 +584,7 @@ def ability(
     method: str = "eap",
     *,
     n_quadrature: int = 61,
+    quadrature_rule: str = "grid",
     prior_mean: float = 0.0,
     prior_sd: float = 1.0,
     chunk_size: int = _DEFAULT_CHUNK,
@@ -556,12 +601,15 @@ def ability(
     responses : array_like of shape (n_persons, n_items)
         Scores 0..K−1; NaN (float) or a negative code (integer) = not answered.
     method : {"eap", "map", "ml", "wle"}
-        EAP: posterior mean and SD on `n_quadrature` Gauss–Hermite nodes (Bock & Mislevy 1982).
+        EAP: posterior mean and SD on `n_quadrature` nodes (Bock & Mislevy 1982).
         MAP: posterior mode. ML: likelihood maximum; all-0 and all-maximum patterns get the
         bound, se = inf and ``at_bound``. WLE: Warm's (1989) weighted likelihood, finite for
         extreme patterns under 1PL/2PL.
     n_quadrature : int, default=61
         Nodes for EAP.
+    quadrature_rule : {"grid", "hermite"}, default="grid"
+        EAP integration rule (see :func:`quadrature`): 61 equally spaced points over ±6 prior SD
+        as R mirt, or Gauss–Hermite as Python mirt.
     prior_mean, prior_sd : float
         Normal prior N(prior_mean, prior_sd²) for EAP and MAP.
     chunk_size : int, default=8192
@@ -589,7 +637,7 @@ def ability(
     x = check_responses(responses, params)
     n_cat = params.n_categories.astype(float)
     if method == "eap":
-        nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
+        nodes, weights = quadrature(n_quadrature, prior_mean, prior_sd, quadrature_rule)
         theta, se, answered = _eap(params, x, nodes, weights, chunk_size, n_cat)
         return AbilityResult(
             theta, se, method, np.zeros(theta.size, bool), answered, np.ones(theta.size, bool)
@@ -752,6 +800,7 @@ def summed_score_table(
     scale: tuple[float, float] = (1.0, 0.0),
     *,
     n_quadrature: int = 61,
+    quadrature_rule: str = "grid",
     prior_mean: float = 0.0,
     prior_sd: float = 1.0,
 ) -> SummedScoreTable:
@@ -766,7 +815,9 @@ def summed_score_table(
     scale : (slope, intercept), default=(1, 0)
         Linear transformation to the reporting scale: scale = slope · θ + intercept (e.g. (100, 500)).
     n_quadrature : int
-        Gauss–Hermite nodes.
+        Nodes.
+    quadrature_rule : {"grid", "hermite"}
+        Integration rule, as in :func:`ability`.
     prior_mean, prior_sd : float
         Population N(prior_mean, prior_sd²).
 
@@ -775,7 +826,7 @@ def summed_score_table(
     SummedScoreTable
     """
     slope, intercept = scale
-    nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
+    nodes, weights = quadrature(n_quadrature, prior_mean, prior_sd, quadrature_rule)
     joint = score_distribution(params, nodes) * weights[:, None]  # (q, S)
     marginal = joint.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
