@@ -124,7 +124,8 @@ def import_command(path: Path, dry_run: bool, url: str | None, as_name: str | No
 @bank.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
               help="csv หรือ xlsx (ค่าเริ่มต้น: ตามนามสกุลของ --out)")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="ไฟล์ปลายทาง .csv หรือ .xlsx")
 @click.option("--headers", type=click.Choice(["th", "en"]), default="th", show_default=True,
               help="หัวคอลัมน์ภาษาไทยหรืออังกฤษ")
 @filter_options
@@ -137,6 +138,9 @@ def export_command(fmt: str | None, out: Path, headers: str, url: str | None, **
     with _session(url) as s:
         n = export_items(s, _actor(None, "system"), out, fmt=fmt, filters=_filters(filters), headers=headers)
     click.echo(f"ส่งออกข้อสอบ {n} ข้อไปที่ {out} ({n} items written)")
+    if filters.get("all_versions"):
+        click.echo("หมายเหตุ: ไฟล์ที่มีทุกฉบับของข้อสอบมีรหัสซ้ำ จึงนำเข้ากลับไม่ได้ (an all-versions export "
+                   "repeats item codes and cannot be imported back)", err=True)
 
 
 @bank.command("template")
