@@ -202,6 +202,21 @@ def column_for_header(header: str) -> str | None:
     return found
 
 
+#: Rules shown under the column list in the XLSX guide sheet (Thai, English).
+GUIDE_NOTES: tuple[tuple[str, str], ...] = (
+    ("แถวแรกเป็นหัวคอลัมน์ (ไทยหรืออังกฤษ) เรียงลำดับใดก็ได้ ต้องมี รหัสข้อสอบ ชนิดข้อสอบ และ โจทย์",
+     "row 1 holds the headers (Thai or English, any order); code, type and stem are required"),
+    ("หลายค่าในช่องเดียว: ตัวชี้วัด/คุณลักษณะ/สมรรถนะ คั่นด้วย ; หรือ , · คำตอบที่ยอมรับ คั่นด้วย |",
+     "several values in a cell: codes separated by ; or , · accepted answers by |"),
+    ("ไม่รับสูตรคำนวณ: ถ้าต้องการข้อความที่ขึ้นต้นด้วย = ให้พิมพ์ ' นำหน้า",
+     "formulas are refused: type ' first to keep text that starts with ="),
+    ("ในไฟล์ CSV ที่ส่งออก ช่องที่ขึ้นต้นด้วย = + - @ แท็บ หรือ ' มี ' นำหน้าหนึ่งตัว ซึ่งจะถูกตัดออกเมื่อนำเข้า",
+     "in an exported CSV, cells starting with = + - @ tab or ' get one leading ', removed again on import"),
+    ("นำเข้าได้ทั้งไฟล์หรือไม่นำเข้าเลย: ถ้ามีปัญหาแม้แถวเดียว ระบบจะแสดงทุกปัญหาพร้อมแถวและคอลัมน์ และไม่บันทึกอะไร",
+     "all rows or none: any problem lists every problem with its row and column, and nothing is written"),
+)
+
+
 # ------------------------------------------------------------------------------ cell lists
 
 _CODE_SPLIT = re.compile(r"\s*[;,\n]\s*")

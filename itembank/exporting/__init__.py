@@ -25,6 +25,7 @@ from itembank.schemas import COGNITIVE_LEVEL_TH, CognitiveLevel, ItemType, Searc
 from itembank.template import (
     BY_NAME,
     COLUMNS,
+    GUIDE_NOTES,
     OPTION_COLUMNS,
     OPTION_LABELS,
     SET_COLUMNS,
@@ -200,6 +201,9 @@ def write_xlsx(path: str | Path, rows: Iterable[dict[str, str]], *, headers: str
     guide.append([WriteOnlyCell(guide, value=t) for t in ("คอลัมน์ (ไทย)", "column (English)", "วิธีเขียน", "how")])
     for c in COLUMNS:
         guide.append([c.th, c.name, c.help_th, c.help_en])
+    guide.append([])
+    for th, en in GUIDE_NOTES:
+        guide.append(["", "", th, en])
     wb.save(path)
     return path
 
