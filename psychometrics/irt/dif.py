@@ -33,7 +33,7 @@ from scipy.special import expit, log_expit
 from scipy.stats import chi2, norm
 
 from psychometrics.errors import PsychometricsError
-from psychometrics.irt.ability import _GridTables, _posterior, check_responses, chunk_as_float, gauss_hermite
+from psychometrics.irt.ability import _GridTables, _posterior, check_responses, chunk_as_float, quadrature
 from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
@@ -820,7 +820,9 @@ def item_covariance(
     free[np.isin(models, ("rasch", "1pl", "pcm")), 0] = False
     free[models == "2pl", 2] = False
     width = free.shape[1]
-    nodes, weights = gauss_hermite(n_quadrature, prior_mean, prior_sd)
+    nodes, weights = quadrature(
+        n_quadrature, prior_mean, prior_sd, "grid"
+    )  # narrow posteriors: equal spacing
     tables = _GridTables.build(params, nodes)
     log_w = np.log(weights)
     h = 1e-5
