@@ -9,9 +9,10 @@ recorded in :attr:`SandboxFetcher.blocked` so a caller can report them.
 Text layer: WeasyPrint maps each glyph to the text of the first cluster it met. HarfBuzz draws
 SARA AM (ำ) as NIKHAHIT + SARA AA, so the SARA AA glyph is mapped to "ำ" and every า in the document
 copies as ำ ("สำนักงาน" → "สำนักงำน"). :func:`repair_to_unicode` rewrites each embedded font's
-ToUnicode map so that a glyph the font's own cmap assigns to exactly one character maps to that
-character. า then reads "า" and ำ reads "ํา", its Unicode compatibility decomposition (NFKC-equal),
-so search and copy work and print is unchanged.
+ToUnicode map from the font itself (cmap, and AGL glyph names for mark variants and ligatures such
+as NIKHAHIT+MAI THO in "น้ำ", which WeasyPrint mapped to nothing). า then reads "า" and ำ reads
+"ํา", its Unicode compatibility decomposition (NFKC-equal), so search and copy work and print is
+unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import pikepdf
+from fontTools import agl
 from fontTools.ttLib import TTFont
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -126,14 +128,64 @@ def render_pdf(html: str, *, fetcher: SandboxFetcher | None = None, repair_text:
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
 
 
-def _glyph_to_char(font_program: bytes) -> dict[int, str]:
-    """Glyph id → the single character the font's cmap assigns it (glyphs with two or more: left out)."""
-    font = TTFont(io.BytesIO(font_program), lazy=True)
-    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+def _glyph_texts(font_program: bytes) -> dict[int, str]:
+    """Glyph id → the text it stands for, from the font itself.
+
+    A glyph the cmap assigns to exactly one character stands for that character. Glyphs without a
+    cmap entry (Thai mark variants such as ``uni0E48.small``, the ligature ``uni0E4D0E49`` of
+    NIKHAHIT + MAI THO in "น้ำ", ``uni0E0D.descless``) are read from their names by the Adobe
+    Glyph List rules. The subset WeasyPrint embeds has no glyph names, so names come from the
+    original font file when we know it (Sarabun, Laksaman) by its PostScript name.
+    """
+    with TTFont(io.BytesIO(font_program), lazy=True) as font:
+        original = _font_files().get(font["name"].getDebugName(6) or "") if "name" in font else None
+        if original is None:
+            return _cmap_texts(font)
+    return dict(_original_texts(original))
+
+
+def _cmap_texts(font: TTFont) -> dict[int, str]:
+    index = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
     chars: dict[int, list[int]] = {}
     for code, name in (font.getBestCmap() or {}).items():
-        chars.setdefault(order[name], []).append(code)
+        chars.setdefault(index[name], []).append(code)
     return {gid: chr(codes[0]) for gid, codes in chars.items() if len(codes) == 1}
+
+
+@cache
+def _original_texts(path: str) -> tuple[tuple[int, str], ...]:
+    with TTFont(path, lazy=True) as font:
+        texts = _cmap_texts(font)
+        mapped = set(texts)
+        for gid, name in enumerate(font.getGlyphOrder()):
+            if gid not in mapped and not name.startswith("glyph"):
+                text = _thai_order(agl.toUnicode(name))
+                if text:
+                    texts[gid] = text
+    return tuple(texts.items())
+
+
+def _thai_order(text: str) -> str:
+    # HarfBuzz moves NIKHAHIT (from SARA AM) before a tone mark; logical order is tone mark first
+    if len(text) > 1 and text[0] == "\u0e4d" and all("\u0e48" <= ch <= "\u0e4b" for ch in text[1:]):
+        return text[1:] + text[0]
+    return text
+
+
+@cache
+def _font_files() -> dict[str, str]:
+    """PostScript name → file for the fonts we render with: bundled Sarabun, Debian's Laksaman."""
+    files = [*sarabun_dir().glob("*.ttf"), *Path("/usr/share/fonts/truetype/tlwg").glob("Laksaman*.ttf")]
+    names: dict[str, str] = {}
+    for f in files:
+        try:
+            with TTFont(f, lazy=True) as font:
+                ps = font["name"].getDebugName(6)
+        except Exception:  # noqa: BLE001 - an unreadable system font is simply not used for repair
+            continue
+        if ps:
+            names[ps] = str(f)
+    return names
 
 
 def repair_to_unicode(pdf: bytes) -> bytes:
@@ -177,7 +229,7 @@ def _repair_font(font: pikepdf.Object, done: set[tuple[int, int]]) -> None:
         if descendant.get("/CIDToGIDMap") != "/Identity":
             return
         program = descendant["/FontDescriptor"]["/FontFile2"].read_bytes()
-        truth = _glyph_to_char(program)
+        truth = _glyph_texts(program)
     except (KeyError, IndexError, TypeError, ValueError, AssertionError):
         return  # not a TrueType CID font we can read: leave its map as WeasyPrint wrote it
     stream = font["/ToUnicode"]
@@ -185,9 +237,9 @@ def _repair_font(font: pikepdf.Object, done: set[tuple[int, int]]) -> None:
 
     def fix(m: re.Match[bytes]) -> bytes:
         gid = int(m[1], 16)
-        char = truth.get(gid)
-        if char is None:
+        text = truth.get(gid)
+        if text is None:
             return m[0]
-        return b"<" + m[1] + b"> <" + char.encode("utf-16-be").hex().encode() + b">"
+        return b"<" + m[1] + b"> <" + text.encode("utf-16-be").hex().encode() + b">"
 
     stream.write(_BFCHAR.sub(fix, data))

@@ -40,6 +40,7 @@ def test_text_layer_has_headings_and_items_with_sara_aa_repaired(demo_pdf: Path)
     for heading in (b.title, b.district, "คำชี้แจง", "กลุ่มสาระการเรียนรู้คณิตศาสตร์", "หมดข้อสอบ"):
         assert nfkc(heading) in got, heading
     assert "สํานักงาน" in got and "สำนักงำน" not in got  # า is า again; ำ reads as ํา (NFKC form)
+    assert nfkc("ถ้าน้ำมัน 1 ลิตร") in got  # the NIKHAHIT+MAI THO ligature glyph reads as its two marks
     stems = [re.sub(r"<[^>]+>", "", i.stem) for i in b.items if "<" not in i.stem or True]
     for stem in stems[:12]:
         first_words = nfkc(stem.split()[0])
