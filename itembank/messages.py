@@ -85,6 +85,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                               "item {code}: indicator {value} is not in learning area {area}"),
     "items.conflict": ("conflict", "มีการบันทึกข้อสอบชุดเดียวกันพร้อมกัน: ลองนำเข้าอีกครั้ง",
                        "another import wrote the same items at the same time: try again"),
+    "set.not_found": ("not_found", "ไม่พบชุดข้อสอบ/บทอ่าน {set_code}", "no item set {set_code}"),
     "set.title_empty": ("invalid", "ชุดข้อสอบ {code}: ไม่มีชื่อ", "item set {code}: no title"),
     "review.bad_transition": ("conflict",
                               "ข้อสอบ {code} ฉบับที่ {number} อยู่ในสถานะ {status_th}: {action_th}ไม่ได้",

@@ -63,7 +63,7 @@ from itembank.validation import _curriculum_checkers, check_draft
 
 __all__ = [
     "upsert_items", "create_item", "edit_item", "get_item", "get_version", "read_version", "versions_of",
-    "check_drafts",
+    "check_drafts", "set_members", "enemies_of",
     "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
     "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
@@ -458,6 +458,24 @@ def read_version(session: Session, actor: Actor, code: str, number: int | None =
     if actor.may("item.read_key"):
         return to_public(session, [version])[0]
     return to_school(session, [version])[0]
+
+
+def set_members(session: Session, set_code: str) -> tuple[ItemSet, list[ItemVersion]]:
+    """A passage or stimulus and the latest versions of its items, in their order."""
+    item_set = session.scalar(select(ItemSet).where(ItemSet.code == set_code.strip()))
+    if item_set is None:
+        raise bank_error("set.not_found", set_code=set_code)
+    members = session.scalars(select(ItemVersion).where(ItemVersion.set_id == item_set.id, ItemVersion.is_latest)
+                              .order_by(ItemVersion.set_position, ItemVersion.item_code))
+    return item_set, list(members)
+
+
+def enemies_of(session: Session, code: str) -> list[str]:
+    """Codes of the items that must not share a form with this one."""
+    item = get_item(session, code)
+    other = select(EnemyLink.enemy_item_id).where(EnemyLink.item_id == item.id).union(
+        select(EnemyLink.item_id).where(EnemyLink.enemy_item_id == item.id))
+    return list(session.scalars(select(Item.code).where(Item.id.in_(other)).order_by(Item.code)))
 
 
 def versions_of(session: Session, code: str) -> list[ItemVersion]:

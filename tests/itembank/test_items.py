@@ -179,6 +179,9 @@ def test_sets_enemies_and_positions(session):
     assert _count(session, EnemyLink) == 2 and _count(session, ItemSet) == 1
     public = service.to_public(session, [service.get_version(session, "S-2")])[0]
     assert (public.set_code, public.set_position) == ("SET-1", 2)
+    item_set, members = service.set_members(session, "SET-1")
+    assert item_set.title == "บทอ่านเรื่อง ตลาดน้ำ" and [m.item_code for m in members] == ["S-1", "S-2"]
+    assert service.enemies_of(session, "EN-1") == ["S-1", "S-2"] and service.enemies_of(session, "S-1") == ["EN-1"]
     clash = [make_item_draft(code="S-3", set_code="SET-1", set_position=5),
              make_item_draft(code="S-4", set_code="SET-1", set_position=5)]
     with pytest.raises(ItemBankError) as e:

@@ -42,3 +42,19 @@ def test_upgrade_and_downgrade_on_a_fresh_sqlite_file(tmp_path):
     assert current(url) is None
     upgrade(url)
     assert check(url) == []
+
+
+def test_khlang_db_upgrade_and_current(tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli.db import db
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    runner = CliRunner()
+    before = runner.invoke(db, ["current", "--url", url])
+    assert before.exit_code == 1 and "ยังไม่มีตาราง" in before.output
+    result = runner.invoke(db, ["upgrade", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert f"revision {head()}" in result.output
+    after = runner.invoke(db, ["current", "--url", url])
+    assert after.exit_code == 0 and f"revision {head()}; ล่าสุด {head()}" in after.output
