@@ -282,13 +282,22 @@ def _posterior(tables: _GridTables, log_w: np.ndarray, xf: np.ndarray) -> np.nda
     return lp
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the host's count), at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
 def _map_chunks(work, n: int, chunk_size: int) -> None:
     """Run work(start, stop) over all chunks, on every core when there is more than one chunk.
 
     numpy releases the GIL in its array loops and BLAS, so threads share the cores without copies.
     """
     spans = list(_chunks(n, chunk_size))
-    workers = min(len(spans), os.cpu_count() or 1)
+    workers = min(len(spans), _usable_cores())
     if workers <= 1:
         for s, e in spans:
             work(s, e)
