@@ -260,6 +260,26 @@ class SchoolReport:
 
 
 @dataclass(frozen=True)
+class SchoolRow:
+    school_code: str
+    school: str
+    n_students: int
+    mean_percent: float
+
+
+@dataclass(frozen=True)
+class DistrictSummary:
+    """รายงานสรุปผลระดับเขตพื้นที่: one row per school, district means per domain."""
+
+    district: str
+    title: str
+    administration: str
+    schools: tuple[SchoolRow, ...]
+    domains: tuple[DomainResult, ...] = ()
+    created_on: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
 class StudentSlip:
     """ใบแจ้งผลรายบุคคล."""
 

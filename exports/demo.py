@@ -14,6 +14,7 @@ from exports.data import (
     AnswerSheetSpec,
     Booklet,
     BookletItem,
+    DistrictSummary,
     DomainResult,
     Formula,
     ItemCurve,
@@ -21,6 +22,7 @@ from exports.data import (
     Media,
     Passage,
     SchoolReport,
+    SchoolRow,
     StudentSlip,
     TableBlock,
 )
@@ -409,4 +411,27 @@ def demo_student_slip() -> StudentSlip:
             ("ค 1.1 ป.6/10", 2, 5, "ไม่ผ่าน"),
             ("ค 2.1 ป.6/2", 3, 3, "ผ่าน"),
         ),
+    )
+
+
+def demo_district_summary(n_schools: int = 48, seed: int = 2568) -> DistrictSummary:
+    """District summary for the demo administration: simulated school means from a seeded generator."""
+    rng = np.random.default_rng(seed)
+    names = ("บ้านหนองบัว", "บ้านโคกสี", "บ้านดอนหัน", "บ้านทุ่ม", "บ้านเหล่านาดี", "บ้านศิลา", "บ้านพระคือ", "บ้านแดงใหญ่")
+    rows = tuple(
+        SchoolRow(
+            f"10401{k:05d}",
+            f"{names[k % len(names)]}{'วิทยาคม' if k % 3 == 0 else ''} {k // len(names) + 1}",
+            int(rng.integers(12, 90)),
+            float(np.clip(rng.normal(55, 9), 20, 95)),
+        )
+        for k in range(n_schools)
+    )
+    return DistrictSummary(
+        district=DISTRICT,
+        title="รายงานสรุปผลการทดสอบระดับเขตพื้นที่ คณิตศาสตร์ ป.6",
+        administration="ADM-2568-2-M6",
+        schools=rows,
+        domains=demo_school_report().domains,
+        created_on=dt.date(2026, 3, 2),
     )

@@ -148,6 +148,23 @@ def levels_figure(levels: Sequence[tuple[str, int]]) -> Figure:
     return fig
 
 
+def schools_figure(means: Sequence[float], district_mean: float) -> Figure:
+    """Schools' mean percent, sorted, with the district mean as a line."""
+    with rc_context(_STYLE):
+        fig = _figure(160, 60)
+        ax = fig.add_subplot()
+        values = np.sort(np.asarray(means, dtype=float))
+        ax.bar(np.arange(values.size), values, color="#4a6fa5", width=0.85)
+        ax.axhline(district_mean, color="#c0504d", lw=1.2, ls="--", label=f"เฉลี่ยทั้งเขต {district_mean:.1f}")
+        ax.set_xticks([])
+        ax.set_xlabel(f"โรงเรียน (เรียงตามคะแนน, {values.size} โรง)")
+        ax.set_ylabel("ร้อยละของคะแนนเต็ม")
+        ax.set_ylim(0, 100)
+        ax.legend(frameon=False, fontsize=8)
+        ax.set_title("คะแนนเฉลี่ยรายโรงเรียน")
+    return fig
+
+
 def to_svg(fig: Figure) -> bytes:
     buf = io.BytesIO()
     with rc_context(_STYLE):

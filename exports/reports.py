@@ -11,7 +11,7 @@ from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from exports.data import ItemStatsReport, SchoolReport, StudentSlip, TableBlock
+from exports.data import DistrictSummary, ItemStatsReport, SchoolReport, StudentSlip, TableBlock
 from exports.docx import DEFAULT_FONT, DEFAULT_SIZE, _save, _Writer
 from exports.pdf import ASSETS, SandboxFetcher, font_face_css, render_pdf
 from exports.plots import (
@@ -20,6 +20,7 @@ from exports.plots import (
     icc_figure,
     information_figure,
     levels_figure,
+    schools_figure,
     to_png,
     to_svg,
 )
@@ -140,6 +141,53 @@ def school_report_html(report: SchoolReport, *, thai_digits: bool = True) -> str
     return _document(body, thai_digits=thai_digits)
 
 
+def _district_rows(report: DistrictSummary) -> list[tuple[str, str, str, str, str]]:
+    ranked = sorted(report.schools, key=lambda r: -r.mean_percent)
+    return [
+        (str(k), r.school_code, r.school, str(r.n_students), f"{r.mean_percent:.2f}")
+        for k, r in enumerate(ranked, 1)
+    ]
+
+
+def _district_mean(report: DistrictSummary) -> float:
+    n = sum(r.n_students for r in report.schools)
+    return sum(r.mean_percent * r.n_students for r in report.schools) / n if n else 0.0
+
+
+def district_summary_html(report: DistrictSummary, *, thai_digits: bool = True) -> str:
+    mean = _district_mean(report)
+    n = sum(r.n_students for r in report.schools)
+    rows = "".join(
+        f"<tr><td class='num'>{esc(digits(k, thai_digits))}</td><td>{esc(code)}</td><td>{esc(name)}</td>"
+        f"<td class='num'>{esc(digits(count, thai_digits))}</td><td class='num'>{esc(pct)}</td></tr>"
+        for k, code, name, count, pct in _district_rows(report)
+    )
+    domains = "".join(
+        f"<tr><td>{esc(x.domain)}</td><td class='num'>{'' if x.district_mean is None else f'{x.district_mean:.2f}'}</td>"
+        f"<td class='num'>{'' if x.nation_mean is None else f'{x.nation_mean:.2f}'}</td></tr>"
+        for x in report.domains
+    )
+    body = (
+        f'<section class="report"><h1>{esc(report.title)}</h1><p class="sub">{esc(report.district)} · '
+        f"{esc(report.administration)} · จัดทำเมื่อ {esc(thai_date(report.created_on, thai_digits=thai_digits))}</p>"
+        f'<table class="facts"><tr><td>จำนวนโรงเรียน</td><td>{esc(digits(len(report.schools), thai_digits))} โรง</td>'
+        f"</tr><tr><td>จำนวนนักเรียน</td><td>{esc(digits(n, thai_digits))} คน</td></tr><tr><td>คะแนนเฉลี่ยร้อยละ "
+        f"(ถ่วงด้วยจำนวนนักเรียน)</td><td>{esc(digits(f'{mean:.2f}', thai_digits))}</td></tr></table>"
+        + _figure_html(
+            to_svg(schools_figure([r.mean_percent for r in report.schools], mean)), "คะแนนเฉลี่ยรายโรงเรียน"
+        )
+        + (
+            "<h2>รายสาระ</h2><table class='data'><thead><tr><th>สาระ</th><th>เขตพื้นที่</th><th>ประเทศ</th></tr>"
+            f"</thead><tbody>{domains}</tbody></table>"
+            if report.domains
+            else ""
+        )
+        + "<h2>ผลรายโรงเรียน</h2><table class='data'><thead><tr><th>อันดับ</th><th>รหัส</th><th>โรงเรียน</th>"
+        f"<th>นักเรียน</th><th>ร้อยละ</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+    return _document(body, thai_digits=thai_digits)
+
+
 def student_slips_html(slips: Sequence[StudentSlip], *, thai_digits: bool = True) -> str:
     parts = []
     for s in slips:
@@ -181,6 +229,12 @@ def school_report_pdf(
 ) -> bytes:
     """รายงานผลระดับโรงเรียน as PDF."""
     return _pdf(school_report_html(report, thai_digits=thai_digits), out)
+
+
+def district_summary_pdf(report: DistrictSummary, out: str | Path | None = None, *, thai_digits: bool = True
+                         ) -> bytes:  # fmt: skip
+    """รายงานสรุปผลระดับเขตพื้นที่ as PDF."""
+    return _pdf(district_summary_html(report, thai_digits=thai_digits), out)
 
 
 def student_slips_pdf(
@@ -246,4 +300,38 @@ def school_report_docx(
     if report.levels:
         w.picture(to_png(levels_figure(report.levels)), 120, keep_next=False)
     w.footer(report.school_code)
+    return _save(w.doc, out)
+
+
+def district_summary_docx(
+    report: DistrictSummary, out: str | Path | None = None, *, font: str = DEFAULT_FONT
+) -> bytes:
+    """รายงานสรุปผลระดับเขตพื้นที่ as an editable DOCX."""
+    w = _Writer(font, DEFAULT_SIZE.get(font, 12.0), True)
+    w.para(report.title, size=w.size + 5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    w.para(f"{report.district} · {report.administration}", align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
+    mean = _district_mean(report)
+    w.picture(to_png(schools_figure([r.mean_percent for r in report.schools], mean)), 160, keep_next=False)
+    rows = tuple(tuple(r) for r in _district_rows(report))
+    w.table(TableBlock(("อันดับ", "รหัส", "โรงเรียน", "นักเรียน", "ร้อยละ"), rows, (16, 28, 80, 22, 22)), 168)
+    w.footer(report.administration)
+    return _save(w.doc, out)
+
+
+def student_slips_docx(slips: Sequence[StudentSlip], out: str | Path | None = None, *, font: str = DEFAULT_FONT
+                       ) -> bytes:  # fmt: skip
+    """ใบแจ้งผลรายบุคคล as an editable DOCX, one slip after another."""
+    w = _Writer(font, DEFAULT_SIZE.get(font, 12.0), True)
+    for k, s in enumerate(slips):
+        if k:
+            w.para("", keep_next=False)
+        w.para(s.title, size=w.size + 3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(f"โรงเรียน{s.school}", align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(
+            f"{s.student_name} · เลขประจำตัว {s.student_number} · ชั้น {digits(s.class_room)} เลขที่ {digits(s.seat)}"
+        )
+        w.para(digits(f"คะแนน {s.score:g} / {s.max_score:g} · ระดับ {s.grade}"), size=w.size + 4, bold=True)
+        rows = tuple((code, digits(f"{got:g}/{mx:g}"), verdict) for code, got, mx, verdict in s.indicators)
+        w.table(TableBlock(("ตัวชี้วัด", "คะแนน", "ผล"), rows, (60, 30, 30)), 120)
+    w.footer("ใบแจ้งผล")
     return _save(w.doc, out)

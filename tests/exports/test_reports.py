@@ -59,3 +59,27 @@ def test_docx_reports_carry_pictures_and_thai_runs(tmp_path: Path) -> None:
             media = [n for n in z.namelist() if n.startswith("word/media/")]
             xml = z.read("word/document.xml").decode()
         assert len(media) >= 2 and 'w:cs="Sarabun"' in xml and 'w:bidi="th-TH"' in xml
+
+
+@needs_poppler
+def test_district_summary_ranks_schools(tmp_path: Path) -> None:
+    from exports.demo import demo_district_summary
+    from exports.reports import district_summary_docx, district_summary_pdf
+
+    summary = demo_district_summary()
+    district_summary_pdf(summary, tmp_path / "district.pdf")
+    got = text(tmp_path / "district.pdf")
+    best = max(summary.schools, key=lambda r: r.mean_percent)
+    assert f"๑ {best.school_code} {best.school}" in got and "จำนวนโรงเรียน ๔๘ โรง".replace("ำ", "ํา") in got
+    district_summary_docx(summary, tmp_path / "district.docx")
+    with zipfile.ZipFile(tmp_path / "district.docx") as z:
+        assert best.school in z.read("word/document.xml").decode()
+
+
+def test_student_slips_docx_has_one_block_per_student(tmp_path: Path) -> None:
+    from exports.reports import student_slips_docx
+
+    student_slips_docx([demo_student_slip()] * 2, tmp_path / "slips.docx")
+    with zipfile.ZipFile(tmp_path / "slips.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert xml.count("กมลชนก") == 2 and 'w:cs="Sarabun"' in xml
