@@ -19,7 +19,7 @@ import numpy as np
 
 from psychometrics.irt import _engine as eng
 
-OAKES_BUDGET = 3e9        # free parameters × rows × columns × nodes below which Oakes is used
+OAKES_BUDGET = 3e8        # free parameters × rows × columns × nodes below which Oakes is used
 
 
 @dataclass(frozen=True)
@@ -130,25 +130,30 @@ def xpd_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap) -> np.nda
         derivs.append([b.family.logp_and_derivs(b.psi, nodes)[1] for b in blocks])   # (m, K, p, Q)
     n_item_full = sum(b.psi.size for b in blocks)
     codes = data.codes
-    for g, s, e, post, _ in eng.posterior_chunks(data, lay, blocks, x, w, mu, sigma):
-        post = post.astype(np.float64)
-        rows = e - s
-        score = np.zeros((rows, fmap.t.shape[0]))
-        pos = 0
-        for bi, b in enumerate(blocks):
-            d = derivs[g][bi]
-            m, k, p, q = d.shape
-            a = (post @ d.reshape(m * k * p, q).T).reshape(rows, m, k, p)
-            cc = codes[s:e][:, b.items]
-            sel = np.zeros((rows, m, p))
-            for cat in range(k):                    # categories, not persons
-                sel += (cc == cat)[:, :, None] * a[:, :, cat, :]
-            score[:, pos:pos + m * p] = sel.reshape(rows, m * p)
-            pos += m * p
-        score[:, n_item_full + g] = post @ x / sigma[g]
-        score[:, n_item_full + n_groups + g] = post @ (x**2 - 1.0)
-        sf = score @ fmap.t
-        info += (sf * lay.freq[s:e, None]).T @ sf
+    per_row = max(sum(d.size // d.shape[-1] for d in derivs[0]), fmap.t.shape[0])
+    sub = max(64, 1_000_000 // per_row)                  # rows per block: bounds the score arrays
+    for g, s0, e0, post_all, _ in eng.posterior_chunks(data, lay, blocks, x, w, mu, sigma):
+        post_all = post_all.astype(np.float64)
+        for s in range(s0, e0, sub):
+            e = min(e0, s + sub)
+            post = post_all[s - s0:e - s0]
+            rows = e - s
+            score = np.zeros((rows, fmap.t.shape[0]))
+            pos = 0
+            for bi, b in enumerate(blocks):
+                d = derivs[g][bi]
+                m, k, p, q = d.shape
+                a = (post @ d.reshape(m * k * p, q).T).reshape(rows, m, k, p)
+                cc = codes[s:e][:, b.items]
+                sel = np.zeros((rows, m, p))
+                for cat in range(k):                    # categories, not persons
+                    sel += (cc == cat)[:, :, None] * a[:, :, cat, :]
+                score[:, pos:pos + m * p] = sel.reshape(rows, m * p)
+                pos += m * p
+            score[:, n_item_full + g] = post @ x / sigma[g]
+            score[:, n_item_full + n_groups + g] = post @ (x**2 - 1.0)
+            sf = score @ fmap.t
+            info += (sf * lay.freq[s:e, None]).T @ sf
     return info
 
 

@@ -115,7 +115,7 @@ def _num(v) -> float | None:
 
 
 def calibrate(responses, model: str | Sequence[str] = "2pl", *, n_quadrature: int = 61,
-              max_iter: int = 500, tol: float = 1e-5, groups=None,
+              max_iter: int = 500, tol: float = 1e-4, groups=None,
               fixed: ItemParameters | Mapping[int, Any] | None = None,
               item_ids: Sequence[str] | None = None, priors: Priors | str | None = "default",
               estimate_variance: bool | None = None, standard_errors: str = "auto",
@@ -131,7 +131,9 @@ def calibrate(responses, model: str | Sequence[str] = "2pl", *, n_quadrature: in
     n_quadrature : int, default 61
         Gauss–Hermite nodes per group (21 is too coarse for 60+ items).
     max_iter, tol : EM cycles allowed; stop when no internal parameter moves more than `tol`
-        in one EM step (slope, intercepts, logit c, group mean and log SD).
+        in one EM step (slope, intercepts, logit c, group mean and log SD). With SQUAREM the default
+        1e-4 leaves the estimates within about 1e-3 of the optimum, far inside their standard
+        errors; use 1e-6 or less to compare with another engine digit by digit.
     groups : array_like of shape (n_persons,), optional
         Group labels; the first in sorted order is the reference N(0, 1), the others get their own
         mean and variance.

@@ -30,7 +30,7 @@ class _IRTEstimator:
         Gauss–Hermite nodes per group for the ability prior.
     max_iter : int, default=500
         EM cycles allowed.
-    tol : float, default=1e-5
+    tol : float, default=1e-4
         Stop when no internal parameter moves more than `tol` in one EM step.
     standard_errors : {"auto", "oakes", "xpd", "none"}, default="auto"
         Observed information by Oakes' identity for small problems, cross-product for large ones.
@@ -51,7 +51,7 @@ class _IRTEstimator:
 
     _model = "2pl"
 
-    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-5,
+    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-4,
                  standard_errors: str = "auto", item_ids: Sequence[str] | None = None) -> None:
         self.n_quadrature = n_quadrature
         self.max_iter = max_iter
@@ -103,7 +103,7 @@ class Rasch(_IRTEstimator):
 
     _model = "rasch"
 
-    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-5,
+    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-4,
                  standard_errors: str = "auto", item_ids: Sequence[str] | None = None,
                  estimate_variance: bool = True) -> None:
         super().__init__(n_quadrature, max_iter, tol, standard_errors, item_ids)
@@ -140,7 +140,7 @@ class ThreePL(_IRTEstimator):
 
     _model = "3pl"
 
-    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-5,
+    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-4,
                  standard_errors: str = "auto", item_ids: Sequence[str] | None = None,
                  a_prior: tuple[float, float] | None = (0.0, 0.5),
                  c_prior: tuple[float, float] | None = (5.0, 17.0)) -> None:
@@ -172,7 +172,7 @@ class PCM(_IRTEstimator):
 
     _model = "pcm"
 
-    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-5,
+    def __init__(self, n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-4,
                  standard_errors: str = "auto", item_ids: Sequence[str] | None = None,
                  estimate_variance: bool = True) -> None:
         super().__init__(n_quadrature, max_iter, tol, standard_errors, item_ids)

@@ -249,7 +249,7 @@ def irt() -> None:
               help="PARAMS.csv to write (and PARAMS.csv.meta.json beside it)")
 @click.option("--quadrature", default=61, show_default=True, help="Gauss–Hermite nodes")
 @click.option("--max-iter", default=500, show_default=True)
-@click.option("--tol", default=1e-5, show_default=True, help="largest parameter change at convergence")
+@click.option("--tol", default=1e-4, show_default=True, help="largest parameter change at convergence")
 @click.option("--group-column", default=None, help="column with group labels (multiple-group calibration)")
 @click.option("--anchors", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="PARAMS.csv of anchor items held fixed (matched by item_id)")
