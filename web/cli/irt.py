@@ -23,7 +23,7 @@ import click
 import numpy as np
 
 MODELS = ("1pl", "rasch", "2pl", "3pl", "grm", "gpcm", "pcm")
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 25_000
 COMMA, NEWLINE, ZERO = 44, 10, 48
 
 
@@ -103,37 +103,38 @@ def read_responses(path: Path, text_columns: tuple[str, ...] = ("person_id",)):
 
 def _parse_chunk(path, buf, starts, ends, rows, header, item_idx, text_idx):
     n_cols = len(header)
-    seg = buf[starts[0]: ends[-1] + 1]
-    base = starts[0]
-    is_comma = seg == COMMA
-    commas_before = np.cumsum(is_comma)
-    per_line = commas_before[ends - base] - np.concatenate([[0], commas_before[ends[:-1] - base]])
+    base = int(starts[0])
+    seg = buf[base: int(ends[-1]) + 1]
+    is_delim = seg == COMMA
+    per_line = np.add.reduceat(is_delim, (starts - base).astype(np.intp), dtype=np.int32)
     bad = np.flatnonzero(per_line != n_cols - 1)
     if bad.size:
         i = bad[0]
         raise _fail(path, f"มี {per_line[i] + 1} คอลัมน์ แต่หัวตารางมี {n_cols}",
                     f"{per_line[i] + 1} cells for {n_cols} columns", row=int(rows[i]))
-    is_comma[ends - base] = True                                   # kept line ends close the last cell
-    delim = np.flatnonzero(is_comma) + base
+    is_delim[ends - base] = True                                   # kept line ends close the last cell
     n = starts.size
-    cell_end = delim.reshape(n, n_cols)
+    cell_end = np.flatnonzero(is_delim).astype(np.int32).reshape(n, n_cols)      # within the chunk
     cell_start = np.empty_like(cell_end)
-    cell_start[:, 0] = starts
+    cell_start[:, 0] = starts - base
     cell_start[:, 1:] = cell_end[:, :-1] + 1
     length = cell_end - cell_start
-    ie, is_, il = cell_end[:, item_idx], cell_start[:, item_idx], length[:, item_idx]
-    d0 = buf[np.minimum(is_, buf.size - 1)].astype(np.int16) - ZERO
-    d1 = buf[np.minimum(is_ + 1, buf.size - 1)].astype(np.int16) - ZERO
+    is_, il = cell_start[:, item_idx], length[:, item_idx]
+    d0 = seg[is_].astype(np.int16) - ZERO                         # first character of every cell
+    d1 = seg[np.minimum(is_ + 1, seg.size - 1)].astype(np.int16) - ZERO
     one = (il == 1) & (d0 >= 0) & (d0 <= 9)
-    two = (il == 2) & (d0 == 1) & (d1 >= 0) & (d1 <= 9)
-    ok = (il == 0) | one | two
+    ok = (il == 0) | one
     if not ok.all():
-        r, c = np.argwhere(~ok)[0]
-        value = bytes(buf[is_[r, c]: ie[r, c]]).decode("utf-8", errors="replace")
-        raise _fail(path, f"ค่า {value!r} ไม่ใช่คะแนน (ต้องเป็นจำนวนเต็ม 0–19 หรือเว้นว่าง)",
-                    f"{value!r} is not a score", row=int(rows[r]), column=header[item_idx[c]])
-    scores = np.where(il == 0, -1, np.where(two, 10 + d1, d0)).astype(np.int8)
-    texts = [_gather(buf, cell_start[:, k], length[:, k]) for k in text_idx]
+        two = (il == 2) & (d0 == 1) & (d1 >= 0) & (d1 <= 9)        # 10..19
+        ok |= two
+        if not ok.all():
+            r, c = np.argwhere(~ok)[0]
+            value = bytes(seg[is_[r, c]: is_[r, c] + il[r, c]]).decode("utf-8", errors="replace")
+            raise _fail(path, f"ค่า {value!r} ไม่ใช่คะแนน (ต้องเป็นจำนวนเต็ม 0–19 หรือเว้นว่าง)",
+                        f"{value!r} is not a score", row=int(rows[r]), column=header[item_idx[c]])
+        d0 = np.where(two, 10 + d1, d0)
+    scores = np.where(il == 0, -1, d0).astype(np.int8)
+    texts = [_gather(seg, cell_start[:, k], length[:, k]) for k in text_idx]
     return scores, texts
 
 
