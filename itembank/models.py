@@ -249,15 +249,20 @@ class Media(SQLModel, table=True):
     uploaded_by_name: str = Field(default="", max_length=150)
 
 
+TAG_TABLES = ("item_version_indicator", "item_version_trait", "item_version_competency")
+
+
 def immutability_ddl(dialect: str) -> list[str]:
-    """SQL that installs the trigger refusing changes to an item version's content."""
+    """SQL that installs the triggers refusing changes to an item version's content and tags."""
     cols = IMMUTABLE_COLUMNS
     if dialect == "sqlite":
         changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
         return [
             "CREATE TRIGGER item_version_immutable BEFORE UPDATE ON item_version "
             f"FOR EACH ROW WHEN {changed} "
-            "BEGIN SELECT RAISE(ABORT, 'item_version content is immutable'); END"
+            "BEGIN SELECT RAISE(ABORT, 'item_version content is immutable'); END",
+            *(f"CREATE TRIGGER {t}_immutable BEFORE UPDATE ON {t} FOR EACH ROW "
+              "BEGIN SELECT RAISE(ABORT, 'item_version tags are immutable'); END" for t in TAG_TABLES),
         ]
     if dialect == "postgresql":
         old = ", ".join(f'OLD."{c}"' for c in cols)
@@ -269,27 +274,38 @@ def immutability_ddl(dialect: str) -> list[str]:
             "END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
             "CREATE TRIGGER item_version_immutable BEFORE UPDATE ON item_version "
             "FOR EACH ROW EXECUTE FUNCTION item_version_immutable()",
+            "CREATE OR REPLACE FUNCTION item_version_tag_immutable() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'item_version tags are immutable' USING ERRCODE = 'integrity_constraint_violation'; "
+            "END $$ LANGUAGE plpgsql",
+            *(f"CREATE TRIGGER {t}_immutable BEFORE UPDATE ON {t} "
+              "FOR EACH ROW EXECUTE FUNCTION item_version_tag_immutable()" for t in TAG_TABLES),
         ]
     return []
 
 
 def drop_immutability_ddl(dialect: str) -> list[str]:
     if dialect == "sqlite":
-        return ["DROP TRIGGER IF EXISTS item_version_immutable"]
+        return ["DROP TRIGGER IF EXISTS item_version_immutable",
+                *(f"DROP TRIGGER IF EXISTS {t}_immutable" for t in TAG_TABLES)]
     if dialect == "postgresql":
         return ["DROP TRIGGER IF EXISTS item_version_immutable ON item_version",
-                "DROP FUNCTION IF EXISTS item_version_immutable()"]
+                *(f"DROP TRIGGER IF EXISTS {t}_immutable ON {t}" for t in TAG_TABLES),
+                "DROP FUNCTION IF EXISTS item_version_immutable()",
+                "DROP FUNCTION IF EXISTS item_version_tag_immutable()"]
     return []
 
 
-@event.listens_for(ItemVersion.__table__, "after_create")
-def _install_immutability_guard(target: Any, connection: Any, **kw: Any) -> None:
-    for statement in immutability_ddl(connection.dialect.name):
-        connection.exec_driver_sql(statement)
+@event.listens_for(SQLModel.metadata, "after_create")
+def _install_immutability_guard(target: Any, connection: Any, tables: Any = (), **kw: Any) -> None:
+    """``create_all`` installs the guards too (the migration installs them with the same SQL)."""
+    names = {t.name for t in tables} if tables else set(target.tables)
+    if {"item_version", *TAG_TABLES} <= names:
+        for statement in immutability_ddl(connection.dialect.name):
+            connection.exec_driver_sql(statement)
 
 
 __all__ = [
     "CurriculumEdition", "Item", "ItemSet", "ItemVersion", "ItemVersionIndicator", "ItemVersionTrait",
     "ItemVersionCompetency", "EnemyLink", "ReviewEvent", "IocRating", "Instrument", "Media",
-    "IMMUTABLE_COLUMNS", "immutability_ddl", "drop_immutability_ddl",
+    "IMMUTABLE_COLUMNS", "TAG_TABLES", "immutability_ddl", "drop_immutability_ddl",
 ]

@@ -22,7 +22,8 @@ def test_immutability_trigger_is_installed(store):
             names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all()
         else:
             names = conn.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").scalars().all()
-    assert "item_version_immutable" in names
+    assert {"item_version_immutable", "item_version_indicator_immutable", "item_version_trait_immutable",
+            "item_version_competency_immutable"} <= set(names)
 
 
 def test_search_indexes_exist(store):

@@ -122,6 +122,15 @@ def test_item_version_content_cannot_be_updated_in_the_database(session):
     assert session.exec(select(ItemVersion.stem)).one() == "ผลบวกของ 2 และ 3 เท่ากับเท่าใด"
 
 
+def test_item_version_tags_cannot_be_updated_in_the_database(session):
+    service.upsert_items(session, make_actor("officer"), [make_item_draft(code="IMM-3")])
+    with pytest.raises((IntegrityError, InternalError), match="immutable"):
+        session.execute(text("UPDATE item_version_indicator SET code = 'ค 1.1 ป.6/1'"))
+        session.commit()
+    session.rollback()
+    assert session.exec(select(ItemVersionIndicator.code)).one() == "ค 1.1 ป.6/2"
+
+
 def test_review_state_of_a_version_may_change(session):
     service.upsert_items(session, make_actor("officer"), [make_item_draft(code="IMM-2")])
     session.execute(text("UPDATE item_version SET status = 'retired'"))
