@@ -395,7 +395,8 @@ def _item_docx(w: _Writer, item: BookletItem, n: int) -> None:
         w.run(p, f"{THAI_OPTION_LETTERS[k]}.\t")
         w.rich(p, option)
     if not item.is_choice:
-        w.para(digits(f"({item.points:g} คะแนน)", w.thai), keep_next=item.answer_lines > 0)
+        points = w.para(digits(f"({item.points:g} คะแนน)", w.thai), keep_next=item.answer_lines > 0)
+        points.paragraph_format.left_indent = Mm(10)
         for k in range(item.answer_lines):
             p = w.para("." * 60, keep_next=k != item.answer_lines - 1)
             p.paragraph_format.left_indent = Mm(10)
