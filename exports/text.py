@@ -53,12 +53,3 @@ def thai_date(day: dt.date, *, thai_digits: bool = True, short: bool = False) ->
     else:
         text = f"{day.day} {THAI_MONTHS[day.month - 1]} พ.ศ. {day.year + 543}"
     return digits(text, thai_digits)
-
-
-def number(value: float, places: int = 0, *, thai_digits: bool = False) -> str:
-    """A number with `places` decimals, Thai digits on request; whole floats print without decimals."""
-    if places == 0 and float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.{places}f}"
-    return digits(text, thai_digits)

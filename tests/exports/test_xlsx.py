@@ -116,3 +116,12 @@ def test_errors_say_what_is_wrong_in_thai(tmp_path: Path) -> None:
     with pytest.raises(ExportError) as e:
         write_tables(tmp_path / "e.xlsx", [Table("t", ("v",), [(object(),)])])
     assert e.value.code == "xlsx.unsupported_value" and "A2" in str(e.value)
+
+
+def test_thai_text_helpers() -> None:
+    from exports.text import clean, digits, thai_date
+
+    assert thai_date(dt.date(2026, 2, 5)) == "๕ กุมภาพันธ์ พ.ศ. ๒๕๖๙"
+    assert thai_date(dt.date(2026, 2, 5), thai_digits=False, short=True) == "5/2/2569"
+    assert digits("ข้อ 12") == "ข้อ ๑๒" and digits("ข้อ 12", thai=False) == "ข้อ 12"
+    assert clean('<b onclick="x">ก</b><img src=x><script>y</script>') == "<b>ก</b>"
