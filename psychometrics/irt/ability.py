@@ -307,7 +307,9 @@ def _map_chunks(work, n: int, chunk_size: int) -> None:
             future.result()
 
 
-def _eap(params, x, nodes, weights, chunk_size, n_cat):
+def _eap(params, x, nodes, weights, chunk_size, n_cat, person_prior=None):
+    """EAP and posterior SD; `person_prior` = (means, sds) per person adds each person's own normal
+    prior to uniform `weights` on the grid."""
     tables = _GridTables.build(params, nodes)
     log_w = np.log(weights)
     shift = log_w + tables.log_p0_sum  # added once per chunk when nothing is missing
@@ -327,6 +329,9 @@ def _eap(params, x, nodes, weights, chunk_size, n_cat):
             lp = tables.loglik_complete(xf)
             lp += shift
             answered[s:e] = xf.shape[1]
+        if person_prior is not None:
+            mu, sd = person_prior[0][s:e, None], person_prior[1][s:e, None]
+            lp -= 0.5 * ((nodes - mu) / sd) ** 2
         lp -= lp.max(axis=1, keepdims=True)
         np.exp(lp, out=lp)
         m = lp @ moments  # Σ w, Σ w θ, Σ w θ² in one product
@@ -480,12 +485,13 @@ def _estimating_function(params, method, theta, codes, observed, prior_mean, pri
 
 
 def _grid_start(params, xf, method, bounds, prior_mean, prior_sd):
+    # prior_mean, prior_sd: one value per row of xf
     """Best point of the objective on a 0.25-spaced grid, refined by the parabola through it."""
     grid = np.linspace(bounds[0], bounds[1], int(round(4 * (bounds[1] - bounds[0]))) + 1)
     tables = _GridTables.build(params, grid)
     obj = tables.loglik(xf)
     if method == "map":
-        obj -= 0.5 * ((grid - prior_mean) / prior_sd) ** 2
+        obj -= 0.5 * ((grid - prior_mean[:, None]) / prior_sd[:, None]) ** 2
     elif method == "wle":
         from psychometrics.irt.models import item_information
 
@@ -517,7 +523,7 @@ def _newton(params, xf, method, bounds, prior_mean, prior_sd, max_iter, tol):
             break
         th = theta[active]
         f, hess, info = _estimating_function(
-            params, method, th, codes[active], observed[active], prior_mean, prior_sd
+            params, method, th, codes[active], observed[active], prior_mean[active], prior_sd[active]
         )
         if method == "wle":
             # Warm's corrected score has no closed-form derivative: the secant through the last two
@@ -526,7 +532,7 @@ def _newton(params, xf, method, bounds, prior_mean, prior_sd, max_iter, tol):
                 hess = (f - prev_f[active]) / (th - prev_theta[active])
             hess = np.where(np.isfinite(hess), hess, 0.0)
             prev_theta[active], prev_f[active] = th, f
-        slope = np.where(hess < 0, hess, -np.maximum(info + (method == "map") / prior_sd**2, 1e-12))
+        slope = np.where(hess < 0, hess, -np.maximum(info + (method == "map") / prior_sd[active] ** 2, 1e-12))
         step = np.clip(-f / slope, -1.0, 1.0)
         new = np.clip(th + step, lo, hi)
         theta[active] = new
@@ -564,7 +570,7 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
         solve = has & ~ext_lo & ~ext_hi
         if solve.any():
             t[solve], ok[solve] = _newton(
-                params, xf[solve], method, bounds, prior_mean, prior_sd, max_iter, tol
+                params, xf[solve], method, bounds, prior_mean[s:e][solve], prior_sd[s:e][solve], max_iter, tol
             )
         t[ext_lo], t[ext_hi] = bounds[0], bounds[1]
         bound = has & ((t <= bounds[0]) | (t >= bounds[1]))
@@ -573,7 +579,11 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
             codes = np.where(observed, xf, 0).astype(np.intp)
             _, hess, fisher, _ = _score_terms(params, t[has], codes[has], observed[has], False)
             # MAP: curvature of the log posterior at its mode; ML, WLE: test information
-            info[has] = np.where(hess < 0, -hess, fisher) + 1.0 / prior_sd**2 if method == "map" else fisher
+            info[has] = (
+                np.where(hess < 0, -hess, fisher) + 1.0 / prior_sd[s:e][has] ** 2
+                if method == "map"
+                else fisher
+            )
         with np.errstate(divide="ignore"):
             err = 1.0 / np.sqrt(info)
         err[bound] = np.inf
@@ -587,6 +597,23 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
 # ----------------------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------------------
+def _person_priors(prior_mean, prior_sd, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Prior mean and SD as one value per person (broadcast views of scalars)."""
+    try:
+        mu = np.broadcast_to(np.asarray(prior_mean, float), (n,))
+        sd = np.broadcast_to(np.asarray(prior_sd, float), (n,))
+    except ValueError:
+        raise PsychometricsError(
+            f"prior_mean และ prior_sd ต้องเป็นค่าเดียว หรือหนึ่งค่าต่อผู้สอบ ({n}) "
+            f"(prior_mean and prior_sd must be one value or one per person: {n})"
+        ) from None
+    if not (np.all(np.isfinite(mu)) and np.all(sd > 0) and np.all(np.isfinite(sd))):
+        raise PsychometricsError(
+            "prior_sd ต้องมากกว่า 0 และ prior ต้องเป็นจำนวนจริง (prior_sd must be > 0, priors finite)"
+        )
+    return mu, sd
+
+
 def ability(
     params: ItemParameters,
     responses: ArrayLike,
@@ -594,8 +621,8 @@ def ability(
     *,
     n_quadrature: int = 61,
     quadrature_rule: str = "grid",
-    prior_mean: float = 0.0,
-    prior_sd: float = 1.0,
+    prior_mean: float | ArrayLike = 0.0,
+    prior_sd: float | ArrayLike = 1.0,
     chunk_size: int = _DEFAULT_CHUNK,
     bounds: tuple[float, float] = (-6.0, 6.0),
     max_iter: int = 100,
@@ -619,8 +646,11 @@ def ability(
     quadrature_rule : {"grid", "hermite"}, default="grid"
         EAP integration rule (see :func:`quadrature`): 61 equally spaced points over ±6 prior SD
         as R mirt, or Gauss–Hermite as Python mirt.
-    prior_mean, prior_sd : float
-        Normal prior N(prior_mean, prior_sd²) for EAP and MAP.
+    prior_mean, prior_sd : float or array_like (n_persons,)
+        Normal prior N(prior_mean, prior_sd²) for EAP and MAP; one value per person gives each
+        person the ability distribution of his or her group (e.g. a multiple-group calibration's
+        group means and variances).  With different priors EAP uses one equally spaced grid of
+        `n_quadrature` points over all the groups' ±6 SD ranges.
     chunk_size : int, default=8192
         Persons per chunk (EAP; the Newton methods use smaller chunks of about 2**18 cells); the
         work arrays of one chunk take about chunk_size × n_quadrature × 8 B each, per core.
@@ -645,18 +675,28 @@ def ability(
         raise PsychometricsError("chunk_size ต้องเป็นจำนวนเต็มบวก (chunk_size must be positive)")
     x = check_responses(responses, params)
     n_cat = params.n_categories.astype(float)
+    mu, sd = _person_priors(prior_mean, prior_sd, x.shape[0])
+    shared = x.shape[0] == 0 or (np.all(mu == mu[0]) and np.all(sd == sd[0]))
     if method == "eap":
-        nodes, weights = quadrature(n_quadrature, prior_mean, prior_sd, quadrature_rule)
-        theta, se, answered = _eap(params, x, nodes, weights, chunk_size, n_cat)
-        return AbilityResult(
-            theta, se, method, np.zeros(theta.size, bool), answered, np.ones(theta.size, bool)
-        )
-    if not prior_sd > 0:
-        raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {prior_sd} (prior_sd must be > 0)")
+        if shared:
+            m0, s0 = (float(mu[0]), float(sd[0])) if x.shape[0] else (0.0, 1.0)
+            nodes, weights = quadrature(n_quadrature, m0, s0, quadrature_rule)
+            theta, se, answered = _eap(params, x, nodes, weights, chunk_size, n_cat)
+        else:
+            if quadrature_rule != "grid":
+                raise PsychometricsError(
+                    "prior รายบุคคลใช้ได้กับ quadrature_rule='grid' เท่านั้น "
+                    "(per-person priors need quadrature_rule='grid')"
+                )
+            lo, hi = float(np.min(mu - GRID_HALF_WIDTH * sd)), float(np.max(mu + GRID_HALF_WIDTH * sd))
+            nodes = np.linspace(lo, hi, n_quadrature)
+            theta, se, answered = _eap(params, x, nodes, np.ones_like(nodes), chunk_size, n_cat, (mu, sd))
+        ok = np.ones(theta.size, bool)
+        return AbilityResult(theta, se, method, np.zeros(theta.size, bool), answered, ok)
     # Newton works on (chunk × items × K) arrays: keep those near the EAP chunk's footprint
     chunk = max(1, min(chunk_size, (1 << 18) // max(1, params.n_items * params.max_categories)))
     theta, se, at_bound, answered, converged = _point_estimates(
-        params, x, method, bounds, prior_mean, prior_sd, chunk, n_cat, max_iter, tol
+        params, x, method, bounds, mu, sd, chunk, n_cat, max_iter, tol
     )
     if not converged.all():
         warnings.warn(

@@ -454,3 +454,28 @@ def test_default_grid_stays_accurate_on_long_tests(n_items):
     assert np.abs(grid.theta - dense.theta).max() < 1e-4
     assert np.abs(grid.se - dense.se).max() < 1e-4
     assert np.abs(grid.theta - dense.theta).max() < np.abs(hermite.theta - dense.theta).max()
+
+
+def test_each_person_can_have_the_prior_of_his_group(twopl):
+    """Scoring two groups together with per-person priors equals scoring each group on its own."""
+    params, x = twopl
+    group = np.arange(x.shape[0]) % 2
+    mean, sd = np.where(group == 1, 0.6, 0.0), np.where(group == 1, 1.3, 1.0)
+    together = ability(params, x, "map", prior_mean=mean, prior_sd=sd)
+    for g, (m, s) in enumerate(((0.0, 1.0), (0.6, 1.3))):
+        alone = ability(params, x[group == g], "map", prior_mean=m, prior_sd=s)
+        np.testing.assert_allclose(together.theta[group == g], alone.theta, atol=1e-9)
+        np.testing.assert_allclose(together.se[group == g], alone.se, atol=1e-9)
+    # EAP integrates every person on one grid covering both groups' ±6 SD (wider than one group's:
+    # extreme patterns differ by the alone run's truncation, ~1e-6)
+    eap = ability(params, x, "eap", prior_mean=mean, prior_sd=sd, n_quadrature=401)
+    for g, (m, s) in enumerate(((0.0, 1.0), (0.6, 1.3))):
+        alone = ability(params, x[group == g], "eap", prior_mean=m, prior_sd=s, n_quadrature=401)
+        np.testing.assert_allclose(eap.theta[group == g], alone.theta, atol=1e-5)
+        np.testing.assert_allclose(eap.se[group == g], alone.se, atol=1e-5)
+    with pytest.raises(PsychometricsError, match="grid"):
+        ability(params, x, "eap", prior_mean=mean, quadrature_rule="hermite")
+    with pytest.raises(PsychometricsError, match="one per person"):
+        ability(params, x, "map", prior_mean=mean[:10])
+    with pytest.raises(PsychometricsError, match="prior_sd"):
+        ability(params, x, "eap", prior_sd=0.0)
