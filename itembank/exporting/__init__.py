@@ -10,6 +10,7 @@ not import that room (DESIGN.md) and because the template's rule must be exactly
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -208,9 +209,13 @@ def write_xlsx(path: str | Path, rows: Iterable[dict[str, str]], *, headers: str
     return path
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _text_cell(ws: Any, cell_type: Any, text: str) -> Any:
     if not text:
         return None
+    text = _XML_ILLEGAL.sub("", text)  # XML cannot hold them; the importer removes them the same way
     if not text.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "\n", "'")):
         return text  # plain text: openpyxl writes it as a string cell
     cell = cell_type(ws, value=text)

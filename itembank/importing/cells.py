@@ -75,6 +75,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _RUBRIC_LINE = re.compile(r"^(?:(?P<label>[^|]*?)\s*\|\s*)?(?P<points>[0-9]+(?:\.[0-9]+)?)\s*(?:คะแนน)?\s*[:：]\s*(?P<text>.*)$")
 _PAIR = re.compile(r"^(?P<premise>[0-9]+)\s*(?:-|–|:|=|>|->|=>)\s*(?P<label>\S+)$")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (so XLSX) cannot hold
 _SAFE_TEXT = re.compile(r"^[^<>&\x00-\x08\x0b-\x1f\x7f-\xa0]*$")
 
 
@@ -111,6 +112,13 @@ class RowReader:
         self.problems.append(self.problem(code, column, th, en))
 
     def clean(self, name: str, text: str) -> str:
+        if _CONTROL.search(text):  # invisible control characters (pasted from other programs): XML cannot hold them
+            text = _CONTROL.sub("", text)
+            self.notices.append(problem(
+                "import.control_characters", self.file, self.row, self.headers.get(name, name),
+                "มีอักขระควบคุมที่มองไม่เห็น (เช่น จากการคัดลอกจากโปรแกรมอื่น) ตัดออกแล้ว",
+                "invisible control characters (e.g. pasted from another program) were removed",
+            ))
         cleaned = sanitize(text)
         if cleaned != text and html.unescape(cleaned) != html.unescape(text).replace("\r\n", "\n"):
             self.notices.append(problem(

@@ -4,21 +4,27 @@ injection neutralised without changing the text; a corrupted export is refused b
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 from conftest import clear_tables
 from factories import make_actor, make_item_draft, make_rubric_draft, make_set_draft
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from itembank import service
 from itembank.authz import Actor
 from itembank.errors import ItemBankError
-from itembank.exporting import export_items
-from itembank.importing import import_items
+from itembank.exporting import export_items, item_row, write_csv, write_xlsx
+from itembank.importing import check_file, import_items
 from itembank.models import EnemyLink, ItemVersion
-from itembank.schemas import OptionDraft, SearchFilters
+from itembank.schemas import ItemDraft, OptionDraft, SearchFilters
+
+_STRIP_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _read_csv(path) -> list[list[str]]:
@@ -185,3 +191,38 @@ def test_demo_district_bank_exports_and_imports_back_unchanged(session, tmp_path
         assert (report.upsert.n_created, report.upsert.n_new_version) == (0, 0), fmt
         assert report.upsert.n_unchanged == len(drafts)
     assert _snapshot(session) == before
+
+
+_TEXT = st.text(st.sampled_from(list("กขคงจฉ่้ัาิีเแโ๑๒ abcXYZ019=+-@'\"|;,:<>&\t\n\x0b")), min_size=1, max_size=20)
+
+
+@st.composite
+def _choice_drafts(draw) -> ItemDraft:
+    n = draw(st.integers(2, 6))
+    options = tuple(OptionDraft("กขคงจฉ"[i], draw(_TEXT.filter(str.strip)), draw(st.booleans())) for i in range(n))
+    key = tuple(draw(st.lists(st.sampled_from([o.label for o in options]), min_size=1, max_size=n, unique=True)))
+    return make_item_draft(code=draw(st.from_regex(r"[A-Z]{1,3}-[0-9]{1,4}", fullmatch=True)),
+                           stem=draw(_TEXT.filter(str.strip)), options=options, key=key,
+                           score_points=draw(st.sampled_from([1.0, 2.0, 0.5])),
+                           estimated_time_s=draw(st.one_of(st.none(), st.integers(1, 3600))))
+
+
+@given(st.lists(_choice_drafts(), min_size=1, max_size=4, unique_by=lambda d: d.code), st.sampled_from(["csv", "xlsx"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_template_round_trip_keeps_content_without_a_database(tmp_path, drafts, fmt):
+    """Any stored content (already canonical) written by the exporter reads back with the same hash."""
+    canon, problems = service.check_drafts(drafts)
+    canon = [d for d, p in zip(canon, problems, strict=True) if not p]  # e.g. an option that was only "<x"
+    canon = [d.with_changes(stem=_STRIP_CONTROL.sub("", d.stem), options=tuple(
+        OptionDraft(o.label, _STRIP_CONTROL.sub("", o.text), o.fixed) for o in d.options)) for d in canon]
+    canon = [d for d in canon if d.stem.strip() and all(o.text.strip() for o in d.options)]
+    rows = [item_row(SimpleNamespace(item_code=d.code, **{
+        **d.content(), "options": [{"label": o.label, "text": o.text, "fixed": o.fixed} for o in d.options],
+        "rubric": [], "key": list(d.key)})) for d in canon]
+    path = tmp_path / f"rt.{fmt}"
+    (write_csv if fmt == "csv" else write_xlsx)(path, rows)
+    if not rows:
+        return
+    back, back_problems = service.check_drafts(check_file(path).drafts)
+    assert not any(back_problems)
+    assert [d.content_hash() for d in back] == [d.content_hash() for d in canon]

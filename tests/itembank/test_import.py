@@ -253,3 +253,10 @@ def test_matching_premises_may_be_numbered_in_the_stem(session, tmp_path):
     import_items(session, Actor.system(), path)
     version = get_version(session, "MA-1")
     assert [o["label"] for o in version.options] == ["ก", "ข", "ค"] and version.key == ["1-ก", "2-ข"]
+
+
+def test_invisible_control_characters_are_removed_and_reported(session, tmp_path):
+    report = import_items(session, Actor.system(), _csv(tmp_path, _row("M6-1", stem="๗ × ๘\x0bมีค่าเท่าใด\x01")))
+    assert [n.text("th") for n in report.notices] == [
+        "items.csv แถว 2 คอลัมน์ stem: มีอักขระควบคุมที่มองไม่เห็น (เช่น จากการคัดลอกจากโปรแกรมอื่น) ตัดออกแล้ว"]
+    assert get_version(session, "M6-1").stem == "๗ × ๘มีค่าเท่าใด"
