@@ -120,40 +120,62 @@ def oakes_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap, h: floa
     return -(hess + hess.T) / 2
 
 
-def xpd_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap) -> np.ndarray:
+def xpd_information(data, lay, blocks, x, w, mu, sigma, fmap: FreeMap, pool=None) -> np.ndarray:
+    """Σ_persons s_i s_iᵀ of each person's observed-data score, in chunks (on `pool` when given)."""
     n_free = fmap.t.shape[1]
-    info = np.zeros((n_free, n_free))
     n_groups = mu.size
+    dt = lay.y.dtype
+    n_items = data.codes.shape[1]
+    tabs = [eng._group_tables(blocks, x, w, mu[g], sigma[g], n_items, lay.n_cols, dt) for g in range(n_groups)]
     derivs = []
     for g in range(n_groups):
         nodes = mu[g] + sigma[g] * x
-        derivs.append([b.family.logp_and_derivs(b.psi, nodes)[1] for b in blocks])   # (m, K, p, Q)
+        derivs.append([b.family.logp_and_derivs(b.psi, nodes)[1].astype(dt) for b in blocks])  # (m, K, p, Q)
     n_item_full = sum(b.psi.size for b in blocks)
+    members = [np.flatnonzero(fmap.t[:, f]) for f in range(n_free)]
+    single = np.array([m[0] for m in members if m.size == 1])
+    single_cols = np.array([f for f, m in enumerate(members) if m.size == 1])
+    tied = [(f, m) for f, m in enumerate(members) if m.size > 1]          # a common slope
     codes = data.codes
     per_row = max(sum(d.size // d.shape[-1] for d in derivs[0]), fmap.t.shape[0])
     sub = max(64, 1_000_000 // per_row)                  # rows per block: bounds the score arrays
-    for g, s0, e0, post_all, _ in eng.posterior_chunks(data, lay, blocks, x, w, mu, sigma):
-        post_all = post_all.astype(np.float64)
+    xq, x2 = x.astype(dt), (x**2 - 1.0).astype(dt)
+
+    def work(task):
+        g, s0, e0 = task
+        post_all, _ = eng._chunk_posterior(lay, tabs[g], s0, e0)
+        part = np.zeros((n_free, n_free))
         for s in range(s0, e0, sub):
             e = min(e0, s + sub)
             post = post_all[s - s0:e - s0]
             rows = e - s
-            score = np.zeros((rows, fmap.t.shape[0]))
+            score = np.zeros((rows, fmap.t.shape[0]), dt)
             pos = 0
             for bi, b in enumerate(blocks):
                 d = derivs[g][bi]
                 m, k, p, q = d.shape
                 a = (post @ d.reshape(m * k * p, q).T).reshape(rows, m, k, p)
                 cc = codes[s:e][:, b.items]
-                sel = np.zeros((rows, m, p))
+                sel = np.zeros((rows, m, p), dt)
                 for cat in range(k):                    # categories, not persons
                     sel += (cc == cat)[:, :, None] * a[:, :, cat, :]
                 score[:, pos:pos + m * p] = sel.reshape(rows, m * p)
                 pos += m * p
-            score[:, n_item_full + g] = post @ x / sigma[g]
-            score[:, n_item_full + n_groups + g] = post @ (x**2 - 1.0)
-            sf = score @ fmap.t
-            info += (sf * lay.freq[s:e, None]).T @ sf
+            score[:, n_item_full + g] = post @ xq / dt.type(sigma[g])
+            score[:, n_item_full + n_groups + g] = post @ x2
+            sf = np.empty((rows, n_free), dt)
+            if single.size:
+                sf[:, single_cols] = score[:, single]
+            for f, mem in tied:
+                sf[:, f] = score[:, mem].sum(axis=1)
+            part += ((sf * lay.freq[s:e, None].astype(dt)).T @ sf).astype(np.float64)
+        return part
+
+    tasks = eng._tasks(data, lay, x.size, 2 if pool is not None else 1)
+    results = pool.map(work, tasks) if pool is not None and len(tasks) > 1 else map(work, tasks)
+    info = np.zeros((n_free, n_free))
+    for part in results:
+        info += part
     return info
 
 
