@@ -715,15 +715,16 @@ def plausible_values(
     n_draws: int,
     rng: np.random.Generator,
     *,
-    prior_mean: float = 0.0,
-    prior_sd: float = 1.0,
+    prior_mean: float | ArrayLike = 0.0,
+    prior_sd: float | ArrayLike = 1.0,
     n_grid: int = 241,
     chunk_size: int = 1 << 14,
 ) -> np.ndarray:
     """Draws from each person's posterior of θ (Mislevy 1991), shape (n_persons, n_draws).
 
-    The posterior is evaluated on `n_grid` equally spaced points over prior_mean ± 7 prior_sd; a draw
-    picks a cell by the inverse posterior CDF and a uniform position inside it, so draws are continuous.
+    The posterior is evaluated on `n_grid` equally spaced points over prior_mean ± 7 prior_sd (over
+    all persons' ranges when the priors differ); a draw picks a cell by the inverse posterior CDF and a
+    uniform position inside it, so draws are continuous.
 
     Parameters
     ----------
@@ -733,8 +734,8 @@ def plausible_values(
         Plausible values per person.
     rng : numpy.random.Generator
         The only source of randomness.
-    prior_mean, prior_sd : float
-        Normal population model.
+    prior_mean, prior_sd : float or array_like (n_persons,)
+        Normal population model, one for all or one per person (e.g. by group).
     n_grid : int
         Grid points.
     chunk_size : int
@@ -746,17 +747,21 @@ def plausible_values(
     """
     if n_draws < 1:
         raise PsychometricsError(f"จำนวนค่าที่สุ่มต้องมากกว่า 0 ได้ {n_draws} (n_draws must be ≥ 1)")
-    if not prior_sd > 0:
-        raise PsychometricsError(f"prior_sd ต้องมากกว่า 0 ได้ {prior_sd} (prior_sd must be > 0)")
     x = check_responses(responses, params)
+    mu, sd = _person_priors(prior_mean, prior_sd, x.shape[0])
     n_cat = params.n_categories.astype(float)
-    grid = np.linspace(prior_mean - 7 * prior_sd, prior_mean + 7 * prior_sd, n_grid)
+    lo = float(np.min(mu - 7 * sd)) if x.shape[0] else -7.0
+    hi = float(np.max(mu + 7 * sd)) if x.shape[0] else 7.0
+    grid = np.linspace(lo, hi, n_grid)
     width = grid[1] - grid[0]
     tables = _GridTables.build(params, grid)
-    log_w = -0.5 * ((grid - prior_mean) / prior_sd) ** 2
     out = np.empty((x.shape[0], n_draws))
     for s, e in _chunks(x.shape[0], chunk_size):
-        post = _posterior(tables, log_w, chunk_as_float(x, s, e, n_cat))
+        post = tables.loglik(chunk_as_float(x, s, e, n_cat))
+        post -= 0.5 * ((grid - mu[s:e, None]) / sd[s:e, None]) ** 2
+        post -= post.max(axis=1, keepdims=True)
+        np.exp(post, out=post)
+        post /= post.sum(axis=1, keepdims=True)
         cdf = np.cumsum(post, axis=1)
         cdf[:, -1] = 1.0
         u = rng.random((e - s, n_draws))

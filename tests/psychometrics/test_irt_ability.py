@@ -479,3 +479,14 @@ def test_each_person_can_have_the_prior_of_his_group(twopl):
         ability(params, x, "map", prior_mean=mean[:10])
     with pytest.raises(PsychometricsError, match="prior_sd"):
         ability(params, x, "eap", prior_sd=0.0)
+
+
+def test_plausible_values_of_unanswered_persons_follow_their_group_prior(twopl):
+    params, _ = twopl
+    empty = np.full((2, params.n_items), np.nan)
+    draws = plausible_values(
+        params, empty, 20000, np.random.default_rng(4), prior_mean=[-1.0, 3.0], prior_sd=[0.5, 1.3]
+    )
+    # 20,000 draws: Monte Carlo SE of the mean ≤ 0.01, of the SD ≤ 0.007
+    np.testing.assert_allclose(draws.mean(axis=1), [-1.0, 3.0], atol=0.04)
+    np.testing.assert_allclose(draws.std(axis=1), [0.5, 1.3], atol=0.03)
