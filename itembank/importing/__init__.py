@@ -75,7 +75,7 @@ class ImportReport:
 
 
 def _refusal(problems: list[ItemBankError], file: str) -> ItemBankError:
-    ordered = sorted(problems, key=lambda p: (p.where.row or 0) if p.where else 0)
+    ordered = sorted(problems, key=lambda p: (p.where.file or "", p.where.row or 0) if p.where else ("", 0))
     return ItemBankError(
         "import.invalid", kind="invalid", problems=ordered, file=file, n=len(ordered),
     )
