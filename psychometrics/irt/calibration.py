@@ -145,7 +145,7 @@ def calibrate(responses, model: str | Sequence[str] = "2pl", *, n_quadrature: in
     estimate_variance : estimate the reference group's variance (default: True for Rasch/PCM only).
     standard_errors : "auto", "oakes" (observed information), "xpd" (cross-product) or "none".
     accelerate : SQUAREM acceleration of EM.
-    precision : "auto" (float32 matrix products for 1,000,000+ cells when tol ≥ 1e-5), "double"
+    precision : "auto" (float32 products for 1,000,000+ person × category cells when tol ≥ 1e-5), "double"
         or "single".
 
     Returns
@@ -350,7 +350,8 @@ def _dtype(precision: str, data, tol: float) -> type:
         raise PsychometricsError(f"precision ต้องเป็น auto/double/single / bad precision {precision!r}")
     # single precision halves the cost of the products on large data; its ~1e-6 noise in the expected
     # counts is far below a tolerance of 1e-5 and more
-    return np.float32 if data.codes.size >= 1_000_000 and tol >= 1e-5 else np.float64
+    cells = data.codes.shape[0] * int(np.sum(data.n_cat - 1))         # size of the indicator matrix
+    return np.float32 if cells >= 1_000_000 and tol >= 1e-5 else np.float64
 
 
 def _covariance(method, data, lay, blocks, x, w, mu, sigma, latent, pool=None):
