@@ -238,9 +238,13 @@ def main(argv: list[str] | None = None) -> int:
             and "mirt" in results
             and results["khlang"]["status"] == results["mirt"]["status"] == "ok"
         ):
+            k, mi = results["khlang"], results["mirt"]
+            ratio, cpu_ratio = mi["time_s"] / k["time_s"], mi["cpu_s"] / k["cpu_s"]
+            met = ratio >= 2 and k["peak_process_mib"] <= 1024
             print(
-                f"khlang (61 nodes) is {results['mirt']['time_s'] / results['khlang']['time_s']:.2f}× "
-                f"mirt (49 nodes) in wall time"
+                f"khlang (61-point grid) is {ratio:.2f}× mirt (49 Gauss–Hermite nodes) in wall time, "
+                f"{cpu_ratio:.2f}× in CPU time; peak {k['peak_process_mib']:.0f} MiB vs {mi['peak_process_mib']:.0f} MiB. "
+                f"Goal (≥ 2× mirt, ≤ 1 GiB): {'met' if met else 'NOT met'}"
             )
     return 0
 
