@@ -245,7 +245,7 @@ def irt() -> None:
 @irt.command("calibrate")
 @click.argument("responses", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="2pl", show_default=True,
-              help="1pl: a = 1, θ ~ N(0, 1); rasch: a = 1, ability variance estimated; 3pl with priors")
+              help="1pl, pcm: a = 1, θ ~ N(0, 1); rasch: a = 1, ability variance estimated; 3pl with priors")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="PARAMS.csv to write (and PARAMS.csv.meta.json beside it)")
 @click.option("--quadrature", default=61, show_default=True, help="Gauss–Hermite nodes")
@@ -269,12 +269,17 @@ def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, m
     texts = ("person_id",) + ((group_column,) if group_column else ())
     x, item_ids, cols = read_responses(responses, texts)
     fixed = read_params(anchors) if anchors else None
-    groups = cols[group_column] if group_column else None
+    groups = None
+    if group_column:                     # decode each distinct label once, not every person's
+        labels, inverse = np.unique(cols[group_column], return_inverse=True)
+        groups = np.array([lab.decode("utf-8", errors="replace") for lab in labels])[inverse]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         try:
-            # "1pl" here is the bench/irt and Python mirt 1PL: a = 1 and θ ~ N(0, 1)
-            kind, variance = ("rasch", False) if model.lower() == "1pl" else (model.lower(), None)
+            # "1pl" and "pcm" here are bench/irt's and Python mirt's: a = 1 and θ ~ N(0, 1);
+            # "rasch" estimates the ability variance instead
+            kind = "rasch" if model.lower() == "1pl" else model.lower()
+            variance = False if model.lower() in ("1pl", "pcm") else None
             result = calibrate(x, kind, n_quadrature=quadrature, max_iter=max_iter, tol=tol,
                                groups=groups, fixed=fixed, item_ids=item_ids, standard_errors=se,
                                estimate_variance=variance)
@@ -291,7 +296,7 @@ def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, m
         "converged": result.converged,
         "n_persons": result.n_persons,
         "n_items": result.params.n_items,
-        "group_labels": [g.decode() if isinstance(g, bytes) else g for g in result.group_labels],
+        "group_labels": list(result.group_labels),
         "group_means": result.group_means.tolist(),
         "group_variances": result.group_variances.tolist(),
         "settings": {**result.settings, "quadrature_n": quadrature, "engine": "khlang"},
