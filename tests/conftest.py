@@ -60,6 +60,17 @@ def _all_tables() -> list[str]:
     return [t.name for t in SQLModel.metadata.sorted_tables]
 
 
+def _drop_abandoned(conn) -> None:
+    """Drop test databases left by runs that were killed: their process is gone and nobody is connected."""
+    rows = conn.execute(
+        "SELECT datname FROM pg_database d WHERE datname ~ '^khlang_test_[0-9]+_[0-9a-f]{8}$' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)").fetchall()
+    for (name,) in rows:
+        pid = int(name.split("_")[2])
+        if not os.path.exists(f"/proc/{pid}"):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 @pytest.fixture(scope="session", params=_params())
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a freshly migrated database of the backend, for the whole test run."""
@@ -79,6 +90,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
     name = f"khlang_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+        _drop_abandoned(conn)
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
     try:
