@@ -1,14 +1,17 @@
-"""IRT true-score equating of form X to form Y (both on one θ scale).
+"""IRT true-score and observed-score equating of form X to form Y (both on one θ scale).
 
 For a true score τ_X strictly between Σ c_j (the sum of lower asymptotes) and the maximum score, the
 θ with TCC_X(θ) = τ_X is found by Newton's method safeguarded by bisection (all scores at once), and
 τ_Y = TCC_Y(θ).  Scores from 0 to Σ c_X, where no θ exists, are mapped linearly onto 0 … Σ c_Y
 (Kolen & Brennan 2014, §6.4.2); the maximum maps to the maximum.  The result is monotone.
+Observed-score equating puts both forms' Lord–Wingersky score distributions in one population and
+equates them equipercentile-wise (§6.6).
 
 References
 ----------
 Lord, F. M. (1980). Applications of item response theory to practical testing problems. Erlbaum.
-Kolen, M. J., & Brennan, R. L. (2014). Test equating, scaling, and linking (3rd ed.), §6.4. Springer.
+Kolen, M. J., & Brennan, R. L. (2014). Test equating, scaling, and linking (3rd ed.), §2.5, §6.4, §6.6.
+Lord, F. M., & Wingersky, M. S. (1984). Applied Psychological Measurement, 8(4), 453–461.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from psychometrics.errors import PsychometricsError
-from psychometrics.irt.ability import response_derivatives
+from psychometrics.irt.ability import quadrature, response_derivatives, score_distribution
 from psychometrics.irt.models import ItemParameters, expected_score
 from psychometrics.tables import Table, table_from_columns
 
@@ -139,3 +142,111 @@ def true_score_equating(
     y[low] = x[low] * (floor_y / floor_x) if floor_x > 0 else 0.0
     y[~mid & (x >= top_x)] = top_y
     return EquatingResult(x, theta, y)
+
+
+# ----------------------------------------------------------------------------------------------------
+# IRT observed-score equating
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ObservedEquatingResult:
+    """Form-X scores, their form-Y equipercentile equivalents and the model-implied score distributions.
+
+    Attributes
+    ----------
+    score_x : ndarray (S_X,)            every form-X score 0 … max
+    score_y : ndarray (S_X,)            form-Y equivalents, in [−0.5, max_Y + 0.5]
+    distribution_x, distribution_y      P(X = x) and P(Y = y) in the population
+    """
+
+    score_x: np.ndarray
+    score_y: np.ndarray
+    distribution_x: np.ndarray
+    distribution_y: np.ndarray
+
+    def summary(self) -> Table:
+        return table_from_columns(
+            "การเทียบคะแนนที่สังเกตได้ (IRT observed-score equating): ฉบับ X → ฉบับ Y",
+            {
+                "score_x": self.score_x,
+                "score_y": self.score_y.round(4),
+                "P(X = x)": self.distribution_x.round(5),
+            },
+        )
+
+
+def equipercentile(distribution_x: ArrayLike, distribution_y: ArrayLike) -> np.ndarray:
+    """Equipercentile equivalents of every X score (Kolen & Brennan 2014, eqs. 2.14–2.18).
+
+    Scores are continuized uniformly over [x − ½, x + ½]: P(x) = F(x − 1) + f(x)/2, and the
+    equivalent is y_u − ½ + (P(x) − G(y_u − 1)) / g(y_u), with y_u the smallest Y score whose
+    G(y_u) > P(x) (Y scores of probability 0 are skipped); max_Y + ½ when P(x) = 1.
+
+    Parameters
+    ----------
+    distribution_x, distribution_y : array_like
+        Probabilities of the scores 0 … max of each form (each sums to 1).
+
+    Returns
+    -------
+    ndarray (len(distribution_x),)
+    """
+    f = np.asarray(distribution_x, float)
+    g = np.asarray(distribution_y, float)
+    for name, d in (("X", f), ("Y", g)):
+        if d.ndim != 1 or np.any(d < 0) or not np.isclose(d.sum(), 1.0, atol=1e-8):
+            raise PsychometricsError(
+                f"การแจกแจงคะแนนฉบับ {name} ต้องไม่ติดลบและรวมได้ 1 (the form-{name} score distribution must sum to 1)"
+            )
+    below_f = np.concatenate([[0.0], np.cumsum(f)[:-1]])
+    below_g = np.concatenate([[0.0], np.cumsum(g)[:-1]])
+    rank = below_f + 0.5 * f
+    cell = np.searchsorted(below_g + g, rank, side="right")  # smallest y with G(y) > P(x)
+    out = np.full(f.size, g.size - 0.5)
+    found = cell < g.size
+    y = cell[found]
+    # differences of cumulative sums first: identical distributions give back every score exactly
+    out[found] = y - 0.5 + ((below_f[found] - below_g[y]) + 0.5 * f[found]) / g[y]
+    return out
+
+
+def observed_score_equating(
+    form_x: ItemParameters,
+    form_y: ItemParameters,
+    *,
+    theta: tuple[ArrayLike, ArrayLike] | None = None,
+    n_quadrature: int = 61,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+) -> ObservedEquatingResult:
+    """IRT observed-score equating: both forms' score distributions in one population, then
+    equipercentile equating (Lord & Wingersky 1984; Kolen & Brennan 2014, §6.6).
+
+    P(X = x) = Σ_q w_q P(X = x | θ_q) by the Lord–Wingersky recursion, likewise for Y.
+
+    Parameters
+    ----------
+    form_x, form_y : ItemParameters
+        Both forms on the same θ scale (link first).
+    theta : (nodes, weights), optional
+        The population as masses on θ points; default N(prior_mean, prior_sd²) on the
+        61-point grid of :func:`psychometrics.irt.ability.quadrature`.
+    n_quadrature, prior_mean, prior_sd : int, float, float
+        The default population.
+
+    Returns
+    -------
+    ObservedEquatingResult
+    """
+    if theta is None:
+        nodes, weights = quadrature(n_quadrature, prior_mean, prior_sd, "grid")
+    else:
+        nodes, weights = (np.asarray(v, float) for v in theta)
+        if nodes.shape != weights.shape or nodes.ndim != 1 or np.any(weights < 0) or weights.sum() <= 0:
+            raise PsychometricsError(
+                "theta ต้องเป็น (จุด θ, น้ำหนักไม่ติดลบ) ขนาดเท่ากัน (theta must be (points, non-negative weights))"
+            )
+        weights = weights / weights.sum()
+    f = weights @ score_distribution(form_x, nodes)
+    g = weights @ score_distribution(form_y, nodes)
+    f, g = f / f.sum(), g / g.sum()
+    return ObservedEquatingResult(np.arange(f.size, dtype=float), equipercentile(f, g), f, g)

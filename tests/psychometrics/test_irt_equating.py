@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 from psychometrics.errors import PsychometricsError
-from psychometrics.irt.equating import test_characteristic_curve, theta_for_true_score, true_score_equating
+from psychometrics.irt.equating import (
+    equipercentile,
+    observed_score_equating,
+    test_characteristic_curve,
+    theta_for_true_score,
+    true_score_equating,
+)
 from psychometrics.irt.linking import link, transform
 from psychometrics.irt.models import ItemParameters
 
@@ -133,3 +139,43 @@ def test_mixed_format_forms_equate_monotonically_to_their_maxima():
     above = res.score_x > mixed.c.sum()
     assert np.all(np.diff(res.score_y[above]) > 0) and np.all(res.score_y[~above] == 0)
     np.testing.assert_allclose(true_score_equating(mixed, mixed).score_y, res.score_x, atol=1e-8)
+
+
+# ----------------------------------------------------------------------------------------------------
+# observed-score equating
+# ----------------------------------------------------------------------------------------------------
+def test_observed_score_equating_matches_mirt():
+    rng = np.random.default_rng(47)
+    form_x, form_y = make_params("3pl", 20, rng), make_params("3pl", 25, rng)
+    grid = np.linspace(-4, 4, 61)
+    ours = observed_score_equating(form_x, form_y, theta=(grid, np.exp(-0.5 * grid**2)))
+    theirs = mirt.observed_score_equating(mirt_3pl(form_x), mirt_3pl(form_y))
+    np.testing.assert_allclose(ours.score_y, theirs.new_scores, atol=1e-10)
+
+
+def test_equipercentile_worked_example():
+    # X: P = (.2, .5, .3); Y: Q = (.5, .5).  P(0) = .1 → y_u = 0: −.5 + .1/.5 = −0.3
+    # P(1) = .2 + .25 = .45 → y_u = 0: −.5 + .45/.5 = 0.4;  P(2) = .7 + .15 = .85 → y_u = 1: .5 + .35/.5 = 1.2
+    np.testing.assert_allclose(equipercentile([0.2, 0.5, 0.3], [0.5, 0.5]), [-0.3, 0.4, 1.2], atol=1e-15)
+    with pytest.raises(PsychometricsError, match="sum to 1"):
+        equipercentile([0.2, 0.5], [0.5, 0.5])
+
+
+def test_observed_score_equating_of_a_form_to_itself_is_identity():
+    form = make_params("grm", 6, np.random.default_rng(48), k=3)
+    res = observed_score_equating(form, form)
+    np.testing.assert_allclose(res.score_y, res.score_x, atol=1e-9)
+    assert res.distribution_x.sum() == pytest.approx(1.0)
+    assert len(res.summary().rows) == 13
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    mx=st.sampled_from(["2pl", "3pl", "grm"]),
+    my=st.sampled_from(["2pl", "gpcm"]),
+)
+def test_observed_score_equating_is_monotone(seed, mx, my):
+    rng = np.random.default_rng(seed)
+    res = observed_score_equating(make_params(mx, 8, rng, k=3), make_params(my, 10, rng, k=3))
+    assert np.all(np.diff(res.score_y) > 0)
