@@ -231,7 +231,7 @@ def _csv_cells(
 ) -> list[str]:
     cells = []
     for i, cell in enumerate(record):
-        column = headers[i].strip() if i < len(headers) else _col_letter(i)
+        column = headers[i].strip() if i < len(headers) else column_letter(i)
         if cell.startswith("'"):
             cell = cell[1:]  # the text marker; see the template's "Apostrophes" rule
         elif cell.lstrip(" ").startswith("="):
@@ -284,7 +284,7 @@ def _too_many_columns(name: str, limits: Limits) -> ItemBankError:
     )
 
 
-def _col_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     letters = ""
     index += 1
     while index:
@@ -419,7 +419,7 @@ def _read_sheet(rows_in, name: str, title: str, limits: Limits) -> RawTable:
             raise _too_many_columns(name, limits)
         cells = [""] * width
         for c in sheet_cells:
-            column = headers[c.column] if c.column < len(headers) and headers[c.column] else _col_letter(c.column)
+            column = headers[c.column] if c.column < len(headers) and headers[c.column] else column_letter(c.column)
             if c.is_formula:
                 problems.append(_formula_problem(name, row_number, column, c.text))
             if len(c.text) > limits.max_cell_chars:

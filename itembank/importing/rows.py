@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itembank.errors import ItemBankError
 from itembank.importing.cells import RowReader, sanitize
 from itembank.importing.codes import CodeBook
-from itembank.importing.files import RawTable, problem
+from itembank.importing.files import RawTable, column_letter, problem
 from itembank.schemas import ItemDraft, ItemSetDraft
 from itembank.template import BY_NAME, IGNORED_COLUMNS, SET_COLUMNS, column_for_header, split_codes
 
@@ -128,9 +128,19 @@ def parse_items(table: RawTable, codebook: CodeBook) -> ParsedFile:
         return parsed
     if any(r in index for r in ("code", "type", "stem")) and all(r in index for r in ("code", "type", "stem")):
         first_row_of: dict[str, int] = {}
+        unnamed = [i for i, h in enumerate(table.headers) if not h]
+        n_headers = len(table.headers)
         for row_number, cells in table.rows:
+            stray = [i for i in unnamed if i < len(cells) and cells[i].strip()]
+            stray += [i for i in range(n_headers, len(cells)) if cells[i].strip()]
+            for i in stray:  # a shifted row, or a column someone forgot to name: never drop data silently
+                problems.append(problem(
+                    "import.cell_without_header", table.file, row_number, column_letter(i),
+                    "มีข้อมูลในคอลัมน์ที่ไม่มีหัวตาราง (แถวเลื่อนหรือลืมตั้งชื่อคอลัมน์?)",
+                    "a value in a column without a header (a shifted row, or an unnamed column?)",
+                ))
             reader = RowReader(table.file, row_number, cells, index, headers, codebook, problems,
-                                parsed.notices)
+                               parsed.notices)
             draft = reader.read()
             if draft is None:
                 continue

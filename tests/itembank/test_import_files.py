@@ -247,3 +247,14 @@ def test_xlsx_declaring_too_many_rows_is_refused_before_its_rows_are_read(tmp_pa
     with zipfile.ZipFile(tmp_path / "tall.xlsx") as z:
         assert b'<dimension ref="A1:C400"/>' in z.read("xl/worksheets/sheet1.xml")
     assert _refusal(tmp_path / "tall.xlsx", limits=Limits(max_rows=100)).code == "import.too_many_rows"
+
+
+def test_values_in_columns_without_a_header_are_reported(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text("code,type,stem,,option_1,option_2,key,indicators\n"
+                    "M6-1,เลือกตอบ,ข้อหนึ่ง,,1,2,ก,ค 1.1 ป.6/2\n"
+                    "M6-2,เลือกตอบ,ข้อสอง,เลื่อน,1,2,ก,ค 1.1 ป.6/2,เกิน\n", encoding="utf-8")
+    assert [p.text("th") for p in _refusal(path).problems] == [
+        "items.csv แถว 3 คอลัมน์ D: มีข้อมูลในคอลัมน์ที่ไม่มีหัวตาราง (แถวเลื่อนหรือลืมตั้งชื่อคอลัมน์?)",
+        "items.csv แถว 3 คอลัมน์ I: มีข้อมูลในคอลัมน์ที่ไม่มีหัวตาราง (แถวเลื่อนหรือลืมตั้งชื่อคอลัมน์?)",
+    ]
