@@ -133,3 +133,28 @@ def test_three_filter_search_is_fast_over_many_versions(session):
     assert page.total > 0
     times.sort()
     assert times[18] < 0.1, f"p95 {times[18] * 1000:.0f} ms"
+
+
+def test_text_search_is_a_plain_substring_on_both_databases(session):
+    """Property: for any needle (wildcards, backslashes, Thai, Latin in any case) the database
+    finds exactly the stems whose search text contains it, as Python's `in` does."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from itembank.sanitize import search_text
+
+    alphabet = list("%_\\ab AB") + ["ก", "า", "ข", "่", "ๆ"]
+    stems = ["ab%_\\ก", "AB ขาก", "a_b", "100% ก่า", "ๆ\\\\_", "ข่า ab", "กา%%", "B_A", "ab", "ขข"]
+    drafts = [make_item_draft(code=f"H-{i:02d}", stem=stem) for i, stem in enumerate(stems)]
+    service.upsert_items(session, make_actor("officer"), drafts)
+    analyst = make_actor("analyst")
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.text(alphabet=alphabet, min_size=1, max_size=4))
+    def check(needle: str) -> None:
+        found = service.search_items(session, analyst, SearchFilters(text=needle), 1, 50)
+        expected = sorted(f"H-{i:02d}" for i, stem in enumerate(stems)
+                          if not needle.strip() or search_text(needle) in search_text(stem))
+        assert [i.item_code for i in found.items] == expected and found.total == len(expected)
+
+    check()
