@@ -6,7 +6,9 @@ quadrature node is one matrix product per score category:
 
     log L(θ_q | x_i) = Σ_j m_ij log P_j0(θ_q) + Σ_k Σ_j [x_ij = k] (log P_jk(θ_q) − log P_j0(θ_q))
 
-with m_ij = 1 when person i answered item j.  ML, MAP and WLE start at the best point of a θ grid
+with m_ij = 1 when person i answered item j.  EAP integrates on R mirt's rule, 61 equally spaced
+points over ±6 prior SD (refined automatically for long tests), or on Gauss–Hermite nodes as Python
+mirt does.  ML, MAP and WLE start at the best point of a θ grid
 (evaluated the same way, so a multimodal 3PL likelihood does not trap them) and are polished by a
 Newton iteration run on all persons together.
 
