@@ -222,6 +222,18 @@ class ItemCurve:
 
 
 @dataclass(frozen=True)
+class OptionChoices:
+    """How the upper and lower groups chose among one item's options (distractor analysis)."""
+
+    item_id: str
+    labels: tuple[str, ...]  # ก ข ค ง
+    key: tuple[int, ...]  # 1-based right options
+    upper: tuple[int, ...]  # choices per option in the upper group
+    lower: tuple[int, ...]
+    group_size: int
+
+
+@dataclass(frozen=True)
 class ItemStatsReport:
     """รายงานการวิเคราะห์ข้อสอบ: tables from results' summary(), plus what the plots need."""
 
@@ -230,6 +242,7 @@ class ItemStatsReport:
     administration: str
     tables: Sequence[object]  # psychometrics.tables.Table, kept loose so callers need not import it
     curves: tuple[ItemCurve, ...] = ()
+    options: tuple[OptionChoices, ...] = ()  # plotted for the items listed here (flagged ones, say)
     total_scores: tuple[float, ...] = ()
     max_score: float = 0.0
     notes: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 from matplotlib import font_manager, rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from exports.data import DomainResult, ItemCurve  # noqa: E402
+from exports.data import DomainResult, ItemCurve, OptionChoices  # noqa: E402
 from exports.pdf import sarabun_dir  # noqa: E402
 
 THETA = np.linspace(-4, 4, 161)
@@ -162,6 +162,30 @@ def schools_figure(means: Sequence[float], district_mean: float) -> Figure:
         ax.set_ylim(0, 100)
         ax.legend(frameon=False, fontsize=8)
         ax.set_title("คะแนนเฉลี่ยรายโรงเรียน")
+    return fig
+
+
+def options_figure(options: Sequence[OptionChoices], columns: int = 4) -> Figure:
+    """Small multiples: share of the upper and lower groups choosing each option; the key starred."""
+    options = list(options)[:16]
+    columns = max(1, min(columns, len(options)))
+    rows = max(1, -(-len(options) // columns))
+    with rc_context(_STYLE):
+        fig = _figure(42 * columns + 8, 34 * rows + 10)
+        axes = fig.subplots(rows, columns, squeeze=False, sharey=True)
+        for ax, o in zip(axes.flat, options, strict=False):
+            x = np.arange(len(o.labels))
+            g = max(o.group_size, 1)
+            ax.bar(x - 0.2, np.asarray(o.upper) / g, 0.4, color="#1f4e79", label="กลุ่มสูง")
+            ax.bar(x + 0.2, np.asarray(o.lower) / g, 0.4, color="#c9a227", label="กลุ่มต่ำ")
+            ax.set_xticks(x, [f"{lab}*" if k + 1 in o.key else lab for k, lab in enumerate(o.labels)])
+            ax.set_title(o.item_id, fontsize=8)
+            ax.set_ylim(0, 1)
+        for ax in list(axes.flat)[len(options) :]:
+            ax.set_visible(False)
+        axes[0, 0].set_ylabel("สัดส่วนที่เลือก")
+        axes[0, 0].legend(fontsize=6.5, frameon=False)
+        fig.suptitle("การเลือกตัวเลือกของกลุ่มสูงและกลุ่มต่ำ (* = คำตอบที่ถูก)", fontsize=9)
     return fig
 
 

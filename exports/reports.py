@@ -20,6 +20,7 @@ from exports.plots import (
     icc_figure,
     information_figure,
     levels_figure,
+    options_figure,
     schools_figure,
     to_png,
     to_svg,
@@ -55,7 +56,11 @@ def _table_html(t: Any) -> str:
             cells.append(f"<td{cls}>{esc(_cell(v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = "".join(f'<p class="notes">{esc(n)}</p>' for n in notes)
-    return f'<h2>{esc(title)}</h2><table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'  # noqa: E501
+    # more than 8 columns: a landscape page (named page "wide") in a smaller size
+    cls = "data wide" if len(columns) > 8 else "data"
+    table = f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    html = f"<h2>{esc(title)}</h2>{table}{note}"
+    return f'<div class="wide-page">{html}</div>' if len(columns) > 8 else html
 
 
 def _figure_html(svg: bytes, caption: str) -> str:
@@ -109,6 +114,8 @@ def item_report_html(report: ItemStatsReport, *, thai_digits: bool = True) -> st
         parts.append(
             _figure_html(to_svg(information_figure(report.curves)), "สารสนเทศและ SE ตามระดับความสามารถ")
         )
+    if report.options:
+        parts.append(_figure_html(to_svg(options_figure(report.options)), "การวิเคราะห์ตัวลวง"))
     parts.append("</section>")
     return _document("".join(parts), thai_digits=thai_digits)
 
@@ -274,6 +281,8 @@ def item_report_docx(
     if report.curves:
         w.picture(to_png(icc_figure(report.curves, _flagged(report)[:8])), 160, keep_next=False)
         w.picture(to_png(information_figure(report.curves)), 160, keep_next=False)
+    if report.options:
+        w.picture(to_png(options_figure(report.options)), 170, keep_next=False)
     w.footer(report.form_code)
     return _save(w.doc, out)
 
