@@ -362,7 +362,9 @@ def _eap(params, x, nodes, weights, chunk_size, n_cat, person_prior=None):
 # ----------------------------------------------------------------------------------------------------
 # ML, MAP, WLE: grid start then Newton over all persons at once
 # ----------------------------------------------------------------------------------------------------
-def response_derivatives(params: ItemParameters, theta: np.ndarray):
+def response_derivatives(
+    params: ItemParameters, theta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P, dP/dθ and d²P/dθ² for each person's own θ: arrays (n, n_items, K).
 
     Parameters
