@@ -27,6 +27,7 @@ from itembank.models import (
 )
 from itembank.sanitize import search_text
 from itembank.schemas import ItemVersionForSchool, ItemVersionPublic, SearchFilters, SearchPage
+from itembank.validation import normalise_grade, normalise_indicator
 
 MAX_PER_PAGE = 500
 
@@ -51,7 +52,8 @@ def _conditions(f: SearchFilters, dialect: str = "postgresql") -> list[Any]:
     conditions: list[Any] = []
     if f.latest_only:
         conditions.append(ItemVersion.is_latest.is_(True))
-    for column, value in ((ItemVersion.learning_area, f.learning_area), (ItemVersion.grade, f.grade),
+    grade = (normalise_grade(f.grade) or f.grade.strip()) if f.grade else None
+    for column, value in ((ItemVersion.learning_area, f.learning_area), (ItemVersion.grade, grade),
                           (ItemVersion.cognitive_level, f.cognitive_level), (ItemVersion.type, f.type),
                           (ItemVersion.status, f.status), (ItemVersion.author_name, f.author)):
         if value:
@@ -59,7 +61,7 @@ def _conditions(f: SearchFilters, dialect: str = "postgresql") -> list[Any]:
     if f.indicator:
         code = f.indicator.strip()
         prefix = f.indicator_prefix or code.endswith("*")
-        code = code.rstrip("*").strip() if prefix else code
+        code = code.rstrip("*").strip() if prefix else normalise_indicator(code)
         conditions.append(_tag_filter(ItemVersionIndicator, code, prefix, dialect))
     if f.trait:
         conditions.append(_tag_filter(ItemVersionTrait, f.trait.strip()))

@@ -33,6 +33,22 @@ def _basic(code: str) -> str:
     return _SPACES.sub(" ", code.translate(_THAI_DIGITS)).strip()
 
 
+def normalise_grade(text: str) -> str | None:
+    """ "ป6", "ป. 6", "ป.๖" → "ป.6"; None when it is not a grade."""
+    m = _GRADE.match(_basic(str(text)))
+    return f"{m.group(1)}.{m.group(2)}" if m else None
+
+
+def normalise_indicator(text: str) -> str:
+    """The indicator code in its canonical spelling when it parses ("ค1.1 ป6/2" → "ค 1.1 ป.6/2"), else as given."""
+    from itembank.curriculum import CurriculumError, IndicatorCode
+
+    try:
+        return str(IndicatorCode.parse(text))
+    except CurriculumError:
+        return text.strip()
+
+
 def _reason(e: ItemBankError) -> str:
     """The curriculum's own Thai explanation, without the repeated code in front of it."""
     text = e.message_th or e.text("th")
@@ -176,11 +192,9 @@ def check_draft(draft: ItemDraft, checks: tuple[CodeCheck, CodeCheck, CodeCheck]
         problems.append(bank_error("item.stem_empty", code=code))
     grade = None
     if d.grade not in (None, ""):
-        m = _GRADE.match(_basic(str(d.grade)))
-        if m is None:
+        grade = normalise_grade(str(d.grade))
+        if grade is None:
             problems.append(bank_error("item.grade_invalid", code=code, value=d.grade))
-        else:
-            grade = f"{m.group(1)}.{m.group(2)}"
     area = None if d.learning_area in (None, "") else str(d.learning_area).strip()
     if area is not None and area not in LEARNING_AREAS:
         problems.append(bank_error("item.area_invalid", code=code, value=area))

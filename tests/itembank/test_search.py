@@ -48,6 +48,8 @@ def test_filter_by_learning_area_grade_and_type(bank):
 def test_filter_by_indicator_exact_and_prefix(bank):
     assert _codes(bank, indicator="ค 1.1 ป.6/1")[0] == ["M6-02"]
     assert _codes(bank, indicator="ค 1.1 ป.3/1")[0] == ["M3-01"]
+    assert _codes(bank, indicator="ค1.1 ป3/1")[0] == ["M3-01"]  # the variants people type
+    assert _codes(bank, grade="ป3")[0] == ["M3-01"]
     assert _codes(bank, indicator="ท 1.1*")[0] == ["T6-01", "T6-02"]
     assert _codes(bank, indicator="ค 1.1 ป.6", indicator_prefix=True)[1] == 5
 
