@@ -11,7 +11,7 @@ import pytest
 from factories import make_actor, make_item_draft
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, InternalError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from itembank import service
 from itembank.errors import ItemBankError
@@ -161,3 +161,42 @@ def test_foreign_keys_are_enforced(session):
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
+
+
+def _import_in_process(url: str, start: int, queue) -> None:
+    from itembank.store import Store
+
+    store = Store(url)
+    drafts = [make_item_draft(code=f"MP-{i:03d}") for i in range(start, start + 60)]
+    try:
+        with store.session() as s:
+            report = service.upsert_items(s, make_actor("officer", f"worker{start}"), drafts)
+        queue.put((report.n_created, report.n_unchanged))
+    except Exception as e:  # noqa: BLE001 - reported to the parent
+        queue.put(repr(e))
+    finally:
+        store.dispose()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_overlapping_imports_from_several_processes_on_one_sqlite_file(tmp_path):
+    """Like gunicorn workers: no 'database is locked', every item written exactly once."""
+    from web.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
+    upgrade(url)
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=_import_in_process, args=(url, start, queue)) for start in (0, 30, 60, 0)]
+    for w in workers:
+        w.start()
+    results = [queue.get(timeout=120) for _ in workers]
+    for w in workers:
+        w.join(30)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sum(created for created, _ in results) == 120  # MP-000 … MP-119
+    assert sum(unchanged for _, unchanged in results) == 4 * 60 - 120
+    store = Store(url)
+    with store.read_session() as s:
+        assert s.exec(select(func.count()).select_from(ItemVersion)).one() == 120
+    store.dispose()
