@@ -45,18 +45,28 @@ ACTION_TH = {
     "instrument.write": "บันทึกแบบประเมิน",
     "media.read": "ดูไฟล์สื่อ",
     "media.upload": "อัปโหลดไฟล์สื่อ",
+    "item.write_statistics": "บันทึกค่าสถิติของข้อสอบ",
+    "item.flag_compromised": "ระบุว่าข้อสอบรั่ว",
+    "blueprint.write": "บันทึกผังการออกข้อสอบ",
+    "form.read": "ดูฉบับข้อสอบ",
+    "form.assemble": "จัดฉบับข้อสอบ",
+    "form.freeze": "ยืนยันฉบับข้อสอบ",
+    "form.variants": "สร้างชุดสลับข้อ",
+    "form.render": "พิมพ์แบบทดสอบ",
 }
 
 _BANK_READ = {"item.read", "item.read_key", "item.search", "media.read", "instrument.read",
               "instrument.download"}
 _AUTHOR = {"item.create", "item.edit", "item.import", "item.submit", "item.export", "itemset.write",
            "instrument.write", "media.upload"}
+_FORMS = {"blueprint.write", "form.read", "form.assemble", "form.freeze", "form.variants", "form.render",
+          "item.flag_compromised"}
 
 #: The one role × action table. An action missing here is refused for that role.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "officer": frozenset(_BANK_READ | _AUTHOR | {"item.retire", "item.return"}),
+    "officer": frozenset(_BANK_READ | _AUTHOR | _FORMS | {"item.retire", "item.return"}),
     "reviewer": frozenset(_BANK_READ | {"item.approve", "item.return", "item.retire", "item.rate_ioc"}),
-    "analyst": frozenset(_BANK_READ | {"item.export"}),
+    "analyst": frozenset(_BANK_READ | {"item.export", "item.write_statistics", "form.read"}),
     "supervisor": frozenset({"item.read", "item.search", "media.read", "instrument.read",
                              "instrument.download"}),
     "qa": frozenset({"item.read", "item.search", "media.read", "instrument.read", "instrument.download"}),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -124,15 +124,26 @@ class ItemDraft:
         Status and enemy links are not content: changing them never creates a version.
         Tags are sorted: their order carries no meaning.
         """
-        d = asdict(self)
-        for k in ("code", "status", "enemy_codes"):
-            d.pop(k)
-        d["type"] = str(self.type)
-        d["cognitive_level"] = None if self.cognitive_level is None else str(self.cognitive_level)
-        d["score_points"] = float(self.score_points)
-        for k in ("indicator_codes", "trait_codes", "competency_codes", "media"):
-            d[k] = sorted(d[k])
-        return d
+        return {
+            "type": str(self.type),
+            "stem": self.stem,
+            "options": [[o.label, o.text, bool(o.fixed)] for o in self.options],
+            "key": list(self.key),
+            "accepted_answers": list(self.accepted_answers),
+            "score_points": float(self.score_points),
+            "rubric": [[float(r.points), r.description, r.label] for r in self.rubric],
+            "media": sorted(self.media),
+            "indicator_codes": sorted(self.indicator_codes),
+            "trait_codes": sorted(self.trait_codes),
+            "competency_codes": sorted(self.competency_codes),
+            "cognitive_level": None if self.cognitive_level is None else str(self.cognitive_level),
+            "grade": self.grade,
+            "learning_area": self.learning_area,
+            "estimated_time_s": self.estimated_time_s,
+            "set_code": self.set_code,
+            "set_position": self.set_position,
+            "curriculum_edition": self.curriculum_edition,
+        }
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of :meth:`content`: the same content, the same hash."""
