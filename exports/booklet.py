@@ -124,26 +124,26 @@ def grade_name(grade: str) -> str:
 
 
 def _item(item: BookletItem, n: int, thai: bool) -> str:
-    body = [f'<div class="text">{clean(item.stem)}</div>']
+    # number hung in the margin by text-indent (no float, no flex: both cost WeasyPrint dearly in columns)
+    number = esc(digits(f"{n}.", thai))
+    parts = [f'<div class="stem"><span class="no">{number}</span>{clean(item.stem)}</div>']
     if item.formula is not None:
-        body.append(f'<div class="formula">{_svg_img(formula_svg(item.formula.tex), item.formula.tex)}</div>')
+        parts.append(
+            f'<div class="ins formula">{_svg_img(formula_svg(item.formula.tex), item.formula.tex)}</div>'
+        )
     if item.table is not None:
-        body.append(_table(item.table))
+        parts.append(f'<div class="ins">{_table(item.table)}</div>')
     if item.media is not None:
-        body.append(f'<div class="media">{_media(item.media)}</div>')
+        parts.append(f'<div class="ins media">{_media(item.media)}</div>')
     if item.is_choice:
         options = "".join(
             f"<li>{THAI_OPTION_LETTERS[k]}. {clean(text)}</li>" for k, text in enumerate(item.options)
         )
-        body.append(f'<ol class="options">{options}</ol>')
+        parts.append(f'<ol class="options">{options}</ol>')
     else:
-        body.append(f'<div class="points">({esc(digits(f"{item.points:g}", thai))} คะแนน)</div>')
-        body.extend('<div class="answer-line"></div>' for _ in range(item.answer_lines))
-    number = esc(digits(f"{n}.", thai))
-    return (
-        f'<div class="item" data-item="{esc(item.item_id)}"><div class="stem">'
-        f'<span class="no">{number}</span><div class="body">{"".join(body)}</div></div></div>'
-    )
+        parts.append(f'<div class="ins points">({esc(digits(f"{item.points:g}", thai))} คะแนน)</div>')
+        parts.extend('<div class="ins answer-line"></div>' for _ in range(item.answer_lines))
+    return f'<div class="item" data-item="{esc(item.item_id)}">{"".join(parts)}</div>'
 
 
 def _passage(p: Passage, items: tuple[BookletItem, ...], first: int, thai: bool) -> str:
