@@ -71,7 +71,12 @@ def check_responses(responses: ArrayLike, params: ItemParameters) -> np.ndarray:
             f"(responses have {x.shape[1]} columns for {params.n_items} items)"
         )
     if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating) or x.dtype == bool):
-        x = x.astype(float)
+        try:
+            x = x.astype(float)  # None → NaN
+        except (TypeError, ValueError):
+            raise PsychometricsError(
+                "คำตอบต้องเป็นตัวเลข (ช่องว่างใช้ NaN) (responses must be numbers, NaN for not answered)"
+            ) from None
     return x
 
 

@@ -233,6 +233,13 @@ def test_bad_code_is_refused_with_row_and_column(twopl):
         ability(params, x, "bayes")
     with pytest.raises(PsychometricsError, match="columns"):
         ability(params, x[:, :5])
+    with pytest.raises(PsychometricsError, match="must be numbers"):
+        ability(params, np.full((2, params.n_items), "ก", dtype=object))
+    as_objects = x[:3].astype(object)
+    as_objects[0, 0] = None  # None is a blank answer
+    expected = x[:3].copy()
+    expected[0, 0] = np.nan
+    np.testing.assert_array_equal(ability(params, as_objects).theta, ability(params, expected).theta)
 
 
 def test_summary_is_a_table(twopl):
