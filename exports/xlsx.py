@@ -175,7 +175,7 @@ def _write_sheet(ws: Any, table: Table, *, locale: str, decimals: int, sheet: st
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, w + 2))
     ws.print_title_rows = "1:1"
-    ws.oddHeader.center.text = table.title
+    ws.oddHeader.center.text = table.title.replace("&", "&&")  # "&" starts a header code in Excel
     ws.page_setup.orientation = "landscape" if len(table.columns) > 6 else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
