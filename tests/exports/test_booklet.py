@@ -182,3 +182,12 @@ def test_split_check_catches_splits_when_keep_together_is_off(tmp_path: Path) ->
     out.write_bytes(render_pdf(html))
     with pytest.raises(AssertionError):
         _assert_items_whole(b, words(out))
+
+
+def test_passage_sits_with_its_first_item(demo_pdf: Path) -> None:
+    b = demo_booklet("A")
+    first = next(n for n, i in enumerate(b.items, start=1) if i.passage_id == "P1")
+    ws = words(demo_pdf)
+    lead = next(w for w in ws if w.text.startswith(nfkc("ใช้ข้อมูลต่อไปนี้")))
+    number = next(w for w in ws if w.text == digits(f"{first}.") and w.page > 1)
+    assert (lead.page, _column(lead)) == (number.page, _column(number)) and lead.y0 < number.y0
