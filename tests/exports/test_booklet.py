@@ -188,6 +188,6 @@ def test_passage_sits_with_its_first_item(demo_pdf: Path) -> None:
     b = demo_booklet("A")
     first = next(n for n, i in enumerate(b.items, start=1) if i.passage_id == "P1")
     ws = words(demo_pdf)
-    lead = next(w for w in ws if w.text.startswith(nfkc("ใช้ข้อมูลต่อไปนี้")))
+    lead = next(w for w in ws if w.text.startswith(nfkc("ใช้ข้อมูล")))  # -bbox cuts words at shifted marks
     number = next(w for w in ws if w.text == digits(f"{first}.") and w.page > 1)
     assert (lead.page, _column(lead)) == (number.page, _column(number)) and lead.y0 < number.y0
