@@ -43,7 +43,7 @@ from psychometrics.errors import ConvergenceWarning, PsychometricsError
 from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table, table_from_columns
 
-METHODS = ("eap", "map", "ml", "wle")
+METHODS = ("eap", "map", "ml", "wle", "eapsum")
 _LOG_FLOOR = 1e-300  # P = 0 only at the edge of floating point; keeps log finite
 _DEFAULT_CHUNK = 1 << 13  # persons per chunk: 8,192 × 61 nodes × 8 B = 4 MiB per work array
 
@@ -256,7 +256,7 @@ class AbilityResult:
         Standard error: posterior SD for EAP; 1/sqrt(information) for ML, WLE; 1/sqrt(information +
         1/prior_sd²) for MAP, with the observed information (curvature) where it is positive; inf where the estimate sits on a bound.
     method : str
-        "eap", "map", "ml" or "wle".
+        "eap", "map", "ml", "wle" or "eapsum".
     at_bound : ndarray of bool (n_persons,)
         The estimate was stopped at a bound (ML for all-0 / all-maximum patterns and any estimate
         that ran out of `bounds`).
@@ -620,6 +620,30 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
 # ----------------------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------------------
+def _eapsum(params, x, n_cat, n_quadrature, rule, mu, sd, chunk_size) -> AbilityResult:
+    """EAP of each person's summed score from the summed-score table: equal raw scores, equal θ."""
+    m0, s0 = (float(mu[0]), float(sd[0])) if x.shape[0] else (0.0, 1.0)
+    table = summed_score_table(
+        params, n_quadrature=n_quadrature, quadrature_rule=rule, prior_mean=m0, prior_sd=s0
+    )
+    raw = np.empty(x.shape[0], dtype=np.intp)
+    for s, e in _chunks(x.shape[0], chunk_size):
+        xf = chunk_as_float(x, s, e, n_cat)
+        blank = np.isnan(xf)
+        if blank.any():
+            r, c = np.argwhere(blank)[0]
+            raise PsychometricsError(
+                f"แถว {s + r + 1} คอลัมน์ {c + 1}: EAPsum ต้องมีคำตอบทุกข้อ (ให้คะแนนข้อที่เว้นว่างเป็น 0 ก่อน) "
+                f"(row {s + r + 1}, column {c + 1}: EAPsum needs every item answered; score blanks as 0 first)"
+            )
+        raw[s:e] = xf.sum(axis=1).astype(np.intp)
+    theta, se = table.theta[raw], table.sd[raw]
+    n = x.shape[0]
+    return AbilityResult(
+        theta, se, "eapsum", np.zeros(n, bool), np.full(n, params.n_items, np.int64), np.ones(n, bool)
+    )
+
+
 def _person_priors(prior_mean, prior_sd, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Prior mean and SD as one value per person (broadcast views of scalars)."""
     try:
@@ -659,11 +683,12 @@ def ability(
         Item parameters (any mix of 1PL/2PL/3PL/GRM/GPCM/PCM items).
     responses : array_like of shape (n_persons, n_items)
         Scores 0..K−1; NaN (float) or a negative code (integer) = not answered.
-    method : {"eap", "map", "ml", "wle"}
+    method : {"eap", "map", "ml", "wle", "eapsum"}
         EAP: posterior mean and SD on `n_quadrature` nodes (Bock & Mislevy 1982).
         MAP: posterior mode. ML: likelihood maximum; all-0 and all-maximum patterns get the
         bound, se = inf and ``at_bound``. WLE: Warm's (1989) weighted likelihood, finite for
-        extreme patterns under 1PL/2PL.
+        extreme patterns under 1PL/2PL. EAPsum: the EAP of the summed score (Thissen et al. 1995),
+        so equal raw scores get equal θ, as paper exams need; every item must be answered.
     n_quadrature : int, default=61
         Nodes for EAP; the grid rule takes more for tests informative enough that a posterior is
         narrower than the grid spacing (see :func:`grid_points`).
@@ -701,6 +726,10 @@ def ability(
     n_cat = params.n_categories.astype(float)
     mu, sd = _person_priors(prior_mean, prior_sd, x.shape[0])
     shared = x.shape[0] == 0 or (np.all(mu == mu[0]) and np.all(sd == sd[0]))
+    if method == "eapsum":
+        if not shared:
+            raise PsychometricsError("EAPsum ใช้ prior เดียวกันทุกคน (EAPsum needs one prior for everybody)")
+        return _eapsum(params, x, n_cat, n_quadrature, quadrature_rule, mu, sd, chunk_size)
     if method == "eap":
         if shared:
             m0, s0 = (float(mu[0]), float(sd[0])) if x.shape[0] else (0.0, 1.0)

@@ -281,6 +281,22 @@ def test_summed_score_table_matches_mirt_eapsum():
     assert len(table.summary().rows) == params.n_items + 1
 
 
+def test_eapsum_scores_every_person_from_the_table():
+    rng = np.random.default_rng(16)
+    params = make_params("grm", 8, rng, k=3)
+    x = simulate(params, rng.normal(size=300), rng)
+    ours = ability(params, x, "eapsum", quadrature_rule="hermite")
+    theta, se = mirt_scores(params, x, "eapsum")
+    np.testing.assert_allclose(ours.theta, theta, atol=1e-8)
+    np.testing.assert_allclose(ours.se, se, atol=1e-8)
+    raw = x.sum(axis=1)
+    same = raw == raw[0]
+    assert np.all(ours.theta[same] == ours.theta[0])  # equal raw scores, equal θ
+    x[5, 2] = np.nan
+    with pytest.raises(PsychometricsError, match="row 6, column 3"):
+        ability(params, x, "eapsum")
+
+
 def test_score_distribution_mixed_items_matches_brute_force():
     rng = np.random.default_rng(13)
     dich = make_params("3pl", 3, rng)
