@@ -34,6 +34,7 @@ class SeedReport:
     n_sets: int
     n_instruments: int
     seconds: float
+    n_forms: int = 0
 
 
 def is_seeded(store: Store) -> bool:
@@ -81,8 +82,11 @@ def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
         officer = next((a for a in accounts.values() if a.role == "officer"), Actor.system())
         for ins in instruments:
             service.save_instrument(s, officer, _instrument_draft(ins))
+    from web.demo_forms import seed_demo_forms
+
+    forms = seed_demo_forms(store, officer, progress)
     return SeedReport(len(schools), len(users), len(items), n_approved, len(sets), len(instruments),
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, len(forms))
 
 
 def _write_schools(s: Session, schools) -> dict[str, int]:

@@ -72,7 +72,12 @@ def make_app(ctx: click.Context | None = None, overrides: dict | None = None):
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     instance = (root.obj or {}).get("instance") or os.path.join(os.getcwd(), "instance")
-    return create_app(overrides, instance_path=os.path.abspath(instance))
+    app = create_app(overrides, instance_path=os.path.abspath(instance))
+
+    from web.store_ext import get_store
+
+    ctx.call_on_close(get_store(app).dispose)  # the command's connections close with it
+    return app
 
 
 def main() -> None:

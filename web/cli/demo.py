@@ -34,6 +34,7 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int, *, only_if_empty: bo
         reset_database(url)
     else:
         upgrade(url)
+    _write_district_name(app)
     store = get_store(app)
     if is_seeded(store):
         if only_if_empty or not reset:
@@ -45,7 +46,7 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int, *, only_if_empty: bo
         raise click.ClickException(e.text("th")) from e
     click.echo(f"สร้างเขตตัวอย่างแล้ว: โรงเรียน {report.n_schools}, ผู้ใช้ {report.n_users}, "
                f"ข้อสอบ {report.n_items} (อนุมัติ {report.n_approved}), ชุดบทอ่าน {report.n_sets}, "
-               f"เครื่องมือวัด {report.n_instruments} ใน {report.seconds:.1f} วินาที")
+               f"เครื่องมือวัด {report.n_instruments}, ฉบับข้อสอบ {report.n_forms} ใน {report.seconds:.1f} วินาที")
     return report
 
 
@@ -60,3 +61,19 @@ def run_command(ctx: click.Context, host: str, port: int) -> None:
 
     _seed(ctx, False, 2569, only_if_empty=True)
     run_app(make_app(ctx), host, port)
+
+
+def _write_district_name(app) -> None:
+    """The demo district's name goes into the instance's khlang.cfg (unless one is set there)."""
+    import os
+
+    from itembank.demo import DISTRICT
+
+    path = os.path.join(app.instance_path, "khlang.cfg")
+    from pathlib import Path
+
+    existing = Path(path).read_text(encoding="utf-8") if os.path.exists(path) else ""
+    if "DISTRICT_NAME" not in existing:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"# written by khlang demo seed\nDISTRICT_NAME = {DISTRICT['name_th']!r}\n")
+        app.config["DISTRICT_NAME"] = DISTRICT["name_th"]
