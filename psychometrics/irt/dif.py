@@ -872,13 +872,17 @@ def lord_wald_calibrated(
     anchors: Sequence[int] | None = None,
     n_quadrature: int = 61,
     item_ids: Sequence[str] = (),
+    purify: bool = False,
+    alpha: float = 0.05,
 ) -> IRTDIFResult:
     """Lord's Wald test from two separate calibrations, the focal scale linked onto the reference.
 
     Each group is calibrated on its own (θ ~ N(0, 1) in each), with each item's full parameter
     covariance from :func:`item_covariance`; the focal parameters and covariances are carried to the
     reference scale by the Stocking–Lord constants over `anchors` (default every item: a/A, A·b + B;
-    the linking error itself is ignored), then :func:`lord_wald`.
+    the linking error itself is ignored), then :func:`lord_wald`.  With `purify`, items significant
+    at `alpha` are dropped from the anchors and the constants and tests are computed once more
+    (Candell & Drasgow 1988), so that DIF items do not bend the common scale.
     """
     from psychometrics.irt.calibration import DEFAULT_A_PRIOR, DEFAULT_C_PRIOR, calibrate
     from psychometrics.irt.linking import link
@@ -889,8 +893,6 @@ def lord_wald_calibrated(
     x_ref, x_foc = x[keep & ~is_focal], x[keep & is_focal]
     ref = calibrate(x_ref, model, n_quadrature=n_quadrature, item_ids=ids, standard_errors="none")
     foc = calibrate(x_foc, model, n_quadrature=n_quadrature, item_ids=ids, standard_errors="none")
-    common = [(j, j) for j in (range(x.shape[1]) if anchors is None else anchors)]
-    constants = link(foc.params, ref.params, "stocking_lord", common=common)
     # calibrate's 3PL estimates are posterior modes under its default priors: count their curvature
     priors = {"slope_prior": DEFAULT_A_PRIOR, "guessing_prior": DEFAULT_C_PRIOR} if model == "3pl" else {}
     cov_ref = item_covariance(
@@ -911,11 +913,22 @@ def lord_wald_calibrated(
     )
     width = cov_foc.shape[1]
     dich = np.isin(np.asarray(foc.params.model), ("1pl", "rasch", "2pl", "3pl"))
-    scale = np.full((x.shape[1], width), constants.A)  # locations stretch by A
-    scale[:, 0] = 1.0 / constants.A  # slopes shrink by A
-    scale[dich, 2:] = 1.0  # c keeps its value
-    cov_foc = cov_foc * scale[:, :, None] * scale[:, None, :]
-    return lord_wald(ref.params, constants.transform(foc.params), cov_ref, cov_foc)
+
+    def test(anchor_items: Sequence[int]) -> IRTDIFResult:
+        constants = link(foc.params, ref.params, "stocking_lord", common=[(j, j) for j in anchor_items])
+        scale = np.full((x.shape[1], width), constants.A)  # locations stretch by A
+        scale[:, 0] = 1.0 / constants.A  # slopes shrink by A
+        scale[dich, 2:] = 1.0  # c keeps its value
+        moved = cov_foc * scale[:, :, None] * scale[:, None, :]
+        return lord_wald(ref.params, constants.transform(foc.params), cov_ref, moved)
+
+    chosen = list(range(x.shape[1])) if anchors is None else [int(j) for j in anchors]
+    result = test(chosen)
+    if purify:
+        clean = [j for j in chosen if not result.p_value[j] < alpha]
+        if len(clean) >= 2 and len(clean) < len(chosen):
+            result = test(clean)
+    return result
 
 
 def irt_likelihood_ratio(

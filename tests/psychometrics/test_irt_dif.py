@@ -216,6 +216,11 @@ def test_lord_wald_from_group_calibrations_flags_the_dif_item():
     res = lord_wald_calibrated(x, g, 1)
     assert res.p_value[3] < 1e-4 and res.p_value[7] < 1e-4
     assert np.median(res.p_value) > 0.01
+    # purified anchors: the DIF items no longer pull the linking, the clean items look cleaner
+    pure = lord_wald_calibrated(x, g, 1, purify=True)
+    assert pure.p_value[3] < 1e-4 and pure.p_value[7] < 1e-4
+    clean = [j for j in range(10) if j not in (3, 7)]
+    assert np.median(pure.statistic[clean]) < np.median(res.statistic[clean])
 
 
 def test_irt_likelihood_ratio_flags_the_dif_item():
