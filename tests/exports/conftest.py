@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # pdftools helpers
+sys.path.insert(0, str(Path(__file__).parent))  # exports_pdftools helpers
 
 from exports.demo import demo_booklet  # noqa: E402
 

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pdftools import fonts, needs_poppler, nfkc, run, text
+from exports_pdftools import fonts, needs_poppler, nfkc, run, text
 
 from exports.demo import demo_item_stats, demo_school_report, demo_student_slip
 from exports.plots import icc_figure, to_svg

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pdftools import needs_poppler, text, words
+from exports_pdftools import needs_poppler, text, words
 
 from exports.errors import ExportError
 from exports.stamp import SchoolStamp, stamp_copies

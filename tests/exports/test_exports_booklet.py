@@ -7,10 +7,20 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from pdftools import Word, fonts, needs_poppler, nfkc, rasterise, text, words
+from exports_pdftools import (
+    Word,
+    assert_items_whole,
+    column,
+    fonts,
+    needs_poppler,
+    nfkc,
+    rasterise,
+    text,
+    words,
+)
 
 from exports.booklet import booklet_html, grade_name, render_booklet_pdf
-from exports.data import THAI_OPTION_LETTERS, Booklet, BookletItem
+from exports.data import Booklet, BookletItem
 from exports.demo import demo_booklet
 from exports.errors import ExportError
 from exports.text import digits
@@ -20,10 +30,6 @@ pytestmark = needs_poppler
 LEADING_VOWELS = set("เแโใไ")
 # characters that can never begin a line: following vowels, above/below vowels, tone marks
 NON_INITIAL = set("ะัาำิีึืฺุู็่้๊๋์ํ๎ๅ")
-
-
-def _column(w: Word) -> int:
-    return 0 if (w.x0 + w.x1) / 2 < w.page_width / 2 else 1
 
 
 def test_sarabun_is_embedded_as_subset(demo_pdf: Path) -> None:
@@ -56,7 +62,7 @@ def test_cover_carries_buddhist_date_grade_and_time(demo_pdf: Path) -> None:
 
 def test_no_item_is_split_across_column_or_page(demo_pdf: Path) -> None:
     b = demo_booklet("A")
-    _assert_items_whole(b, words(demo_pdf))
+    assert_items_whole(b, words(demo_pdf))
 
 
 @pytest.mark.slow
@@ -66,42 +72,13 @@ def test_forty_page_booklet_keeps_every_item_whole(tmp_path: Path) -> None:
     render_booklet_pdf(b, out)
     ws = words(out)
     assert max(w.page for w in ws) >= 30
-    _assert_items_whole(b, ws)
-
-
-def _assert_items_whole(b: Booklet, ws: list[Word]) -> None:
-    ws = sorted((w for w in ws if w.page > 1), key=lambda w: (w.page, _column(w), round(w.y0), w.x0))
-    numbers = {digits(f"{n}."): n for n in range(1, len(b.items) + 1)}
-    letters = {f"{letter}.": k for k, letter in enumerate(THAI_OPTION_LETTERS)}
-    placed: dict[int, tuple[int, int]] = {}
-    options: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    current = None
-    for w in ws:
-        column_left = 40 if _column(w) == 0 else w.page_width / 2 + 8
-        if w.text in numbers and abs(w.x0 - column_left) < 12 and numbers[w.text] not in placed:
-            current = numbers[w.text]
-            placed[current] = (w.page, _column(w))
-        elif w.text in letters and current is not None:
-            options[current].append((letters[w.text], w.page, _column(w)))
-    assert set(placed) == set(range(1, len(b.items) + 1)), sorted(
-        set(range(1, len(b.items) + 1)) - set(placed)
-    )
-    split = []
-    for n, item in enumerate(b.items, start=1):
-        if not item.is_choice:
-            continue
-        got = options[n][: len(item.options)]
-        if [k for k, _, _ in got] != list(range(len(item.options))) or any(
-            (p, c) != placed[n] for _, p, c in got
-        ):
-            split.append(n)
-    assert split == []
+    assert_items_whole(b, ws)
 
 
 def test_thai_lines_never_break_inside_a_syllable(demo_pdf: Path) -> None:
     lines: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
     for w in words(demo_pdf):
-        lines[(w.page, _column(w), round(w.y0))].append(w)
+        lines[(w.page, column(w), round(w.y0))].append(w)
     ordered = sorted(lines)
     bad, breaks = [], 0
     for a, b in zip(ordered, ordered[1:], strict=False):
@@ -181,7 +158,7 @@ def test_split_check_catches_splits_when_keep_together_is_off(tmp_path: Path) ->
     out = tmp_path / "loose.pdf"
     out.write_bytes(render_pdf(html))
     with pytest.raises(AssertionError):
-        _assert_items_whole(b, words(out))
+        assert_items_whole(b, words(out))
 
 
 def test_passage_sits_with_its_first_item(demo_pdf: Path) -> None:
@@ -190,4 +167,4 @@ def test_passage_sits_with_its_first_item(demo_pdf: Path) -> None:
     ws = words(demo_pdf)
     lead = next(w for w in ws if w.text.startswith(nfkc("ใช้ข้อมูล")))  # -bbox cuts words at shifted marks
     number = next(w for w in ws if w.text == digits(f"{first}.") and w.page > 1)
-    assert (lead.page, _column(lead)) == (number.page, _column(number)) and lead.y0 < number.y0
+    assert (lead.page, column(lead)) == (number.page, column(number)) and lead.y0 < number.y0

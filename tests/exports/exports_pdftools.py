@@ -1,4 +1,4 @@
-"""Poppler helpers for the exports tests: text, word boxes, fonts, rasters."""
+"""Poppler helpers for the exports tests: text, word boxes, fonts, rasters, the item-split check."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+
+from exports.data import THAI_OPTION_LETTERS, Booklet
+from exports.text import digits
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext, pdftoppm, pdffonts) not installed"
@@ -84,3 +88,36 @@ def rasterise(pdf: Path, out_dir: Path, dpi: int = 60, first: int = 1, last: int
         args += ["-l", str(last)]
     run(*args, pdf, out_dir / "page")
     return sorted(out_dir.glob("page*.png"))
+
+
+def column(w: Word) -> int:
+    return 0 if (w.x0 + w.x1) / 2 < w.page_width / 2 else 1
+
+
+def assert_items_whole(b: Booklet, ws: list[Word]) -> None:
+    ws = sorted((w for w in ws if w.page > 1), key=lambda w: (w.page, column(w), round(w.y0), w.x0))
+    numbers = {digits(f"{n}."): n for n in range(1, len(b.items) + 1)}
+    letters = {f"{letter}.": k for k, letter in enumerate(THAI_OPTION_LETTERS)}
+    placed: dict[int, tuple[int, int]] = {}
+    options: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    current = None
+    for w in ws:
+        column_left = 40 if column(w) == 0 else w.page_width / 2 + 8
+        if w.text in numbers and abs(w.x0 - column_left) < 12 and numbers[w.text] not in placed:
+            current = numbers[w.text]
+            placed[current] = (w.page, column(w))
+        elif w.text in letters and current is not None:
+            options[current].append((letters[w.text], w.page, column(w)))
+    assert set(placed) == set(range(1, len(b.items) + 1)), sorted(
+        set(range(1, len(b.items) + 1)) - set(placed)
+    )
+    split = []
+    for n, item in enumerate(b.items, start=1):
+        if not item.is_choice:
+            continue
+        got = options[n][: len(item.options)]
+        if [k for k, _, _ in got] != list(range(len(item.options))) or any(
+            (p, c) != placed[n] for _, p, c in got
+        ):
+            split.append(n)
+    assert split == []

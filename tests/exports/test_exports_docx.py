@@ -7,9 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from exports_pdftools import assert_items_whole, fonts, needs_poppler, nfkc, text, words
 from lxml import etree
-from pdftools import fonts, needs_poppler, nfkc, text, words
-from test_booklet import _assert_items_whole
 
 from exports.data import AnswerKey
 from exports.demo import demo_booklet
@@ -78,7 +77,7 @@ def test_libreoffice_renders_thai_in_sarabun_with_no_item_split(docx_path: Path,
         assert nfkc(s) in got, s
     # page fields; LibreOffice shows them in Thai digits (CTLTextNumerals) but keeps 0-9 in the text layer
     assert "หน้า 2/5" in got
-    _assert_items_whole(demo_booklet("A"), words(pdf))
+    assert_items_whole(demo_booklet("A"), words(pdf))
 
 
 @needs_soffice

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
-from pdftools import needs_poppler, nfkc, text
+from exports_pdftools import needs_poppler, nfkc, text
 
 from exports.from_ctt import item_stats_from_ctt
 from exports.reports import item_report_pdf

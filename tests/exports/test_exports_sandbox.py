@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pdftools import needs_poppler, text
+from exports_pdftools import needs_poppler, text
 
 from exports.booklet import render_booklet_pdf
 from exports.data import Booklet, BookletItem, Media

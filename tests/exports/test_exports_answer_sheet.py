@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pdftools import needs_poppler, run, text
+from exports_pdftools import needs_poppler, run, text
 
 from exports.answer_sheet import check_qr_payload, qr_payload, render_answer_sheet
 from exports.data import THAI_OPTION_LETTERS, AnswerSheetSpec

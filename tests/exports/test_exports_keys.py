@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from pdftools import needs_poppler, text
+from exports_pdftools import needs_poppler, text
 
 from exports.data import AnswerKey, KeyEntry
 from exports.demo import demo_booklet
