@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -99,55 +101,83 @@ class Polisher:
             return np.abs(tif - p.target()[None, :]).max(axis=1)
         return -(tif / p.weights()[None, :]).min(axis=1)
 
-    def run(self, members: np.ndarray, anchors: np.ndarray, used: np.ndarray, max_iter: int = 200) -> np.ndarray:
-        """Improve one form. `members`: its non-anchor items; `used`: (n,) items in any form or the anchor block."""
+    def _moves(self, members: np.ndarray, anchors: np.ndarray, blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every valid single swap (out of the form, into it) as two index arrays."""
         p = self.prob
-        if p.kind not in ("minimax", "maximin", "cut"):
-            return members
-        members = np.array(members, dtype=int)
-        used = used.copy()
-        content = np.concatenate([members, np.asarray(anchors, dtype=int)])
-        tif = p.info[content].sum(axis=0)
+        inside = np.zeros(p.n_items)
+        inside[members] = 1
+        inside[anchors] = 1
+        hits = self.adj @ inside if self.adj is not None else None
+        totals = [(q, lo, hi, q[members].sum() + q[anchors].sum()) for _n, q, lo, hi, _l in p.quantities]
+        outs, ins = [np.zeros(0, dtype=int)], [np.zeros(0, dtype=int)]
+        for o in members[self.swappable[members]]:
+            cand = self.groups.get(int(self.sig[o]))
+            if cand is None:
+                continue
+            cand = cand[~blocked[cand]]
+            if hits is not None and len(cand):
+                own = np.asarray(self.adj[o, cand].todense()).ravel()
+                cand = cand[hits[cand] - own == 0]
+            for q, lo, hi, tot in totals:
+                new = tot - q[o] + q[cand]
+                okq = np.ones(len(cand), dtype=bool)
+                if hi is not None:
+                    okq &= new <= hi + 1e-9
+                if lo is not None:
+                    okq &= new >= lo - 1e-9
+                cand = cand[okq]
+            outs.append(np.full(len(cand), o))
+            ins.append(cand)
+        return np.concatenate(outs), np.concatenate(ins)
+
+    def _descend(self, members: np.ndarray, anchors: np.ndarray, elsewhere: np.ndarray,
+                 max_iter: int) -> tuple[np.ndarray, float]:
+        p = self.prob
+        tif = p.info[members].sum(axis=0) + p.info[anchors].sum(axis=0)
         best = self.score(tif[None, :])[0]
         for _ in range(max_iter):
-            inside = np.zeros(p.n_items)
-            inside[members] = 1
-            inside[np.asarray(anchors, dtype=int)] = 1
-            hits = self.adj @ inside if self.adj is not None else None
-            totals = [(q, lo, hi, q[members].sum() + q[np.asarray(anchors, dtype=int)].sum())
-                      for _n, q, lo, hi, _l in p.quantities]
-            outs, ins = [], []
-            for o in members[self.swappable[members]]:
-                cand = self.groups.get(int(self.sig[o]))
-                if cand is None:
-                    continue
-                cand = cand[~used[cand]]
-                if hits is not None and len(cand):
-                    own = np.asarray(self.adj[o, cand].todense()).ravel() if len(cand) else 0
-                    cand = cand[hits[cand] - own == 0]
-                for q, lo, hi, tot in totals:
-                    new = tot - q[o] + q[cand]
-                    okq = np.ones(len(cand), dtype=bool)
-                    if hi is not None:
-                        okq &= new <= hi + 1e-9
-                    if lo is not None:
-                        okq &= new >= lo - 1e-9
-                    cand = cand[okq]
-                outs.append(np.full(len(cand), o))
-                ins.append(cand)
-            if not outs:
+            blocked = elsewhere.copy()
+            blocked[members] = True
+            outs, ins = self._moves(members, anchors, blocked)
+            if not len(ins):
                 break
-            outs_a, ins_a = np.concatenate(outs), np.concatenate(ins)
-            if not len(ins_a):
-                break
-            new_tif = tif[None, :] - p.info[outs_a] + p.info[ins_a]
+            new_tif = tif[None, :] - p.info[outs] + p.info[ins]
             sc = self.score(new_tif)
             k = int(np.argmin(sc))
             if sc[k] >= best - 1e-12:
                 break
-            o, i = int(outs_a[k]), int(ins_a[k])
-            members[members == o] = i
-            used[i] = True
-            tif = new_tif[k]
-            best = sc[k]
-        return members
+            members[members == outs[k]] = ins[k]
+            tif, best = new_tif[k], sc[k]
+        return members, float(best)
+
+    def run(self, members: np.ndarray, anchors: np.ndarray, elsewhere: np.ndarray, max_iter: int = 200,
+            seconds: float = 0.0, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Improve one form: steepest single swaps, then (for `seconds`) iterated local search —
+        a few random valid swaps, descend again, keep the result when it is better.
+
+        `members`: the form's non-anchor items; `elsewhere`: (n,) items used by other forms or
+        the anchor block (never swapped in).
+        """
+        p = self.prob
+        if p.kind not in ("minimax", "maximin", "cut"):
+            return members
+        anchors = np.asarray(anchors, dtype=int)
+        best_m, best = self._descend(np.array(members, dtype=int), anchors, elsewhere, max_iter)
+        if seconds <= 0:
+            return best_m
+        rng = rng or np.random.default_rng(0)
+        t_end = time.perf_counter() + seconds
+        while time.perf_counter() < t_end:
+            cur = best_m.copy()
+            for _ in range(int(rng.integers(2, 4))):
+                blocked = elsewhere.copy()
+                blocked[cur] = True
+                outs, ins = self._moves(cur, anchors, blocked)
+                if not len(ins):
+                    break
+                k = int(rng.integers(len(ins)))
+                cur[cur == outs[k]] = ins[k]
+            cur, sc = self._descend(cur, anchors, elsewhere, max_iter)
+            if sc < best - 1e-12:
+                best_m, best = cur, sc
+        return best_m
