@@ -108,3 +108,23 @@ def test_item_view_shows_ioc_ratings_and_times_in_bangkok(client, app, sample_ba
     page = client.get("/bank/items/M6-0001").get_data(as_text=True)
     assert "0.67" in page and "ผู้เชี่ยวชาญ 3 คน" in page and "expert2: +0" in page
     assert "2569" in page or "2570" in page        # Buddhist-era year in Thai
+
+
+def test_ioc_form_page_and_xlsx_list_the_items_in_review(client, app, sample_bank):
+    import io
+
+    from factories import make_actor
+    from openpyxl import load_workbook
+
+    from itembank import service
+    from web.store_ext import get_store
+
+    with get_store(app).session() as s:
+        service.submit_for_review(s, make_actor("officer"), service.get_version(s, "M6-0002").id)
+    page = client.get("/bank/ioc-form").get_data(as_text=True)
+    assert "M6-0002" in page and "M6-0001" not in page and "ข้อสอบ 1 ข้อ" in page
+    with client.get("/bank/ioc-form.xlsx?expert=ครูสมศรี") as response:
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "ครูสมศรี" in cells and any("M6-0002" in c for c in cells)

@@ -112,3 +112,54 @@ def show_instrument(code: str):
                 abort(404)
             raise
     return render_template("bank/instrument.html", instrument=instrument)
+
+
+IOC_PAGE_LIMIT = 200  # a form for one review round; larger rounds are split by filters
+
+
+@bp.get("/ioc-form")
+def ioc_form():
+    """แบบประเมินความสอดคล้อง (IOC): the items under review with +1 / 0 / −1 columns, printable,
+    and the same form as an XLSX that experts fill in and `khlang bank ioc-import` reads back."""
+    filters, given = _filters_from_request()
+    if "status" not in given:
+        filters = SearchFilters(**{**given, "status": "in_review"})
+        given = {**given, "status": "in_review"}
+    curriculum = load_curriculum()
+    with read_session() as session:
+        result = service.search_items(session, browsing_actor(), filters, page=1, per_page=IOC_PAGE_LIMIT)
+    texts = {}
+    for v in result.items:
+        for c in v.indicator_codes:
+            if c not in texts:
+                try:
+                    texts[c] = curriculum.indicator(c).text
+                except ItemBankError:
+                    texts[c] = ""
+    return render_template("bank/ioc_form.html", result=result, given=given, texts=texts,
+                           xlsx_url=url_for("bank.ioc_form_xlsx", **given), limit=IOC_PAGE_LIMIT)
+
+
+@bp.get("/ioc-form.xlsx")
+def ioc_form_xlsx():
+    """The IOC form as XLSX (rating cells validated to 1 / 0 / −1), for one expert."""
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from flask import send_file
+
+    from itembank.exporting import iter_versions
+    from itembank.exporting.ioc import write_ioc_form
+
+    filters, given = _filters_from_request()
+    if "status" not in given:
+        filters = SearchFilters(**{**given, "status": "in_review"})
+    expert = request.args.get("expert", "").strip()[:150]
+    with read_session() as session:
+        versions = list(iter_versions(session, browsing_actor(), filters))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_ioc_form(Path(tmp) / "ioc.xlsx", versions, expert_name=expert)
+        data = path.read_bytes()
+    return send_file(io.BytesIO(data), as_attachment=True, download_name="ioc-form.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
