@@ -38,3 +38,28 @@ DISTRICT_NAME = "สำนักงานเขตพื้นที่การ
 
 # Until sign-in arrives (web issue), the read-only pages act as this role ("" switches them off).
 BROWSE_AS_ROLE = "officer"
+
+# --- Jobs (web/jobs): calibrations, bulk booklet renders and big imports run on a Huey queue ---
+# "sqlite": an embedded queue in a SQLite file, no server; `khlang serve` runs worker threads.
+# "redis": production; Redis at JOBS_REDIS_URL, jobs run by `khlang worker` processes (any machine).
+# "immediate": every job runs at once in the caller, nothing queued (tests of other rooms, scripts).
+JOBS_BACKEND = "sqlite"
+
+# Name of the queue: the SQLite rows and Redis keys of this Khlang are namespaced by it, so several
+# instances (or test runs) can share one Redis server.
+JOBS_NAME = "khlang"
+
+# File of the sqlite queue. None = jobs.sqlite3 in the instance folder.
+JOBS_SQLITE_PATH = None
+
+# Redis server of the redis backend (redis://[:password@]host:port/db).
+JOBS_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+# Worker threads of `khlang worker` (its --workers default) and of the embedded consumer under serve.
+JOBS_WORKERS = 2
+
+# With the sqlite backend, run the embedded consumer threads inside `khlang serve`.
+JOBS_EMBEDDED_CONSUMER = True
+
+# Longest pause, in seconds, of an idle worker between two looks at the sqlite queue (Redis blocks instead).
+JOBS_POLL_MAX_DELAY = 1.0

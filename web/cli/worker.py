@@ -1,0 +1,50 @@
+"""`khlang worker`: run the jobs of the configured queue (production: Redis, on one or more machines).
+
+    khlang worker                 # JOBS_WORKERS threads
+    khlang worker --workers 4 --worker-type process
+
+Stops on Ctrl-C / SIGINT after the running jobs finish (a second Ctrl-C, or SIGTERM, stops at once).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+
+@click.command("worker")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="จำนวน worker (ค่าเริ่มต้น JOBS_WORKERS) / number of workers")
+@click.option("--worker-type", type=click.Choice(["thread", "process"]), default="thread", show_default=True,
+              help="thread: งานนำเข้าและพิมพ์ / process: งานคำนวณหนักหลายงานพร้อมกัน")
+@click.option("--verbose", "-v", is_flag=True, help="บันทึกรายละเอียด (debug log)")
+@click.pass_context
+def worker(ctx: click.Context, workers: int | None, worker_type: str, verbose: bool) -> None:
+    """ทำงานเบื้องหลังจากคิว (นำเข้าข้อสอบ ประมาณค่า IRT พิมพ์แบบทดสอบ) / run queued jobs"""
+    from web.cli import make_app
+    from web.jobs import JobError, get_jobs
+
+    app = make_app(ctx)
+    jobs = get_jobs(app)
+    try:
+        consumer = jobs.consumer(workers, worker_type=worker_type)
+    except JobError as e:
+        raise click.ClickException(e.text("th")) from None
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    where = app.config["JOBS_REDIS_URL"] if jobs.backend == "redis" else jobs.huey.storage.filename
+    click.echo(f"Khlang worker: คิว {jobs.huey.name} ({jobs.backend}, {_safe(where)}), "
+               f"{consumer.workers} {worker_type}; Ctrl-C เพื่อหยุด", err=True)
+    consumer.run()
+
+
+def _safe(url: str) -> str:
+    """A Redis URL without its password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    return url

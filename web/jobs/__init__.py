@@ -1,0 +1,207 @@
+"""งานเบื้องหลัง (background jobs): calibrations, bulk renders and big imports on a Huey queue.
+
+One Huey instance per app, built in :func:`init_app` from the app's configuration (nothing at
+import time):
+
+- ``JOBS_BACKEND = "sqlite"`` (embedded default): a SQLite file in the instance folder, no server;
+  :func:`start_embedded_consumer` runs worker threads inside ``khlang serve``.
+- ``"redis"`` (production): Redis at ``JOBS_REDIS_URL``; ``khlang worker`` processes on one or
+  more machines run the jobs.
+- ``"immediate"``: each job runs at once in the caller (tests of other rooms, scripts).
+
+Tasks are registered per instance. :data:`web.jobs.tasks.JOBS` holds plain functions
+``job(app, **arguments) -> dict``; :func:`init_app` wraps each in a closure bound to the app
+(pushing its app context, turning nothing but the unexpected into a failure) and registers it
+with ``huey.task(name=...)``. The task's registry name (``web.jobs.tasks.<job>``) is the same in
+every process, so a web process enqueues what a ``khlang worker`` of the same code runs. We did not
+use ``huey.context_task``: it wraps a context manager object, while a job needs the app *value*
+itself (its store and configuration), which a closure gives directly and visibly.
+
+Outcomes live in Huey's result store: a job returns a plain dict (``ok``, Thai and English
+message, counts, or the Thai problem list of a refusal). An unexpected exception is logged and
+re-raised, so Huey records the failure; :meth:`Jobs.outcome` reports it as ``ok=False``.
+
+>>> jobs = get_jobs(app)                                   # doctest: +SKIP
+>>> handle = jobs.import_items("items.xlsx")               # doctest: +SKIP
+>>> jobs.outcome(handle, timeout=60)["message_th"]         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.api import Result, TaskWrapper
+from huey.consumer import Consumer
+from huey.exceptions import ResultTimeout, TaskException
+
+from web.jobs.errors import JobError
+from web.jobs.tasks import JOBS, JobFunction
+
+__all__ = ["BACKENDS", "EXTENSION", "JobError", "Jobs", "get_jobs", "init_app", "start_embedded_consumer"]
+
+EXTENSION = "khlang_jobs"
+BACKENDS = ("sqlite", "redis", "immediate")
+
+logger = logging.getLogger("khlang.jobs")
+
+
+@dataclass
+class Jobs:
+    """The app's queue: its Huey instance, one task per job, and the ways to enqueue and read back."""
+
+    huey: Huey
+    backend: str
+    tasks: dict[str, TaskWrapper] = field(default_factory=dict)
+    poll_max_delay: float = 1.0
+    default_workers: int = 2
+    embedded: Consumer | None = None
+
+    def enqueue(self, job: str, /, **arguments: Any) -> Result:
+        """Put `job` on the queue with keyword `arguments`; the handle's ``id`` finds its outcome later."""
+        task = self.tasks.get(job)
+        if task is None:
+            raise JobError("jobs.unknown", kind="not_found",
+                           message_th=f"ไม่มีงานชื่อ {job!r} (มี: {', '.join(sorted(self.tasks))})",
+                           message_en=f"no job named {job!r}")
+        return task(**arguments)
+
+    def import_items(self, path: str | os.PathLike[str], dry_run: bool = False,
+                     as_name: str | None = None) -> Result:
+        """Enqueue an item import of a CSV/XLSX template file (all rows or none)."""
+        return self.enqueue("import_items", path=os.fspath(path), dry_run=dry_run, as_name=as_name)
+
+    def calibrate(self, responses_csv: str | os.PathLike[str], model: str, out_csv: str | os.PathLike[str],
+                  **settings: Any) -> Result:
+        """Enqueue an IRT calibration of RESPONSES.csv writing PARAMS.csv (and its .meta.json)."""
+        return self.enqueue("calibrate", responses_csv=os.fspath(responses_csv), model=model,
+                            out_csv=os.fspath(out_csv), **settings)
+
+    def render_booklet(self, form_code: str, variant: str | None, out_pdf: str | os.PathLike[str]) -> Result:
+        """Enqueue the booklet of a frozen form (a variant, or None: the form's order) as PDF (or .docx)."""
+        return self.enqueue("render_booklet", form_code=form_code, variant=variant, out_pdf=os.fspath(out_pdf))
+
+    def outcome(self, handle: Result | str, *, timeout: float | None = None,
+                preserve: bool = False) -> dict[str, Any] | None:
+        """The dict a job returned; None while it is still waiting or running.
+
+        `timeout` (seconds) waits for it; without, the store is looked at once. A job that failed
+        unexpectedly reads as ``ok=False`` with the error. The outcome is removed from the store
+        when read, unless `preserve`.
+        """
+        wait = {} if timeout is None else {"blocking": True, "timeout": timeout, "max_delay": 0.2}
+        try:
+            if isinstance(handle, Result):
+                return handle.get(preserve=preserve, **wait)
+            return self.huey.result(handle, preserve=preserve, **wait)
+        except ResultTimeout:
+            return None
+        except TaskException as e:
+            error = e.metadata.get("error", "") if isinstance(e.metadata, dict) else str(e)
+            return {"ok": False, "job": None, "code": "jobs.failed", "kind": "invalid",
+                    "message_th": f"งานล้มเหลวโดยไม่คาดคิด: {error}", "message_en": f"the job failed: {error}",
+                    "problems": [error], "problems_en": [error], "error": error}
+
+    def consumer(self, workers: int | None = None, worker_type: str = "thread", **options: Any) -> Consumer:
+        """A Huey consumer of this queue (not started): `workers` threads or processes, no periodic tasks."""
+        if self.backend == "immediate":
+            raise JobError("jobs.no_consumer", kind="conflict",
+                           message_th="JOBS_BACKEND = 'immediate' ทำงานทันทีในผู้สั่ง ไม่มีคิวให้ worker อ่าน",
+                           message_en="the immediate backend runs jobs in the caller; there is no queue")
+        options.setdefault("max_delay", self.poll_max_delay)
+        options.setdefault("periodic", False)
+        return Consumer(self.huey, workers=workers or self.default_workers, worker_type=worker_type, **options)
+
+    def flush(self) -> None:
+        """Remove every waiting job, schedule entry and stored outcome of this queue (its own keys only)."""
+        self.huey.flush()
+
+
+def make_huey(config: Any, instance_path: str) -> Huey:
+    """The Huey instance of `config` (JOBS_BACKEND, JOBS_NAME, JOBS_SQLITE_PATH, JOBS_REDIS_URL)."""
+    backend, name = config["JOBS_BACKEND"], config["JOBS_NAME"]
+    if backend == "sqlite":
+        path = config.get("JOBS_SQLITE_PATH") or os.path.join(instance_path, "jobs.sqlite3")
+        return SqliteHuey(name, filename=os.path.abspath(path))
+    if backend == "redis":
+        return RedisHuey(name, url=config["JOBS_REDIS_URL"], read_timeout=1)
+    if backend == "immediate":
+        return MemoryHuey(name, immediate=True)
+    raise JobError("jobs.backend_unknown", message_th=f"ค่า JOBS_BACKEND {backend!r} ไม่รู้จัก "
+                   f"(ใช้ได้: {', '.join(BACKENDS)})", message_en=f"unknown JOBS_BACKEND {backend!r}")
+
+
+def _bind(app: Flask, name: str, job: JobFunction) -> Any:
+    """`job` as a task body for `app`: in its app context; the unexpected is logged, then re-raised."""
+
+    @functools.wraps(job)
+    def run(**arguments: Any) -> dict[str, Any]:
+        with app.app_context():
+            try:
+                return job(app, **arguments)
+            except Exception:
+                # one line naming the job and its arguments; Huey logs the traceback and records the failure
+                logger.error("งาน %s ล้มเหลว (job %s failed) with %r", name, name, arguments)
+                raise
+
+    return run
+
+
+def init_app(app: Flask) -> Jobs:
+    """Build the app's Huey instance from its configuration and register every job on it."""
+    huey = make_huey(app.config, app.instance_path)
+    jobs = Jobs(huey, app.config["JOBS_BACKEND"], poll_max_delay=float(app.config["JOBS_POLL_MAX_DELAY"]),
+                default_workers=int(app.config["JOBS_WORKERS"]))
+    for name, job in JOBS.items():
+        jobs.tasks[name] = huey.task(name=name)(_bind(app, name, job))
+    app.extensions[EXTENSION] = jobs
+    return jobs
+
+
+def get_jobs(app: Flask | None = None) -> Jobs:
+    """The app's queue (built on first use if the factory has not built it yet)."""
+    app = app or current_app
+    jobs = app.extensions.get(EXTENSION)
+    return jobs if jobs is not None else init_app(app)
+
+
+class _EmbeddedConsumer(Consumer):
+    """A consumer that lives in threads of another program (``khlang serve``): it leaves signals alone."""
+
+    def _set_signal_handlers(self) -> None:  # the host program owns SIGINT/SIGTERM
+        pass
+
+
+def start_embedded_consumer(app: Flask, workers: int | None = None) -> Consumer | None:
+    """Run the app's jobs in worker threads of this process (``khlang serve`` with the sqlite backend).
+
+    Returns the started consumer, or None when there is nothing to do: the backend is not sqlite
+    (Redis has ``khlang worker`` processes; immediate runs jobs in the caller), JOBS_EMBEDDED_CONSUMER
+    is off, or the consumer already runs. The threads are daemons; they stop at interpreter exit,
+    letting a running job finish.
+    """
+    jobs = get_jobs(app)
+    if jobs.backend != "sqlite" or not app.config["JOBS_EMBEDDED_CONSUMER"] or jobs.embedded is not None:
+        return None
+    consumer = _EmbeddedConsumer(jobs.huey, workers=workers or jobs.default_workers, periodic=False,
+                                 max_delay=jobs.poll_max_delay, check_worker_health=False)
+    consumer.start()
+    jobs.embedded = consumer
+    atexit.register(stop_embedded_consumer, app)
+    logger.info("embedded job consumer started: %d thread(s), queue %s", consumer.workers, jobs.huey.name)
+    return consumer
+
+
+def stop_embedded_consumer(app: Flask, graceful: bool = True) -> None:
+    """Stop the embedded consumer of `app` (if any), waiting for a running job when `graceful`."""
+    jobs = app.extensions.get(EXTENSION)
+    if jobs is None or jobs.embedded is None:
+        return
+    consumer, jobs.embedded = jobs.embedded, None
+    consumer.stop(graceful=graceful)
