@@ -181,3 +181,48 @@ class Polisher:
             if sc < best - 1e-12:
                 best_m, best = cur, sc
         return best_m
+
+
+def lp_relaxation(prob: Problem, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """LP relaxation (HiGHS through scipy) of one maximin / cut form with only row, length and
+    quantity constraints: (items, LP values, reduced costs, LP objective), or None when the
+    problem is not of that simple kind.
+
+    An item at 0 with reduced cost d can only enter a form whose level is at most LP − d; so
+    against an incumbent level, every item with LP − d < incumbent can be left out
+    (reduced-cost fixing).
+    """
+    from scipy.optimize import linprog
+
+    bp = prob.blueprint
+    if (prob.n_forms != 1 or prob.kind not in ("maximin", "cut") or prob.sets or len(prob.enemies)
+            or prob.forced.any() or prob.length is None):
+        return None
+    idx = np.flatnonzero(keep)
+    n = len(idx)
+    w = prob.weights()
+    ub_rows, ub_rhs = [], []
+
+    def bound(coef: np.ndarray, lo: float | None, hi: float | None) -> None:
+        if hi is not None:
+            ub_rows.append(np.r_[coef, 0.0])
+            ub_rhs.append(hi)
+        if lo is not None and lo > 0:
+            ub_rows.append(np.r_[-coef, 0.0])
+            ub_rhs.append(-lo)
+
+    for r, row in enumerate(bp.rows):
+        bound(prob.row_items[r, idx].astype(float), row.min_items, row.max_items)
+        bound(prob.row_points[r, idx], row.min_points, row.max_points)
+    for _n, q, lo, hi, _l in prob.quantities:
+        bound(q[idx], lo, hi)
+    for k in range(prob.info.shape[1]):
+        ub_rows.append(np.r_[-prob.info[idx, k] / w[k], 1.0])
+        ub_rhs.append(0.0)
+    c = np.zeros(n + 1)
+    c[-1] = -1.0
+    res = linprog(c, A_ub=np.array(ub_rows), b_ub=np.array(ub_rhs), A_eq=np.r_[np.ones(n), 0.0][None, :],
+                  b_eq=[prob.length], bounds=[(0, 1)] * n + [(0, None)], method="highs")
+    if res.status != 0:
+        return None
+    return idx, res.x[:n], np.asarray(res.lower.marginals)[:n], float(-res.fun)
