@@ -195,3 +195,20 @@ def test_pool_anchor_items_are_in_every_form():
     res, prob, forms = solved(dataclasses.replace(pool, anchors=anchors), bp)
     common = set(forms[0]) & set(forms[1])
     assert {4, 9} <= common and len(common) == 3
+
+
+def test_swap_search_keeps_enemies_time_and_sets_across_forms():
+    pool = build_pool(150, enemies=40, n_sets=4, set_size=2)
+    t = pool.quantities["time"]
+    theta = (-1.0, 0.0, 1.0)
+    target = tuple(np.median(pool.information(theta), axis=0) * 12)
+    bp = blueprint(rows=cell_rows(2), test_length=12, n_forms=3, enemies=True, sets=SetRule(min_sets=1),
+                   quantities=(QuantityLimit("time", max=float(np.median(t) * 12)),),
+                   objective=TifTarget(theta, target))
+    res, prob, forms = solved(pool, bp)
+    for f in forms:
+        assert t[f].sum() <= np.median(t) * 12
+        inside = set(f.tolist())
+        assert not any(i in inside and j in inside for i, j in pool.enemies)
+        assert len({pool.set_ids[i] for i in f if pool.set_ids[i]}) >= 1
+    assert any("swap search" in line for line in res.log)
