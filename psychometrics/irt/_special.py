@@ -6,9 +6,8 @@ import numpy as np
 
 
 def expit(x):
-    """1 / (1 + exp(−x)), stable for any x (via tanh, no overflow)."""
-    x = np.asarray(x, dtype=float)
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    """1 / (1 + exp(−x)) for any x, with full relative precision in both tails (no overflow)."""
+    return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
 
 
 def log_expit(x):
