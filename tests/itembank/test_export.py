@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from conftest import clear_tables
+from dbutil import clear_tables
 from factories import make_actor, make_item_draft, make_rubric_draft, make_set_draft
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
