@@ -55,6 +55,9 @@ JOBS_SQLITE_PATH = None
 # Redis server of the redis backend (redis://[:password@]host:port/db).
 JOBS_REDIS_URL = "redis://127.0.0.1:6379/0"
 
+# Seconds an idle worker blocks on the Redis queue per look (also the longest wait of a graceful stop).
+JOBS_REDIS_READ_TIMEOUT = 1.0
+
 # Worker threads of `khlang worker` (its --workers default) and of the embedded consumer under serve.
 JOBS_WORKERS = 2
 

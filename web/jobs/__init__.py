@@ -108,15 +108,23 @@ class Jobs:
                     "message_th": f"งานล้มเหลวโดยไม่คาดคิด: {error}", "message_en": f"the job failed: {error}",
                     "problems": [error], "problems_en": [error], "error": error}
 
-    def consumer(self, workers: int | None = None, worker_type: str = "thread", **options: Any) -> Consumer:
-        """A Huey consumer of this queue (not started): `workers` threads or processes, no periodic tasks."""
+    def consumer(self, workers: int | None = None, worker_type: str = "thread", *, signals: bool = True,
+                 **options: Any) -> Consumer:
+        """A Huey consumer of this queue (not started): `workers` threads or processes, no periodic tasks.
+
+        With ``signals=False`` it leaves SIGINT/SIGTERM to the host program (a consumer running in
+        threads of ``khlang serve`` or of a test); ``consumer.stop(graceful=True)`` ends it.
+        """
         if self.backend == "immediate":
             raise JobError("jobs.no_consumer", kind="conflict",
                            message_th="JOBS_BACKEND = 'immediate' ทำงานทันทีในผู้สั่ง ไม่มีคิวให้ worker อ่าน",
                            message_en="the immediate backend runs jobs in the caller; there is no queue")
         options.setdefault("max_delay", self.poll_max_delay)
         options.setdefault("periodic", False)
-        return Consumer(self.huey, workers=workers or self.default_workers, worker_type=worker_type, **options)
+        if not signals:
+            options.setdefault("check_worker_health", False)
+        kind = Consumer if signals else _EmbeddedConsumer
+        return kind(self.huey, workers=workers or self.default_workers, worker_type=worker_type, **options)
 
     def flush(self) -> None:
         """Remove every waiting job, schedule entry and stored outcome of this queue (its own keys only)."""
@@ -124,13 +132,13 @@ class Jobs:
 
 
 def make_huey(config: Any, instance_path: str) -> Huey:
-    """The Huey instance of `config` (JOBS_BACKEND, JOBS_NAME, JOBS_SQLITE_PATH, JOBS_REDIS_URL)."""
+    """The Huey instance of `config` (JOBS_BACKEND, JOBS_NAME, JOBS_SQLITE_PATH, JOBS_REDIS_*)."""
     backend, name = config["JOBS_BACKEND"], config["JOBS_NAME"]
     if backend == "sqlite":
         path = config.get("JOBS_SQLITE_PATH") or os.path.join(instance_path, "jobs.sqlite3")
         return SqliteHuey(name, filename=os.path.abspath(path))
     if backend == "redis":
-        return RedisHuey(name, url=config["JOBS_REDIS_URL"], read_timeout=1)
+        return RedisHuey(name, url=config["JOBS_REDIS_URL"], read_timeout=float(config["JOBS_REDIS_READ_TIMEOUT"]))
     if backend == "immediate":
         return MemoryHuey(name, immediate=True)
     raise JobError("jobs.backend_unknown", message_th=f"ค่า JOBS_BACKEND {backend!r} ไม่รู้จัก "
@@ -189,8 +197,7 @@ def start_embedded_consumer(app: Flask, workers: int | None = None) -> Consumer 
     jobs = get_jobs(app)
     if jobs.backend != "sqlite" or not app.config["JOBS_EMBEDDED_CONSUMER"] or jobs.embedded is not None:
         return None
-    consumer = _EmbeddedConsumer(jobs.huey, workers=workers or jobs.default_workers, periodic=False,
-                                 max_delay=jobs.poll_max_delay, check_worker_health=False)
+    consumer = jobs.consumer(workers, signals=False)
     consumer.start()
     jobs.embedded = consumer
     atexit.register(stop_embedded_consumer, app)

@@ -1,0 +1,133 @@
+"""The queue itself: built from configuration per app, immediate mode, the embedded consumer under
+`khlang serve`, only its own Redis keys, and `khlang worker` as a real process on both backends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from jobs_helpers import REDIS_URL, WAIT, item_row, skip_or_fail_without_redis, write_responses
+from sqlmodel import func, select
+
+from itembank.exporting import write_xlsx
+from itembank.models import Item
+
+
+def test_every_app_builds_its_own_queue_from_its_configuration(make_jobs_app, tmp_path):
+    from huey import SqliteHuey
+
+    from web.jobs import get_jobs
+
+    one = make_jobs_app("sqlite", JOBS_SQLITE_PATH=str(tmp_path / "one.sqlite3"))
+    two = make_jobs_app("sqlite")
+    q1, q2 = get_jobs(one), get_jobs(two)
+    assert isinstance(q1.huey, SqliteHuey) and q1.huey is not q2.huey
+    assert q1.huey.storage.filename == str(tmp_path / "one.sqlite3")
+    assert q2.huey.storage.filename == str(Path(two.instance_path) / "jobs.sqlite3")
+    assert sorted(q1.tasks) == ["calibrate", "import_items", "render_booklet"]
+    assert get_jobs(one) is q1
+
+
+def test_an_unknown_backend_or_job_is_refused_in_thai(make_jobs_app):
+    from web.jobs import JobError, get_jobs
+
+    with pytest.raises(JobError) as info:      # raised by create_app once it calls init_app
+        get_jobs(make_jobs_app("rabbitmq"))
+    assert "JOBS_BACKEND" in info.value.text("th") and "rabbitmq" in info.value.text("th")
+    jobs = get_jobs(make_jobs_app("immediate"))
+    with pytest.raises(JobError, match="ไม่มีงานชื่อ 'explode'"):
+        jobs.enqueue("explode")
+
+
+def test_immediate_backend_runs_the_job_in_the_caller(db_url, session, make_jobs_app, tmp_path):
+    from web.jobs import JobError, get_jobs
+
+    jobs = get_jobs(make_jobs_app("immediate", db_url))
+    outcome = jobs.outcome(jobs.import_items(write_xlsx(tmp_path / "i.xlsx", [item_row("IM-1"), item_row("IM-2")])))
+    assert outcome["ok"] and outcome["n_created"] == 2     # done before enqueue returned: no waiting
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Item)).one() == 2
+    session.rollback()
+    with pytest.raises(JobError) as info:
+        jobs.consumer()
+    assert info.value.code == "jobs.no_consumer"
+
+
+def test_embedded_consumer_runs_jobs_inside_the_web_process(jobs_backend, make_jobs_app, tmp_path):
+    from web.jobs import get_jobs, start_embedded_consumer, stop_embedded_consumer
+
+    app = make_jobs_app(jobs_backend)
+    consumer = start_embedded_consumer(app)
+    try:
+        if jobs_backend == "redis":          # production: `khlang worker` processes run Redis jobs
+            assert consumer is None
+            return
+        assert consumer is not None and start_embedded_consumer(app) is None      # one per app
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler       # serve keeps Ctrl-C
+        jobs = get_jobs(app)
+        out = tmp_path / "p.csv"
+        outcome = jobs.outcome(jobs.calibrate(write_responses(tmp_path / "r.csv"), "1pl", out), timeout=WAIT)
+        assert outcome["ok"] and out.exists()
+    finally:
+        stop_embedded_consumer(app)
+    assert get_jobs(app).embedded is None
+    assert start_embedded_consumer(make_jobs_app("sqlite", JOBS_EMBEDDED_CONSUMER=False)) is None
+
+
+def test_flush_removes_only_the_queues_own_redis_keys(make_jobs_app, queue_name):
+    import redis
+
+    from web.jobs import get_jobs
+
+
+    skip_or_fail_without_redis()
+    r = redis.Redis.from_url(REDIS_URL)
+    bystander = f"{queue_name}_bystander"
+    r.set(bystander, "keep me")
+    try:
+        jobs = get_jobs(make_jobs_app("redis"))
+        jobs.calibrate("r.csv", "2pl", "p.csv")                  # waits in the queue: no consumer
+        assert any(r.scan_iter(match=f"*{queue_name}*", count=1000))
+        jobs.flush()
+        assert list(r.scan_iter(match=f"*{queue_name}", count=1000)) == []
+        assert r.get(bystander) == b"keep me"
+    finally:
+        r.delete(bystander)
+
+
+def _worker(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """`khlang --instance … worker` as its own process (also before the lead lists it in SUBCOMMANDS)."""
+    code = ("import sys; from web.cli import cli; from web.cli.worker import worker; "
+            "cli.add_command(worker); cli(sys.argv[1:], prog_name='khlang')")
+    return subprocess.Popen([sys.executable, "-c", code, "--instance", str(tmp_path / "instance"), "worker", *args],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+
+
+def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session, make_jobs_app, queue_name,
+                                                   tmp_path):
+    from web.jobs import get_jobs
+
+    app = make_jobs_app(jobs_backend, db_url)
+    jobs = get_jobs(app)
+    handle = jobs.import_items(write_xlsx(tmp_path / "w.xlsx", [item_row(f"WK-{i}") for i in range(1, 6)]))
+    env = {**os.environ, "DATABASE_URL": db_url, "KHLANG_JOBS_BACKEND": jobs_backend, "KHLANG_JOBS_NAME": queue_name,
+           "KHLANG_JOBS_REDIS_URL": REDIS_URL, "KHLANG_JOBS_POLL_MAX_DELAY": "0.05", "KHLANG_JOBS_REDIS_READ_TIMEOUT": "0.1"}
+    proc = _worker(tmp_path, env, "--workers", "2")
+    try:
+        outcome = jobs.outcome(handle, timeout=WAIT)
+    finally:
+        proc.send_signal(signal.SIGINT)                           # graceful: running jobs finish first
+        t0 = time.monotonic()
+        output, _ = proc.communicate(timeout=30)
+    assert outcome is not None and outcome["ok"] and outcome["n_created"] == 5, output
+    assert proc.returncode == 0 and time.monotonic() - t0 < 10, output
+    assert f"คิว {queue_name} ({jobs_backend}" in output and "Ctrl-C" in output
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Item)).one() == 5
+    session.rollback()
