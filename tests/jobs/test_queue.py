@@ -118,7 +118,8 @@ def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session
     handle = jobs.import_items(write_xlsx(tmp_path / "w.xlsx", [item_row(f"WK-{i}") for i in range(1, 6)]))
     env = {**os.environ, "DATABASE_URL": db_url, "KHLANG_JOBS_BACKEND": jobs_backend, "KHLANG_JOBS_NAME": queue_name,
            "KHLANG_JOBS_REDIS_URL": REDIS_URL, "KHLANG_JOBS_POLL_MAX_DELAY": "0.05", "KHLANG_JOBS_REDIS_READ_TIMEOUT": "0.1"}
-    proc = _worker(tmp_path, env, "--workers", "2")
+    kind = "process" if jobs_backend == "redis" else "thread"       # both worker types, one per backend
+    proc = _worker(tmp_path, env, "--workers", "2", "--worker-type", kind)
     try:
         outcome = jobs.outcome(handle, timeout=WAIT)
     finally:
@@ -127,7 +128,7 @@ def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session
         output, _ = proc.communicate(timeout=30)
     assert outcome is not None and outcome["ok"] and outcome["n_created"] == 5, output
     assert proc.returncode == 0 and time.monotonic() - t0 < 10, output
-    assert f"คิว {queue_name} ({jobs_backend}" in output and "Ctrl-C" in output
+    assert f"คิว {queue_name} ({jobs_backend}" in output and f"2 {kind}" in output
     session.rollback()
     assert session.exec(select(func.count()).select_from(Item)).one() == 5
     session.rollback()

@@ -33,7 +33,7 @@ def worker(ctx: click.Context, workers: int | None, worker_type: str, verbose: b
         raise click.ClickException(e.text("th")) from None
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    where = app.config["JOBS_REDIS_URL"] if jobs.backend == "redis" else jobs.huey.storage.filename
+    where = app.config["JOBS_REDIS_URL"] if jobs.backend == "redis" else jobs.sqlite_path
     click.echo(f"Khlang worker: คิว {jobs.huey.name} ({jobs.backend}, {_safe(where)}), "
                f"{consumer.workers} {worker_type}; Ctrl-C เพื่อหยุด", err=True)
     consumer.run()

@@ -1,7 +1,8 @@
 """งานเบื้องหลัง (background jobs): calibrations, bulk renders and big imports on a Huey queue.
 
-One Huey instance per app, built in :func:`init_app` from the app's configuration (nothing at
-import time):
+One Huey instance per app, from the app's configuration: :func:`init_app` reads and checks it,
+the instance is built on first use (nothing at import time, and no huey/redis import for commands
+that never queue anything):
 
 - ``JOBS_BACKEND = "sqlite"`` (embedded default): a SQLite file in the instance folder, no server;
   :func:`start_embedded_consumer` runs worker threads inside ``khlang serve``.
@@ -10,8 +11,8 @@ import time):
 - ``"immediate"``: each job runs at once in the caller (tests of other rooms, scripts).
 
 Tasks are registered per instance. :data:`web.jobs.tasks.JOBS` holds plain functions
-``job(app, **arguments) -> dict``; :func:`init_app` wraps each in a closure bound to the app
-(pushing its app context, turning nothing but the unexpected into a failure) and registers it
+``job(app, **arguments) -> dict``; :class:`Jobs` wraps each in a closure bound to the app
+(pushing its app context; a refusal is an outcome, only the unexpected is a failure) and registers it
 with ``huey.task(name=...)``. The task's registry name (``web.jobs.tasks.<job>``) is the same in
 every process, so a web process enqueues what a ``khlang worker`` of the same code runs. We did not
 use ``huey.context_task``: it wraps a context manager object, while a job needs the app *value*
@@ -32,17 +33,18 @@ import atexit
 import functools
 import logging
 import os
-from dataclasses import dataclass, field
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
-from huey.api import Result, TaskWrapper
-from huey.consumer import Consumer
-from huey.exceptions import ResultTimeout, TaskException
 
 from web.jobs.errors import JobError
 from web.jobs.tasks import JOBS, JobFunction
+
+if TYPE_CHECKING:  # huey imports redis-py and psycopg: loaded when a queue is built, not with create_app
+    from huey import Huey
+    from huey.api import Result, TaskWrapper
+    from huey.consumer import Consumer
 
 __all__ = ["BACKENDS", "EXTENSION", "JobError", "Jobs", "get_jobs", "init_app", "start_embedded_consumer"]
 
@@ -52,16 +54,58 @@ BACKENDS = ("sqlite", "redis", "immediate")
 logger = logging.getLogger("khlang.jobs")
 
 
-@dataclass
 class Jobs:
-    """The app's queue: its Huey instance, one task per job, and the ways to enqueue and read back."""
+    """The app's queue: its Huey instance, one task per job, and the ways to enqueue and read back.
 
-    huey: Huey
-    backend: str
-    tasks: dict[str, TaskWrapper] = field(default_factory=dict)
-    poll_max_delay: float = 1.0
-    default_workers: int = 2
-    embedded: Consumer | None = None
+    The Huey instance (and with it the huey, redis-py and psycopg imports) is built on first use,
+    so `create_app` stays quick for commands that never queue anything; the configuration is read
+    and checked at once, in :func:`init_app`.
+    """
+
+    def __init__(self, app: Flask):
+        config = app.config
+        self.backend: str = config["JOBS_BACKEND"]
+        if self.backend not in BACKENDS:
+            raise JobError("jobs.backend_unknown", message_th=f"ค่า JOBS_BACKEND {self.backend!r} ไม่รู้จัก "
+                           f"(ใช้ได้: {', '.join(BACKENDS)})", message_en=f"unknown JOBS_BACKEND {self.backend!r}")
+        self.name: str = config["JOBS_NAME"]
+        self.sqlite_path = os.path.abspath(config.get("JOBS_SQLITE_PATH")
+                                           or os.path.join(app.instance_path, "jobs.sqlite3"))
+        self.redis_url: str = config["JOBS_REDIS_URL"]
+        self.redis_read_timeout = float(config["JOBS_REDIS_READ_TIMEOUT"])
+        self.poll_max_delay = float(config["JOBS_POLL_MAX_DELAY"])
+        self.default_workers = int(config["JOBS_WORKERS"])
+        self.embedded: Consumer | None = None
+        self._app = app
+        self._huey: Huey | None = None
+        self._tasks: dict[str, TaskWrapper] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def huey(self) -> Huey:
+        """The Huey instance of this queue, with every job of :data:`~web.jobs.tasks.JOBS` registered."""
+        with self._lock:
+            if self._huey is None:
+                huey = self._make_huey()
+                for name, job in JOBS.items():
+                    self._tasks[name] = huey.task(name=name)(_bind(self._app, name, job))
+                self._huey = huey
+            return self._huey
+
+    @property
+    def tasks(self) -> dict[str, TaskWrapper]:
+        """Huey's task of every job, by job name."""
+        self.huey  # noqa: B018 - builds the instance and its tasks
+        return self._tasks
+
+    def _make_huey(self) -> Huey:
+        from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+        if self.backend == "sqlite":
+            return SqliteHuey(self.name, filename=self.sqlite_path)
+        if self.backend == "redis":
+            return RedisHuey(self.name, url=self.redis_url, read_timeout=self.redis_read_timeout)
+        return MemoryHuey(self.name, immediate=True)
 
     def enqueue(self, job: str, /, **arguments: Any) -> Result:
         """Put `job` on the queue with keyword `arguments`; the handle's ``id`` finds its outcome later."""
@@ -95,6 +139,9 @@ class Jobs:
         unexpectedly reads as ``ok=False`` with the error. The outcome is removed from the store
         when read, unless `preserve`.
         """
+        from huey.api import Result
+        from huey.exceptions import ResultTimeout, TaskException
+
         wait = {} if timeout is None else {"blocking": True, "timeout": timeout, "max_delay": 0.2}
         try:
             if isinstance(handle, Result):
@@ -121,28 +168,16 @@ class Jobs:
                            message_en="the immediate backend runs jobs in the caller; there is no queue")
         options.setdefault("max_delay", self.poll_max_delay)
         options.setdefault("periodic", False)
+        from huey.consumer import Consumer
+
         if not signals:
             options.setdefault("check_worker_health", False)
-        kind = Consumer if signals else _EmbeddedConsumer
+        kind = Consumer if signals else _embedded_consumer_class()
         return kind(self.huey, workers=workers or self.default_workers, worker_type=worker_type, **options)
 
     def flush(self) -> None:
         """Remove every waiting job, schedule entry and stored outcome of this queue (its own keys only)."""
         self.huey.flush()
-
-
-def make_huey(config: Any, instance_path: str) -> Huey:
-    """The Huey instance of `config` (JOBS_BACKEND, JOBS_NAME, JOBS_SQLITE_PATH, JOBS_REDIS_*)."""
-    backend, name = config["JOBS_BACKEND"], config["JOBS_NAME"]
-    if backend == "sqlite":
-        path = config.get("JOBS_SQLITE_PATH") or os.path.join(instance_path, "jobs.sqlite3")
-        return SqliteHuey(name, filename=os.path.abspath(path))
-    if backend == "redis":
-        return RedisHuey(name, url=config["JOBS_REDIS_URL"], read_timeout=float(config["JOBS_REDIS_READ_TIMEOUT"]))
-    if backend == "immediate":
-        return MemoryHuey(name, immediate=True)
-    raise JobError("jobs.backend_unknown", message_th=f"ค่า JOBS_BACKEND {backend!r} ไม่รู้จัก "
-                   f"(ใช้ได้: {', '.join(BACKENDS)})", message_en=f"unknown JOBS_BACKEND {backend!r}")
 
 
 def _bind(app: Flask, name: str, job: JobFunction) -> Any:
@@ -162,12 +197,8 @@ def _bind(app: Flask, name: str, job: JobFunction) -> Any:
 
 
 def init_app(app: Flask) -> Jobs:
-    """Build the app's Huey instance from its configuration and register every job on it."""
-    huey = make_huey(app.config, app.instance_path)
-    jobs = Jobs(huey, app.config["JOBS_BACKEND"], poll_max_delay=float(app.config["JOBS_POLL_MAX_DELAY"]),
-                default_workers=int(app.config["JOBS_WORKERS"]))
-    for name, job in JOBS.items():
-        jobs.tasks[name] = huey.task(name=name)(_bind(app, name, job))
+    """The app's queue from its configuration (checked now; the Huey instance is built on first use)."""
+    jobs = Jobs(app)
     app.extensions[EXTENSION] = jobs
     return jobs
 
@@ -179,11 +210,17 @@ def get_jobs(app: Flask | None = None) -> Jobs:
     return jobs if jobs is not None else init_app(app)
 
 
-class _EmbeddedConsumer(Consumer):
-    """A consumer that lives in threads of another program (``khlang serve``): it leaves signals alone."""
+@functools.cache
+def _embedded_consumer_class() -> type[Consumer]:
+    from huey.consumer import Consumer
 
-    def _set_signal_handlers(self) -> None:  # the host program owns SIGINT/SIGTERM
-        pass
+    class EmbeddedConsumer(Consumer):
+        """A consumer living in threads of another program (``khlang serve``): it leaves signals alone."""
+
+        def _set_signal_handlers(self) -> None:  # the host program owns SIGINT/SIGTERM
+            pass
+
+    return EmbeddedConsumer
 
 
 def start_embedded_consumer(app: Flask, workers: int | None = None) -> Consumer | None:
