@@ -79,22 +79,29 @@ def test_embedded_consumer_runs_jobs_inside_the_web_process(jobs_backend, make_j
     assert start_embedded_consumer(make_jobs_app("sqlite", JOBS_EMBEDDED_CONSUMER=False)) is None
 
 
-def test_flush_removes_only_the_queues_own_redis_keys(make_jobs_app, queue_name):
+def test_flush_removes_only_the_queues_own_redis_keys(make_jobs_app, consumer_of, queue_name, tmp_path):
     import redis
 
     from web.jobs import get_jobs
 
-
     skip_or_fail_without_redis()
     r = redis.Redis.from_url(REDIS_URL)
-    bystander = f"{queue_name}_bystander"
+    bystander = f"{queue_name}_bystander"              # another program's key that shares the prefix
     r.set(bystander, "keep me")
     try:
-        jobs = get_jobs(make_jobs_app("redis"))
-        jobs.calibrate("r.csv", "2pl", "p.csv")                  # waits in the queue: no consumer
-        assert any(r.scan_iter(match=f"*{queue_name}*", count=1000))
+        app = make_jobs_app("redis")
+        jobs = get_jobs(app)
+        consumer = consumer_of(app)
+        done = jobs.import_items(tmp_path / "none.xlsx")           # an outcome stored, and its notification
+        while not r.keys(f"huey.notify.{queue_name}.*"):
+            time.sleep(0.01)
+        consumer.stop(graceful=True)
+        jobs.calibrate("r.csv", "2pl", "p.csv")                    # waits in the queue: no consumer now
+        mine = {k.decode() for k in r.scan_iter(match=f"*{queue_name}*", count=1000)} - {bystander}
+        assert {f"huey.redis.{queue_name}", f"huey.results.{queue_name}", f"huey.notify.{queue_name}.{done.id}"} \
+            <= mine
         jobs.flush()
-        assert list(r.scan_iter(match=f"*{queue_name}", count=1000)) == []
+        assert [k.decode() for k in r.scan_iter(match=f"*{queue_name}*", count=1000)] == [bystander]
         assert r.get(bystander) == b"keep me"
     finally:
         r.delete(bystander)

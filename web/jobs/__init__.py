@@ -33,6 +33,7 @@ import atexit
 import functools
 import logging
 import os
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +105,8 @@ class Jobs:
         if self.backend == "sqlite":
             return SqliteHuey(self.name, filename=self.sqlite_path)
         if self.backend == "redis":
-            return RedisHuey(self.name, url=self.redis_url, read_timeout=self.redis_read_timeout)
+            # notify_result: a waiting reader is woken by BLPOP the moment the outcome is stored
+            return RedisHuey(self.name, url=self.redis_url, read_timeout=self.redis_read_timeout, notify_result=True)
         return MemoryHuey(self.name, immediate=True)
 
     def enqueue(self, job: str, /, **arguments: Any) -> Result:
@@ -178,6 +180,12 @@ class Jobs:
     def flush(self) -> None:
         """Remove every waiting job, schedule entry and stored outcome of this queue (its own keys only)."""
         self.huey.flush()
+        if self.backend == "redis":   # the outcome notifications too (they would expire within a minute)
+            storage = self.huey.storage
+            pattern = re.sub(r"([*?\[\]\\])", r"\\\1", storage.notify_prefix) + "*"
+            keys = list(storage.conn.scan_iter(match=pattern, count=1000))
+            if keys:
+                storage.conn.delete(*keys)
 
 
 def _bind(app: Flask, name: str, job: JobFunction) -> Any:
