@@ -139,3 +139,17 @@ def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session
     session.rollback()
     assert session.exec(select(func.count()).select_from(Item)).one() == 5
     session.rollback()
+
+
+def test_khlang_worker_refuses_an_unreachable_redis_in_thai(tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+    from web.cli.worker import worker
+
+    cli.add_command(worker)
+    env = {"KHLANG_JOBS_BACKEND": "redis", "KHLANG_JOBS_REDIS_URL": "redis://:secret@127.0.0.1:1/0"}
+    result = CliRunner().invoke(cli, ["--instance", str(tmp_path / "instance"), "worker"], env=env)
+    assert result.exit_code == 1
+    assert "ติดต่อ Redis ของคิวงานไม่ได้ (redis://:***@127.0.0.1:1/0)" in result.output
+    assert "secret" not in result.output

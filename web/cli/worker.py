@@ -23,28 +23,19 @@ import click
 def worker(ctx: click.Context, workers: int | None, worker_type: str, verbose: bool) -> None:
     """ทำงานเบื้องหลังจากคิว (นำเข้าข้อสอบ ประมาณค่า IRT พิมพ์แบบทดสอบ) / run queued jobs"""
     from web.cli import make_app
-    from web.jobs import JobError, get_jobs
+    from web.jobs import JobError, get_jobs, safe_url
 
     app = make_app(ctx)
     jobs = get_jobs(app)
     try:
+        jobs.check()
         consumer = jobs.consumer(workers, worker_type=worker_type)
     except JobError as e:
         raise click.ClickException(e.text("th")) from None
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     where = app.config["JOBS_REDIS_URL"] if jobs.backend == "redis" else jobs.sqlite_path
-    click.echo(f"Khlang worker: คิว {jobs.huey.name} ({jobs.backend}, {_safe(where)}), "
+    click.echo(f"Khlang worker: คิว {jobs.huey.name} ({jobs.backend}, {safe_url(where)}), "
                f"{consumer.workers} {worker_type}; Ctrl-C เพื่อหยุด", err=True)
     consumer.run()
 
-
-def _safe(url: str) -> str:
-    """A Redis URL without its password."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-    return url

@@ -47,7 +47,8 @@ if TYPE_CHECKING:  # huey imports redis-py and psycopg: loaded when a queue is b
     from huey.api import Result, TaskWrapper
     from huey.consumer import Consumer
 
-__all__ = ["BACKENDS", "EXTENSION", "JobError", "Jobs", "get_jobs", "init_app", "start_embedded_consumer"]
+__all__ = ["BACKENDS", "EXTENSION", "JobError", "Jobs", "get_jobs", "init_app", "safe_url", "start_embedded_consumer",
+           "stop_embedded_consumer"]
 
 EXTENSION = "khlang_jobs"
 BACKENDS = ("sqlite", "redis", "immediate")
@@ -177,6 +178,20 @@ class Jobs:
         kind = Consumer if signals else _embedded_consumer_class()
         return kind(self.huey, workers=workers or self.default_workers, worker_type=worker_type, **options)
 
+    def check(self) -> None:
+        """Refuse (JobError ``jobs.unreachable``) when the queue's Redis server does not answer."""
+        if self.backend != "redis":
+            return
+        import redis
+
+        try:
+            self.huey.storage.conn.ping()
+        except redis.RedisError as e:
+            raise JobError("jobs.unreachable", kind="conflict",
+                           message_th=f"ติดต่อ Redis ของคิวงานไม่ได้ ({safe_url(self.redis_url)}): {e}",
+                           message_en=f"the job queue's Redis does not answer ({safe_url(self.redis_url)}): {e}",
+                           ) from None
+
     def flush(self) -> None:
         """Remove every waiting job, schedule entry and stored outcome of this queue (its own keys only)."""
         self.huey.flush()
@@ -186,6 +201,17 @@ class Jobs:
             keys = list(storage.conn.scan_iter(match=pattern, count=1000))
             if keys:
                 storage.conn.delete(*keys)
+
+
+def safe_url(url: str) -> str:
+    """A Redis URL without its password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    return url
 
 
 def _bind(app: Flask, name: str, job: JobFunction) -> Any:
