@@ -442,3 +442,44 @@ def test_refuses_an_unknown_model_and_empty_category(lsat7):
     x = np.array([[0, 2], [2, 0], [0, 0], [2, 2]] * 10, float)
     with pytest.raises(PsychometricsError, match="คะแนน 1"):
         calibrate(x, "grm")
+
+
+# ---------------------------------------------------------------------------------------------
+# invariants of the engine itself
+# ---------------------------------------------------------------------------------------------
+def test_dropping_negligible_quadrature_weights_changes_nothing(monkeypatch):
+    from psychometrics.irt import _engine
+
+    _, _, x = generated("2pl", 2000, 40)
+    pruned = calibrate(x, "2pl", tol=1e-8, standard_errors="none")
+    assert pruned.settings["n_nodes_used"] < 61
+
+    def full_rule(n):
+        nodes, w = hermegauss(n)
+        return nodes, w / w.sum()
+
+    monkeypatch.setattr(_engine, "gauss_hermite", full_rule)
+    full = calibrate(x, "2pl", tol=1e-8, standard_errors="none")
+    assert full.settings["n_nodes_used"] == 61
+    np.testing.assert_allclose(pruned.params.a, full.params.a, atol=1e-6)
+    np.testing.assert_allclose(pruned.params.b, full.params.b, atol=1e-6)
+    assert abs(pruned.log_likelihood - full.log_likelihood) < 1e-6
+
+
+def test_item_order_and_person_weights_do_not_matter(lsat7, lsat7_fit):
+    order = [3, 0, 4, 1, 2]
+    perm = calibrate(lsat7[:, order], "2pl", tol=1e-7)
+    np.testing.assert_allclose(perm.params.a, lsat7_fit.params.a[order], atol=1e-5)
+    doubled = calibrate(np.vstack([lsat7, lsat7]), "2pl", tol=1e-7)
+    np.testing.assert_allclose(doubled.params.a, lsat7_fit.params.a, atol=1e-5)
+    np.testing.assert_allclose(doubled.standard_errors.a * np.sqrt(2), lsat7_fit.standard_errors.a, rtol=1e-3)
+    assert abs(doubled.log_likelihood - 2 * lsat7_fit.log_likelihood) < 1e-4
+
+
+def test_single_precision_gives_the_double_precision_estimates():
+    _, _, x = generated("2pl", 3000, 30)
+    single = calibrate(x, "2pl", precision="single")
+    double = calibrate(x, "2pl", precision="double")
+    assert single.settings["precision"] == "float32"
+    np.testing.assert_allclose(single.params.a, double.params.a, atol=2e-3)
+    np.testing.assert_allclose(single.standard_errors.a, double.standard_errors.a, rtol=1e-3)
