@@ -220,16 +220,21 @@ class Dichotomous(Family):
             h[:, 2, 2] = (al + be - 2) * c * (1 - c)
         return g, h
 
-    def start(self, counts_marg: np.ndarray) -> np.ndarray:
-        """Starting values from marginal category proportions (m, K)."""
+    def start(self, counts_marg: np.ndarray, rho: np.ndarray | None = None) -> np.ndarray:
+        """Starting values from marginal proportions (m, K) and, optionally, biserial correlations ρ.
+
+        Normal-ogive identities with θ ~ N(0, 1): a* = ρ / sqrt(1 − ρ²), intercept ≈ logit(p) sqrt(1 + a*²);
+        a = 1.702 a* on the logistic metric (Lord & Novick 1968, ch. 16).
+        """
         p = np.clip(counts_marg[:, 1] / counts_marg.sum(axis=1), 0.02, 0.98)
         psi = np.zeros((p.size, self.n_par))
-        psi[:, 0] = 1.0
+        a_star = np.full(p.size, 1 / 1.702) if rho is None or self.model == "rasch" else rho / np.sqrt(1 - rho**2)
+        psi[:, 0] = 1.0 if self.model in ("rasch", "1pl") else 1.702 * a_star
         if self.guessing:
             c0 = 0.15
             psi[:, 2] = logit(c0)
             p = np.clip((p - c0) / (1 - c0), 0.02, 0.98)
-        psi[:, 1] = logit(p) * 1.3
+        psi[:, 1] = logit(p) * np.sqrt(1 + a_star**2)
         return psi
 
     def to_irt(self, psi):
@@ -279,11 +284,13 @@ class Graded(Family):
         dlogp[:, idx - 1, idx] = -w[:, 1:-1] / p[:, :-1]                       # … and lowers P(X = k−1)
         return logp, dlogp
 
-    def start(self, counts_marg):
+    def start(self, counts_marg, rho: np.ndarray | None = None):
         tot = counts_marg.sum(axis=1, keepdims=True)
         ge = np.clip(1.0 - np.cumsum(counts_marg, axis=1)[:, :-1] / tot, 0.01, 0.99)
         psi = np.ones((counts_marg.shape[0], self.n_par))
-        d = logit(ge) * 1.3
+        a_star = np.full(tot.shape[0], 1 / 1.702) if rho is None else rho / np.sqrt(1 - rho**2)
+        psi[:, 0] = 1.702 * a_star
+        d = logit(ge) * np.sqrt(1 + a_star**2)[:, None]
         d = d - np.arange(d.shape[1]) * 1e-3                                   # strictly decreasing
         psi[:, 1:] = d
         return psi
@@ -330,7 +337,7 @@ class PartialCredit(Family):
         dlogp[:, :, 1:] = np.eye(k)[None, :, 1:, None] - p[:, None, 1:, :]
         return logp, dlogp
 
-    def start(self, counts_marg):
+    def start(self, counts_marg, rho: np.ndarray | None = None):
         c = np.clip(counts_marg, 0.5, None)
         steps = np.log(c[:, 1:] / c[:, :-1])                                   # adjacent-category logits
         psi = np.ones((counts_marg.shape[0], self.n_par))
