@@ -26,9 +26,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
 
-    from web import errors, i18n, store_ext
+    from web import errors, i18n, jobs, store_ext
 
-    for part in (store_ext, i18n, errors):
+    for part in (store_ext, i18n, errors, jobs):
         part.init_app(app)
 
     from web.bank import views as bank_views

@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "irt": ("web.cli.irt:irt", "IRT: calibrate, score"),
     "ctt": ("web.cli.ctt:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT)"),
     "forms": ("web.cli.forms:forms", "ฉบับข้อสอบ: assemble, freeze, variants, render"),
+    "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: khlang worker (คิว Redis หรือ SQLite)"),
 }
 
 

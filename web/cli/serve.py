@@ -24,6 +24,12 @@ def run_app(app, host: str, port: int, debug: bool = False) -> None:
         from web.migrations import upgrade
 
         upgrade(app.config["DATABASE_URL"])
+    import os
+
+    from web.jobs import start_embedded_consumer
+
+    if not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's parent runs no jobs
+        start_embedded_consumer(app)
     click.echo(f"Khlang: http://{host}:{port}/  (ฐานข้อมูล {_safe_url(app.config['DATABASE_URL'])})")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
