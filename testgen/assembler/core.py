@@ -384,7 +384,9 @@ def assemble(
     if F == 1:
         if s.keep is not None and prob.kind in ("maximin", "cut"):
             _reduce(s)
-        status, forms, anchors = _joint(s, s.hint, None)
+        # minimax is rarely proved optimal: CP-SAT for part of the time, swap search for the rest
+        status, forms, anchors = _joint(s, s.hint, None,
+                                        seconds=0.4 * time_limit if prob.kind == "minimax" else None)
     else:
         coupled = prob.uses_anchors or bool(prob.blueprint.sets.enforce and prob.blueprint.sets.min_sets)
         forms, partial, anchors = (None, {}, None) if coupled else _sequential(s)

@@ -167,7 +167,7 @@ class Polisher:
             return best_m
         rng = rng or np.random.default_rng(0)
         t_end = time.perf_counter() + seconds
-        while time.perf_counter() < t_end:
+        while time.perf_counter() < t_end and not (p.kind == "minimax" and best < 1e-6):
             cur = best_m.copy()
             for _ in range(int(rng.integers(2, 4))):
                 blocked = elsewhere.copy()
