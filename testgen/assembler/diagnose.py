@@ -56,9 +56,10 @@ def describe(prob: Problem, group: str) -> tuple[str, str]:
     return group, group
 
 
-def _feasible(prob: Problem, active: list[str], seconds: float, workers: int, seed: int) -> bool | None:
-    sub = cpmodel.build(prob, list(range(prob.n_forms)), {}, None, groups=set(active), objective=False,
-                        forced_here=np.flatnonzero(prob.forced))
+def _feasible(prob: Problem, active: list[str], seconds: float, workers: int, seed: int,
+              forms: list[int]) -> bool | None:
+    sub = cpmodel.build(prob, forms, {}, None, groups=set(active), objective=False,
+                        forced_here=np.flatnonzero(prob.forced) if len(forms) == prob.n_forms else None)
     status, _ = cpmodel.solve(sub, seconds, workers=workers, seed=seed)
     if status in ("optimal", "feasible"):
         return True
@@ -69,21 +70,30 @@ def _feasible(prob: Problem, active: list[str], seconds: float, workers: int, se
 
 def conflicting_groups(prob: Problem, *, time_limit: float = 20.0, workers: int = 2, seed: int = 0) -> list[str] | None:
     """An irreducible set of constraint groups that cannot hold together; [] if the whole model is
-    feasible, None if the solver could not decide within the time limit."""
+    feasible, None if the solver could not decide within the time limit.
+
+    Most conflicts (rows against the length, time, passage sets) already show in one form, whose
+    model is small and quick to prove infeasible; only when one form is possible are the forms
+    taken together (anchors, overlap, usage caps).
+    """
     groups = cpmodel.group_names(prob)
     t_end = time.perf_counter() + time_limit
-    per = max(0.5, time_limit / (len(groups) + 2))
-    whole = _feasible(prob, groups, per * 2, workers, seed)
-    if whole is True:
-        return []
-    if whole is None:
-        return None
+    one = _feasible(prob, groups, min(0.3 * time_limit, 10.0), workers, seed, [0])
+    forms = [0] if one is False else list(range(prob.n_forms))
+    if one is not False:
+        whole = _feasible(prob, groups, max(0.5, 0.4 * (t_end - time.perf_counter())), workers, seed, forms)
+        if whole is True:
+            return []
+        if whole is None:
+            return None
     active = list(groups)
-    for g in groups:
-        if time.perf_counter() > t_end:
+    for k, g in enumerate(groups):
+        left = t_end - time.perf_counter()
+        if left <= 0:
             break
         trial = [x for x in active if x != g]
-        if _feasible(prob, trial, min(per, max(0.2, t_end - time.perf_counter())), workers, seed) is False:
+        per = max(0.2, left / (len(groups) - k))
+        if _feasible(prob, trial, per, workers, seed, forms) is False:
             active = trial
     return active
 
