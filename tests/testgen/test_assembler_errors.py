@@ -127,3 +127,13 @@ def test_row_labels_read_like_the_blueprint_officers_write():
     assert (row.min_items, row.max_items) == (3, 3)
     ranged = BlueprintRow.over((2, None), area="ท", trait="3", points=(4, 8))
     assert ranged.label == "ท คุณลักษณะ 3" and ranged.max_items is None and ranged.max_points == 8
+
+
+def test_anchor_rules_that_contradict_each_other_are_named():
+    pool = build_pool(90)
+    bp = blueprint(n_forms=2, anchor_count=1,
+                   anchor_rows=(BlueprintRow("ข้อสอบร่วม ท อย่างน้อย 2", {"area": "ท"}, 2),))
+    with pytest.raises(GenError) as e:
+        assemble(pool, bp, **T)
+    assert set(e.value.params["groups"]) == {"anchors", "anchor_row:0"}
+    assert "ข้อสอบร่วม ท อย่างน้อย 2" in e.value.text("th") and "ข้อสอบร่วม (anchor) 1 ข้อ" in e.value.text("th")
