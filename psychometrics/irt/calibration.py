@@ -325,16 +325,16 @@ def _compute_threads(n_rows: int):
 
     OpenBLAS's own threads spin on a busy shared machine and can make a small product 100x slower;
     splitting the persons between Python threads (matrix products and exp release the GIL) keeps
-    both cores busy without that. threadpoolctl is optional: without it BLAS keeps its default.
+    both cores busy without that. threadpoolctl is optional: without it BLAS keeps its own threads and
+    no worker threads are added.
     """
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:                                   # pragma: no cover - optional dependency
-        limits = contextlib.nullcontext()
-    else:
-        limits = threadpool_limits(limits=1, user_api="blas")
+        yield None                                        # BLAS threads alone; no oversubscription
+        return
     n_threads = min(2, os.cpu_count() or 1)
-    with limits:
+    with threadpool_limits(limits=1, user_api="blas"):
         if n_threads > 1 and n_rows >= 4096:
             with ThreadPoolExecutor(max_workers=n_threads) as pool:
                 yield pool
