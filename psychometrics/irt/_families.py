@@ -78,7 +78,7 @@ class Family:
         return grad + pg, info + pi
 
     def mstep(self, psi: np.ndarray, nodes: np.ndarray, counts: np.ndarray, free: np.ndarray,
-              common_slope: bool = False, max_newton: int = 10, tol: float = 1e-8) -> np.ndarray:
+              common_slope: bool = False, max_newton: int = 4, tol: float = 1e-8) -> np.ndarray:
         """Maximise the objective for every free item; returns new internal parameters.
 
         free : (m,) bool, items whose parameters are estimated (anchors stay fixed).
