@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # Flask is imported when an app is built, not by every `khlang` command
+    from flask import Flask
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """Build the Flask app: configuration is read here and nowhere else."""
     import os
+
+    from flask import Flask
 
     instance_path = instance_path or os.environ.get("KHLANG_INSTANCE") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)

@@ -38,7 +38,9 @@ from psychometrics.irt import (
 )
 from psychometrics.irt.models import category_probabilities
 
-BENCH = Path("/work/shared/bench/irt")
+# the shared bench beside the checkout (CI clones the repository next to shared/)
+BENCH = next((p for p in (Path(__file__).resolve().parents[3] / "shared" / "bench" / "irt",
+                          Path("/work/shared/bench/irt")) if p.exists()), Path("shared/bench/irt"))
 
 # LSAT Section 7 (Bock & Lieberman 1970): 32 patterns (item 1 most significant) and frequencies
 PATTERNS = np.array([[(k >> (4 - j)) & 1 for j in range(5)] for k in range(32)], dtype=float)
