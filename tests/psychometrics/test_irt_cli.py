@@ -142,6 +142,26 @@ def test_score_writes_theta_and_se_for_every_person(lsat7_csv, tmp_path):
     assert np.all(np.array([float(r["se"]) for r in rows]) > 0)
 
 
+@pytest.mark.parametrize("method", ["map", "ml", "wle", "eapsum"])
+def test_every_scoring_method_runs_from_the_command_line(lsat7_csv, tmp_path, method):
+    params = tmp_path / "params.csv"
+    assert CliRunner().invoke(cli, ["irt", "calibrate", str(lsat7_csv), "--out", str(params)]).exit_code == 0
+    scores = tmp_path / "scores.csv"
+    res = CliRunner().invoke(cli, ["irt", "score", str(lsat7_csv), "--params", str(params), "--method", method,
+                                   "--out", str(scores)])
+    assert res.exit_code == 0, res.output
+    x = np.repeat(PATTERNS, FREQUENCIES, axis=0)
+    theta = np.array([float(r["theta"] or "nan") for r in csv.DictReader(scores.read_text().splitlines())])
+    if method == "eapsum":   # the paper-exam conversion: one θ per raw score, rising with it
+        raw = x.sum(1)
+        per_score = [np.unique(theta[raw == r]) for r in range(6)]
+        assert all(len(v) == 1 for v in per_score)
+        assert np.all(np.diff([v[0] for v in per_score]) > 0)
+    else:
+        mixed = (x.sum(1) > 0) & (x.sum(1) < 5)
+        assert np.isfinite(theta[mixed]).all()
+
+
 def test_fixed_point_formatting_matches_python():
     v = np.array([0.0, -0.5, 1.23456789, -12.0000004, 123.9999996, np.nan, -0.0000004])
     grid = _fixed(v)

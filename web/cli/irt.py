@@ -310,7 +310,8 @@ def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, m
 @irt.command("score")
 @click.argument("responses", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--params", "params_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--method", type=click.Choice(("eap", "map", "ml", "wle")), default="eap", show_default=True)
+@click.option("--method", type=click.Choice(("eap", "map", "ml", "wle", "eapsum")), default="eap", show_default=True,
+              help="eapsum: summed-score EAP (equal raw scores get equal θ), as paper exams report")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def score_command(responses: Path, params_path: Path, method: str, out: Path) -> None:
     """Estimate every person's ability (θ) and its SE with known item parameters; write SCORES.csv."""
