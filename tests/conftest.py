@@ -19,8 +19,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from dbutil import clear_tables
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
@@ -51,13 +52,6 @@ def _pg_unreachable_reason() -> str | None:
             return None
     except psycopg.OperationalError as e:
         return f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable: {str(e).strip()[:200]}"
-
-
-def _all_tables() -> list[str]:
-    from web.models_registry import import_all_models
-
-    import_all_models()
-    return [t.name for t in SQLModel.metadata.sorted_tables]
 
 
 def _drop_abandoned(conn) -> None:
@@ -115,17 +109,6 @@ def store(db_url: str) -> Iterator:
 def engine(store) -> Engine:
     """The write engine of the test database."""
     return store.engine
-
-
-def clear_tables(engine: Engine) -> None:
-    """Delete every row of every table of the schema (keeps alembic_version)."""
-    tables = _all_tables()
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in reversed(tables):
-                conn.execute(text(f'DELETE FROM "{t}"'))  # noqa: S608 - table names from our metadata
 
 
 @pytest.fixture

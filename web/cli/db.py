@@ -8,9 +8,9 @@ import click
 def _url(url: str | None) -> str:
     if url:
         return url
-    from web import create_app  # configuration is read in the factory, once
+    from web.cli import make_app  # configuration is read in the factory, once (honours --instance)
 
-    return create_app().config["DATABASE_URL"]
+    return make_app().config["DATABASE_URL"]
 
 
 def _shown(url: str) -> str:
