@@ -59,6 +59,7 @@ def booklet_for(session: Session, actor: Actor, form_code: str, variant: str | N
     order = list(var.order) if var else list(range(len(rows)))
     set_rows = {s.id: s for s in session.scalars(select(ItemSet).where(
         ItemSet.id.in_({v.set_id for _, v, _ in rows if v.set_id})))}
+    indicators = _indicators(session, [v.id for _, v, _ in rows])
     items, passages = [], {}
     for p, q in enumerate(order):
         fi, v, code = rows[q]
@@ -82,7 +83,7 @@ def booklet_for(session: Session, actor: Actor, form_code: str, variant: str | N
         items.append(BookletItem(
             item_id=code, stem=stem, options=tuple(option_texts), key=key, points=float(v.score_points),
             passage_id=passage_id, media=_media(session, list(v.media)),
-            indicator=", ".join(sorted({c for c in _indicators(session, v.id)})),
+            indicator=", ".join(indicators.get(v.id, ())),
             answer_lines=0 if option_texts else (8 if v.type == "constructed_response" else 2),
             rubric=tuple((float(r.get("points", 0)), str(r.get("description", ""))) for r in v.rubric)))
     area = AREA_NAMES_TH.get(form.learning_area or "", "") if form.learning_area else "หลายกลุ่มสาระ"
@@ -93,10 +94,16 @@ def booklet_for(session: Session, actor: Actor, form_code: str, variant: str | N
         instructions=DEFAULT_INSTRUCTIONS, administration=administration)
 
 
-def _indicators(session: Session, version_id: int) -> list[str]:
+def _indicators(session: Session, version_ids: list[int]) -> dict[int, list[str]]:
+    """Indicator codes of every version, in one query."""
     from itembank.models import ItemVersionIndicator
 
-    return list(session.scalars(select(ItemVersionIndicator.code).where(ItemVersionIndicator.version_id == version_id)))
+    out: dict[int, list[str]] = {}
+    for vid, code in session.execute(select(ItemVersionIndicator.version_id, ItemVersionIndicator.code)
+                                     .where(ItemVersionIndicator.version_id.in_(version_ids))
+                                     .order_by(ItemVersionIndicator.code)):
+        out.setdefault(vid, []).append(code)
+    return out
 
 
 def answer_key_for(session: Session, actor: Actor, form_code: str, variant: str | None = None) -> AnswerKey:
