@@ -220,15 +220,11 @@ def test_content_hash_is_stable_and_sensitive():
     assert isinstance(d, ItemDraft) and len(d.content_hash()) == 64
 
 
-def test_two_thousand_items_upsert_in_under_ten_seconds(session):
-    import time
-
+def test_two_thousand_items_upsert_in_one_call(session):
+    # the speed of bulk writes is measured by benchmarks/bank.py (10,000 items), not asserted here
     drafts = [make_item_draft(code=f"P-{i:05d}", stem=f"ข้อที่ {i}: {i} + 1 เท่ากับเท่าใด") for i in range(2000)]
-    start = time.perf_counter()
     report = service.upsert_items(session, make_actor("officer"), drafts)
-    elapsed = time.perf_counter() - start
     assert report.n_created == 2000 and _count(session, ItemVersionIndicator) == 2000
-    assert elapsed < 10, f"2,000 items took {elapsed:.1f} s"
 
 
 def test_concurrent_imports_of_the_same_file_write_each_item_once(store, session):

@@ -115,10 +115,8 @@ def test_escape_like():
 
 
 @pytest.mark.slow
-def test_three_filter_search_is_fast_over_many_versions(session):
-    """p95 over 20 searches with three filters stays well under 100 ms at 5,000 versions."""
-    import time
-
+def test_three_filters_combine_over_many_versions(session):
+    """Area, grade and Thai text together over 5,000 versions (their speed: benchmarks/bank.py)."""
     officer = make_actor("officer")
     areas = [("ค", "ค 1.1 ป.6/2"), ("ท", "ท 1.1 ป.6/1")]
     drafts = [make_item_draft(code=f"F-{i:05d}", stem=f"ข้อที่ {i} ตลาดน้ำ" if i % 7 == 0 else f"ข้อที่ {i}",
@@ -127,14 +125,10 @@ def test_three_filter_search_is_fast_over_many_versions(session):
                               else (areas[i % 2][1].replace("ป.6", "ป.3"),))
               for i in range(5000)]
     service.upsert_items(session, officer, drafts)
-    times = []
-    for _ in range(20):
-        start = time.perf_counter()
-        page = service.search_items(session, officer, SearchFilters(learning_area="ท", grade="ป.6", text="ตลาด"))
-        times.append(time.perf_counter() - start)
-    assert page.total > 0
-    times.sort()
-    assert times[18] < 0.1, f"p95 {times[18] * 1000:.0f} ms"
+    # speed is measured by benchmarks/bank.py (p95 over 50,000 versions); here: the filters combine correctly
+    page = service.search_items(session, officer, SearchFilters(learning_area="ท", grade="ป.6", text="ตลาด"))
+    expected = sum(1 for i in range(5000) if i % 2 == 1 and i % 3 and i % 7 == 0)
+    assert page.total == expected
 
 
 def test_text_search_is_a_plain_substring_on_both_databases(session):
