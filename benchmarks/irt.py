@@ -138,8 +138,28 @@ def run_command(cmd: list[str], out_csv: Path, timeout: int) -> dict:
             "iterations": meta.get("iterations")}
 
 
+def theta_python() -> str | None:
+    """The interpreter of a venv with theta-irt and JAX (KHLANG_THETA_PYTHON), if there is one."""
+    path = os.environ.get("KHLANG_THETA_PYTHON")
+    return path if path and Path(path).exists() else None
+
+
+def run_theta(csv: Path, protocol: str, timeout: int) -> dict:
+    """theta-irt in a fresh process of its own venv (benchmarks/theta_peer.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = {"csv": str(csv), "bench": str(BENCH), "protocol": protocol, "out": str(Path(tmp) / "r.json")}
+        Path(tmp, "spec.json").write_text(json.dumps(spec))
+        proc = subprocess.run([theta_python(), str(ROOT / "benchmarks" / "theta_peer.py"), str(Path(tmp) / "spec.json")],
+                              capture_output=True, text=True, timeout=timeout)
+        if proc.returncode != 0 or not Path(spec["out"]).exists():
+            return {"status": "error", "error": proc.stderr[-500:]}
+        return json.loads(Path(spec["out"]).read_text())
+
+
 def run_peer(peer: str, csv: Path, mode: str, truth: Path, timeout: int) -> dict:
     label = peer
+    if peer in ("theta", "theta-cold"):
+        return run_theta(csv, "cold" if peer == "theta-cold" else "warm", timeout)
     if peer == "mirt-cli":      # Python mirt (21 nodes) as a whole command: bench/irt/example_cli.py
         out_csv = OUT / f"{csv.stem}.mirt-cli.params.csv"
         model = json.loads(truth.read_text())["model"]
@@ -227,6 +247,8 @@ def main(argv=None) -> int:
             label = label.split(" ")[0] + f" {persons:,} x {items}" + (" (quick)")
         if key == "2pl-large" and args.girth_large:
             peers = peers + ("girth",)
+        if model == "2pl" and mode != "score" and theta_python():
+            peers = peers + (("theta", "theta-cold") if mode == "cli" else ("theta",))
         csv, truth_path = dataset(model, persons, items, k)
         truth = json.loads(truth_path.read_text())
         if mode == "score":
@@ -257,10 +279,12 @@ def main(argv=None) -> int:
                          f"(start-up, CSV, fit with SEs, output; its fit alone: {ours['time_fit_self_s']:.3f} s); "
                          "mirt-cli is Python mirt (21 nodes) as a whole command (bench/irt/example_cli.py), "
                          "the other peers are warm in-process fits")
-    try:
-        import theta  # noqa: F401
-    except ImportError:
-        notes.append("theta-irt (JAX) is not installed here: its figures are in bench/irt/results-theta/")
+    if theta_python():
+        notes.append("theta = theta-irt (JAX, 61 nodes) warm: after a 300-row fit and one full-shape fit that "
+                     "compiles; theta-cold = its first full-shape fit in a fresh process (compilation included)")
+    else:
+        notes.append("theta-irt (JAX) not run: set KHLANG_THETA_PYTHON to a venv's python that has theta-irt and "
+                     "jax (see benchmarks/theta_peer.py); its figures are in bench/irt/results-theta/")
     print("\n".join(lines))
     for n in notes:
         print(f"* {n}")
