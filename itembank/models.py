@@ -33,7 +33,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(nullable: bool = False) -> Any:
+def timestamp_field(nullable: bool = False) -> Any:
+    """A timezone-aware timestamp column (UTC), filled with now unless `nullable`."""
     if nullable:
         return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
@@ -47,7 +48,7 @@ class CurriculumEdition(SQLModel, table=True):
 
     code: str = Field(primary_key=True, max_length=32)
     title: str = Field(default="", max_length=300)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
 
 
 class Item(SQLModel, table=True):
@@ -58,7 +59,7 @@ class Item(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True)
     n_versions: int = 0
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
     created_by_name: str = Field(default="", max_length=150)
 
 
@@ -72,7 +73,7 @@ class ItemSet(SQLModel, table=True):
     title: str = Field(default="", max_length=300)
     stimulus: str = Field(default="", sa_type=Text)
     media: list[str] = Field(default_factory=list, sa_type=JSONType)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
     created_by_name: str = Field(default="", max_length=150)
 
 
@@ -115,14 +116,14 @@ class ItemVersion(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     author_id: int | None = None
     author_name: str = Field(default="", max_length=150, index=True)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
     # review state (mutable)
     status: str = Field(default="draft", max_length=16, index=True)
     is_latest: bool = True
     reviewer_id: int | None = None
     reviewer_name: str | None = Field(default=None, max_length=150)
-    status_changed_at: datetime | None = _ts(nullable=True)
-    approved_at: datetime | None = _ts(nullable=True)
+    status_changed_at: datetime | None = timestamp_field(nullable=True)
+    approved_at: datetime | None = timestamp_field(nullable=True)
     ioc: float | None = None
     ioc_n: int = 0
 
@@ -177,7 +178,7 @@ class EnemyLink(SQLModel, table=True):
 
     item_id: int = Field(foreign_key="item.id", primary_key=True)
     enemy_item_id: int = Field(foreign_key="item.id", primary_key=True, index=True)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
 
 
 class ReviewEvent(SQLModel, table=True):
@@ -192,7 +193,7 @@ class ReviewEvent(SQLModel, table=True):
     actor_id: int | None = None
     actor_name: str = Field(max_length=150)
     actor_role: str = Field(max_length=16)
-    at: datetime = _ts()
+    at: datetime = timestamp_field()
     comment: str = Field(default="", sa_type=Text)
 
 
@@ -211,7 +212,7 @@ class IocRating(SQLModel, table=True):
     expert_name: str = Field(max_length=150)
     rating: int
     comment: str = Field(default="", sa_type=Text)
-    rated_at: datetime = _ts()
+    rated_at: datetime = timestamp_field()
 
 
 class Instrument(SQLModel, table=True):
@@ -231,7 +232,7 @@ class Instrument(SQLModel, table=True):
     grade: str | None = Field(default=None, max_length=8)
     school_id: int | None = Field(default=None, index=True)  # None: district-wide
     status: str = Field(default="approved", max_length=16)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
     author_name: str = Field(default="", max_length=150)
 
 
@@ -245,7 +246,7 @@ class Media(SQLModel, table=True):
     size: int
     data: bytes = Field(sa_type=LargeBinary)
     filename: str = Field(default="", max_length=255)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
     uploaded_by_name: str = Field(default="", max_length=150)
 
 

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, UniqueConstraint, func, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import UniqueConstraint, func, select
 from sqlmodel import Field, Session, SQLModel
 
 from itembank.authz import Actor, authorize
 from itembank.errors import ItemBankError
+from itembank.models import JSONType, timestamp_field, utcnow
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
 IRT_MODELS = ("1pl", "rasch", "2pl", "3pl", "grm", "gpcm", "pcm")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ItemStatistic(SQLModel, table=True):
@@ -48,7 +43,7 @@ class ItemStatistic(SQLModel, table=True):
     se: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     scale: str | None = Field(default=None, max_length=64)   # the θ scale the parameters are on
     extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)  # fit, DIF flags, distractors
-    computed_at: datetime = Field(default_factory=_now, sa_type=DateTime(timezone=True), nullable=False)
+    computed_at: datetime = timestamp_field()
 
 
 @dataclass(frozen=True)
@@ -84,7 +79,7 @@ def record_statistics(session: Session, actor: Actor, source: str, rows: Iterabl
         row.n, row.p, row.r_pbis, row.discrimination_index = r.n, r.p, r.r_pbis, r.discrimination_index
         row.irt_model, row.a, row.b, row.c = r.irt_model, r.a, r.b, r.c
         row.thresholds, row.se, row.scale, row.extra = list(r.thresholds), dict(r.se or {}), r.scale, dict(r.extra or {})
-        row.computed_at = _now()
+        row.computed_at = utcnow()
         session.add(row)
     session.commit()
     return len(rows)

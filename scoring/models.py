@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from itembank.models import timestamp_field
 
 
 class SchoolBase(SQLModel):
@@ -29,7 +27,7 @@ class School(SchoolBase, table=True):
     __table_args__ = (CheckConstraint("length(code) = 10", name="ck_school_code_len"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = timestamp_field()
 
 
 class SchoolPublic(SchoolBase):

@@ -6,22 +6,13 @@ version and leaves every form that used the old one exactly as it was printed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts() -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
+from itembank.models import JSONType, timestamp_field
 
 
 class StoredBlueprint(SQLModel, table=True):
@@ -35,7 +26,7 @@ class StoredBlueprint(SQLModel, table=True):
     grade: str | None = Field(default=None, max_length=8)
     spec: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     created_by_name: str = Field(default="", max_length=150)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
 
 
 class Form(SQLModel, table=True):
@@ -54,7 +45,7 @@ class Form(SQLModel, table=True):
     time_minutes: int | None = None
     content_hash: str = Field(max_length=64, index=True)
     provenance: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    frozen_at: datetime = _ts()
+    frozen_at: datetime = timestamp_field()
     created_by_name: str = Field(default="", max_length=150)
 
 
@@ -85,7 +76,7 @@ class FormVariant(SQLModel, table=True):
     order: list[int] = Field(default_factory=list, sa_type=JSONType)          # variant position -> form position (0-based)
     option_maps: list[list[int]] = Field(default_factory=list, sa_type=JSONType)
     key: list[list[int]] = Field(default_factory=list, sa_type=JSONType)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp_field()
 
 
 class CompromisedItem(SQLModel, table=True):
@@ -96,4 +87,4 @@ class CompromisedItem(SQLModel, table=True):
     item_id: int = Field(foreign_key="item.id", primary_key=True)
     reason: str = Field(default="", max_length=500)
     flagged_by_name: str = Field(default="", max_length=150)
-    flagged_at: datetime = _ts()
+    flagged_at: datetime = timestamp_field()

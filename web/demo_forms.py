@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from itembank.authz import Actor
 from itembank.statistics import StatisticInput, record_statistics
+from psychometrics.ctt.item_analysis import masked_correlation
 from psychometrics.irt import calibrate
 from testgen.bank import bank_pool
 from testgen.blueprint_io import blueprint_from_dict
@@ -92,19 +93,14 @@ def _f(v) -> float | None:
 
 
 def _ctt(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """p per item, and the correlation of each item with the rest proportion on the items the person took."""
+    """p per item, and the correlation of each item with the rest proportion on the items the person took
+    (matrix sampling: raw totals over different blocks are not comparable, proportions are)."""
     seen = ~np.isnan(x)
     x0 = np.nan_to_num(x)
     total, count = x0.sum(1), seen.sum(1)
     rest = (total[:, None] - x0) / np.maximum(count[:, None] - 1, 1)          # persons × items
-    w = seen.astype(float)
-    n = w.sum(0)
-    mx, mr = (x0 * w).sum(0) / n, (rest * w).sum(0) / n
-    cov = ((x0 - mx) * (rest - mr) * w).sum(0) / n
-    sx = np.sqrt(((x0 - mx) ** 2 * w).sum(0) / n)
-    sr = np.sqrt(((rest - mr) ** 2 * w).sum(0) / n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return mx, cov / (sx * sr)
+    p = np.nanmean(x, axis=0)
+    return p, masked_correlation(x0, rest, seen)
 
 
 def seed_demo_forms(store, officer: Actor, progress: Callable[[str], None] = lambda _: None) -> list[str]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
+from itembank.models import timestamp_field
+
 ROLES = ("officer", "reviewer", "analyst", "supervisor", "qa", "admin", "school")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class User(SQLModel, table=True):
@@ -31,4 +29,4 @@ class User(SQLModel, table=True):
     position: str | None = Field(default=None, max_length=200)  # ตำแหน่ง, e.g. ศึกษานิเทศก์ชำนาญการพิเศษ
     password_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = True
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = timestamp_field()

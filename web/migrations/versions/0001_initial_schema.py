@@ -100,7 +100,7 @@ def upgrade() -> None:
     sa.Column('size', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('grades', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('length(code) = 10', name='ck_school_code_len'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -211,7 +211,7 @@ def upgrade() -> None:
     sa.Column('position', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role <> 'school' OR school_id IS NOT NULL", name='ck_user_school_has_school'),
     sa.CheckConstraint("role IN ('officer', 'reviewer', 'analyst', 'supervisor', 'qa', 'admin', 'school')", name='ck_user_role'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
