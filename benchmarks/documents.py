@@ -64,7 +64,7 @@ _STEPS = {
     + f"""
 import pikepdf, io
 from exports.booklet import render_booklet_pdf, booklet_html
-from exports.demo import demo_booklet
+from demo.documents import demo_booklet
 b = demo_booklet("A", repeat={REPEAT})
 (work / "booklet.html").write_text(booklet_html(b), encoding="utf-8")
 pdf, out["wall_s"], out["cpu_s"] = timed(lambda: render_booklet_pdf(b, work / "master.pdf"))
@@ -84,7 +84,7 @@ out["size_kib"] = sum(p.stat().st_size for p in paths) / 1024
     "docx": _TIMER
     + f"""
 from exports.docx import booklet_docx, docx_to_pdf
-from exports.demo import demo_booklet
+from demo.documents import demo_booklet
 import pikepdf
 b = demo_booklet("A", repeat={REPEAT})
 _, out["wall_s"], out["cpu_s"] = timed(lambda: booklet_docx(b, work / "booklet.docx"))
@@ -94,7 +94,7 @@ out["pages"] = len(pikepdf.open(pdf).pages)
     "sheet": _TIMER
     + """
 from exports.answer_sheet import render_answer_sheet
-from exports.demo import demo_answer_sheet
+from demo.documents import demo_answer_sheet
 _, out["wall_s"], out["cpu_s"] = timed(lambda: render_answer_sheet(demo_answer_sheet(), work / "sheet.pdf"))
 """,
 }

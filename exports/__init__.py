@@ -1,6 +1,6 @@
 """Renders plain data into PDF, DOCX, XLSX and CSV. Never opens the database.
 
-What to call (all take dataclasses from :mod:`exports.data`; :mod:`exports.demo` builds a full one):
+What to call (all take dataclasses from :mod:`exports.data`; :mod:`demo.documents` builds a full one):
 
 - :func:`exports.booklet.render_booklet_pdf` — exam booklet (WeasyPrint, sandboxed, Thai page numbers)
 - :func:`exports.stamp.stamp_copies` — per-school copies of one rendered booklet, by overlay

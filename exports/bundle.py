@@ -1,14 +1,12 @@
 """Every document of one variant in one call: booklet (PDF, DOCX), key (PDF, CSV, DOCX), answer sheet.
 
-What the ``khlang forms render / answer-sheet / key`` commands call once they read forms from the bank.
-Until then it runs on the demo form::
+Run on the demo form by :mod:`demo.bundle`::
 
-    .venv/bin/python -m exports.bundle OUT_DIR [--variant A] [--school-code 1040120345 --school-name ...]
+    .venv/bin/python -m demo.bundle OUT_DIR [--variant A] [--school-code 1040120345 --school-name ...]
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,27 +72,3 @@ def write_form_documents(
         spec, paths["answer_sheet.pdf"], variant=booklet.variant, spec_out=paths["answer_sheet.json"]
     )
     return paths
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    from exports.demo import demo_booklet
-
-    parser = argparse.ArgumentParser(
-        description="Write the demo form's documents (booklet, key, answer sheet)."
-    )
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--variant", default="A")
-    parser.add_argument("--arabic-digits", action="store_true")
-    parser.add_argument("--school-code", action="append", default=[], help="stamp a copy for this school")
-    parser.add_argument("--school-name", action="append", default=[])
-    args = parser.parse_args(argv)
-    schools = [SchoolStamp(c, n) for c, n in zip(args.school_code, args.school_name, strict=False)]
-    paths = write_form_documents(
-        demo_booklet(args.variant), args.out_dir, schools=schools, thai_digits=not args.arabic_digits
-    )
-    for role, path in paths.items():
-        print(f"{role:<18} {path}")
-
-
-if __name__ == "__main__":
-    main()

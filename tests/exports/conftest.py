@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # exports_pdftools helpers
 
-from exports.demo import demo_booklet  # noqa: E402
+from demo.documents import demo_booklet  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from exports_pdftools import needs_poppler, run, text
 
+from demo.documents import demo_answer_sheet
 from exports.answer_sheet import check_qr_payload, qr_payload, render_answer_sheet
 from exports.data import THAI_OPTION_LETTERS, AnswerSheetSpec
-from exports.demo import demo_answer_sheet
 from exports.errors import ExportError
 
 DPI = 300

@@ -19,9 +19,9 @@ from exports_pdftools import (
     words,
 )
 
+from demo.documents import demo_booklet
 from exports.booklet import booklet_html, grade_name, render_booklet_pdf
 from exports.data import Booklet, BookletItem
-from exports.demo import demo_booklet
 from exports.errors import ExportError
 from exports.text import digits
 

@@ -6,8 +6,9 @@ import csv
 import json
 from pathlib import Path
 
-from exports.bundle import main, safe_stem, write_form_documents
-from exports.demo import demo_booklet
+from demo.bundle import main
+from demo.documents import demo_booklet
+from exports.bundle import safe_stem, write_form_documents
 from exports.stamp import SchoolStamp
 
 

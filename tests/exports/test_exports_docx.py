@@ -10,8 +10,8 @@ import pytest
 from exports_pdftools import assert_items_whole, fonts, needs_poppler, nfkc, text, words
 from lxml import etree
 
+from demo.documents import demo_booklet
 from exports.data import AnswerKey
-from exports.demo import demo_booklet
 from exports.docx import booklet_docx, docx_to_pdf, key_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

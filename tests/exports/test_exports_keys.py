@@ -9,8 +9,8 @@ from pathlib import Path
 
 from exports_pdftools import needs_poppler, text
 
+from demo.documents import demo_booklet
 from exports.data import AnswerKey, KeyEntry
-from exports.demo import demo_booklet
 from exports.keys import CSV_COLUMNS, key_csv, render_key_pdf, write_key_csv
 
 

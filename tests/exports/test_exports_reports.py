@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from exports_pdftools import fonts, needs_poppler, nfkc, run, text
 
-from exports.demo import demo_item_stats, demo_school_report, demo_student_slip
+from demo.documents import demo_item_stats, demo_school_report, demo_student_slip
 from exports.plots import icc_figure, to_svg
 from exports.reports import (
     item_report_docx,
@@ -63,7 +63,7 @@ def test_docx_reports_carry_pictures_and_thai_runs(tmp_path: Path) -> None:
 
 @needs_poppler
 def test_district_summary_ranks_schools(tmp_path: Path) -> None:
-    from exports.demo import demo_district_summary
+    from demo.documents import demo_district_summary
     from exports.reports import district_summary_docx, district_summary_pdf
 
     summary = demo_district_summary()

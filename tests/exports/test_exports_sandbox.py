@@ -14,9 +14,9 @@ import pikepdf
 import pytest
 from exports_pdftools import needs_poppler, text
 
+from demo.documents import demo_booklet
 from exports.booklet import render_booklet_pdf
 from exports.data import Booklet, BookletItem, Media
-from exports.demo import demo_booklet
 from exports.pdf import SandboxFetcher, render_pdf, sarabun_dir
 
 SECRET = "CANARY-SECRET-7f3a91"

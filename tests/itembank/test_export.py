@@ -177,7 +177,7 @@ def test_csv_of_passage_items_needs_the_passage_in_the_bank(session, tmp_path):
 
 
 def test_demo_district_bank_exports_and_imports_back_unchanged(session, tmp_path):
-    from itembank import demo
+    import demo
 
     drafts = [spec.to_draft().with_changes(status="draft") for spec in demo.demo_items()]
     sets = [spec.to_draft() for spec in demo.demo_item_sets()]

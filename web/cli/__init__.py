@@ -16,11 +16,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "db": ("web.cli.db:db", "ฐานข้อมูล: migrations (db upgrade)"),
     "curriculum": ("web.cli.curriculum:curriculum", "หลักสูตร: ตัวชี้วัด คุณลักษณะ สมรรถนะ"),
     "bank": ("web.cli.bank:bank", "คลังข้อสอบ: import, export, list, review"),
-    "demo": ("web.cli.demo:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
+    "demo": ("web.admin.cli:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
     "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang"),
     "irt": ("web.cli.irt:irt", "IRT: calibrate, score"),
     "ctt": ("web.cli.ctt:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT)"),
-    "forms": ("web.cli.forms:forms", "ฉบับข้อสอบ: assemble, freeze, variants, render"),
+    "forms": ("web.forms.cli:forms", "ฉบับข้อสอบ: assemble, freeze, variants, render"),
     "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: khlang worker (คิว Redis หรือ SQLite)"),
 }
 

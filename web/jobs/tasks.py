@@ -146,7 +146,7 @@ def render_booklet(app: Flask, form_code: str, variant: str | None = None, out_p
     from exports.booklet import render_booklet_pdf
     from exports.docx import booklet_docx
     from itembank.authz import Actor
-    from web.printing import booklet_for
+    from testgen.booklets import booklet_for
     from web.store_ext import get_store
 
     if not out_pdf:

@@ -13,11 +13,11 @@ import zlib
 from collections.abc import Callable
 from functools import lru_cache
 
+from demo.build import Draft
+from demo.content import arts, career, english, health, math, science, social, thai
+from demo.district import demo_users, experts_for
+from demo.spec import ItemSetSpec, ItemSpec
 from itembank.curriculum import Grade, LearningArea, load_curriculum
-from itembank.demo.build import Draft
-from itembank.demo.content import arts, career, english, health, math, science, social, thai
-from itembank.demo.district import demo_users, experts_for
-from itembank.demo.spec import ItemSetSpec, ItemSpec
 
 GRADES = ("ป.3", "ป.6", "ม.3")
 GENERATORS: dict[str, Callable[[random.Random, str], list[Draft]]] = {

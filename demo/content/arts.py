@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
+from demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
 
 MIX = [("แดง", "เหลือง", "ส้ม"), ("เหลือง", "น้ำเงิน", "เขียว"), ("แดง", "น้ำเงิน", "ม่วง")]
 COMPLEMENT = [("แดง", "เขียว"), ("เหลือง", "ม่วง"), ("น้ำเงิน", "ส้ม")]

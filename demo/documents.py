@@ -1,12 +1,14 @@
-"""A realistic demo form: คณิตศาสตร์ ป.6, 40 items with a passage, a table, pictures and a formula.
+"""The demo's sample documents: a realistic form (คณิตศาสตร์ ป.6, 40 items with a passage, a table,
+pictures and a formula) and sample reports, as the plain `exports.data` dataclasses.
 
-Tests and the `khlang forms` CLI use it until the bank feeds real forms. :func:`demo_booklet` builds
+The exports tests and benchmarks render them; they need no database. :func:`demo_booklet` builds
 variant A (the form order) or B, C … (items and options shuffled by a seeded permutation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +28,8 @@ from exports.data import (
     StudentSlip,
     TableBlock,
 )
-from exports.pdf import ASSETS
+
+ASSETS = Path(__file__).parent / "assets"
 
 FORM_CODE = "ค62-2568-2"
 DISTRICT = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1"
@@ -187,7 +190,7 @@ _PASSAGE_ITEMS: list[tuple[str, tuple[str, ...], int, str]] = [
 
 
 def _media(name: str, mime: str, alt: str, width_mm: float) -> Media:
-    return Media((ASSETS / "demo" / name).read_bytes(), mime, alt, width_mm)
+    return Media((ASSETS / name).read_bytes(), mime, alt, width_mm)
 
 
 def demo_items() -> tuple[tuple[BookletItem, ...], tuple[Passage, ...]]:

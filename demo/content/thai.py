@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, matching, mc, mc_multi, rubric, short, tf
+from demo.build import Draft, constructed, matching, mc, mc_multi, rubric, short, tf
 
 # (ถูก, ผิด, ผิด, ผิด): words Thai pupils often misspell
 SPELLING = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
+from demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
 
 FOOD_GROUPS = {
     "หมู่ที่ 1 (โปรตีน)": ["ไข่ไก่", "นมสด", "เนื้อปลา", "ถั่วเหลือง", "เต้าหู้"],

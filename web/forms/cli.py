@@ -244,7 +244,7 @@ def render_command(ctx, form_code, variant, fmt, out: Path, school, arabic_digit
     from exports.docx import booklet_docx
     from exports.stamp import stamp_copy
     from itembank.authz import Actor
-    from web.printing import booklet_for
+    from testgen.booklets import booklet_for
 
     app, store = _app_store(ctx)
     with store.read_session() as s:
@@ -288,7 +288,7 @@ def key_command(ctx, form_code, variant, out: Path):
     from exports.docx import key_docx
     from exports.keys import render_key_pdf, write_key_csv
     from itembank.authz import Actor
-    from web.printing import answer_key_for
+    from testgen.booklets import answer_key_for
 
     _, store = _app_store(ctx)
     with store.read_session() as s:
@@ -314,7 +314,7 @@ def answer_sheet_command(ctx, form_code, out: Path, spec_out: Path | None):
     """กระดาษคำตอบ (PDF) พร้อมผังตำแหน่ง (JSON)"""
     from exports.answer_sheet import render_answer_sheet
     from itembank.authz import Actor
-    from web.printing import answer_sheet_for
+    from testgen.booklets import answer_sheet_for
 
     _, store = _app_store(ctx)
     with store.read_session() as s:

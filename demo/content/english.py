@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric, short
+from demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric, short
 
 VOCAB_P3 = {
     "สัตว์": [

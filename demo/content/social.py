@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, numeric, rubric
+from demo.build import Draft, constructed, from_facts, from_statements, matching, numeric, rubric
 
 FACTS = [
     ("พระพุทธเจ้าตรัสรู้ใต้ต้นไม้ใด", "ต้นพระศรีมหาโพธิ์", ["ต้นสาละ", "ต้นไทร", "ต้นมะม่วง"], "ส 1.1 ป.3/2", "remember"),

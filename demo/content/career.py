@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
+from demo.build import Draft, constructed, from_facts, from_statements, matching, mc, rubric
 
 EDITION = "2551"
 

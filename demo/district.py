@@ -8,7 +8,7 @@ codes follow the 10-digit ministry layout: ``10`` (สพฐ.) + ``29`` (a provi
 
 from __future__ import annotations
 
-from itembank.demo.spec import SchoolSpec, UserSpec
+from demo.spec import SchoolSpec, UserSpec
 
 DISTRICT = {
     "name_th": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษานครชัยบุรี เขต 2",

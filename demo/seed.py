@@ -45,7 +45,7 @@ def is_seeded(store: Store) -> bool:
 def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
               progress: Callable[[str], None] = lambda _: None) -> SeedReport:
     """Write the demo district into an empty store (refuses a store that already has items)."""
-    from itembank import demo
+    import demo
 
     start = time.perf_counter()
     if is_seeded(store):
@@ -82,7 +82,7 @@ def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
         officer = next((a for a in accounts.values() if a.role == "officer"), Actor.system())
         for ins in instruments:
             service.save_instrument(s, officer, _instrument_draft(ins))
-    from web.demo_forms import seed_demo_forms
+    from demo.forms import seed_demo_forms
 
     forms = seed_demo_forms(store, officer, progress)
     return SeedReport(len(schools), len(users), len(items), n_approved, len(sets), len(instruments),
@@ -132,22 +132,3 @@ def _review_all(store: Store, items, accounts: dict[str, Actor], min_ioc: float)
             service.approve(s, reviewer, version_id, "ผ่านการพิจารณาของคณะกรรมการ", min_ioc=min_ioc)
             n += 1
     return n
-
-
-def reset_database(url: str) -> None:
-    """Drop every table and migrate again (the demo's --reset)."""
-    from sqlmodel import SQLModel
-
-    from itembank.store import make_engine
-    from web.migrations import upgrade
-    from web.models_registry import import_all_models
-
-    import_all_models()
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            SQLModel.metadata.drop_all(conn)
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    finally:
-        engine.dispose()
-    upgrade(url)

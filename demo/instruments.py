@@ -3,8 +3,8 @@ a key-competency checklist and an authentic-assessment rubric, built from the sh
 
 from __future__ import annotations
 
+from demo.spec import InstrumentSpec
 from itembank.curriculum import load_curriculum
-from itembank.demo.spec import InstrumentSpec
 
 FOUR_LEVELS_NOTE = (
     "ระดับคุณภาพ ดีเยี่ยม 3 / ดี 2 / ผ่าน 1 / ไม่ผ่าน 0 (ใช้กับคุณลักษณะอันพึงประสงค์และการอ่าน คิดวิเคราะห์ และเขียน)"

@@ -1,9 +1,8 @@
-"""A small approved bank for the forms tests: 48 mathematics ป.6 items with pilot statistics, one passage set."""
+"""A small approved bank for the forms tests (testgen and `khlang forms`): 48 mathematics ป.6 items with pilot statistics, one passage set."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from factories import make_item_draft, make_set_draft
 
 from itembank import service
@@ -25,8 +24,7 @@ def _draft(i: int, **kw):
                            **kw)
 
 
-@pytest.fixture
-def bank(session):
+def make_forms_bank(session) -> dict[str, int]:
     """Approved items F6-000..F6-047 (F6-045..047 form passage SET-F), 2PL parameters from a 'pilot'."""
     drafts = [_draft(i) for i in range(45)]
     drafts += [_draft(45 + k, set_code="SET-F", set_position=k + 1) for k in range(3)]

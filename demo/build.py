@@ -1,7 +1,7 @@
 """Helpers that turn a question, its key and its distractors into item parts.
 
 Generators in this package return :class:`Draft` records (no code, author or reviewer yet);
-:func:`itembank.demo.items.demo_items` numbers them, checks every indicator code against the shipped
+:func:`demo.items.demo_items` numbers them, checks every indicator code against the shipped
 curriculum and assigns authors, approvers and expert ratings.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from itembank.demo.build import (
+from demo.build import (
     Draft,
     constructed,
     fmt,

@@ -11,8 +11,7 @@ from fractions import Fraction
 
 import pytest
 
-from itembank.curriculum import IndicatorCode, LearningArea, load_curriculum
-from itembank.demo import (
+from demo import (
     COGNITIVE_LEVELS,
     DEFAULT_SEED,
     ITEM_TYPES,
@@ -24,8 +23,9 @@ from itembank.demo import (
     experts_for,
     item_checks,
 )
-from itembank.demo.build import LABELS, fmt, frac, thai_number_words
-from itembank.demo.items import _build
+from demo.build import LABELS, fmt, frac, thai_number_words
+from demo.items import _build
+from itembank.curriculum import IndicatorCode, LearningArea, load_curriculum
 
 CODE = re.compile(r"^(P3|P6|M3)-(TH|MA|SC|SO|PE|AR|CT|FL)-\d{4}$")
 

@@ -22,9 +22,10 @@ def seed_command(ctx: click.Context, reset: bool, seed_value: int) -> None:
 
 
 def _seed(ctx: click.Context, reset: bool, seed_value: int, *, only_if_empty: bool = False):
+    from demo.seed import is_seeded, seed_demo
     from itembank.errors import KhlangError
+    from web.admin.database import reset_database
     from web.cli import make_app
-    from web.demo import is_seeded, reset_database, seed_demo
     from web.migrations import upgrade
     from web.store_ext import get_store
 
@@ -67,7 +68,7 @@ def _write_district_name(app) -> None:
     """The demo district's name goes into the instance's khlang.cfg (unless one is set there)."""
     import os
 
-    from itembank.demo import DISTRICT
+    from demo import DISTRICT
 
     path = os.path.join(app.instance_path, "khlang.cfg")
     from pathlib import Path

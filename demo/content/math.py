@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from fractions import Fraction
 
-from itembank.demo.build import (
+from demo.build import (
     Draft,
     constructed,
     fmt,
