@@ -18,9 +18,10 @@ milliseconds with a Thai message.
   row and column. CSV has no formulas, but a CSV cell that starts with ``=`` is what Excel would turn
   into one, so it is refused too; start it with an apostrophe (``'=``) to mean the text. In CSV one
   leading apostrophe is always removed (see :mod:`itembank.template`, "Apostrophes").
-- CSV encoding: UTF-16 with a BOM (Excel's "Unicode Text"), else strict UTF-8 (BOM optional), then cp874 (what Thai Excel writes for
-  "CSV (Comma delimited)"); a cp874 reading is accepted only if it is plausible Thai (no Thai
-  vowel or tone mark stranded after a Latin letter), otherwise the file is refused: never mojibake.
+- CSV encoding: the one policy of :mod:`itembank.decoding` (:func:`decode_text`), shared with
+  every other upload (answer files, keys, parameter files): UTF-16 with a BOM (Excel's "Unicode
+  Text"), else strict UTF-8 (BOM optional), then cp874 (what Thai Excel writes for "CSV (Comma
+  delimited)") when it reads as plausible Thai; otherwise the file is refused: never mojibake.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from itembank.decoding import OLE_MAGIC, decode, decode_text
 from itembank.errors import ItemBankError, Where
 from itembank.template import SET_SHEET_NAMES
 
-__all__ = ["Limits", "RawTable", "read_table", "read_csv_bytes", "read_xlsx_bytes", "problem"]
+__all__ = ["Limits", "RawTable", "decode_text", "read_table", "read_csv_bytes", "read_xlsx_bytes", "problem"]
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,6 @@ def _refuse(code: str, file: str, th: str, en: str) -> ItemBankError:
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{1,3}[0-9]+:[A-Z]{1,3}([0-9]{1,9})"')
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _read_capped(path: Path, limits: Limits) -> bytes:
@@ -124,76 +124,6 @@ def read_table(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, display_nam
 
 # ---------------------------------------------------------------------------------------------- CSV
 
-_THAI_MARKS = frozenset(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))
-
-
-def _plausible_thai(text: str) -> bool:
-    """False when a Thai vowel/tone mark follows something that is not a Thai letter (mojibake)."""
-    prev = "\n"
-    for ch in text:
-        if ch in _THAI_MARKS and not ("\u0e01" <= prev <= "\u0e4e"):
-            return False
-        prev = ch
-    return True
-
-
-def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
-    if data.startswith(_ZIP_MAGIC):
-        raise _refuse(
-            "import.csv_is_zip",
-            name,
-            "ไฟล์ .csv นี้เป็นไฟล์ ZIP (เช่น Excel .xlsx ที่เปลี่ยนชื่อ) ไม่ใช่ CSV: "
-            "ถ้าเป็นไฟล์ Excel ให้ตั้งชื่อเป็น .xlsx แล้วนำเข้าใหม่",
-            "this .csv is really a ZIP archive (e.g. a renamed .xlsx): name it .xlsx if it is an Excel file",
-        )
-    if data.startswith(_OLE_MAGIC) or (b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        raise _refuse(
-            "import.csv_is_binary",
-            name,
-            "ไฟล์ .csv นี้เป็นไฟล์ไบนารี (เช่น Excel .xls รุ่นเก่า) ไม่ใช่ข้อความ: บันทึกเป็น .xlsx หรือ CSV UTF-8",
-            "this .csv is a binary file (e.g. an old .xls): save it as .xlsx or CSV UTF-8",
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16 with a BOM, tab-separated
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as e:
-            raise _bad_encoding(name, data, e) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as utf8_error:
-        if encoding == "utf-8-sig":  # a BOM promises UTF-8: a bad byte after it is damage, not cp874
-            raise _bad_encoding(name, data, utf8_error) from None
-    try:
-        text = data.decode("cp874")
-    except UnicodeDecodeError as e:
-        raise _bad_encoding(name, data, e) from None
-    if not _plausible_thai(text):
-        raise _refuse(
-            "import.unknown_encoding",
-            name,
-            "อ่านรหัสอักขระของไฟล์ไม่ได้ (ไม่ใช่ UTF-8 และอ่านเป็น cp874/TIS-620 แล้วไม่เป็นภาษาไทย): "
-            "ใน Excel เลือก บันทึกเป็น > CSV UTF-8 หรือใช้ .xlsx",
-            "cannot tell the file's encoding (not UTF-8, and cp874/TIS-620 gives no Thai): save as CSV UTF-8 or .xlsx",
-        )
-    return text, "cp874"
-
-
-def _bad_encoding(name: str, data: bytes, e: UnicodeDecodeError) -> ItemBankError:
-    line = data[: e.start].count(b"\n") + 1
-    return problem(
-        "import.unknown_encoding",
-        name,
-        line,
-        None,
-        f"ไบต์ 0x{data[e.start]:02x} อ่านไม่ได้ทั้งแบบ UTF-8 และ cp874/TIS-620: "
-        "ใน Excel เลือก บันทึกเป็น > CSV UTF-8 หรือใช้ .xlsx",
-        f"byte 0x{data[e.start]:02x} is neither UTF-8 nor cp874/TIS-620: save as CSV UTF-8 or .xlsx",
-    )
-
 
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
@@ -203,7 +133,7 @@ def _sniff_delimiter(first_line: str) -> str:
 
 def read_csv_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:
     """Parse CSV bytes (header on the first line) into a :class:`RawTable`."""
-    text, encoding = _decode_csv(data, name)
+    text, encoding = decode(data, name)
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line), strict=False)
     header_row: list[str] | None = None
@@ -300,7 +230,7 @@ ITEM_SHEET_NAMES = ("ข้อสอบ", "items")
 
 def check_xlsx_archive(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a file that is not a sane XLSX, from the ZIP directory alone (no inflation)."""
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise _refuse(
             "import.xlsx_ole",
             name,
