@@ -1,31 +1,47 @@
 """The `khlang` command line: one root group, one lazily loaded subgroup per area.
 
-Subcommands are imported only when called, so `khlang irt calibrate` starts without
-loading Flask or SQLAlchemy (its cold-start time is part of the benchmark).
-Each entry maps a command name to "module:attribute" of a click command or group.
+Subcommands are imported only when called, so `khlang --help` loads no database or numerics code
+and `khlang irt calibrate` starts without Flask or SQLAlchemy (its cold-start time is benchmarked).
+Each entry maps a command name to "module:attribute" of a click command or group, with the short
+help shown by `khlang --help` (Thai first).
+
+Refusals are rendered here and nowhere else: any :class:`~itembank.errors.KhlangError` raised by
+a command (or by the services it calls) is printed as its message, or as the list of its problems
+(file, row, column), in the language of ``--lang`` (Thai by default), and the command exits 1. A
+file the user named that cannot be read or written gets the same treatment (no traceback).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+from typing import Any
 
 import click
 
+from web.cli.thai_click import install, set_language
+
+install()  # click's own words (Usage, Options, Error …) in Thai first
+
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     # name: (module:attribute, short help shown by `khlang --help` without importing the module)
-    "db": ("web.cli.db:db", "ฐานข้อมูล: migrations (db upgrade)"),
-    "curriculum": ("web.cli.curriculum:curriculum", "หลักสูตร: ตัวชี้วัด คุณลักษณะ สมรรถนะ"),
-    "bank": ("web.cli.bank:bank", "คลังข้อสอบ: import, export, list, review"),
+    "db": ("web.cli.db:db", "ฐานข้อมูล: migrations (db upgrade) / database schema"),
+    "curriculum": ("web.cli.curriculum:curriculum", "หลักสูตร: ตัวชี้วัด คุณลักษณะ สมรรถนะ / curriculum"),
+    "bank": ("web.cli.bank:bank", "คลังข้อสอบ: นำเข้า ส่งออก ค้นหา พิจารณา / item bank"),
     "demo": ("web.admin.cli:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
-    "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang"),
-    "irt": ("web.cli.irt:irt", "IRT: calibrate, score"),
-    "ctt": ("web.cli.ctt:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT)"),
-    "forms": ("web.forms.cli:forms", "ฉบับข้อสอบ: assemble, freeze, variants, render"),
-    "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: khlang worker (คิว Redis หรือ SQLite)"),
+    "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang / serve the web app"),
+    "irt": ("web.cli.irt:irt", "IRT: ประมาณค่าพารามิเตอร์ ประมาณค่าความสามารถ / calibrate, score"),
+    "ctt": ("web.cli.ctt:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT) / classical item analysis"),
+    "forms": ("web.forms.cli:forms", "ฉบับข้อสอบ: จัดฉบับ ยืนยัน ชุดสลับข้อ พิมพ์ / test forms"),
+    "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: คิว Redis หรือ SQLite / run queued jobs"),
 }
+
+LANGS = ("th", "en")
 
 
 class LazyGroup(click.Group):
+    """The root group: loads a subcommand's module only when it is called, renders every refusal."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
 
@@ -33,20 +49,53 @@ class LazyGroup(click.Group):
         cmd = super().get_command(ctx, name)
         if cmd is not None or name not in SUBCOMMANDS:
             return cmd
-        target, _ = SUBCOMMANDS[name]
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as e:  # an area not built yet
-            if e.name == module_name:
-                return None
-            raise
-        return getattr(module, attr)
+        module_name, attr = SUBCOMMANDS[name][0].split(":")
+        return getattr(importlib.import_module(module_name), attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SUBCOMMANDS[name][1]) for name in sorted(SUBCOMMANDS)]
-        with formatter.section("Commands"):
+        with formatter.section("คำสั่ง (Commands)"):
             formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from itembank.errors import KhlangError
+
+        try:
+            return super().invoke(ctx)
+        except KhlangError as e:
+            raise click.ClickException(render_error(e, lang(ctx))) from None
+        except OSError as e:
+            if e.filename is None:
+                raise
+            raise click.ClickException(render_os_error(e, lang(ctx))) from None
+
+
+def render_error(e: Any, language: str = "th") -> str:
+    """The one text form of a refusal on the command line: its message, or a head and its problems."""
+    if not e.problems:
+        return e.text(language)
+    lines = [p.text(language) for p in e.problems]
+    n = len(lines)
+    if language == "en":
+        head = f"refused: {n} problem{'s' if n != 1 else ''}, nothing written"
+    else:
+        head = f"ไม่ดำเนินการ: พบปัญหา {n} รายการ ไม่มีการบันทึกใด ๆ"
+    return "\n".join([head, *lines])
+
+
+_OS_TH = {
+    FileNotFoundError: ("ไม่พบไฟล์หรือโฟลเดอร์", "no such file or folder"),
+    PermissionError: ("ไม่มีสิทธิ์อ่านหรือเขียน", "permission denied"),
+    IsADirectoryError: ("เป็นโฟลเดอร์ ไม่ใช่ไฟล์", "is a folder, not a file"),
+    NotADirectoryError: ("ส่วนหนึ่งของเส้นทางไม่ใช่โฟลเดอร์", "a part of the path is not a folder"),
+}
+
+
+def render_os_error(e: OSError, language: str = "th") -> str:
+    """A file the user named could not be read or written: say which, in the user's language."""
+    th, en = next((v for k, v in _OS_TH.items() if isinstance(e, k)),
+                  (f"อ่านหรือเขียนไฟล์ไม่ได้ ({e.strerror})", f"cannot read or write ({e.strerror})"))
+    return f"{e.filename}: {en if language == 'en' else th}"
 
 
 @click.group(cls=LazyGroup)
@@ -56,18 +105,33 @@ class LazyGroup(click.Group):
     envvar="KHLANG_INSTANCE",
     type=click.Path(file_okay=False),
     default=None,
-    help="โฟลเดอร์ instance (ฐานข้อมูล SQLite, khlang.cfg); ค่าเริ่มต้น ./instance",
+    help="โฟลเดอร์ instance (ฐานข้อมูล SQLite, khlang.cfg); ค่าเริ่มต้น ./instance / the instance folder",
+)
+@click.option(
+    "--lang", "language", envvar="KHLANG_LANG", type=click.Choice(LANGS), default="th", show_default=True,
+    help="ภาษาของข้อความ: th (ไทย) หรือ en (English) / language of messages and labels",
+    is_eager=True, callback=lambda ctx, param, value: set_language(value) or value,
 )
 @click.pass_context
-def cli(ctx: click.Context, instance: str | None) -> None:
-    """Khlang (คลัง): คลังข้อสอบและระบบวัดผลของสำนักงานเขตพื้นที่การศึกษา"""
-    ctx.obj = {"instance": instance}
+def cli(ctx: click.Context, instance: str | None, language: str) -> None:
+    """Khlang (คลัง): คลังข้อสอบและระบบวัดผลของสำนักงานเขตพื้นที่การศึกษา
+
+    Khlang: the item bank and assessment service of a Thai educational service area office.
+    """
+    ctx.obj = {"instance": instance, "lang": language}
+
+
+def lang(ctx: click.Context | None = None) -> str:
+    """The language the user chose with ``khlang --lang`` ("th" by default)."""
+    ctx = ctx or click.get_current_context(silent=True)
+    if ctx is None:
+        return "th"
+    obj = ctx.find_root().obj or {}
+    return obj.get("lang") or "th"
 
 
 def make_app(ctx: click.Context | None = None, overrides: dict | None = None):
     """The Flask app for a command: the one place the CLI reads configuration (instance folder, env)."""
-    import os
-
     from web import create_app
 
     ctx = ctx or click.get_current_context()
