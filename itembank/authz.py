@@ -1,4 +1,4 @@
-"""Who may do what: one role × action table and one check on the object.
+"""Who may do what: one role × action table that every room fills, and one check on the object.
 
 Every service function takes an :class:`Actor` and calls :func:`authorize` with the object it is
 about to touch, so authentication (the web issue) only has to build the Actor: the rules stay here.
@@ -7,12 +7,19 @@ The CLI acts as :meth:`Actor.system`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from itembank.errors import ItemBankError
 
+#: The one role list: every role a person's account may hold, then "system" (the command line and
+#: background jobs), which acts but never signs in.
 ROLES = ("officer", "reviewer", "analyst", "supervisor", "qa", "admin", "school", "system")
+ACTOR_ONLY_ROLES = ("system",)
+PERSON_ROLES = tuple(r for r in ROLES if r not in ACTOR_ONLY_ROLES)
+#: Roles that may do every registered action.
+ALL_ACTIONS_ROLES = ("admin", "system")
 
 ROLE_TH = {
     "officer": "นักวัดผล",
@@ -25,55 +32,79 @@ ROLE_TH = {
     "system": "ระบบ",
 }
 
-ACTION_TH = {
-    "item.read": "ดูข้อสอบ",
-    "item.read_key": "ดูเฉลยข้อสอบ",
-    "item.search": "ค้นหาข้อสอบ",
-    "item.create": "สร้างข้อสอบ",
-    "item.edit": "แก้ไขข้อสอบ",
-    "item.import": "นำเข้าข้อสอบ",
-    "item.import_status": "นำเข้าข้อสอบพร้อมสถานะที่ไม่ใช่ฉบับร่าง",
-    "item.submit": "ส่งข้อสอบเข้าพิจารณา",
-    "item.approve": "อนุมัติข้อสอบ",
-    "item.return": "ส่งข้อสอบกลับไปแก้ไข",
-    "item.retire": "เลิกใช้ข้อสอบ",
-    "item.rate_ioc": "ให้คะแนนความสอดคล้อง (IOC)",
-    "item.export": "ส่งออกข้อสอบ",
-    "itemset.write": "บันทึกชุดข้อสอบ/บทอ่าน",
-    "instrument.read": "ดูแบบประเมิน",
-    "instrument.download": "ดาวน์โหลดแบบประเมิน",
-    "instrument.write": "บันทึกแบบประเมิน",
-    "media.read": "ดูไฟล์สื่อ",
-    "media.upload": "อัปโหลดไฟล์สื่อ",
-    "item.write_statistics": "บันทึกค่าสถิติของข้อสอบ",
-    "item.flag_compromised": "ระบุว่าข้อสอบรั่ว",
-    "blueprint.write": "บันทึกผังการออกข้อสอบ",
-    "form.read": "ดูฉบับข้อสอบ",
-    "form.assemble": "จัดฉบับข้อสอบ",
-    "form.freeze": "ยืนยันฉบับข้อสอบ",
-    "form.variants": "สร้างชุดสลับข้อ",
-    "form.render": "พิมพ์แบบทดสอบ",
-}
+#: Every registered action with its Thai name; each room fills it through :func:`register_actions`.
+ACTION_TH: dict[str, str] = {}
+
+#: The one role × action table, kept in step with ACTION_TH. An action missing here is refused for that role.
+PERMISSIONS: dict[str, frozenset[str]] = {role: frozenset() for role in ROLES}
+
+_GRANTS: dict[str, set[str]] = {role: set() for role in ROLES}
+
+
+def register_actions(actions: Mapping[str, str], grants: Mapping[str, Iterable[str]]) -> None:
+    """Add a room's actions (name → Thai label) and which roles may do them.
+
+    Each room registers its own actions when it is imported; admin and system get every registered
+    action. Registering the same action again with the same label changes nothing; a second label,
+    an unknown role or a grant of an action nobody registered is a programming error (ValueError).
+    """
+    for action, label_th in actions.items():
+        if ACTION_TH.get(action, label_th) != label_th:
+            raise ValueError(f"action {action!r} is already registered as {ACTION_TH[action]!r}")
+    known = set(ACTION_TH) | set(actions)
+    for role, granted in grants.items():
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r} in the grants of {sorted(actions)}")
+        unknown = set(granted) - known
+        if unknown:
+            raise ValueError(f"granting unregistered actions {sorted(unknown)} to {role}")
+    ACTION_TH.update(actions)
+    for role, granted in grants.items():
+        _GRANTS[role].update(granted)
+    for role in ROLES:  # in place: importers of PERMISSIONS see every room's actions
+        PERMISSIONS[role] = frozenset(ACTION_TH if role in ALL_ACTIONS_ROLES else _GRANTS[role])
+
 
 _BANK_READ = {"item.read", "item.read_key", "item.search", "media.read", "instrument.read",
               "instrument.download"}
 _AUTHOR = {"item.create", "item.edit", "item.import", "item.submit", "item.export", "itemset.write",
            "instrument.write", "media.upload"}
-_FORMS = {"blueprint.write", "form.read", "form.assemble", "form.freeze", "form.variants", "form.render",
-          "item.flag_compromised"}
+_SEE = {"item.read", "item.search", "media.read", "instrument.read", "instrument.download"}
 
-#: The one role × action table. An action missing here is refused for that role.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "officer": frozenset(_BANK_READ | _AUTHOR | _FORMS | {"item.retire", "item.return"}),
-    "reviewer": frozenset(_BANK_READ | {"item.approve", "item.return", "item.retire", "item.rate_ioc"}),
-    "analyst": frozenset(_BANK_READ | {"item.export", "item.write_statistics", "form.read"}),
-    "supervisor": frozenset({"item.read", "item.search", "media.read", "instrument.read",
-                             "instrument.download"}),
-    "qa": frozenset({"item.read", "item.search", "media.read", "instrument.read", "instrument.download"}),
-    "admin": frozenset(ACTION_TH),
-    "school": frozenset({"instrument.read", "instrument.download"}),
-    "system": frozenset(ACTION_TH),
-}
+register_actions(
+    {
+        "item.read": "ดูข้อสอบ",
+        "item.read_key": "ดูเฉลยข้อสอบ",
+        "item.search": "ค้นหาข้อสอบ",
+        "item.create": "สร้างข้อสอบ",
+        "item.edit": "แก้ไขข้อสอบ",
+        "item.import": "นำเข้าข้อสอบ",
+        "item.import_status": "นำเข้าข้อสอบพร้อมสถานะที่ไม่ใช่ฉบับร่าง",
+        "item.submit": "ส่งข้อสอบเข้าพิจารณา",
+        "item.approve": "อนุมัติข้อสอบ",
+        "item.return": "ส่งข้อสอบกลับไปแก้ไข",
+        "item.retire": "เลิกใช้ข้อสอบ",
+        "item.rate_ioc": "ให้คะแนนความสอดคล้อง (IOC)",
+        "item.export": "ส่งออกข้อสอบ",
+        "itemset.write": "บันทึกชุดข้อสอบ/บทอ่าน",
+        "instrument.read": "ดูแบบประเมิน",
+        "instrument.download": "ดาวน์โหลดแบบประเมิน",
+        "instrument.write": "บันทึกแบบประเมิน",
+        "media.read": "ดูไฟล์สื่อ",
+        "media.upload": "อัปโหลดไฟล์สื่อ",
+        "item.write_statistics": "บันทึกค่าสถิติของข้อสอบ",
+        "user.read": "ดูรายชื่อผู้ใช้",
+        "user.write": "เพิ่มผู้ใช้",
+    },
+    {
+        "officer": _BANK_READ | _AUTHOR | {"item.retire", "item.return"},
+        "reviewer": _BANK_READ | {"item.approve", "item.return", "item.retire", "item.rate_ioc"},
+        "analyst": _BANK_READ | {"item.export", "item.write_statistics"},
+        "supervisor": _SEE,
+        "qa": _SEE,
+        "school": {"instrument.read", "instrument.download"},
+    },
+)
 
 
 @dataclass(frozen=True)

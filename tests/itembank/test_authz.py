@@ -109,3 +109,40 @@ def test_read_version_shows_the_key_only_to_roles_that_may_read_it(session):
     with pytest.raises(ItemBankError) as e:
         service.read_version(session, make_actor("school"), "K-1")
     assert e.value.kind == "forbidden"
+
+
+def test_the_centre_names_no_satellite_action_and_testgen_registers_its_own():
+    """itembank.authz alone knows the bank's actions; importing testgen adds testgen's."""
+    import subprocess
+    import sys
+
+    code = (
+        "import itembank.authz as a\n"
+        "assert 'form.assemble' not in a.ACTION_TH and 'blueprint.write' not in a.ACTION_TH\n"
+        "assert 'item.flag_compromised' not in a.PERMISSIONS['officer']\n"
+        "import testgen.forms\n"
+        "from testgen.authz import ACTIONS\n"
+        "assert set(ACTIONS) <= set(a.ACTION_TH) and set(ACTIONS) <= a.PERMISSIONS['officer']\n"
+        "assert a.PERMISSIONS['admin'] == a.PERMISSIONS['system'] == frozenset(a.ACTION_TH)\n"
+        "assert 'form.read' in a.PERMISSIONS['analyst'] and 'form.assemble' not in a.PERMISSIONS['analyst']\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_registering_actions_fills_the_table_and_refuses_mistakes():
+    from itembank.authz import register_actions
+
+    with pytest.raises(ValueError):
+        register_actions({"item.read": "อย่างอื่น"}, {})
+    with pytest.raises(ValueError):
+        register_actions({}, {"teacher": {"item.read"}})
+    with pytest.raises(ValueError):
+        register_actions({}, {"officer": {"nothing.registered"}})
+    register_actions({"item.read": "ดูข้อสอบ"}, {})  # the same again changes nothing
+    assert PERMISSIONS["admin"] == frozenset(ACTION_TH)
+
+
+def test_user_actions_belong_to_admin_and_system_only():
+    for role in ROLES:
+        assert ("user.write" in PERMISSIONS[role]) == (role in ("admin", "system"))
