@@ -43,6 +43,13 @@ def _dispose_after_fork() -> None:
 os.register_at_fork(after_in_child=_dispose_after_fork)
 
 
+def display_url(url: str) -> str:
+    """A database URL as it may be shown to a user: the password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def default_url(instance_path: str | Path) -> str:
     """The embedded default: an SQLite file in the instance folder (created if missing)."""
     folder = Path(instance_path)

@@ -13,12 +13,6 @@ def _url(url: str | None) -> str:
     return make_app().config["DATABASE_URL"]
 
 
-def _shown(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
 @click.group()
 def db() -> None:
     """ฐานข้อมูล: สร้างและปรับโครงสร้างตาราง (migrations)"""
@@ -29,22 +23,24 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def upgrade_command(url: str | None, revision: str) -> None:
     """ปรับฐานข้อมูลให้เป็นโครงสร้างล่าสุด (apply migrations up to REVISION)."""
+    from itembank.store import display_url
     from web.migrations import current, upgrade
 
     url = _url(url)
     upgrade(url, revision)
-    click.echo(f"ฐานข้อมูล {_shown(url)} อยู่ที่ revision {current(url)}")
+    click.echo(f"ฐานข้อมูล {display_url(url)} อยู่ที่ revision {current(url)}")
 
 
 @db.command("current")
 @click.option("--url", help="DATABASE_URL (ค่าเริ่มต้น: จากการตั้งค่าของ Khlang)")
 def current_command(url: str | None) -> None:
     """แสดง revision ปัจจุบันของฐานข้อมูล และ revision ล่าสุดของโปรแกรม."""
+    from itembank.store import display_url
     from web.migrations import current, head
 
     url = _url(url)
     now, latest = current(url), head()
-    click.echo(f"ฐานข้อมูล {_shown(url)}: revision {now or '(ยังไม่มีตาราง)'}; ล่าสุด {latest}")
+    click.echo(f"ฐานข้อมูล {display_url(url)}: revision {now or '(ยังไม่มีตาราง)'}; ล่าสุด {latest}")
     if now != latest:
         click.echo("ยังไม่เป็นโครงสร้างล่าสุด: สั่ง `khlang db upgrade`", err=True)
         raise SystemExit(1)

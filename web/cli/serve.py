@@ -26,15 +26,11 @@ def run_app(app, host: str, port: int, debug: bool = False) -> None:
         upgrade(app.config["DATABASE_URL"])
     import os
 
+    from itembank.store import display_url
     from web.jobs import start_embedded_consumer
 
     if not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's parent runs no jobs
         start_embedded_consumer(app)
-    click.echo(f"Khlang: http://{host}:{port}/  (ฐานข้อมูล {_safe_url(app.config['DATABASE_URL'])})")
+    click.echo(f"Khlang: http://{host}:{port}/  (ฐานข้อมูล {display_url(app.config['DATABASE_URL'])})")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
