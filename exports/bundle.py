@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exports.answer_sheet import render_answer_sheet
-from exports.booklet import render_booklet_pdf
 from exports.data import AnswerKey, AnswerSheetSpec, Booklet
-from exports.docx import booklet_docx, key_docx
-from exports.keys import render_key_pdf, write_key_csv
+from exports.render import check_format, write
 from exports.stamp import SchoolStamp, stamp_copies
 
 FORMATS = ("pdf", "docx")
@@ -41,25 +39,22 @@ def write_form_documents(
     ``answer_sheet.pdf``, ``answer_sheet.json``, and ``copies`` (a folder) when `schools` is given:
     one stamped PDF per school, made from the single booklet render.
     """
+    formats = [check_format(Booklet, f) for f in formats]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{safe_stem(booklet.form_code)}_{safe_stem(booklet.variant)}"
     key = AnswerKey.from_booklet(booklet)
     paths: dict[str, Path] = {}
-    if "pdf" in formats:
-        paths["booklet.pdf"] = out / f"booklet_{stem}.pdf"
-        master = render_booklet_pdf(booklet, paths["booklet.pdf"], thai_digits=thai_digits)
-        paths["key.pdf"] = out / f"key_{stem}.pdf"
-        render_key_pdf(key, paths["key.pdf"], thai_digits=thai_digits)
-        if schools:
+    for fmt in formats:  # the key's CSV is written once, after the rendered formats
+        paths[f"booklet.{fmt}"] = out / f"booklet_{stem}.{fmt}"
+        master = write(booklet, paths[f"booklet.{fmt}"], fmt, thai_digits=thai_digits)
+        paths[f"key.{fmt}"] = out / f"key_{stem}.{fmt}"
+        write(key, paths[f"key.{fmt}"], fmt, thai_digits=thai_digits)
+        if fmt == "pdf" and schools:
             paths["copies"] = out / f"copies_{stem}"
             stamp_copies(master, schools, paths["copies"])
-    if "docx" in formats:
-        paths["booklet.docx"] = out / f"booklet_{stem}.docx"
-        booklet_docx(booklet, paths["booklet.docx"], thai_digits=thai_digits)
-        paths["key.docx"] = out / f"key_{stem}.docx"
-        key_docx(key, paths["key.docx"], thai_digits=thai_digits)
-    paths["key.csv"] = write_key_csv(key, out / f"key_{stem}.csv")
+    paths["key.csv"] = out / f"key_{stem}.csv"
+    write(key, paths["key.csv"], "csv")
     spec = answer_sheet or AnswerSheetSpec(
         administration=booklet.administration or booklet.form_code,
         form_code=booklet.form_code,
