@@ -1,5 +1,6 @@
 """Classical test theory the Thai way (การวิเคราะห์ข้อสอบแบบดั้งเดิม): keyed scoring, p and r with
-upper/lower groups, correlations, distractors, KR-20/21, α, SEM, Brennan's B, Livingston, EVANA mode.
+upper/lower groups, correlations, distractors, KR-20/21, α, SEM, Brennan's B, Livingston, EVANA mode;
+0/1, polytomous and mixed tests (``max_scores``: Whitney–Sabers p and r, item mean and SD, α).
 
 Pure numpy/scipy, persons × items, nothing of the project. Sources for every formula, threshold and
 Thai word: ``/work/shared/notes/thai-practice.md`` §0–§1 (cited in each module).
@@ -23,10 +24,11 @@ from psychometrics.ctt.criterion import (
 from psychometrics.ctt.distractors import DistractorAnalysis, analyze_distractors
 from psychometrics.ctt.evana import EvanaAnalysis, evana_analysis, evana_delta, fan_table
 from psychometrics.ctt.groups import GroupSplit, group_size, split_groups
-from psychometrics.ctt.item_analysis import ItemAnalysis, analyze_items
+from psychometrics.ctt.item_analysis import ItemAnalysis, ScoreRange, analyze_items, check_item_scores
 from psychometrics.ctt.keying import KeyedResponses, answer_codes, parse_key, score_answers
 from psychometrics.ctt.reliability import (
     TestStatistics,
+    inter_item_correlations,
     kr20_from_moments,
     kr21_from_moments,
     test_statistics,
@@ -47,12 +49,14 @@ __all__ = [
     "GroupSplit",
     "ItemAnalysis",
     "KeyedResponses",
+    "ScoreRange",
     "TestStatistics",
     "analyze_distractors",
     "analyze_items",
     "analyze_test",
     "answer_codes",
     "brennan_b",
+    "check_item_scores",
     "criterion_analysis",
     "difficulty_verdicts",
     "discrimination_verdicts",
@@ -61,6 +65,7 @@ __all__ = [
     "evana_delta",
     "fan_table",
     "group_size",
+    "inter_item_correlations",
     "kr20_from_moments",
     "kr21_from_moments",
     "livingston_reliability",

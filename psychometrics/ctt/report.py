@@ -165,13 +165,16 @@ def analyze_test(
     dead_below: float = 0.05,
     difficulty_table: str = "evana",
     discrimination_table: str = "evana",
+    max_scores: ArrayLike | None = None,
+    min_scores: ArrayLike | None = None,
 ) -> CttReport:
     """Run the whole classical analysis: items, test, distractors, criterion and EVANA mode.
 
     Parameters
     ----------
     scores : array_like, shape (n_persons, n_items), optional
-        0/1 scores; not needed when `keyed` is given (its scores are used).
+        0/1 scores, or scores of any item type with `max_scores`; not needed when `keyed` is given
+        (its scores are used).
     item_ids : sequence of str, optional
     keyed : KeyedResponses, optional
         Raw answers scored by :func:`.keying.score_answers`: adds the distractor table.
@@ -183,9 +186,14 @@ def analyze_test(
     p_basis, p_min, p_max, r_min, min_n, difficulty_table, discrimination_table
         See :func:`.item_analysis.analyze_items`.
     ddof : {0, 1}
-        Variance divisor, see :func:`.reliability.test_statistics`.
+        Variance divisor of every variance and SD (items and test), see
+        :func:`.reliability.test_statistics`.
     dead_below : float, default=0.05
         Dead-distractor share, see :func:`.distractors.analyze_distractors`.
+    max_scores, min_scores : float or array_like of shape (n_items,), optional
+        Possible score range of each item for polytomous and mixed tests (rubric items, rating
+        scales): p and r become Whitney–Sabers', and α (not KR-20) names the SEM. EVANA mode and the
+        criterion-referenced indices need 0/1 items.
     """
     if keyed is not None:
         scores, item_ids = keyed.scores, keyed.item_ids
@@ -202,8 +210,15 @@ def analyze_test(
         min_n=min_n,
         difficulty_table=difficulty_table,
         discrimination_table=discrimination_table,
+        max_scores=max_scores,
+        min_scores=min_scores,
+        ddof=ddof,
     )
-    test = test_statistics(scores, items.item_ids, ddof=ddof)
+    test = test_statistics(scores, items.item_ids, ddof=ddof, max_scores=max_scores, min_scores=min_scores)
+    if items.is_polytomous.any() and (evana or cut is not None):
+        raise PsychometricsError(
+            "โหมด EVANA และดัชนีแบบอิงเกณฑ์ใช้ได้กับข้อ 0/1 เท่านั้น / EVANA mode and cut scores need 0/1 items"
+        )
     distractors = (
         analyze_distractors(keyed, items.groups, dead_below=dead_below, min_n=min_n)
         if keyed is not None

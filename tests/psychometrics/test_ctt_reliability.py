@@ -73,7 +73,10 @@ def test_sem_mean_sd_and_the_variance_divisor(responses):
     textbook = test_statistics(responses, ddof=1)
     assert textbook.sd == pytest.approx(total.std(ddof=1))
     assert textbook.alpha == pytest.approx(stats.alpha, abs=1e-12)  # α does not depend on the divisor
-    assert textbook.kr20 != pytest.approx(stats.kr20, abs=1e-6)  # KR-20 with Σpq does
+    # one divisor throughout (issue 15 part 1): Σpq now divides like S², so KR-20 = α at either
+    # divisor and the SEM is SD·√(1 − KR-20) with that divisor's SD (it used to mix Σpq/N with S²/(N−1))
+    assert textbook.kr20 == pytest.approx(stats.kr20, abs=1e-12)
+    assert textbook.sem == pytest.approx(textbook.sd * np.sqrt(1 - textbook.alpha), abs=1e-12)
 
 
 def test_test_statistics_summary_uses_evanas_words(responses):
