@@ -52,7 +52,7 @@ def worker(spec_path: str) -> int:
     sys.path.insert(0, str(BENCH))
     from benchio import peak_rss_mb, reset_peak_rss
 
-    from web.cli.irt import read_responses
+    from scoring.ingest.responses import read_responses
 
     spec = json.loads(Path(spec_path).read_text())
     t0 = time.perf_counter()

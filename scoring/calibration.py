@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from itembank.errors import Where
-from scoring.errors import ScoringError, problem
+from scoring.errors import from_engine, problem
 from scoring.ingest.params import MODELS, read_params, write_params
 from scoring.ingest.responses import read_responses
+from scoring.ingest.text import output_path, writing
 
 if TYPE_CHECKING:
     from psychometrics.irt.calibration import Calibration, StandardErrors
@@ -142,9 +142,7 @@ def calibrate_matrix(
                                standard_errors=standard_errors,
                                estimate_variance=False if name in ("1pl", "pcm") else None)
         except PsychometricsError as e:
-            th, _, en = str(e).partition(" / ")
-            raise ScoringError("calibration.refused", where=Where(source) if source else None,
-                               message_th=th, message_en=en or th) from None
+            raise from_engine(e, source, "calibration.refused") from None
     return CalibrationRun(name, result, n_quadrature, tuple(str(w.message) for w in caught), source)
 
 
@@ -168,7 +166,7 @@ def calibrate_file(
     t0 = time.perf_counter()
     responses_path = Path(responses_path)
     _checked_model(model)
-    out = _checked_out(out_path)
+    out = output_path(out_path, "PARAMS.csv")
     texts = ("person_id",) + ((group_column,) if group_column else ())
     x, item_ids, cols = read_responses(responses_path, texts)
     fixed = read_params(Path(anchors_path)) if anchors_path else None
@@ -179,9 +177,10 @@ def calibrate_file(
     run = calibrate_matrix(x, model, item_ids=item_ids, n_quadrature=n_quadrature, max_iter=max_iter, tol=tol,
                            groups=groups, fixed=fixed, standard_errors=standard_errors,
                            source=responses_path.name)
-    write_params(out, run.result)
-    run = replace(run, out=out, time_total_s=time.perf_counter() - t0)
-    meta_path(out).write_text(json.dumps(run.meta(), indent=1, default=str), encoding="utf-8")
+    with writing(out):
+        write_params(out, run.result)
+        run = replace(run, out=out, time_total_s=time.perf_counter() - t0)
+        meta_path(out).write_text(json.dumps(run.meta(), indent=1, default=str), encoding="utf-8")
     return run
 
 
@@ -196,13 +195,3 @@ def _checked_model(model: str) -> str:
         raise problem("calibration.model_unknown", f"ไม่รู้จักโมเดล {model!r} (ใช้ได้: {', '.join(MODELS)})",
                       f"unknown model {model!r} (one of {', '.join(MODELS)})")
     return name
-
-
-def _checked_out(out_path: Path | str | None) -> Path:
-    if out_path is None or str(out_path) in ("", "."):
-        raise problem("calibration.out_missing", "ไม่ได้ระบุไฟล์ผลลัพธ์ (PARAMS.csv)", "no output file (PARAMS.csv)")
-    out = Path(out_path)
-    if not out.parent.is_dir():
-        raise problem("file.no_folder", f"ไม่มีโฟลเดอร์ {out.parent} สำหรับไฟล์ผล",
-                      f"the folder {out.parent} does not exist", Where(out.name))
-    return out

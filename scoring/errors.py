@@ -29,3 +29,9 @@ def raise_problems(problems: list[ScoringError], total: int | None = None, *, fi
         more = total - len(shown)
         shown.append(problem("file.more_problems", f"… และอีก {more} ปัญหา", f"… and {more} more"))
     raise ScoringError("file.invalid", where=Where(file) if file else None, problems=shown)
+
+
+def from_engine(e: Exception, source: str | None, code: str = "analysis.refused") -> ScoringError:
+    """The engine's refusal (a PsychometricsError, "Thai / English") as this room's error naming the file."""
+    th, _, en = str(e).partition(" / ")
+    return ScoringError(code, where=Where(source) if source else None, message_th=th, message_en=en or th)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from itembank.errors import Where
-from scoring.errors import ScoringError, problem
+from scoring.errors import ScoringError, from_engine, problem
 from scoring.ingest.text import read_text
 
 MODELS = ("1pl", "rasch", "2pl", "3pl", "grm", "gpcm", "pcm")
@@ -53,6 +53,7 @@ def _cell(v: float) -> str:
 
 def read_params(path: Path):
     """ItemParameters from a PARAMS.csv (as written by calibration, or by hand)."""
+    from psychometrics.errors import PsychometricsError
     from psychometrics.irt.models import ItemParameters
 
     try:
@@ -100,4 +101,7 @@ def read_params(path: Path):
         else:
             t[j, 0] = b[j]
     b_arr = np.where([m in POLYTOMOUS for m in models], np.nan, np.array(b, float))
-    return ItemParameters(tuple(models), np.array(a, float), b_arr, np.array(c, float), t, tuple(ids))
+    try:
+        return ItemParameters(tuple(models), np.array(a, float), b_arr, np.array(c, float), t, tuple(ids))
+    except PsychometricsError as e:
+        raise from_engine(e, path.name, "params.invalid") from None

@@ -1,9 +1,11 @@
-"""The text of an uploaded file: found, size-checked and decoded by the one policy of the bank."""
+"""The text of an uploaded file, found and decoded by the one policy of the bank; where results may be written."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from itembank.decoding import ZIP_MAGIC, decode
@@ -58,3 +60,24 @@ def _commas(text: str) -> str:
 
 def _tab_separated(header: str) -> bool:
     return "\t" in header and "," not in header
+
+
+def output_path(path: Path | str | None, what: str = "ไฟล์ผล") -> Path:
+    """The output file, refused before any work when it is not given or its folder does not exist."""
+    if path is None or str(path) in ("", "."):
+        raise problem("file.out_missing", f"ไม่ได้ระบุไฟล์ผลลัพธ์ ({what})", f"no output file ({what})")
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise problem("file.no_folder", f"ไม่มีโฟลเดอร์ {path.parent} สำหรับไฟล์ผล",
+                      f"the folder {path.parent} does not exist", Where(path.name))
+    return path
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Writes inside the block that fail (disk full, no permission) become a Thai refusal naming the file."""
+    try:
+        yield
+    except OSError as e:
+        raise problem("file.unwritable", f"เขียนไฟล์ผลไม่ได้ ({e.strerror or e})",
+                      f"cannot write the output ({e.strerror or e})", Where(path.name)) from None

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from scoring.abilities import fixed_point as _fixed
+from scoring.ingest.params import read_params
+from scoring.ingest.responses import read_responses
 from web.cli import cli
-from web.cli.irt import _fixed, read_params, read_responses
 
 PATTERNS = np.array([[(k >> (4 - j)) & 1 for j in range(5)] for k in range(32)], dtype=np.int8)
 FREQUENCIES = np.array([12, 19, 1, 7, 3, 19, 3, 17, 10, 5, 3, 7, 7, 23, 8, 28,

@@ -30,8 +30,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "bank": ("web.cli.bank:bank", "คลังข้อสอบ: นำเข้า ส่งออก ค้นหา พิจารณา / item bank"),
     "demo": ("web.admin.cli:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
     "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang / serve the web app"),
-    "irt": ("web.cli.irt:irt", "IRT: ประมาณค่าพารามิเตอร์ ประมาณค่าความสามารถ / calibrate, score"),
-    "ctt": ("web.cli.ctt:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT) / classical item analysis"),
+    "irt": ("web.analysis.cli:irt", "IRT: ประมาณค่าพารามิเตอร์ ประมาณค่าความสามารถ / calibrate, score"),
+    "ctt": ("web.analysis.ctt_cli:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT) / classical item analysis"),
     "forms": ("web.forms.cli:forms", "ฉบับข้อสอบ: จัดฉบับ ยืนยัน ชุดสลับข้อ พิมพ์ / test forms"),
     "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: คิว Redis หรือ SQLite / run queued jobs"),
 }

@@ -16,9 +16,6 @@ app's own Huey instance. The functions never read configuration except through `
 
 from __future__ import annotations
 
-import json
-import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,55 +82,25 @@ def import_items(app: Flask, path: str, dry_run: bool = False, as_name: str | No
 
 def calibrate(app: Flask, responses_csv: str, model: str = "2pl", out_csv: str = "",
               n_quadrature: int = 61, max_iter: int = 500, tol: float = 1e-4) -> dict[str, Any]:
-    """ประมาณค่าพารามิเตอร์ข้อสอบ (IRT calibration) of a RESPONSES.csv into PARAMS.csv (+ .meta.json).
+    """ประมาณค่าพารามิเตอร์ข้อสอบ (IRT calibration): :func:`scoring.calibration.calibrate_file`.
 
-    The same files as ``khlang irt calibrate`` (:mod:`web.cli.irt`): a malformed response file or
+    The same files and provenance record as ``khlang irt calibrate``: a malformed response file or
     data the estimator refuses comes back as ``ok=False`` with the row and column named.
     """
-    import click
+    from scoring.calibration import calibrate_file
 
-    from psychometrics.errors import ConvergenceWarning, PsychometricsError
-    from psychometrics.irt.calibration import calibrate as fit
-    from web.cli.irt import MODELS, read_responses, write_params
-
-    responses, out = Path(responses_csv), Path(out_csv)
-    model = model.lower()
-    if model not in MODELS:
-        return _refused_input("calibrate", "calibrate.model_unknown",
-                              f"ไม่รู้จักโมเดล {model!r} (ใช้ได้: {', '.join(MODELS)})",
-                              f"unknown model {model!r} (one of {', '.join(MODELS)})")
-    if not out_csv:
-        return _refused_input("calibrate", "calibrate.out_missing", "ไม่ได้ระบุไฟล์ผลลัพธ์ (out_csv)",
-                              "no output file (out_csv)")
-    t0 = time.perf_counter()
     try:
-        x, item_ids, _ = read_responses(responses)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            # as `khlang irt calibrate`: "1pl" and "pcm" fix θ ~ N(0, 1); "rasch" estimates its variance
-            result = fit(x, "rasch" if model == "1pl" else model, n_quadrature=n_quadrature, max_iter=max_iter,
-                         tol=tol, item_ids=item_ids, estimate_variance=False if model in ("1pl", "pcm") else None)
-    except click.ClickException as e:           # the CSV contract's refusal: file, row and column named
-        return _refused_input("calibrate", "calibrate.invalid_file", e.format_message())
-    except PsychometricsError as e:
-        return _refused_input("calibrate", "calibrate.invalid_data", f"{responses.name}: {e}")
-    write_params(out, result)
-    meta = {"time_fit_s": round(result.time_fit_s, 4), "time_total_s": round(time.perf_counter() - t0, 4),
-            "log_likelihood": result.log_likelihood, "iterations": result.n_iter, "converged": result.converged,
-            "n_persons": result.n_persons, "n_items": result.params.n_items,
-            "settings": {**result.settings, "quadrature_n": n_quadrature, "engine": "khlang"}}
-    Path(f"{out}.meta.json").write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-    state_th = "ลู่เข้า" if result.converged else "ยังไม่ลู่เข้า"
+        run = calibrate_file(Path(responses_csv), model, Path(out_csv) if out_csv else None,
+                             n_quadrature=n_quadrature, max_iter=max_iter, tol=tol)
+    except KhlangError as e:
+        return refused("calibrate", e)
+    r = run.result
     return {
-        "ok": True, "job": "calibrate", "file": str(out), "model": model,
-        "n_items": result.params.n_items, "n_persons": result.n_persons,
-        "log_likelihood": float(result.log_likelihood), "iterations": int(result.n_iter),
-        "converged": bool(result.converged), "time_fit_s": float(result.time_fit_s),
-        "message_th": f"{out.name}: ประมาณค่า {result.params.n_items} ข้อ จากผู้สอบ {result.n_persons} คน "
-                      f"({model}) {result.n_iter} รอบ {state_th}",
-        "message_en": f"{out.name}: {result.params.n_items} items, {result.n_persons} persons ({model}), "
-                      f"{result.n_iter} EM cycles, {'converged' if result.converged else 'NOT converged'}",
-        "warnings": [str(w.message) for w in caught],
+        "ok": True, "job": "calibrate", "file": str(run.out), "model": run.model,
+        "n_items": run.n_items, "n_persons": run.n_persons,
+        "log_likelihood": float(r.log_likelihood), "iterations": int(r.n_iter),
+        "converged": run.converged, "time_fit_s": float(r.time_fit_s),
+        "message_th": run.message("th"), "message_en": run.message("en"), "warnings": list(run.warnings),
     }
 
 

@@ -1,0 +1,99 @@
+"""`khlang irt`: IRT calibration and scoring of CSV files (the bench/irt CLI contract).
+
+    khlang irt calibrate RESPONSES.csv --model 1pl|rasch|2pl|3pl|grm|gpcm|pcm --out PARAMS.csv
+    khlang irt score RESPONSES.csv --params PARAMS.csv --method eap|map|ml|wle|eapsum --out SCORES.csv
+
+RESPONSES.csv: ``person_id,<item ids>``, scores 0..K−1, empty cell = missing
+(:mod:`scoring.ingest.responses`). PARAMS.csv and its ``PARAMS.csv.meta.json`` are written by
+:func:`scoring.calibration.calibrate_file`. This module imports click, numpy and :mod:`scoring`
+only (no Flask, no SQLAlchemy): a cold ``khlang irt calibrate`` is part of the IRT benchmark.
+Refusals are :class:`~scoring.errors.ScoringError`, rendered by the root group; exit status 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scoring.abilities import METHODS, score_file
+from scoring.calibration import MODELS, calibrate_file
+from web.cli import lang
+from web.cli.params import InputPath, OutputPath
+
+
+class InputFile(InputPath):
+    """:class:`InputPath` whose refusal exits 1, as every refusal of a file given to analysis."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            e.exit_code = 1
+            raise
+
+
+class OutputFile(OutputPath):
+    """:class:`OutputPath` whose refusal exits 1, as every refusal of a file given to analysis."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            e.exit_code = 1
+            raise
+
+
+@click.group()
+def irt() -> None:
+    """IRT: ประมาณค่าพารามิเตอร์ข้อสอบ (calibrate) และประมาณความสามารถผู้สอบ (score).
+
+    IRT: calibrate items and score persons from CSV files.
+    """
+
+
+@irt.command("calibrate")
+@click.argument("responses", type=InputFile())
+@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="2pl", show_default=True,
+              help="โมเดล: 1pl, pcm: a = 1, θ ~ N(0, 1); rasch: a = 1 ประมาณความแปรปรวนของ θ; 3pl มี prior "
+                   "/ 1pl, pcm: a = 1, θ ~ N(0, 1); rasch: a = 1, ability variance estimated; 3pl with priors")
+@click.option("--out", "out", type=OutputFile(), required=True,
+              help="PARAMS.csv ที่จะเขียน (และ PARAMS.csv.meta.json ข้างกัน) / PARAMS.csv to write, with its .meta.json")
+@click.option("--quadrature", default=61, show_default=True, help="จำนวนจุด Gauss–Hermite / quadrature nodes")
+@click.option("--max-iter", default=500, show_default=True, help="จำนวนรอบ EM สูงสุด / most EM cycles")
+@click.option("--tol", default=1e-4, show_default=True,
+              help="การเปลี่ยนแปลงสูงสุดของพารามิเตอร์เมื่อลู่เข้า / largest parameter change at convergence")
+@click.option("--group-column", default=None,
+              help="คอลัมน์ชื่อกลุ่ม (ประมาณค่าหลายกลุ่ม) / column of group labels (multiple-group calibration)")
+@click.option("--anchors", type=InputFile(), default=None,
+              help="PARAMS.csv ของข้อยึด ตรึงค่าไว้ (จับคู่ด้วย item_id) / anchor items held fixed, by item_id")
+@click.option("--se", "se", type=click.Choice(("auto", "oakes", "xpd", "none")), default="auto",
+              show_default=True, help="ความคลาดเคลื่อนมาตรฐาน / standard errors")
+@click.option("--categories", default=None, type=int, hidden=True, help="accepted for the bench contract")
+def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, max_iter: int, tol: float,
+                      group_column: str | None, anchors: Path | None, se: str, categories: int | None) -> None:
+    """ประมาณค่าพารามิเตอร์ข้อสอบด้วย MML (EM) แล้วเขียน PARAMS.csv.
+
+    Calibrate items by marginal maximum likelihood (EM) and write PARAMS.csv.
+    """
+    run = calibrate_file(responses, model, out, n_quadrature=quadrature, max_iter=max_iter, tol=tol,
+                         group_column=group_column, anchors_path=anchors, standard_errors=se)
+    for warning in run.warnings:
+        click.echo(f"คำเตือน / warning: {warning}", err=True)
+    click.echo(run.message(lang()))
+
+
+@irt.command("score")
+@click.argument("responses", type=InputFile())
+@click.option("--params", "params_path", type=InputFile(), required=True,
+              help="PARAMS.csv ของข้อสอบ / item parameters")
+@click.option("--method", type=click.Choice(METHODS), default="eap", show_default=True,
+              help="eapsum: EAP จากคะแนนรวม (คะแนนดิบเท่ากันได้ θ เท่ากัน) / summed-score EAP, as paper exams report")
+@click.option("--out", "out", type=OutputFile(), required=True, help="SCORES.csv ที่จะเขียน / SCORES.csv to write")
+def score_command(responses: Path, params_path: Path, method: str, out: Path) -> None:
+    """ประมาณความสามารถ (θ) และ SE ของผู้สอบทุกคนจากพารามิเตอร์ที่รู้แล้ว แล้วเขียน SCORES.csv.
+
+    Estimate every person's ability (θ) and its SE with known item parameters; write SCORES.csv.
+    """
+    click.echo(score_file(responses, params_path, out, method).message(lang()))
