@@ -13,14 +13,21 @@ that never queue anything):
 Tasks are registered per instance. :data:`web.jobs.tasks.JOBS` holds plain functions
 ``job(app, **arguments) -> dict``; :class:`Jobs` wraps each in a closure bound to the app
 (pushing its app context; a refusal is an outcome, only the unexpected is a failure) and registers it
-with ``huey.task(name=...)``. The task's registry name (``web.jobs.tasks.<job>``) is the same in
+with ``huey.task(name=..., context=True)``. The task's registry name (``web.jobs.tasks.<job>``) is the same in
 every process, so a web process enqueues what a ``khlang worker`` of the same code runs. We did not
 use ``huey.context_task``: it wraps a context manager object, while a job needs the app *value*
 itself (its store and configuration), which a closure gives directly and visibly.
 
-Outcomes live in Huey's result store: a job returns a plain dict (``ok``, Thai and English
-message, counts, or the Thai problem list of a refusal). An unexpected exception is logged and
-re-raised, so Huey records the failure; :meth:`Jobs.outcome` reports it as ``ok=False``.
+This package only enqueues and consumes. Each job's record is a table of the rooms
+(:mod:`itembank.jobs`): :meth:`Jobs.enqueue` records it (queued, with who asked and the arguments)
+before a worker can see it, and the task body marks it running, then done, refused or failed with
+the job's outcome, through that module's services. A worker that cannot write the record (its
+database is down or not migrated) fails the job: Huey keeps that failure as for any other.
+
+A job returns a plain dict (``ok``, Thai and English message, counts, or the Thai problem list of a
+refusal), kept in Huey's result store for :meth:`Jobs.outcome` and in the record. An unexpected
+exception is logged and re-raised, so Huey records the failure; :meth:`Jobs.outcome` reports it as
+``ok=False`` and the record as *failed*.
 
 >>> jobs = get_jobs(app)                                   # doctest: +SKIP
 >>> handle = jobs.import_items("items.xlsx")               # doctest: +SKIP
@@ -40,12 +47,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 
 from web.jobs.errors import JobError
-from web.jobs.tasks import JOBS, JobFunction
+from web.jobs.tasks import JOBS, JobFunction, actor_named, failed
 
 if TYPE_CHECKING:  # huey imports redis-py and psycopg: loaded when a queue is built, not with create_app
     from huey import Huey
-    from huey.api import Result, TaskWrapper
+    from huey.api import Result, Task, TaskWrapper
     from huey.consumer import Consumer
+
+    from itembank.authz import Actor
 
 __all__ = ["BACKENDS", "EXTENSION", "JobError", "Jobs", "get_jobs", "init_app", "safe_url", "start_embedded_consumer",
            "stop_embedded_consumer"]
@@ -89,8 +98,8 @@ class Jobs:
         with self._lock:
             if self._huey is None:
                 huey = self._make_huey()
-                for name, job in JOBS.items():
-                    self._tasks[name] = huey.task(name=name)(_bind(self._app, name, job))
+                for name, job in JOBS.items():   # context: the body gets its Task, whose id names the record
+                    self._tasks[name] = huey.task(name=name, context=True)(_bind(self._app, name, job))
                 self._huey = huey
             return self._huey
 
@@ -110,19 +119,31 @@ class Jobs:
             return RedisHuey(self.name, url=self.redis_url, read_timeout=self.redis_read_timeout, notify_result=True)
         return MemoryHuey(self.name, immediate=True)
 
-    def enqueue(self, job: str, /, **arguments: Any) -> Result:
-        """Put `job` on the queue with keyword `arguments`; the handle's ``id`` finds its outcome later."""
-        task = self.tasks.get(job)
-        if task is None:
+    def enqueue(self, job: str, /, *, actor: Actor | None = None, **arguments: Any) -> Result:
+        """Put `job` on the queue with keyword `arguments`; the handle's ``id`` finds its outcome later.
+
+        The job's record (:func:`itembank.jobs.record_job`, as `actor`, by default the system) is
+        written first, so a worker always finds it.
+        """
+        from itembank.authz import Actor
+        from itembank.jobs import record_job
+        from web.store_ext import get_store
+
+        wrapper = self.tasks.get(job)
+        if wrapper is None:
             raise JobError("jobs.unknown", kind="not_found",
                            message_th=f"ไม่มีงานชื่อ {job!r} (มี: {', '.join(sorted(self.tasks))})",
                            message_en=f"no job named {job!r}")
-        return task(**arguments)
+        task = wrapper.s(**arguments)
+        with get_store(self._app).session() as s:
+            record_job(s, actor or Actor.system(), task.id, job, arguments)
+        return self.huey.enqueue(task)
 
     def import_items(self, path: str | os.PathLike[str], dry_run: bool = False,
                      as_name: str | None = None) -> Result:
         """Enqueue an item import of a CSV/XLSX template file (all rows or none)."""
-        return self.enqueue("import_items", path=os.fspath(path), dry_run=dry_run, as_name=as_name)
+        return self.enqueue("import_items", actor=actor_named(as_name), path=os.fspath(path), dry_run=dry_run,
+                            as_name=as_name)
 
     def calibrate(self, responses_csv: str | os.PathLike[str], model: str, out_csv: str | os.PathLike[str],
                   **settings: Any) -> Result:
@@ -153,10 +174,7 @@ class Jobs:
         except ResultTimeout:
             return None
         except TaskException as e:
-            error = e.metadata.get("error", "") if isinstance(e.metadata, dict) else str(e)
-            return {"ok": False, "job": None, "code": "jobs.failed", "kind": "invalid",
-                    "message_th": f"งานล้มเหลวโดยไม่คาดคิด: {error}", "message_en": f"the job failed: {error}",
-                    "problems": [error], "problems_en": [error], "error": error}
+            return failed(None, e.metadata.get("error", "") if isinstance(e.metadata, dict) else str(e))
 
     def consumer(self, workers: int | None = None, worker_type: str = "thread", *, signals: bool = True,
                  **options: Any) -> Consumer:
@@ -215,19 +233,39 @@ def safe_url(url: str) -> str:
 
 
 def _bind(app: Flask, name: str, job: JobFunction) -> Any:
-    """`job` as a task body for `app`: in its app context; the unexpected is logged, then re-raised."""
+    """`job` as a task body for `app`: in its app context, its record kept; the unexpected is logged, then re-raised."""
 
     @functools.wraps(job)
-    def run(**arguments: Any) -> dict[str, Any]:
+    def run(task: Task | None = None, **arguments: Any) -> dict[str, Any]:
+        job_id = task.id if task is not None else None
         with app.app_context():
             try:
-                return job(app, **arguments)
-            except Exception:
+                _keep_record(app, name, job_id)
+                outcome = job(app, **arguments)
+            except Exception as e:
                 # one line naming the job and its arguments; Huey logs the traceback and records the failure
                 logger.error("งาน %s ล้มเหลว (job %s failed) with %r", name, name, arguments)
+                _keep_record(app, name, job_id, failed(name, repr(e)), failed=True)
                 raise
+            _keep_record(app, name, job_id, outcome)
+            return outcome
 
     return run
+
+
+def _keep_record(app: Flask, name: str, job_id: str | None, outcome: dict[str, Any] | None = None,
+                 failed: bool = False) -> None:
+    """Mark the job's record running (no `outcome` yet) or finished with `outcome`, in its own transaction."""
+    from itembank.jobs import finish_job, start_job
+    from web.store_ext import get_store
+
+    if job_id is None:
+        return
+    with get_store(app).session() as s:
+        if outcome is None:
+            start_job(s, job_id, name)
+        else:
+            finish_job(s, job_id, name, outcome, failed=failed)
 
 
 def init_app(app: Flask) -> Jobs:

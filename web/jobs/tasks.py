@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from itembank.errors import KhlangError
+
+if TYPE_CHECKING:
+    from itembank.authz import Actor
 
 JobFunction = Callable[..., dict[str, Any]]
 
@@ -40,13 +43,21 @@ def refused(job: str, e: KhlangError) -> dict[str, Any]:
     }
 
 
+def failed(job: str | None, error: str) -> dict[str, Any]:
+    """The outcome of a job that failed unexpectedly (`error`: the exception's repr, as Huey keeps it)."""
+    return {"ok": False, "job": job, "code": "jobs.failed", "kind": "invalid",
+            "message_th": f"งานล้มเหลวโดยไม่คาดคิด: {error}", "message_en": f"the job failed: {error}",
+            "problems": [error], "problems_en": [error], "error": error}
+
+
 def _refused_input(job: str, code: str, th: str, en: str | None = None) -> dict[str, Any]:
     return {"ok": False, "job": job, "code": code, "kind": "invalid",
             "message_th": f"ไม่ดำเนินการ: {th}", "message_en": f"refused: {en or th}",
             "problems": [th], "problems_en": [en or th]}
 
 
-def _actor(as_name: str | None) -> Any:
+def actor_named(as_name: str | None) -> Actor:
+    """The actor a job acts as: the system, or an officer named `as_name` (``--as``)."""
     from itembank.authz import Actor
 
     return Actor.system() if not as_name else Actor(None, as_name, "officer")
@@ -66,7 +77,7 @@ def import_items(app: Flask, path: str, dry_run: bool = False, as_name: str | No
                               f"file not found: {Path(path).name}")
     try:
         with get_store(app).session() as s:
-            report = import_file(s, _actor(as_name), Path(path), dry_run=dry_run)
+            report = import_file(s, actor_named(as_name), Path(path), dry_run=dry_run)
     except KhlangError as e:
         return refused("import_items", e)
     u = report.upsert

@@ -1,6 +1,7 @@
 """Jobs on a real queue (embedded SQLite and Redis) run by a real consumer: item imports reach the
 database, a refused import returns the Thai problem list and writes nothing, a calibration writes
-its PARAMS.csv, a booklet render writes its PDF, the unexpected is recorded as a failure."""
+its PARAMS.csv, a booklet render writes its PDF, the unexpected is recorded as a failure, and every
+job leaves its record (itembank.jobs) with its outcome."""
 
 from __future__ import annotations
 
@@ -121,11 +122,84 @@ def test_booklet_job_renders_a_frozen_form(jobs_backend, db_url, session, make_j
 def test_an_unexpected_failure_is_logged_and_recorded(jobs_backend, make_jobs_app, consumer_of, tmp_path, caplog):
     from web.jobs import get_jobs
 
-    app = make_jobs_app(jobs_backend, DISTRICT_NAME=None)
-    consumer_of(app)
+    app = make_jobs_app(jobs_backend)
+    # the worker's database was never migrated: its jobs cannot even open their tables (nor the job's record)
+    worker = make_jobs_app(jobs_backend, f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}", DISTRICT_NAME=None)
+    consumer_of(worker)
     jobs = get_jobs(app)
     with caplog.at_level(logging.ERROR, logger="khlang.jobs"):
         # the booklet job cannot even open its database: not a refusal of the user's input
         outcome = jobs.outcome(jobs.render_booklet("ANY", None, tmp_path / "x.pdf"), timeout=WAIT)
     assert outcome["ok"] is False and outcome["code"] == "jobs.failed" and outcome["error"]
     assert any("render_booklet" in r.getMessage() for r in caplog.records)
+
+
+def _record(app, job_id: str, actor=None):
+    """The job's record as `actor` (default: the system) reads it, in a session of its own."""
+    from itembank.authz import Actor
+    from itembank.jobs import get_job
+    from web.store_ext import get_store
+
+    with get_store(app).read_session() as s:
+        return get_job(s, actor or Actor.system(), job_id)
+
+
+def test_a_job_leaves_its_record_with_its_outcome(jobs_backend, make_jobs_app, consumer_of, tmp_path):
+    from factories import make_actor
+
+    from itembank.jobs import list_jobs
+    from web.jobs import get_jobs
+    from web.store_ext import get_store
+
+    app = make_jobs_app(jobs_backend)
+    jobs = get_jobs(app)
+    analyst = make_actor("analyst")
+    arguments = {"responses_csv": str(write_responses(tmp_path / "r.csv")), "model": "2pl",
+                 "out_csv": str(tmp_path / "p.csv")}
+    handle = jobs.enqueue("calibrate", actor=analyst, **arguments)
+    queued = _record(app, handle.id, analyst)         # recorded before any worker could see it
+    assert (queued.kind, queued.status, queued.created_by_name) == ("calibrate", "queued", analyst.username)
+    assert queued.arguments == arguments
+    consumer_of(app)
+    outcome = jobs.outcome(handle, timeout=WAIT)
+    assert outcome["ok"] is True, outcome
+    done = _record(app, handle.id, analyst)            # Huey's store forgot the outcome once read: the record keeps it
+    assert (done.status, done.progress, done.outcome) == ("done", 1.0, outcome)
+    assert done.message_th == outcome["message_th"] and done.started_at <= done.finished_at
+    with get_store(app).read_session() as s:
+        assert handle.id in [j.id for j in list_jobs(s, analyst)]
+        assert handle.id not in [j.id for j in list_jobs(s, make_actor("analyst"))]
+
+    refused = jobs.import_items(tmp_path / "nowhere.xlsx", as_name="officer1")
+    assert jobs.outcome(refused, timeout=WAIT)["ok"] is False
+    record = _record(app, refused.id)
+    assert (record.status, record.created_by_name) == ("refused", "officer1")
+    assert record.outcome["problems"] == ["ไม่พบไฟล์ nowhere.xlsx"] and record.message_th.startswith("ไม่ดำเนินการ")
+
+
+def test_a_failed_job_is_recorded_as_failed(jobs_backend, make_jobs_app, consumer_of, monkeypatch):
+    from web.jobs import get_jobs, tasks
+
+    def explode(app, **arguments):
+        raise RuntimeError("ระเบิด")
+
+    monkeypatch.setitem(tasks.JOBS, "explode", explode)    # before the app's queue registers its tasks
+    app = make_jobs_app(jobs_backend)
+    consumer_of(app)
+    jobs = get_jobs(app)
+    handle = jobs.enqueue("explode")
+    outcome = jobs.outcome(handle, timeout=WAIT)
+    assert outcome["ok"] is False and outcome["code"] == "jobs.failed"
+    record = _record(app, handle.id)
+    assert record.status == "failed" and record.outcome["error"] == outcome["error"] == "RuntimeError('ระเบิด')"
+    assert record.outcome["job"] == "explode" and record.finished_at is not None
+
+
+def test_the_immediate_backend_records_its_jobs_too(make_jobs_app, tmp_path):
+    from web.jobs import get_jobs
+
+    app = make_jobs_app("immediate")
+    jobs = get_jobs(app)
+    handle = jobs.import_items(tmp_path / "none.csv")
+    assert jobs.outcome(handle)["ok"] is False
+    assert _record(app, handle.id).status == "refused"

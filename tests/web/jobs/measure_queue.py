@@ -1,6 +1,6 @@
 """Measure the job queue on each backend: round trip of a tiny job, throughput, a 200-item XLSX import.
 
-    .venv/bin/python tests/jobs/measure_queue.py          # needs Redis at 127.0.0.1:6379 for its row
+    .venv/bin/python tests/web/jobs/measure_queue.py          # needs Redis at 127.0.0.1:6379 for its row
 
 One worker thread per backend, a fresh SQLite database and queue name per backend; the queue's
 keys are flushed afterwards. The tiny job is an import of a missing file (refused at once), so
@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from jobs_helpers import item_row  # noqa: E402
 

@@ -3,6 +3,8 @@
 ``jobs_backend`` parametrises a test over "sqlite" and "redis". Every test gets its own queue name
 (``JOBS_NAME``), and its keys are flushed afterwards: nothing else on the Redis server is touched.
 When Redis is unreachable its tests fail in CI (``CI=true``) and are skipped locally.
+An app is built on a migrated SQLite database of the run unless the test names one (``db_url``):
+enqueuing writes the job's record (:mod:`itembank.jobs`).
 """
 
 from __future__ import annotations
@@ -30,8 +32,18 @@ def queue_name() -> str:
     return f"khlang_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(scope="session")
+def jobs_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite database for the apps of tests that do not name one."""
+    from web.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('jobs-db') / 'khlang.sqlite3'}"
+    upgrade(url)
+    return url
+
+
 @pytest.fixture
-def make_jobs_app(tmp_path: Path, queue_name: str) -> Iterator[Callable[..., Flask]]:
+def make_jobs_app(tmp_path: Path, queue_name: str, jobs_db_url: str) -> Iterator[Callable[..., Flask]]:
     """Build apps on a test database and queue; their queues are flushed and stores closed afterwards."""
     from web import create_app
     from web.jobs import EXTENSION
@@ -41,10 +53,8 @@ def make_jobs_app(tmp_path: Path, queue_name: str) -> Iterator[Callable[..., Fla
 
     def make(backend: str, database_url: str | None = None, **overrides: Any) -> Flask:
         config = {"JOBS_BACKEND": backend, "JOBS_NAME": queue_name, "JOBS_REDIS_URL": REDIS_URL,
-                  "JOBS_POLL_MAX_DELAY": 0.05,
+                  "JOBS_POLL_MAX_DELAY": 0.05, "DATABASE_URL": database_url or jobs_db_url,
                   "JOBS_REDIS_READ_TIMEOUT": 0.1, "TESTING": True, **overrides}
-        if database_url:
-            config["DATABASE_URL"] = database_url
         app = create_app(config, instance_path=str(tmp_path / "instance"))
         apps.append(app)
         return app

@@ -113,7 +113,7 @@ def _worker(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen
             "cli.add_command(worker); cli(sys.argv[1:], prog_name='khlang')")
     return subprocess.Popen([sys.executable, "-c", code, "--instance", str(tmp_path / "instance"), "worker", *args],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=Path(__file__).resolve().parents[2])
+                            cwd=Path(__file__).resolve().parents[3])
 
 
 def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session, make_jobs_app, queue_name,
