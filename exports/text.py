@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from zoneinfo import ZoneInfo
 
 import nh3
 
@@ -22,6 +23,7 @@ THAI_MONTHS = (
     "พฤศจิกายน",
     "ธันวาคม",
 )
+THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 # Item text may carry inline emphasis and sub/superscripts; nothing that loads anything or styles
 # anything (no img, no style, no links): pictures come only as Media bytes from the bank.
@@ -46,10 +48,42 @@ def digits(text: object, thai: bool = True) -> str:
     return s.translate(THAI_DIGITS) if thai else s
 
 
-def thai_date(day: dt.date, *, thai_digits: bool = True, short: bool = False) -> str:
-    """A date in the Buddhist era, e.g. ``๕ กุมภาพันธ์ พ.ศ. ๒๕๖๙`` (CE + 543)."""
+def thai_date(
+    day: dt.date | None,
+    *,
+    thai_digits: bool = True,
+    short: bool = False,
+    abbreviated: bool = False,
+    era: bool = True,
+) -> str:
+    """A date in the Buddhist era (CE + 543), e.g. ``๕ กุมภาพันธ์ พ.ศ. ๒๕๖๙``: the one พ.ศ. formatter.
+
+    `short` writes ``5/2/2569`` (as on forms); `abbreviated` the short month names (``5 ก.พ. 2569``);
+    `era` puts ``พ.ศ.`` before the year of a written-out date. A datetime also gets its time
+    (``14:30 น.``) in its own zone: convert it first (:func:`display_date` does). None gives "".
+    """
+    if day is None:
+        return ""
     if short:
         text = f"{day.day}/{day.month}/{day.year + 543}"
     else:
-        text = f"{day.day} {THAI_MONTHS[day.month - 1]} พ.ศ. {day.year + 543}"
+        month = (THAI_MONTHS_SHORT if abbreviated else THAI_MONTHS)[day.month - 1]
+        text = f"{day.day} {month} {'พ.ศ. ' if era else ''}{day.year + 543}"
+    if isinstance(day, dt.datetime):
+        text += f" {day:%H:%M} น."
     return digits(text, thai_digits)
+
+
+def display_date(value: dt.date | None, lang: str = "th", tz: str = "Asia/Bangkok") -> str:
+    """A date or time as pages and commands show it: times in the office's zone `tz` (stored times
+    are UTC; a naive time is taken as UTC), ``25 พ.ย. 2569 14:30 น.`` in Thai, ``25 Nov 2026 14:30``
+    in English."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(ZoneInfo(tz))
+    if lang == "th":
+        return thai_date(value, thai_digits=False, abbreviated=True, era=False)
+    return value.strftime("%d %b %Y %H:%M") if isinstance(value, dt.datetime) else value.strftime("%d %b %Y")

@@ -114,6 +114,10 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "media.svg_invalid": ("invalid", "ไฟล์ SVG {filename} อ่านไม่ได้หรือไม่ปลอดภัย: {reason}",
                           "SVG file {filename} is unreadable or unsafe: {reason}"),
     "media.not_found": ("not_found", "ไม่พบไฟล์สื่อ {sha256}", "media {sha256} not found"),
+    "search.bad_area": ("invalid", "ไม่รู้จักกลุ่มสาระ {area!r}: ใช้ได้ {allowed}",
+                        "unknown learning area {area!r}: use one of {allowed}"),
+    "search.bad_grade": ("invalid", "ไม่รู้จักชั้น {grade!r}: ใช้ได้ ป.1–ป.6 หรือ ม.1–ม.6",
+                         "unknown grade {grade!r}: use ป.1–ป.6 or ม.1–ม.6"),
     "search.bad_page": ("invalid", "หน้าที่ {page} หรือจำนวนต่อหน้า {per_page} ไม่ถูกต้อง (ต่อหน้าได้ 1–{max})",
                         "page {page} or per_page {per_page} is not valid (per page 1–{max})"),
 }

@@ -133,3 +133,36 @@ def to_public(session: Session, versions: Sequence[ItemVersion]) -> list[ItemVer
 def to_school(session: Session, versions: Sequence[ItemVersion]) -> list[ItemVersionForSchool]:
     """Versions as a school reads them after release: no key, no accepted answers, no author."""
     return [ItemVersionForSchool.model_validate(d) for d in _read_fields(session, versions)]
+
+
+def parse_filters(*, area: str | None = None, indicator: str | None = None, trait: str | None = None,
+                  competency: str | None = None, grade: str | None = None, level: str | None = None,
+                  type: str | None = None, status: str | None = None, text: str | None = None,
+                  author: str | None = None, all_versions: bool = False) -> SearchFilters:
+    """Search filters as people type them: a cognitive level, item type or status as its code, its Thai
+    or its English word (``นำไปใช้`` or ``apply``); ``ค 1.1*`` for an indicator prefix; ``ป6`` for ป.6.
+
+    An unknown learning area, grade, level, type or status is refused (ItemBankError, naming the
+    allowed values) rather than finding nothing.
+    """
+    from itembank import vocabulary
+    from itembank.curriculum.codes import AREA_LETTERS
+
+    if area is not None and area.strip() not in AREA_LETTERS:
+        raise bank_error("search.bad_area", area=area, allowed=" ".join(AREA_LETTERS))
+    if grade is not None:
+        grade = normalise_grade(grade) or _bad_grade(grade)
+    prefix = bool(indicator and indicator.strip().endswith("*"))
+    return SearchFilters(
+        learning_area=area.strip() if area else None,
+        indicator=indicator.strip().rstrip("*").strip() if indicator else None, indicator_prefix=prefix,
+        trait=trait, competency=competency, grade=grade,
+        cognitive_level=vocabulary.parse("cognitive_level", level) if level is not None else None,
+        type=vocabulary.parse("item_type", type) if type is not None else None,
+        status=vocabulary.parse("status", status) if status is not None else None,
+        text=text, author=author, latest_only=not all_versions,
+    )
+
+
+def _bad_grade(grade: str) -> str:
+    raise bank_error("search.bad_grade", grade=grade)

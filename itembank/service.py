@@ -544,3 +544,25 @@ def get_instrument(session: Session, actor: Actor, code: str) -> Instrument:
         raise bank_error("instrument.not_found", code=code)
     authorize(actor, row, "instrument.download")
     return row
+
+
+REVIEW_STEPS = ("submit", "approve", "return", "retire")
+
+
+def review_item(session: Session, actor: Actor, code: str, step: str, *, number: int | None = None,
+                comment: str = "", min_ioc: float | None = None) -> ItemVersion:
+    """Move version `number` of the item (the latest when None) one step of the review workflow:
+    submit (→ in_review), approve (→ approved, IOC at least `min_ioc`), return (→ draft), retire."""
+    from itembank import review
+
+    version = get_version(session, code, number)
+    if step == "submit":
+        return review.submit_for_review(session, actor, version.id, comment)
+    if step == "approve":
+        return review.approve(session, actor, version.id, comment,
+                              min_ioc=review.DEFAULT_MIN_IOC if min_ioc is None else min_ioc)
+    if step == "return":
+        return review.return_to_draft(session, actor, version.id, comment)
+    if step == "retire":
+        return review.retire(session, actor, version.id, comment)
+    raise ValueError(f"unknown review step {step!r}; one of {', '.join(REVIEW_STEPS)}")

@@ -6,17 +6,12 @@ Templates and code are written in Thai (the msgids are Thai); the English catalo
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
-                     "พ.ย.", "ธ.ค.")
+from exports import text
 
 
 def select_locale() -> str:
@@ -31,27 +26,13 @@ def select_locale() -> str:
 
 
 def thai_date(value: date | datetime | None, *, short: bool = False, thai_digits: bool = False) -> str:
-    """25 พฤศจิกายน 2569: Buddhist-era year (ค.ศ. + 543), as Thai offices write dates."""
-    if value is None:
-        return ""
-    months = THAI_MONTHS_SHORT if short else THAI_MONTHS
-    text = f"{value.day} {months[value.month - 1]} {value.year + 543}"
-    if isinstance(value, datetime):
-        text += f" {value:%H:%M} น."
-    return text.translate(THAI_DIGITS) if thai_digits else text
+    """25 พฤศจิกายน 2569 (``short``: 25 พ.ย. 2569), as pages write dates: :func:`exports.text.thai_date`."""
+    return text.thai_date(value, thai_digits=thai_digits, abbreviated=short, era=False)
 
 
 def display_date(value: date | datetime | None) -> str:
-    """A date or time for the page, in the office's time zone (stored times are UTC)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        value = value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    if str(get_locale()) == "th":
-        return thai_date(value, short=True)
-    return value.strftime("%d %b %Y %H:%M") if isinstance(value, datetime) else value.strftime("%d %b %Y")
+    """A date or time for the page, in the office's time zone and the page's language."""
+    return text.display_date(value, str(get_locale()), current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def init_app(app: Flask) -> None:

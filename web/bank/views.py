@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from itembank import service
+from itembank import browse, service
 from itembank.authz import Actor
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError
@@ -60,38 +60,18 @@ def list_items():
 
 @bp.get("/items/<path:code>")
 def show_item(code: str):
-    """One item: the chosen version as it will print, its metadata, versions, review and IOC."""
+    """One item: the chosen version as it will print, its metadata, versions, review and IOC.
+
+    The key is in the page only for roles that may read keys (the service leaves it out otherwise)."""
     number = request.args.get("v", type=int)
-    actor = browsing_actor()
     with read_session() as session:
         try:
-            version = service.get_version(session, code, number)
+            page = browse.item_page(session, browsing_actor(), code, number)
         except ItemBankError as e:
             if e.kind == "not_found":
                 abort(404)
             raise
-        public = service.to_public(session, [version])[0]
-        versions = service.to_public(session, service.versions_of(session, code))
-        history = service.review_history(session, version.id)
-        ioc = service.ioc_summary(session, version.id)
-        item_set = _item_set(session, version.set_id)
-    curriculum = load_curriculum()
-    indicators = []
-    for c in public.indicator_codes:
-        try:
-            indicators.append((c, curriculum.indicator(c).text))
-        except ItemBankError:
-            indicators.append((c, ""))
-    return render_template("bank/item.html", v=public, versions=versions, history=history, ioc=ioc,
-                           item_set=item_set, indicators=indicators, show_key=actor.may("item.read_key"))
-
-
-def _item_set(session, set_id: int | None):
-    if set_id is None:
-        return None
-    from itembank.models import ItemSet
-
-    return session.get(ItemSet, set_id)
+    return render_template("bank/item.html", page=page, v=page.version)
 
 
 @bp.get("/instruments/")
@@ -125,17 +105,9 @@ def ioc_form():
     if "status" not in given:
         filters = SearchFilters(**{**given, "status": "in_review"})
         given = {**given, "status": "in_review"}
-    curriculum = load_curriculum()
     with read_session() as session:
         result = service.search_items(session, browsing_actor(), filters, page=1, per_page=IOC_PAGE_LIMIT)
-    texts = {}
-    for v in result.items:
-        for c in v.indicator_codes:
-            if c not in texts:
-                try:
-                    texts[c] = curriculum.indicator(c).text
-                except ItemBankError:
-                    texts[c] = ""
+    texts = dict(browse.indicator_texts(sorted({c for v in result.items for c in v.indicator_codes})))
     return render_template("bank/ioc_form.html", result=result, given=given, texts=texts,
                            xlsx_url=url_for("bank.ioc_form_xlsx", **given), limit=IOC_PAGE_LIMIT)
 

@@ -26,8 +26,8 @@ install()  # click's own words (Usage, Options, Error …) in Thai first
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     # name: (module:attribute, short help shown by `khlang --help` without importing the module)
     "db": ("web.cli.db:db", "ฐานข้อมูล: migrations (db upgrade) / database schema"),
-    "curriculum": ("web.cli.curriculum:curriculum", "หลักสูตร: ตัวชี้วัด คุณลักษณะ สมรรถนะ / curriculum"),
-    "bank": ("web.cli.bank:bank", "คลังข้อสอบ: นำเข้า ส่งออก ค้นหา พิจารณา / item bank"),
+    "curriculum": ("web.bank.curriculum_cli:curriculum", "หลักสูตร: ตัวชี้วัด คุณลักษณะ สมรรถนะ / curriculum"),
+    "bank": ("web.bank.cli:bank", "คลังข้อสอบ: นำเข้า ส่งออก ค้นหา พิจารณา / item bank"),
     "demo": ("web.admin.cli:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
     "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang / serve the web app"),
     "irt": ("web.analysis.cli:irt", "IRT: ประมาณค่าพารามิเตอร์ ประมาณค่าความสามารถ / calibrate, score"),

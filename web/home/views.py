@@ -13,11 +13,18 @@ _FONTS = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
 
 @bp.get("/")
 def index():
-    from web.bank.queries import bank_overview
+    """The bank at a glance (counts by status, learning area and grade) for whoever may browse it."""
+    from flask import current_app
+
+    from itembank.authz import Actor
+    from itembank.browse import bank_overview
     from web.store_ext import read_session
 
-    with read_session() as session:
-        overview = bank_overview(session)
+    role = current_app.config["BROWSE_AS_ROLE"]
+    overview = None
+    if role:
+        with read_session() as session:
+            overview = bank_overview(session, Actor(user_id=None, username="web", role=role))
     return render_template("home/index.html", overview=overview)
 
 

@@ -1,4 +1,7 @@
-"""`khlang curriculum`: look up, list and check curriculum codes (no database needed)."""
+"""`khlang curriculum`: look up, list and check curriculum codes (no database needed).
+
+Refusals (an unknown code or edition) are rendered by the root group (:mod:`web.cli`), Thai first.
+"""
 
 from __future__ import annotations
 
@@ -21,33 +24,23 @@ _edition_option = click.option(
     "--edition",
     default=None,
     metavar="ฉบับ",
-    help="ฉบับหลักสูตร (ค่าเริ่มต้น 2551-rev2560; มี " + ", ".join(EDITIONS) + ")",
+    help="ฉบับหลักสูตร (ค่าเริ่มต้น 2551-rev2560; มี " + ", ".join(EDITIONS) + ") / curriculum edition",
 )
-
-
-def _load(edition: str | None):
-    try:
-        return load_curriculum(edition)
-    except CurriculumError as e:
-        raise click.ClickException(e.text("th")) from None
 
 
 @click.group()
 def curriculum() -> None:
-    """หลักสูตรแกนกลาง: ตัวชี้วัด คุณลักษณะอันพึงประสงค์ สมรรถนะ (curriculum reference)."""
+    """หลักสูตรแกนกลาง: ตัวชี้วัด คุณลักษณะอันพึงประสงค์ สมรรถนะ / the curriculum reference."""
 
 
 @curriculum.command("show")
 @click.argument("code", nargs=-1, required=True)
 @_edition_option
 def show(code: tuple[str, ...], edition: str | None) -> None:
-    """แสดงตัวชี้วัด มาตรฐาน กลุ่มสาระ คุณลักษณะ หรือสมรรถนะตามรหัส เช่น 'ค 1.1 ป.6/2', 'ค 1.1', 'ค', '1.2'."""
-    cur = _load(edition)
-    text = normalise(" ".join(code))
-    try:
-        click.echo(_describe(cur, text))
-    except CurriculumError as e:
-        raise click.ClickException(e.text("th")) from None
+    """แสดงตัวชี้วัด มาตรฐาน กลุ่มสาระ คุณลักษณะ หรือสมรรถนะตามรหัส เช่น 'ค 1.1 ป.6/2', 'ค 1.1', 'ค', '1.2'
+    / show an indicator, standard, learning area, trait or competency by its code."""
+    cur = load_curriculum(edition)
+    click.echo(_describe(cur, normalise(" ".join(code))))
 
 
 def _describe(cur, text: str) -> str:
@@ -79,9 +72,9 @@ def _describe(cur, text: str) -> str:
 
 
 @curriculum.command("list")
-@click.option("--area", default=None, help="กลุ่มสาระ เช่น ค")
-@click.option("--grade", default=None, help="ชั้น เช่น ป.6")
-@click.option("--standard", default=None, help="มาตรฐาน เช่น 'ค 1.1'")
+@click.option("--area", default=None, help="กลุ่มสาระ เช่น ค / learning area")
+@click.option("--grade", default=None, help="ชั้น เช่น ป.6 / grade")
+@click.option("--standard", default=None, help="มาตรฐาน เช่น 'ค 1.1' / standard")
 @click.option(
     "--what",
     type=click.Choice(["indicators", "standards", "traits", "competencies", "scales"]),
@@ -90,36 +83,44 @@ def _describe(cur, text: str) -> str:
 )
 @_edition_option
 def list_(area: str | None, grade: str | None, standard: str | None, what: str, edition: str | None) -> None:
-    """รายการตัวชี้วัด (กรองตามกลุ่มสาระ ชั้น มาตรฐาน) หรือมาตรฐาน คุณลักษณะ สมรรถนะ เกณฑ์ระดับ."""
-    cur = _load(edition)
-    try:
-        if what == "indicators":
-            rows = cur.indicators(area=area, grade=grade, standard=standard)
-            for ind in rows:
-                click.echo(f"{ind.code}\t{ind.status}\t{ind.text}")
-            if area and grade and not rows:
-                raise click.ClickException(f"ไม่มีข้อมูลตัวชี้วัดกลุ่มสาระ {area} ชั้น {grade} ในหลักสูตรฉบับ {cur.edition}")
-            click.echo(f"# {len(rows)} ตัวชี้วัด, หลักสูตรฉบับ {cur.edition}", err=True)
-        elif what == "standards":
-            for std in cur.standards(area):
-                click.echo(f"{std.code}\t{std.status}\t{std.text or ''}")
-        elif what == "traits":
-            for trait in cur.traits:
-                click.echo(f"{trait.number}\t{trait.name_th}")
-                for ti in trait.indicators:
-                    click.echo(f"  {ti.code}\t{ti.status}\t{ti.text}")
-        elif what == "competencies":
-            for comp in cur.competencies:
-                click.echo(f"{comp.code}\t{comp.name_th}")
-        else:
-            click.echo("ระดับผลการเรียน 8 ระดับ:")
-            for lv in cur.grade_scale:
-                click.echo(f"  {lv.grade:g}\t{lv.label}\t{lv.min_pct}–{lv.max_pct}%")
-            click.echo("ระดับคุณภาพ 4 ระดับ (คุณลักษณะ / อ่าน คิดวิเคราะห์ เขียน):")
-            for q in cur.quality_scale:
-                click.echo(f"  {q.code}\t{q.label}")
-    except CurriculumError as e:
-        raise click.ClickException(e.text("th")) from None
+    """รายการตัวชี้วัด (กรองตามกลุ่มสาระ ชั้น มาตรฐาน) หรือมาตรฐาน คุณลักษณะ สมรรถนะ เกณฑ์ระดับ
+    / list indicators (by area, grade, standard), standards, traits, competencies or scales."""
+    cur = load_curriculum(edition)
+    if what == "indicators":
+        rows = cur.indicators(area=area, grade=grade, standard=standard)
+        for ind in rows:
+            click.echo(f"{ind.code}\t{ind.status}\t{ind.text}")
+        if area and grade and not rows:
+            raise click.ClickException(f"ไม่มีข้อมูลตัวชี้วัดกลุ่มสาระ {area} ชั้น {grade} ในหลักสูตรฉบับ {cur.edition}")
+        click.echo(f"# {len(rows)} ตัวชี้วัด, หลักสูตรฉบับ {cur.edition}", err=True)
+    else:
+        click.echo("\n".join(_LISTS[what](cur, area)))
+
+
+def _standards(cur, area: str | None) -> list[str]:
+    return [f"{std.code}\t{std.status}\t{std.text or ''}" for std in cur.standards(area)]
+
+
+def _traits(cur, area: str | None) -> list[str]:
+    lines = []
+    for trait in cur.traits:
+        lines.append(f"{trait.number}\t{trait.name_th}")
+        lines += [f"  {ti.code}\t{ti.status}\t{ti.text}" for ti in trait.indicators]
+    return lines
+
+
+def _competencies(cur, area: str | None) -> list[str]:
+    return [f"{comp.code}\t{comp.name_th}" for comp in cur.competencies]
+
+
+def _scales(cur, area: str | None) -> list[str]:
+    return ["ระดับผลการเรียน 8 ระดับ:",
+            *(f"  {lv.grade:g}\t{lv.label}\t{lv.min_pct}–{lv.max_pct}%" for lv in cur.grade_scale),
+            "ระดับคุณภาพ 4 ระดับ (คุณลักษณะ / อ่าน คิดวิเคราะห์ เขียน):",
+            *(f"  {q.code}\t{q.label}" for q in cur.quality_scale)]
+
+
+_LISTS = {"standards": _standards, "traits": _traits, "competencies": _competencies, "scales": _scales}
 
 
 @curriculum.command("check")
@@ -133,8 +134,10 @@ def check(codes: tuple[str, ...], kind: str, edition: str | None) -> None:
 
     พิมพ์รูปมาตรฐานของรหัสที่ถูกต้อง และข้อความภาษาไทยบอกสิ่งที่ผิดของรหัสที่ไม่ถูกต้อง;
     exit status 1 เมื่อมีรหัสผิดอย่างน้อยหนึ่งรหัส
+
+    Check and normalise codes (from stdin when none or "-" is given); exit 1 on any invalid code.
     """
-    cur = _load(edition)
+    cur = load_curriculum(edition)
     items = list(codes)
     if not items or items == ["-"]:
         items = [line for line in sys.stdin.read().splitlines() if line.strip()]
@@ -157,7 +160,7 @@ def check(codes: tuple[str, ...], kind: str, edition: str | None) -> None:
 
 @curriculum.command("editions")
 def editions() -> None:
-    """ฉบับหลักสูตรที่มีข้อมูล."""
+    """ฉบับหลักสูตรที่มีข้อมูล / the curriculum editions Khlang holds."""
     for key, spec in EDITIONS.items():
         cur = load_curriculum(key)
         click.echo(f"{key}\t{len(cur.indicators())} ตัวชี้วัด\t{spec.title_th}")
