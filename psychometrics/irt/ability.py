@@ -253,8 +253,20 @@ class AbilityResult:
     theta : ndarray (n_persons,)
         Estimate (NaN for ML/WLE when the person answered nothing).
     se : ndarray (n_persons,)
-        Standard error: posterior SD for EAP; 1/sqrt(information) for ML, WLE; 1/sqrt(information +
-        1/prior_sd²) for MAP, with the observed information (curvature) where it is positive; inf where the estimate sits on a bound.
+        Standard error, 1/√(information) at the estimate; inf where the estimate sits on a bound.
+        EAP, EAPsum: the posterior SD. With ``information="observed"`` (the default, as R mirt's
+        ``fscores``, which inverts the Hessian of the objective it maximises):
+        ML: −d²/dθ² log L(θ); MAP: −d²/dθ² [log L(θ) + log φ(θ; μ, σ)] = −d²/dθ² log L + 1/σ²;
+        WLE: −d²/dθ² [log L(θ) + ½ log I(θ)], the curvature of Warm's weighted likelihood.
+        With ``information="expected"``: the test (Fisher) information I(θ) of the answered items
+        for ML and WLE (Warm's asymptotic SE, and Python mirt's), I(θ) + 1/σ² for MAP. For 1PL,
+        2PL, PCM and GPCM items observed and expected information are equal for ML (canonical
+        links); they differ for 3PL and GRM items.
+    information : str
+        "observed", "expected" or "posterior" (EAP, EAPsum): what `se` inverts.
+    expected_fallback : ndarray of bool (n_persons,) or None
+        Persons whose observed information was not positive (possible with 3PL or GRM items far
+        from the item locations): their `se` uses the expected information instead.
     method : str
         "eap", "map", "ml", "wle" or "eapsum".
     at_bound : ndarray of bool (n_persons,)
@@ -272,6 +284,8 @@ class AbilityResult:
     at_bound: np.ndarray
     n_answered: np.ndarray
     converged: np.ndarray
+    information: str = "posterior"
+    expected_fallback: np.ndarray | None = None
 
     def summary(self) -> Table:
         ok = np.isfinite(self.theta)
@@ -287,7 +301,24 @@ class AbilityResult:
             ("max θ", float(th.max()) if th.size else None),
             ("mean SE", float(se.mean()) if se.size else None),
         ]
-        return Table(f"ความสามารถของผู้สอบ (ability, {self.method.upper()})", ("statistic", "value"), rows)
+        notes = (_SE_NOTES[self.information],)
+        if self.expected_fallback is not None and self.expected_fallback.any():
+            notes += (
+                f"{int(self.expected_fallback.sum())} คนใช้สารสนเทศคาดหมายแทน เพราะสารสนเทศสังเกตไม่เป็นบวก "
+                f"({int(self.expected_fallback.sum())} persons: observed information not positive, "
+                "expected information used)",
+            )
+        return Table(
+            f"ความสามารถของผู้สอบ (ability, {self.method.upper()})", ("statistic", "value"), rows, notes
+        )
+
+
+_SE_NOTES = {
+    "posterior": "SE = ส่วนเบี่ยงเบนมาตรฐานของการแจกแจงภายหลัง (SE = posterior SD)",
+    "observed": "SE = 1/√(สารสนเทศสังเกต: ความโค้งของฟังก์ชันที่ใช้ประมาณค่า) "
+    "(SE = 1/√observed information, the curvature of the maximised function, as R mirt)",
+    "expected": "SE = 1/√(สารสนเทศของแบบทดสอบ) (SE = 1/√expected (Fisher) test information)",
+}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -567,10 +598,39 @@ def _newton(params, xf, method, bounds, prior_mean, prior_sd, max_iter, tol):
     return theta, converged
 
 
-def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size, n_cat, max_iter, tol):
+def _se_information(params, method, kind, theta, codes, observed, hess, fisher, prior_sd):
+    """The information whose inverse root is the SE (AbilityResult.se), and where it fell back.
+
+    Observed: minus the second derivative of the maximised function; for WLE the term ½ log I(θ)
+    is differentiated twice by central differences of the analytic test information (h = 1e-3:
+    truncation ~1e-7, rounding ~1e-10 relative). Where the observed value is not positive the
+    expected information is used (flagged).
+    """
+    if kind == "expected":
+        base = fisher.copy()
+        fallback = np.zeros(theta.size, dtype=bool)
+    else:
+        base = -hess
+        if method == "wle":
+            h = 1e-3
+            up = _score_terms(params, theta + h, codes, observed, False)[2]
+            down = _score_terms(params, theta - h, codes, observed, False)[2]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                base = base - 0.5 * (np.log(up) - 2 * np.log(fisher) + np.log(down)) / h**2
+        fallback = ~(base > 0)
+        base = np.where(fallback, fisher, base)
+    if method == "map":
+        base = base + 1.0 / prior_sd**2
+    return base, fallback
+
+
+def _point_estimates(
+    params, x, method, bounds, prior_mean, prior_sd, chunk_size, n_cat, max_iter, tol, information
+):
     n = x.shape[0]
     theta = np.full(n, np.nan)
     se = np.full(n, np.nan)
+    fell_back = np.zeros(n, dtype=bool)
     at_bound = np.zeros(n, dtype=bool)
     answered = np.zeros(n, dtype=np.int64)
     converged = np.ones(n, dtype=bool)
@@ -601,11 +661,16 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
         if has.any():
             codes = np.where(observed, xf, 0).astype(np.intp)
             _, hess, fisher, _ = _score_terms(params, t[has], codes[has], observed[has], False)
-            # MAP: curvature of the log posterior at its mode; ML, WLE: test information
-            info[has] = (
-                np.where(hess < 0, -hess, fisher) + 1.0 / prior_sd[s:e][has] ** 2
-                if method == "map"
-                else fisher
+            info[has], fell_back[s:e][has] = _se_information(
+                params,
+                method,
+                information,
+                t[has],
+                codes[has],
+                observed[has],
+                hess,
+                fisher,
+                prior_sd[s:e][has],
             )
         with np.errstate(divide="ignore"):
             err = 1.0 / np.sqrt(info)
@@ -614,7 +679,7 @@ def _point_estimates(params, x, method, bounds, prior_mean, prior_sd, chunk_size
         theta[s:e], se[s:e], at_bound[s:e], converged[s:e] = t, err, bound, ok
 
     _map_chunks(work, n, chunk_size)
-    return theta, se, at_bound, answered, converged
+    return theta, se, at_bound, answered, converged, fell_back & np.isfinite(se)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -674,6 +739,7 @@ def ability(
     bounds: tuple[float, float] = (-6.0, 6.0),
     max_iter: int = 100,
     tol: float = 1e-8,
+    information: str = "observed",
 ) -> AbilityResult:
     """Estimate θ for every person from fixed item parameters.
 
@@ -707,6 +773,11 @@ def ability(
         Range of ML/MAP/WLE estimates.
     max_iter, tol : int, float
         Newton iterations and step tolerance for ML/MAP/WLE.
+    information : {"observed", "expected"}, default="observed"
+        What the ML, MAP and WLE standard errors invert (see :class:`AbilityResult`): the observed
+        information, minus the curvature of the maximised function at the estimate (R mirt's
+        ``fscores``), or the expected (Fisher) test information (Python mirt's ML and WLE).
+        EAP and EAPsum report the posterior SD either way.
 
     Returns
     -------
@@ -722,6 +793,11 @@ def ability(
         raise PsychometricsError(f"ขอบเขต θ ต้องเรียงจากน้อยไปมาก ได้ {bounds} (bounds must be (low, high))")
     if chunk_size < 1:
         raise PsychometricsError("chunk_size ต้องเป็นจำนวนเต็มบวก (chunk_size must be positive)")
+    if information not in ("observed", "expected"):
+        raise PsychometricsError(
+            f"information ต้องเป็น 'observed' หรือ 'expected' (information must be 'observed' or "
+            f"'expected', got {information!r})"
+        )
     x = check_responses(responses, params)
     n_cat = params.n_categories.astype(float)
     mu, sd = _person_priors(prior_mean, prior_sd, x.shape[0])
@@ -753,8 +829,8 @@ def ability(
         return AbilityResult(theta, se, method, np.zeros(theta.size, bool), answered, ok)
     # Newton works on (chunk × items × K) arrays: keep those near the EAP chunk's footprint
     chunk = max(1, min(chunk_size, (1 << 18) // max(1, params.n_items * params.max_categories)))
-    theta, se, at_bound, answered, converged = _point_estimates(
-        params, x, method, bounds, mu, sd, chunk, n_cat, max_iter, tol
+    theta, se, at_bound, answered, converged, fallback = _point_estimates(
+        params, x, method, bounds, mu, sd, chunk, n_cat, max_iter, tol, information
     )
     if not converged.all():
         warnings.warn(
@@ -764,7 +840,7 @@ def ability(
             ConvergenceWarning,
             stacklevel=2,
         )
-    return AbilityResult(theta, se, method, at_bound, answered, converged)
+    return AbilityResult(theta, se, method, at_bound, answered, converged, information, fallback)
 
 
 def plausible_values(
