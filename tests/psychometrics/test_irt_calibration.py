@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from needs import need_path
 from numpy.polynomial.hermite_e import hermegauss
 
 from psychometrics.errors import ConvergenceWarning, PsychometricsError
@@ -99,8 +100,7 @@ def lsat7_fit(lsat7) -> Calibration:
 
 
 def _gen():
-    if not (BENCH / "gen.py").exists():
-        pytest.skip("bench/irt/gen.py not available")
+    need_path(BENCH / "gen.py", "the IRT bench's generator (bench/irt/gen.py)")
     sys.path.insert(0, str(BENCH))
     import gen
 
@@ -147,9 +147,7 @@ def test_2pl_matches_published_r_mirt_on_lsat7(lsat7_fit):
 
 
 def test_reference_file_matches_the_numbers_in_this_test():
-    path = BENCH / "reference" / "lsat7.json"
-    if not path.exists():
-        pytest.skip("bench reference not available")
+    path = need_path(BENCH / "reference" / "lsat7.json", "the IRT bench's reference (bench/irt/reference/lsat7.json)")
     ref = json.loads(path.read_text())["reference_2pl"]
     assert ref["slope_intercept"]["a1"] == MIRT_LSAT7["a1"]
     assert ref["slope_intercept"]["d"] == MIRT_LSAT7["d"]

@@ -2,7 +2,7 @@
 
 ``jobs_backend`` parametrises a test over "sqlite" and "redis". Every test gets its own queue name
 (``JOBS_NAME``), and its keys are flushed afterwards: nothing else on the Redis server is touched.
-When Redis is unreachable its tests fail in CI (``CI=true``) and are skipped locally.
+When Redis is unreachable its tests fail in CI (``CI`` set) and are skipped locally.
 An app is built on a migrated SQLite database of the run unless the test names one (``db_url``):
 enqueuing writes the job's record (:mod:`itembank.jobs`).
 """
