@@ -16,7 +16,7 @@ from sqlmodel import Session
 from itembank.authz import Actor
 from itembank.statistics import StatisticInput, record_statistics
 from psychometrics.ctt.item_analysis import masked_correlation
-from psychometrics.irt import calibrate
+from scoring.calibration import calibrate_matrix
 from testgen.bank import bank_pool
 from testgen.blueprint_io import blueprint_from_dict
 from testgen.forms import assemble_from_bank, freeze_form, make_form_variants, save_blueprint
@@ -76,7 +76,7 @@ def simulate_pilot(session: Session, grade: str, *, n_students: int = 3000, n_bl
     p = 1 / (1 + np.exp(-a_true * (theta[:, None] - b_true)))
     x = (rng.random((n_students, n_items)) < p).astype(float)
     x[~taken] = np.nan
-    cal = calibrate(x, "2pl", item_ids=[str(v.id) for v in versions])
+    cal = calibrate_matrix(x, "2pl", item_ids=[str(v.id) for v in versions], source=source or f"pilot-2568-{grade}")
     p_val, r_rest = _ctt(x)
     se = cal.standard_errors
     rows = [StatisticInput(version_id=v.id, n=int(taken[:, j].sum()), p=float(p_val[j]), r_pbis=float(r_rest[j]),

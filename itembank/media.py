@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET  # only to serialise trees that defusedxml parsed
+from collections.abc import Iterable
 
 from defusedxml import ElementTree as SafeET
+from sqlalchemy import select
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
@@ -144,3 +146,9 @@ def get_media(session: Session, actor: Actor, sha256: str) -> Media:
     if media is None:
         raise bank_error("media.not_found", sha256=sha256)
     return media
+
+
+def media_by_sha256(session: Session, sha256s: Iterable[str]) -> dict[str, Media]:
+    """The stored pictures with these names, in one query (unknown names are left out)."""
+    names = sorted(set(sha256s))
+    return {m.sha256: m for m in session.scalars(select(Media).where(Media.sha256.in_(names)))} if names else {}

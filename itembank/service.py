@@ -63,7 +63,7 @@ from itembank.validation import _curriculum_checkers, check_draft
 
 __all__ = [
     "upsert_items", "create_item", "edit_item", "get_item", "get_version", "read_version", "versions_of",
-    "check_drafts", "set_members", "enemies_of",
+    "check_drafts", "set_members", "sets_by_id", "indicator_codes", "enemies_of",
     "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
     "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
@@ -468,6 +468,24 @@ def set_members(session: Session, set_code: str) -> tuple[ItemSet, list[ItemVers
     members = session.scalars(select(ItemVersion).where(ItemVersion.set_id == item_set.id, ItemVersion.is_latest)
                               .order_by(ItemVersion.set_position, ItemVersion.item_code))
     return item_set, list(members)
+
+
+def sets_by_id(session: Session, set_ids: Iterable[int]) -> dict[int, ItemSet]:
+    """The passages and stimuli with these ids, in one query."""
+    ids = sorted(set(set_ids))
+    return {s.id: s for s in session.scalars(select(ItemSet).where(ItemSet.id.in_(ids)))} if ids else {}
+
+
+def indicator_codes(session: Session, version_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The indicator codes of every version, sorted, in one query."""
+    ids = sorted(set(version_ids))
+    out: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for vid, code in session.execute(select(ItemVersionIndicator.version_id, ItemVersionIndicator.code)
+                                         .where(ItemVersionIndicator.version_id.in_(ids))
+                                         .order_by(ItemVersionIndicator.code)):
+            out[vid].append(code)
+    return dict(out)
 
 
 def enemies_of(session: Session, code: str) -> list[str]:

@@ -15,8 +15,11 @@ Objective kinds: none, minimax (theta + target), maximin (theta [+ weights]), cu
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from itembank.decoding import decode_text
 from testgen.blueprint import (
     Blueprint,
     BlueprintRow,
@@ -189,3 +192,15 @@ def blueprint_to_dict(bp: Blueprint) -> dict[str, Any]:
                  "min_sets": bp.sets.min_sets, "max_sets": bp.sets.max_sets},
         "objective": o,
     }
+
+
+def read_blueprint_file(path: Path) -> tuple[Blueprint, str | None]:
+    """The blueprint an officer wrote in a JSON file, and the grade it names (None when it names none)."""
+    path = Path(path)
+    text = decode_text(path.read_bytes(), path.name, error=TestGenError)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise TestGenError("blueprint.file_invalid", message_th=f"{path.name}: อ่านไฟล์ JSON ไม่ได้ ({e})",
+                           message_en=f"{path.name}: not valid JSON ({e})") from e
+    return blueprint_from_dict(data), (data.get("grade") if isinstance(data, dict) else None)

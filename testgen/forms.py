@@ -8,18 +8,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
+from itembank import service
 from itembank.authz import Actor, authorize
 from itembank.models import Item, ItemSet, ItemVersion
 from itembank.statistics import latest_statistics
 from testgen.assembler import AssemblyResult, assemble
 from testgen.bank import _parameters, bank_pool
 from testgen.blueprint import Blueprint
-from testgen.blueprint_io import blueprint_from_dict, blueprint_to_dict
+from testgen.blueprint_io import blueprint_from_dict, blueprint_to_dict, read_blueprint_file
 from testgen.errors import TestGenError
 from testgen.models import CompromisedItem, Form, FormItem, FormVariant, StoredBlueprint
 from testgen.variants import FormItem as VariantItem
@@ -54,6 +56,26 @@ def get_blueprint(session: Session, code: str) -> tuple[StoredBlueprint, Bluepri
 
 
 @dataclass(frozen=True)
+class BlueprintSource:
+    """A blueprint to assemble by: read from a JSON file (`code` None) or stored under `code`."""
+
+    code: str | None
+    blueprint: Blueprint
+    grade: str | None
+
+
+def load_blueprint(session: Session, actor: Actor, source: str) -> BlueprintSource:
+    """The blueprint in the JSON file `source`, or else the one stored under the code `source`."""
+    authorize(actor, None, "form.read")
+    path = Path(source)
+    if path.suffix.lower() == ".json" and path.is_file():
+        blueprint, grade = read_blueprint_file(path)
+        return BlueprintSource(None, blueprint, grade)
+    row, blueprint = get_blueprint(session, source)
+    return BlueprintSource(row.code, blueprint, row.grade)
+
+
+@dataclass(frozen=True)
 class BankAssembly:
     """Forms assembled from the bank, not yet frozen: the result and the versions in each form."""
 
@@ -84,6 +106,43 @@ def assemble_from_bank(session: Session, actor: Actor, blueprint: Blueprint, *, 
         pool = replace(pool, excluded=pool.mask("excluded") | lacking)
     result = assemble(pool, blueprint, time_limit=time_limit, seed=seed, workers=workers)
     return BankAssembly(result, {v.id: v for v in versions}, n_without)
+
+
+@dataclass(frozen=True)
+class AssembledForms:
+    """Forms assembled on a blueprint, and those frozen from them (none unless asked)."""
+
+    assembly: BankAssembly
+    blueprint: Blueprint
+    frozen: tuple[Form, ...] = ()
+
+
+def assemble_forms(session: Session, actor: Actor, source: str, *, n_forms: int | None = None,
+                   grade: str | None = None, time_limit: float = 30.0, seed: int = 0,
+                   freeze_prefix: str | None = None, title: str | None = None,
+                   minutes: int | None = None) -> AssembledForms:
+    """Assemble forms on a blueprint (a JSON file or a stored code); with `freeze_prefix`, freeze them
+    at once as PREFIX-1, PREFIX-2, … with the assembly's provenance."""
+    source_bp = load_blueprint(session, actor, source)
+    bp = replace(source_bp.blueprint, n_forms=n_forms) if n_forms else source_bp.blueprint
+    out = assemble_from_bank(session, actor, bp, grade=grade or source_bp.grade, time_limit=time_limit, seed=seed)
+    if not freeze_prefix:
+        return AssembledForms(out, bp)
+    result = out.result
+    provenance = {"blueprint": bp.name, "solver": result.solver, "objective": result.objective_kind,
+                  "objective_value": result.objective, "status": result.status, "seed": seed}
+    frozen = tuple(freeze_form(session, actor, f"{freeze_prefix}-{f + 1}", title or bp.name, out.form_version_ids(f),
+                               blueprint_code=source_bp.code, provenance=provenance, time_minutes=minutes,
+                               anchors=[int(a) for a in result.anchors])
+                   for f in range(len(result.forms)))
+    return AssembledForms(out, bp, frozen)
+
+
+def freeze_items(session: Session, actor: Actor, code: str, title: str, item_codes: Sequence[str], *,
+                 time_minutes: int | None = None) -> Form:
+    """Freeze form `code` of the latest version of each item, in the order given."""
+    ids = [service.get_version(session, c.strip()).id for c in item_codes if c.strip()]
+    return freeze_form(session, actor, code, title, ids, time_minutes=time_minutes)
 
 
 def _content_hash(versions: Sequence[ItemVersion]) -> str:

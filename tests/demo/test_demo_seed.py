@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from itembank.accounts import User
 from itembank.models import Instrument, Item, ItemVersion, ReviewEvent
 from itembank.statistics import ItemStatistic
 from scoring.models import School
 from testgen.models import Form, FormVariant
-from web.models import User
 
 pytestmark = pytest.mark.slow
 

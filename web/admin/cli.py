@@ -1,4 +1,4 @@
-"""`khlang demo seed` / `khlang demo run`: the demo district on the configured database."""
+"""`khlang demo seed` / `khlang demo run`: the demo district (:mod:`demo`) on the configured database."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ def seed_command(ctx: click.Context, reset: bool, seed_value: int) -> None:
         click.echo("ฐานข้อมูลมีข้อมูลอยู่แล้ว: ไม่ได้สร้างใหม่ (ใช้ --reset เพื่อเริ่มใหม่)")
 
 
-def _seed(ctx: click.Context, reset: bool, seed_value: int, *, only_if_empty: bool = False):
+def _seed(ctx: click.Context, reset: bool, seed_value: int):
+    """Migrate (or reset), then seed an empty database; None when it already holds items."""
     from demo.seed import is_seeded, seed_demo
-    from itembank.errors import KhlangError
     from web.admin.database import reset_database
     from web.cli import make_app
     from web.migrations import upgrade
@@ -37,14 +37,10 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int, *, only_if_empty: bo
         upgrade(url)
     _write_district_name(app)
     store = get_store(app)
-    if is_seeded(store):
-        if only_if_empty or not reset:
-            return None
-    try:
-        report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
-                           progress=lambda m: click.echo(f"  {m}"))
-    except KhlangError as e:
-        raise click.ClickException(e.text("th")) from e
+    if is_seeded(store):  # never after --reset
+        return None
+    report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
+                       progress=lambda m: click.echo(f"  {m}"))
     click.echo(f"สร้างเขตตัวอย่างแล้ว: โรงเรียน {report.n_schools}, ผู้ใช้ {report.n_users}, "
                f"ข้อสอบ {report.n_items} (อนุมัติ {report.n_approved}), ชุดบทอ่าน {report.n_sets}, "
                f"เครื่องมือวัด {report.n_instruments}, ฉบับข้อสอบ {report.n_forms} ใน {report.seconds:.1f} วินาที")
@@ -60,21 +56,19 @@ def run_command(ctx: click.Context, host: str, port: int) -> None:
     from web.cli import make_app
     from web.cli.serve import run_app
 
-    _seed(ctx, False, 2569, only_if_empty=True)
+    _seed(ctx, False, 2569)
     run_app(make_app(ctx), host, port)
 
 
 def _write_district_name(app) -> None:
     """The demo district's name goes into the instance's khlang.cfg (unless one is set there)."""
-    import os
+    from pathlib import Path
 
     from demo import DISTRICT
 
-    path = os.path.join(app.instance_path, "khlang.cfg")
-    from pathlib import Path
-
-    existing = Path(path).read_text(encoding="utf-8") if os.path.exists(path) else ""
+    path = Path(app.instance_path) / "khlang.cfg"
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
     if "DISTRICT_NAME" not in existing:
-        with open(path, "a", encoding="utf-8") as f:
+        with path.open("a", encoding="utf-8") as f:
             f.write(f"# written by khlang demo seed\nDISTRICT_NAME = {DISTRICT['name_th']!r}\n")
         app.config["DISTRICT_NAME"] = DISTRICT["name_th"]

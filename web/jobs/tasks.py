@@ -119,12 +119,13 @@ def render_booklet(app: Flask, form_code: str, variant: str | None = None, out_p
                    thai_digits: bool = True) -> dict[str, Any]:
     """พิมพ์แบบทดสอบ (bulk render): the booklet of a frozen form (a variant, or the form's own order).
 
-    Written as PDF, or as editable DOCX when `out_pdf` ends in ``.docx`` (as ``khlang forms render``).
+    Written as PDF, or as editable DOCX when `out_pdf` ends in ``.docx`` (as ``khlang forms render``);
+    any other extension is refused before any work.
     """
-    from exports.booklet import render_booklet_pdf
-    from exports.docx import booklet_docx
+    from exports.data import Booklet
+    from exports.render import check_format, write
     from itembank.authz import Actor
-    from testgen.booklets import booklet_for
+    from testgen.booklets import build_booklet
     from web.store_ext import get_store
 
     if not out_pdf:
@@ -132,14 +133,12 @@ def render_booklet(app: Flask, form_code: str, variant: str | None = None, out_p
                               "no output file (out_pdf)")
     out = Path(out_pdf)
     try:
+        check_format(Booklet, out.suffix)
         with get_store(app).read_session() as s:
-            booklet = booklet_for(s, Actor.system(), form_code, variant, district=app.config["DISTRICT_NAME"])
+            booklet = build_booklet(s, Actor.system(), form_code, variant, district=app.config["DISTRICT_NAME"])
+        write(booklet, out, thai_digits=thai_digits)
     except KhlangError as e:
         return refused("render_booklet", e)
-    if out.suffix.lower() == ".docx":
-        booklet_docx(booklet, out, thai_digits=thai_digits)
-    else:
-        out.write_bytes(render_booklet_pdf(booklet, thai_digits=thai_digits))
     label = f" ชุด {variant}" if variant else ""
     return {
         "ok": True, "job": "render_booklet", "file": str(out), "form_code": form_code, "variant": variant,

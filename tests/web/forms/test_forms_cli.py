@@ -69,3 +69,14 @@ def test_unknown_form_and_bad_blueprint_exit_1_in_thai(db_url, bank, tmp_path):
     bad.write_text('{"name": "x", "rows": [{"where": {"level": "apply"}, "items": 99}]}', encoding="utf-8")
     r = _run(db_url, tmp_path, "forms", "assemble", str(bad), "--grade", "ป.6", "--time-limit", "5")
     assert r.exit_code == 1 and "นำไปใช้" not in r.output and "99" in r.output
+
+
+def test_an_output_that_does_not_match_its_format_is_refused_in_thai_before_any_work(tmp_path):
+    # no database behind --instance: the refusal comes before the command opens it
+    r = CliRunner().invoke(cli, ["--instance", str(tmp_path / "instance"), "forms", "render", "ANY",
+                                 "--out", str(tmp_path / "x.pdf"), "--format", "docx"])
+    assert r.exit_code == 2 and "นามสกุลไฟล์ไม่ตรงกับรูปแบบ docx" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(cli, ["--instance", str(tmp_path / "instance"), "forms", "key", "ANY",
+                                 "--out", str(tmp_path / "missing" / "key.csv")])
+    assert r.exit_code == 2 and "ไม่มีโฟลเดอร์" in r.output
+    assert not (tmp_path / "instance").exists() and not (tmp_path / "x.pdf").exists()
