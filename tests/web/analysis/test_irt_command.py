@@ -13,9 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from scoring.abilities import fixed_point as _fixed
 from scoring.ingest.params import read_params
-from scoring.ingest.responses import read_responses
 from web.cli import cli
 
 PATTERNS = np.array([[(k >> (4 - j)) & 1 for j in range(5)] for k in range(32)], dtype=np.int8)
@@ -96,15 +94,6 @@ def test_model_refusal_names_the_item(tmp_path):
     assert res.exit_code == 1 and "ข้อ i2" in res.output
 
 
-def test_reader_handles_crlf_bom_blank_lines_quotes_and_two_digit_scores(tmp_path):
-    path = tmp_path / "r.csv"
-    path.write_bytes(b'\xef\xbb\xbfperson_id,g,i1,i2\r\n"p1",A,0,12\r\n\r\np2,B,,1\r\n')
-    x, items, texts = read_responses(path, ("person_id", "g"))
-    assert items == ["i1", "i2"]
-    np.testing.assert_array_equal(x, [[0, 12], [-1, 1]])
-    assert texts["person_id"].tolist() == [b"p1", b"p2"] and texts["g"].tolist() == [b"A", b"B"]
-
-
 def test_group_column_and_anchor_file(tmp_path, lsat7_csv):
     rng = np.random.default_rng(4)
     a, b = rng.uniform(0.8, 1.8, 12), rng.normal(0, 1, 12)
@@ -162,13 +151,6 @@ def test_every_scoring_method_runs_from_the_command_line(lsat7_csv, tmp_path, me
     else:
         mixed = (x.sum(1) > 0) & (x.sum(1) < 5)
         assert np.isfinite(theta[mixed]).all()
-
-
-def test_fixed_point_formatting_matches_python():
-    v = np.array([0.0, -0.5, 1.23456789, -12.0000004, 123.9999996, np.nan, -0.0000004])
-    grid = _fixed(v)
-    text = [bytes(r[r != 0]).decode() for r in grid]
-    assert text == ["0.000000", "-0.500000", "1.234568", "-12.000000", "124.000000", "", "0.000000"]
 
 
 def test_cold_subprocess_run(lsat7_csv, tmp_path):
