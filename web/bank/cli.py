@@ -52,20 +52,36 @@ def _config() -> dict[str, Any]:
 
 @contextmanager
 def _session(url: str | None, *, write: bool = False) -> Iterator[Any]:
-    """A session on the configured database; refused in Thai while it awaits `khlang db upgrade`."""
+    """A session on the configured database; refused in Thai while it awaits `khlang db upgrade`.
+
+    Writes check the schema first; reads check it only when they fail, so that `bank list` does not
+    load the migration tool on every call.
+    """
     from itembank.store import Store
-    from web.migrations import current, head
 
     url = url or _config()["DATABASE_URL"]
-    if current(url) != head():
-        raise click.ClickException(_say("ฐานข้อมูลยังไม่เป็นโครงสร้างล่าสุด: สั่ง `khlang db upgrade` ก่อน",
-                                        "the database needs `khlang db upgrade` first"))
+    if write:
+        _check_schema(url)
     store = Store(url)
     try:
         with (store.session() if write else store.read_session()) as s:
             yield s
+    except Exception as e:
+        from itembank.errors import KhlangError
+
+        if not isinstance(e, KhlangError):  # a missing table or column: say what to do, if that is why
+            _check_schema(url)
+        raise
     finally:
         store.dispose()
+
+
+def _check_schema(url: str) -> None:
+    from web.migrations import current, head
+
+    if current(url) != head():
+        raise click.ClickException(_say("ฐานข้อมูลยังไม่เป็นโครงสร้างล่าสุด: สั่ง `khlang db upgrade` ก่อน",
+                                        "the database needs `khlang db upgrade` first"))
 
 
 def _say(th: str, en: str) -> str:
