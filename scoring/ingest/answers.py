@@ -95,16 +95,9 @@ def option_codes(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndarr
     from psychometrics.ctt import answer_codes
 
     codes, invalid = answer_codes(cells)
-    problems = [
-        problem(
-            "answers.answer",
-            f"{str(cells[r, c])!r} ไม่ใช่คำตอบ (ใช้ ก–จ, A–E, 1–5, ๑–๕; 0 หรือว่าง = ไม่ตอบ; 9 หรือ * = ตอบซ้อน)",
-            f"{str(cells[r, c])!r} is not an answer code",
-            Where(data.name, data.row_numbers[r], items[c]),
-        )
-        for r, c in np.argwhere(invalid)[:MAX_PROBLEMS]
-    ]
-    raise_problems(problems, int(invalid.sum()), file=data.name)
+    _refuse_cells(data, items, cells, invalid, "answers.answer",
+                  "ไม่ใช่คำตอบ (ใช้ ก–จ, A–E, 1–5, ๑–๕; 0 หรือว่าง = ไม่ตอบ; 9 หรือ * = ตอบซ้อน)",
+                  "is not an answer code")
     return codes
 
 
@@ -115,15 +108,18 @@ def scored_matrix(data: CsvData, items: list[str], cells: np.ndarray) -> np.ndar
     value = {"0": 0.0, "1": 1.0, "": np.nan}
     decoded = np.array([value.get(u.strip(), -1.0) for u in uniq])
     out = decoded[inverse].reshape(cells.shape)
-    bad = out == -1.0
+    _refuse_cells(data, items, text, out == -1.0, "answers.score",
+                  "ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
+                  "is not a 0/1 score (give --key KEY.csv for raw answers)")
+    return out
+
+
+def _refuse_cells(data: CsvData, items: list[str], cells: np.ndarray, bad: np.ndarray, code: str,
+                  th: str, en: str) -> None:
+    """One problem per bad cell (the first MAX_PROBLEMS, the rest counted), each shown as typed."""
     problems = [
-        problem(
-            "answers.score",
-            f"{str(text[r, c])!r} ไม่ใช่คะแนน 0 หรือ 1 (ถ้าเป็นคำตอบดิบ ให้ใส่ --key KEY.csv)",
-            f"{str(text[r, c])!r} is not a 0/1 score (give --key KEY.csv for raw answers)",
-            Where(data.name, data.row_numbers[r], items[c]),
-        )
+        problem(code, f"{str(cells[r, c])!r} {th}", f"{str(cells[r, c])!r} {en}",
+                Where(data.name, data.row_numbers[r], items[c]))
         for r, c in np.argwhere(bad)[:MAX_PROBLEMS]
     ]
     raise_problems(problems, int(bad.sum()), file=data.name)
-    return out
