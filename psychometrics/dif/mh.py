@@ -40,6 +40,15 @@ class MantelHaenszelResult:
     delta_se : ndarray                 SE of Δ_MH (Robins–Breslow–Greenland variance)
     ets_class : tuple of str           "A", "B+", "B-", "C+", "C-"
     n_strata : ndarray of int          strata that held both groups
+    dropped_from_matching : tuple of str
+        Items left out of the other items' matching score in the last pass (purification).
+    flagged : ndarray of bool (n_items,)
+        DIF items by `flag_by` in the last pass (difR's ``DIFitems``).
+    flag_by : str                      "chi2", "logor" or "ets"
+    n_iterations : int                 purification passes after the first (difR's ``nrPur``)
+    converged : bool                   the flagged set was stable (difR's ``convergence``)
+    purification_history : ndarray of bool (n_iterations + 1, n_items)
+        Flagged items at each pass, the first pass first (difR's ``difPur``).
     """
 
     item_ids: tuple[str, ...]
@@ -51,6 +60,11 @@ class MantelHaenszelResult:
     ets_class: tuple[str, ...]
     n_strata: np.ndarray
     dropped_from_matching: tuple[str, ...] = ()
+    flagged: np.ndarray | None = None
+    flag_by: str = "chi2"
+    n_iterations: int = 0
+    converged: bool = True
+    purification_history: np.ndarray | None = None
 
     def summary(self) -> Table:
         notes = (
@@ -61,6 +75,19 @@ class MantelHaenszelResult:
             notes += (
                 "คะแนนจับคู่ไม่รวมข้อ (purified matching without): " + ", ".join(self.dropped_from_matching),
             )
+        if self.n_iterations:
+            notes += (
+                (
+                    f"ทำให้บริสุทธิ์ {self.n_iterations} รอบ ชุดข้อที่ถูกชี้คงที่แล้ว "
+                    f"(purification converged after {self.n_iterations} iterations)"
+                )
+                if self.converged
+                else (
+                    f"ทำให้บริสุทธิ์ครบ {self.n_iterations} รอบแต่ชุดข้อยังไม่คงที่ ผลจากรอบสุดท้าย "
+                    f"(no purification convergence after {self.n_iterations} iterations; last pass shown)"
+                ),
+            )
+        flagged = self.flagged if self.flagged is not None else np.zeros(len(self.item_ids), bool)
         return table_from_columns(
             "DIF แบบ Mantel–Haenszel (ETS Δ_MH)",
             {
@@ -71,6 +98,7 @@ class MantelHaenszelResult:
                 "delta_MH": self.delta.round(3),
                 "se_delta": self.delta_se.round(3),
                 "ETS": self.ets_class,
+                "DIF": ["DIF" if f else "" for f in flagged],
             },
             notes=notes,
         )
@@ -109,12 +137,17 @@ def mantel_haenszel(
     item_ids: Sequence[str] = (),
     alpha: float = 0.05,
     purify: bool = False,
+    flag_by: str = "chi2",
+    max_iter: int = 10,
+    correct: bool = True,
 ) -> MantelHaenszelResult:
-    """Mantel–Haenszel DIF (Holland & Thayer 1988) for every 0/1 item at once.
+    """Mantel–Haenszel DIF (Holland & Thayer 1988) for every 0/1 item at once, as difR's ``difMH``.
 
     For item j and score stratum k, with A/B = reference right/wrong, C/D = focal right/wrong,
     N = A + B + C + D:  α_MH = Σ(A D / N) / Σ(B C / N);
     χ²_MH = (|Σ A − Σ E(A)| − ½)² / Σ Var(A), E(A) = n_R m_1 / N, Var(A) = n_R n_F m_1 m_0 / (N² (N − 1)).
+    The continuity correction is applied as difR applies it, with no floor at zero: when
+    |Σ A − Σ E(A)| < ½ the statistic is (½ − |Σ A − Σ E(A)|)² / Σ Var(A), not 0.
     Strata holding only one group or one person add nothing.
 
     Parameters
@@ -128,16 +161,36 @@ def mantel_haenszel(
         Stratifying score; default the number right over answered items.
     item_ids : sequence of str
     alpha : float
-        Significance level for the χ² test and the ETS classes.
+        Significance level for flagging, the χ² test and the ETS classes.
     purify : bool
-        Two-stage matching (Holland & Thayer 1988): items classed B or C in a first pass are taken
-        out of the total score, except from the score that matches themselves; then every item is
-        tested again.  Ignored when `matching` is given.
+        Iterative purification (difR ``purify=TRUE``): the items flagged in one pass are taken out
+        of the matching score of the others (each item's own score stays in its own matching
+        score), every item is tested again, and this repeats until the flagged set no longer
+        changes or `max_iter` passes were made. Ignored when `matching` is given.
+    flag_by : {"chi2", "logor", "ets"}, default="chi2"
+        What flags an item: the MH χ² above χ²₁(1 − α) (difR ``MHstat="MHChisq"``); |ln α_MH| / SE
+        above z(1 − α/2) (difR ``"logOR"``); or an ETS class B or C.
+    max_iter : int, default=10
+        Purification passes after the first (difR ``nrIter``).
+    correct : bool, default=True
+        Continuity correction of the χ² (difR ``correct``).
 
     Returns
     -------
     MantelHaenszelResult
+
+    References
+    ----------
+    Magis, D., Béland, S., Tuerlinckx, F., & De Boeck, P. (2010). A general framework and an R
+    package for the detection of dichotomous differential item functioning. Behavior Research
+    Methods, 42, 847–862 (difR: R/difMH.r, R/mantelHaenszel.R).
     """
+    if flag_by not in ("chi2", "logor", "ets"):
+        raise PsychometricsError(
+            f"flag_by ต้องเป็น 'chi2', 'logor' หรือ 'ets' (flag_by must be 'chi2', 'logor' or 'ets', got {flag_by!r})"
+        )
+    if max_iter < 1:
+        raise PsychometricsError("max_iter ต้องเป็นจำนวนเต็มบวก (max_iter must be positive)")
     x = _dichotomous_matrix(responses)
     n, m = x.shape
     is_focal, keep = _focal_mask(group, focal, n)
@@ -149,18 +202,51 @@ def mantel_haenszel(
     if not keep.all():
         x, is_focal, score = x[keep], is_focal[keep], score[keep]
     ids = _item_ids(item_ids, m)
-    first = _mh_statistics(x, is_focal, score, np.zeros(m, bool), alpha)
-    if not purify or matching is not None:
-        return MantelHaenszelResult(ids, *first)
-    flagged = np.array([c != "A" for c in first[5]])
-    if not flagged.any():
-        return MantelHaenszelResult(ids, *first)
-    base = _number_right(x, np.flatnonzero(~flagged))
-    second = _mh_statistics(x, is_focal, base, flagged, alpha)  # flagged items matched with themselves
-    return MantelHaenszelResult(ids, *second, tuple(np.asarray(ids, dtype=object)[flagged].tolist()))
+    stats = _mh_statistics(x, is_focal, score, np.zeros(m, bool), alpha, correct)
+    flagged = _flags(stats, flag_by, alpha)
+    history = [flagged]
+    excluded = np.zeros(m, bool)
+    converged, passes = True, 0
+    if purify and matching is None and flagged.any():
+        converged = False
+        while passes < max_iter:
+            passes += 1
+            excluded = flagged
+            base = _number_right(x, np.flatnonzero(~excluded))
+            stats = _mh_statistics(x, is_focal, base, excluded, alpha, correct)  # own score kept
+            new = _flags(stats, flag_by, alpha)
+            history.append(new)
+            if np.array_equal(new, flagged):
+                converged = True
+                break
+            flagged = new
+        flagged = history[-1]
+    dropped = tuple(np.asarray(ids, dtype=object)[excluded].tolist())
+    return MantelHaenszelResult(
+        ids, *stats, dropped, flagged, flag_by, passes, converged, np.array(history, dtype=bool)
+    )
 
 
-def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, base: np.ndarray, add_self: np.ndarray, alpha: float):
+def _flags(stats: tuple, flag_by: str, alpha: float) -> np.ndarray:
+    """DIF items of one pass by the chosen criterion (NaN statistics flag nothing)."""
+    alpha_mh, stat, _, delta, delta_se, classes, _ = stats
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if flag_by == "chi2":
+            return np.nan_to_num(stat, nan=-np.inf) > chi2.ppf(1 - alpha, 1)
+        if flag_by == "logor":
+            z = np.abs(np.log(alpha_mh)) / (delta_se / abs(DELTA_SCALE))
+            return np.nan_to_num(z, nan=-np.inf) > norm.ppf(1 - alpha / 2)
+    return np.array([c not in ("A", "") for c in classes], dtype=bool)
+
+
+def _mh_statistics(
+    x: np.ndarray,
+    is_focal: np.ndarray,
+    base: np.ndarray,
+    add_self: np.ndarray,
+    alpha: float,
+    correct: bool = True,
+):
     """α_MH, χ², p, Δ, SE(Δ), ETS class and strata used.
 
     Item j is matched on base + (its own score if add_self[j]); one bincount per chunk of persons
@@ -198,7 +284,10 @@ def _mh_statistics(x: np.ndarray, is_focal: np.ndarray, base: np.ndarray, add_se
         alpha_mh = big_r / big_s
         expected = np.where(used, n_ref * m1 / safe, 0.0).sum(axis=1)
         var_a = np.where(used, n_ref * n_foc * m1 * m0 / (safe**2 * (safe - 1)), 0.0).sum(axis=1)
-        stat = (np.maximum(np.abs(np.where(used, a_, 0.0).sum(axis=1) - expected) - 0.5, 0.0)) ** 2 / var_a
+        # difR: (|Σ(A − E A)| − ½)² with no floor at zero
+        stat = (
+            np.abs(np.where(used, a_, 0.0).sum(axis=1) - expected) - (0.5 if correct else 0.0)
+        ) ** 2 / var_a
         # Robins, Breslow & Greenland (1986) variance of ln α_MH
         var_log = (
             (p_k * r_k).sum(axis=1) / (2 * big_r**2)

@@ -101,10 +101,14 @@ def test_mantel_haenszel_flags_the_dif_item():
 def test_purified_matching_drops_flagged_items_from_the_other_items_scores():
     x, g = simulate_dif()
     first = mantel_haenszel(x, g, 1)
-    res = mantel_haenszel(x, g, 1, purify=True)
-    flagged = [j for j, c in enumerate(first.ets_class) if c != "A"]
-    assert res.dropped_from_matching == tuple(f"item{j + 1}" for j in flagged)
-    assert 3 in flagged and res.ets_class[3] == "C-"
+    # flagged by ETS class B/C (the old criterion; difR's χ² is the default now). Purification now
+    # iterates to a stable set (issue 15 part 3): the first pass flags item4 only, the second also
+    # item8 (the other simulated DIF item), the third confirms {item4, item8}
+    res = mantel_haenszel(x, g, 1, purify=True, flag_by="ets")
+    assert [j for j, c in enumerate(first.ets_class) if c != "A"] == [3]
+    flagged = [j for j, c in enumerate(res.ets_class) if c != "A"]
+    assert res.converged and res.dropped_from_matching == tuple(f"item{j + 1}" for j in flagged)
+    assert flagged == [3, 7] and res.ets_class[3] == "C-"
     # an unflagged item is matched on the total without the flagged items: same as passing it explicitly
     j = next(k for k in range(x.shape[1]) if k not in flagged)
     keep = [k for k in range(x.shape[1]) if k not in flagged]
