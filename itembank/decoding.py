@@ -13,6 +13,8 @@ This module imports nothing but the root error type, so a command that reads one
 
 from __future__ import annotations
 
+import re
+
 from itembank.errors import ItemBankError, KhlangError, Where
 
 __all__ = ["ZIP_MAGIC", "OLE_MAGIC", "decode", "decode_text", "plausible_thai"]
@@ -20,17 +22,13 @@ __all__ = ["ZIP_MAGIC", "OLE_MAGIC", "decode", "decode_text", "plausible_thai"]
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_THAI_MARKS = frozenset(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))
+# a Thai vowel or tone mark (U+0E31, U+0E34–0E3A, U+0E47–0E4E) not preceded by a Thai character
+_STRANDED_MARK = re.compile("(?<![\u0e01-\u0e4e])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 def plausible_thai(text: str) -> bool:
     """False when a Thai vowel/tone mark follows something that is not a Thai letter (mojibake)."""
-    prev = "\n"
-    for ch in text:
-        if ch in _THAI_MARKS and not ("\u0e01" <= prev <= "\u0e4e"):
-            return False
-        prev = ch
-    return True
+    return _STRANDED_MARK.search(text) is None
 
 
 def decode(data: bytes, name: str, *, error: type[KhlangError] = ItemBankError) -> tuple[str, str]:
