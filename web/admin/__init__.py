@@ -1,1 +1,1 @@
-"""Administration: the demo district (`khlang demo`) and the database behind it."""
+"""Administration: the demo district (`khlang demo`)."""

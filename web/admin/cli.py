@@ -24,17 +24,15 @@ def seed_command(ctx: click.Context, reset: bool, seed_value: int) -> None:
 def _seed(ctx: click.Context, reset: bool, seed_value: int):
     """Migrate (or reset), then seed an empty database; None when it already holds items."""
     from demo.seed import is_seeded, seed_demo
-    from web.admin.database import reset_database
     from web.cli import make_app
-    from web.migrations import upgrade
+    from web.migrations import downgrade, upgrade
     from web.store_ext import get_store
 
     app = make_app(ctx)
     url = app.config["DATABASE_URL"]
-    if reset:
-        reset_database(url)
-    else:
-        upgrade(url)
+    if reset:  # every table dropped by the migrations themselves, then made again
+        downgrade(url, "base")
+    upgrade(url)
     _write_district_name(app)
     store = get_store(app)
     if is_seeded(store):  # never after --reset
