@@ -12,6 +12,15 @@ from test_bank_cli import ROWS, _csv
 from web.cli import cli
 
 
+@pytest.fixture(autouse=True)
+def _thai_again():
+    """`--lang en` sets click's words for the process: give the next test Thai again."""
+    yield
+    from web.cli.thai_click import set_language
+
+    set_language("th")
+
+
 @pytest.fixture
 def run(session, db_url):
     runner = CliRunner()
