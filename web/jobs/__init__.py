@@ -42,6 +42,7 @@ import logging
 import os
 import re
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
@@ -166,15 +167,21 @@ class Jobs:
         from huey.api import Result
         from huey.exceptions import ResultTimeout, TaskException
 
-        wait = {} if timeout is None else {"blocking": True, "timeout": timeout, "max_delay": 0.2}
-        try:
-            if isinstance(handle, Result):
-                return handle.get(preserve=preserve, **wait)
-            return self.huey.result(handle, preserve=preserve, **wait)
-        except ResultTimeout:
-            return None
-        except TaskException as e:
-            return failed(None, e.metadata.get("error", "") if isinstance(e.metadata, dict) else str(e))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = {} if deadline is None else {"blocking": True, "max_delay": 0.2,
+                                                "timeout": max(deadline - time.monotonic(), 0.05)}
+            try:
+                if isinstance(handle, Result):
+                    return handle.get(preserve=preserve, **wait)
+                return self.huey.result(handle, preserve=preserve, **wait)
+            except ResultTimeout:
+                # Redis' wait gives up at once when its connection drops: wait the time we were given
+                if deadline is None or time.monotonic() >= deadline:
+                    return None
+                time.sleep(0.05)
+            except TaskException as e:
+                return failed(None, e.metadata.get("error", "") if isinstance(e.metadata, dict) else str(e))
 
     def consumer(self, workers: int | None = None, worker_type: str = "thread", *, signals: bool = True,
                  **options: Any) -> Consumer:

@@ -62,6 +62,8 @@ def test_embedded_consumer_runs_jobs_inside_the_web_process(jobs_backend, make_j
     from web.jobs import get_jobs, start_embedded_consumer, stop_embedded_consumer
 
     app = make_jobs_app(jobs_backend)
+    # Ctrl-C as `khlang serve` has it, whatever this run inherited (under nohup, SIGINT is ignored)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
     consumer = start_embedded_consumer(app)
     try:
         if jobs_backend == "redis":          # production: `khlang worker` processes run Redis jobs
@@ -75,6 +77,7 @@ def test_embedded_consumer_runs_jobs_inside_the_web_process(jobs_backend, make_j
         assert outcome["ok"] and out.exists()
     finally:
         stop_embedded_consumer(app)
+        signal.signal(signal.SIGINT, inherited)
     assert get_jobs(app).embedded is None
     assert start_embedded_consumer(make_jobs_app("sqlite", JOBS_EMBEDDED_CONSUMER=False)) is None
 
@@ -108,12 +111,29 @@ def test_flush_removes_only_the_queues_own_redis_keys(make_jobs_app, consumer_of
 
 
 def _worker(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
-    """`khlang --instance … worker` as its own process (also before the lead lists it in SUBCOMMANDS)."""
-    code = ("import sys; from web.cli import cli; from web.cli.worker import worker; "
+    """`khlang --instance … worker` as its own process (also before the lead lists it in SUBCOMMANDS).
+
+    The child starts with Python's own SIGINT handler whatever this run inherited (``nohup`` and
+    background jobs ignore SIGINT, and an ignored signal stays ignored across exec), and no stdin.
+    """
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "import sys; from web.cli import cli; from web.cli.worker import worker; "
             "cli.add_command(worker); cli(sys.argv[1:], prog_name='khlang')")
     return subprocess.Popen([sys.executable, "-c", code, "--instance", str(tmp_path / "instance"), "worker", *args],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=Path(__file__).resolve().parents[3])
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=Path(__file__).resolve().parents[3])
+
+
+def _stop(proc: subprocess.Popen, timeout: float = 30) -> str:
+    """Stop `proc` gracefully (SIGINT: running jobs finish first); SIGKILL if it has not ended in `timeout` s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output, _ = proc.communicate()
+        pytest.fail(f"khlang worker did not stop within {timeout} s of SIGINT:\n{output}")
+    return output
 
 
 def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session, make_jobs_app, queue_name,
@@ -130,9 +150,8 @@ def test_khlang_worker_process_runs_queued_imports(jobs_backend, db_url, session
     try:
         outcome = jobs.outcome(handle, timeout=WAIT)
     finally:
-        proc.send_signal(signal.SIGINT)                           # graceful: running jobs finish first
         t0 = time.monotonic()
-        output, _ = proc.communicate(timeout=30)
+        output = _stop(proc)                                      # graceful: running jobs finish first
     assert outcome is not None and outcome["ok"] and outcome["n_created"] == 5, output
     assert proc.returncode == 0 and time.monotonic() - t0 < 10, output
     assert f"คิว {queue_name} ({jobs_backend}" in output and f"2 {kind}" in output
