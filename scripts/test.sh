@@ -11,8 +11,7 @@ cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 bash scripts/setup.sh test
 .venv/bin/ruff check .
-# Turned on once the rooms of issue 9 are in place (the contracts are written; some still break):
-# .venv/bin/lint-imports --no-logo
+.venv/bin/lint-imports --no-logo
 set +e
 .venv/bin/python -m pytest -n "${KHLANG_TEST_WORKERS:-2}" -p no:cacheprovider "$@"
 rc=$?
