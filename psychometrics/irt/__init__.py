@@ -26,13 +26,16 @@ _LAZY = {
             "irt_likelihood_ratio", "logistic_dif", "lord_wald", "lord_wald_calibrated", "mantel_dif",
             "mantel_haenszel"),
     "linking": ("LinkingResult", "link", "transform", "transform_theta"),
-    "equating": ("EquatingResult", "ObservedEquatingResult", "equipercentile", "observed_score_equating",
-                 "test_characteristic_curve", "true_score_equating"),
+    "chains": ("ScaleLink", "bisector", "chain", "direct_link", "link_all", "links_table", "parameter_labels",
+               "parameter_vector", "paths"),
+    "equating": ("EquatingResult", "LinkedEquatingResult", "ObservedEquatingResult", "equipercentile",
+                 "linked_equating", "observed_score_equating", "test_characteristic_curve", "true_score_equating"),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
-    "AbilityResult", "Calibration", "EquatingResult", "GPCM", "GradedResponse", "IRTDIFResult",
+    "AbilityResult", "Calibration", "EquatingResult", "LinkedEquatingResult", "ScaleLink", "bisector", "chain",
+    "direct_link", "link_all", "linked_equating", "links_table", "parameter_labels", "parameter_vector", "paths", "GPCM", "GradedResponse", "IRTDIFResult",
     "ItemParameters", "IterationRecord", "LinkingResult", "LogisticDIFResult", "MantelDIFResult",
     "MantelHaenszelResult", "MeanSquareFit", "ObservedEquatingResult", "OnePL", "PCM", "PersonFitResult",
     "Rasch", "SX2Result", "StandardErrors", "SummedScoreTable", "ThreePL", "TwoPL", "ability", "calibrate",

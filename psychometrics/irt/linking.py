@@ -1,4 +1,4 @@
-"""Scale linking from common items: mean/mean, mean/sigma, Haebara and Stocking–Lord.
+"""Scale linking from common items: mean/mean, mean/geometric mean, mean/sigma, Haebara and Stocking–Lord.
 
 The new form's scale is put on the old (base) scale by θ_old = A θ_new + B, hence for every item
 a* = a / A, b* = A b + B (each GRM/GPCM/PCM threshold likewise) and c* = c.  Because every model
@@ -34,7 +34,8 @@ from psychometrics.irt.ability import response_derivatives
 from psychometrics.irt.models import ItemParameters, category_probabilities
 from psychometrics.tables import Table
 
-LINKING_METHODS = ("mean_mean", "mean_sigma", "haebara", "stocking_lord")
+LINKING_METHODS = ("mean_mean", "mean_gmean", "mean_sigma", "haebara", "stocking_lord")
+MOMENT_METHODS = ("mean_mean", "mean_gmean", "mean_sigma")
 
 
 def transform(params: ItemParameters, A: float, B: float) -> ItemParameters:
@@ -156,6 +157,8 @@ def _moments(new: ItemParameters, old: ItemParameters, method: str) -> tuple[flo
     b_new, b_old = _locations(new), _locations(old)
     if method == "mean_mean":
         A = float(np.mean(new.a) / np.mean(old.a))
+    elif method == "mean_gmean":
+        A = float(np.exp(np.mean(np.log(new.a / old.a))))
     else:
         sd_new = float(np.std(b_new))
         if sd_new == 0:
@@ -167,7 +170,16 @@ def _moments(new: ItemParameters, old: ItemParameters, method: str) -> tuple[flo
     return A, float(np.mean(b_old) - A * np.mean(b_new))
 
 
-def _grid(theta: tuple[float, float, int], weights: str) -> tuple[np.ndarray, np.ndarray]:
+def _grid(
+    theta: tuple[float, float, int], weights: str, nodes: tuple[ArrayLike, ArrayLike] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    if nodes is not None:
+        grid, w = (np.asarray(v, float) for v in nodes)
+        if grid.ndim != 1 or grid.shape != w.shape or np.any(w < 0) or not w.sum() > 0:
+            raise PsychometricsError(
+                "nodes ต้องเป็น (จุด θ, น้ำหนักไม่ติดลบ) ขนาดเท่ากัน (nodes must be (points, non-negative weights))"
+            )
+        return grid, w / w.sum()
     grid = np.linspace(theta[0], theta[1], int(theta[2]))
     if weights == "uniform":
         w = np.ones_like(grid)
@@ -230,6 +242,7 @@ def link(
     weights: str = "normal",
     symmetric: bool = False,
     start: tuple[float, float] | None = None,
+    nodes: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> LinkingResult:
     """Linking constants A, B that put the new form's scale on the old form's scale.
 
@@ -237,9 +250,10 @@ def link(
     ----------
     new, old : ItemParameters
         Separate calibrations of the new and the old (base) form.
-    method : {"mean_mean", "mean_sigma", "haebara", "stocking_lord"}
-        Mean/mean (Loyd & Hoover 1980): A = mean a_new / mean a_old; mean/sigma (Marco 1977):
-        A = SD b_old / SD b_new; both B = mean b_old − A mean b_new (GRM/GPCM thresholds pooled).
+    method : {"mean_mean", "mean_gmean", "mean_sigma", "haebara", "stocking_lord"}
+        Mean/mean (Loyd & Hoover 1980): A = mean a_new / mean a_old; mean/geometric mean (as
+        equateIRT's "mean-gmean"): A = (Π a_new / a_old)^(1/n); mean/sigma (Marco 1977):
+        A = SD b_old / SD b_new; all B = mean b_old − A mean b_new (GRM/GPCM thresholds pooled).
         Haebara (1980): least squares between category response curves; Stocking–Lord (1983):
         least squares between test characteristic curves; both on a θ grid of the old scale.
     common : sequence of (new, old) pairs of indices or item ids, optional
@@ -252,6 +266,9 @@ def link(
         Add the criterion in the other direction (old items on the new scale), Kolen & Brennan §6.5.
     start : (A, B), optional
         Start of the characteristic-curve minimisation; default mean/sigma (or (1, 0)).
+    nodes : (points, weights), optional
+        Explicit θ points and weights for the criteria, overriding `theta` and `weights` (equateIRT
+        uses the 30 Gauss–Hermite nodes of N(0, 1): ``numpy.polynomial.hermite_e.hermegauss(30)``).
 
     Returns
     -------
@@ -264,7 +281,7 @@ def link(
         )
     idx_new, idx_old = _match_common(new, old, common)
     sub_new, sub_old = new.subset(idx_new), old.subset(idx_old)
-    if method in ("mean_mean", "mean_sigma"):
+    if method in MOMENT_METHODS:
         A, B = _moments(sub_new, sub_old, method)
         return LinkingResult(A, B, method, idx_new.size)
     if start is None:
@@ -274,7 +291,7 @@ def link(
             start = (1.0, 0.0)
         if not (np.isfinite(start[0]) and start[0] > 0):
             start = (1.0, 0.0)
-    grid, w = _grid(theta, weights)
+    grid, w = _grid(theta, weights, nodes)
     loss = _curve_loss(sub_new, sub_old, grid, w, method, symmetric)
     res = minimize(
         loss, np.asarray(start, float), jac=True, method="BFGS", options={"gtol": 1e-12, "maxiter": 500}
