@@ -106,6 +106,11 @@ def test_help_and_click_words_are_thai_first():
     assert "No such command 'no-such-command'." in r.output
 
 
+def test_the_language_of_one_call_does_not_leak_into_the_next():
+    assert run("--lang", "en", "no-such-command").exit_code == 2
+    assert run("--help").output.startswith("วิธีใช้ (Usage): ")
+
+
 def test_help_loads_no_database_web_or_numerics_code():
     code = ("import sys; from web.cli import main; sys.argv = ['khlang', '--help']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"

@@ -42,6 +42,12 @@ LANGS = ("th", "en")
 class LazyGroup(click.Group):
     """The root group: loads a subcommand's module only when it is called, renders every refusal."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # each invocation starts in the default language (`--help` exits before `--lang` is read,
+        # and a process may run several commands, as the tests do)
+        set_language(os.environ.get("KHLANG_LANG") or "th")
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
 
