@@ -73,14 +73,14 @@ def test_an_unreadable_file_is_named_not_a_traceback():
 
 def test_output_folder_must_exist_before_any_work(tmp_path):
     r = run("probe", "--out", str(tmp_path / "missing" / "x.csv"))
-    assert r.exit_code == 2 and "ไม่มีโฟลเดอร์" in r.output and "ok" not in r.output
+    assert r.exit_code == 1 and "ไม่มีโฟลเดอร์" in r.output and "ok" not in r.output
 
 
 def test_output_extension_must_match_the_format(tmp_path):
     r = run("probe", "--out", str(tmp_path / "x.pdf"))
-    assert r.exit_code == 2 and "นามสกุลไฟล์ต้องเป็น .csv .xlsx" in r.output
+    assert r.exit_code == 1 and "นามสกุลไฟล์ต้องเป็น .csv .xlsx" in r.output
     r = run("probe", "--format", "csv", "--out", str(tmp_path / "x.xlsx"))
-    assert r.exit_code == 2 and "ไม่ตรงกับรูปแบบ csv" in r.output
+    assert r.exit_code == 1 and "ไม่ตรงกับรูปแบบ csv" in r.output
     assert run("probe", "--format", "xlsx", "--out", str(tmp_path / "x.xlsx")).output.strip() == "ok"
 
 

@@ -13,7 +13,6 @@ Refusals are :class:`~scoring.errors.ScoringError`, rendered by the root group; 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,26 +20,6 @@ from scoring.abilities import METHODS, score_file
 from scoring.calibration import MODELS, calibrate_file
 from web.cli import lang
 from web.cli.params import InputPath, OutputPath
-
-
-class _RefusalExitsOne:
-    """A file parameter whose refusal exits 1 (not click's usage status 2), as every refusal of a file
-    given to analysis: the ctt and irt commands promised exit status 1 for a bad file before the move."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter as e:
-            e.exit_code = 1
-            raise
-
-
-class InputFile(_RefusalExitsOne, InputPath):
-    """:class:`InputPath`, refused with exit status 1."""
-
-
-class OutputFile(_RefusalExitsOne, OutputPath):
-    """:class:`OutputPath`, refused with exit status 1."""
 
 
 @click.group()
@@ -52,11 +31,11 @@ def irt() -> None:
 
 
 @irt.command("calibrate")
-@click.argument("responses", type=InputFile())
+@click.argument("responses", type=InputPath())
 @click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="2pl", show_default=True,
               help="โมเดล: 1pl, pcm: a = 1, θ ~ N(0, 1); rasch: a = 1 ประมาณความแปรปรวนของ θ; 3pl มี prior "
                    "/ 1pl, pcm: a = 1, θ ~ N(0, 1); rasch: a = 1, ability variance estimated; 3pl with priors")
-@click.option("--out", "out", type=OutputFile(), required=True,
+@click.option("--out", "out", type=OutputPath(), required=True,
               help="PARAMS.csv ที่จะเขียน (และ PARAMS.csv.meta.json ข้างกัน) / PARAMS.csv to write, with its .meta.json")
 @click.option("--quadrature", default=61, show_default=True, help="จำนวนจุด Gauss–Hermite / quadrature nodes")
 @click.option("--max-iter", default=500, show_default=True, help="จำนวนรอบ EM สูงสุด / most EM cycles")
@@ -64,7 +43,7 @@ def irt() -> None:
               help="การเปลี่ยนแปลงสูงสุดของพารามิเตอร์เมื่อลู่เข้า / largest parameter change at convergence")
 @click.option("--group-column", default=None,
               help="คอลัมน์ชื่อกลุ่ม (ประมาณค่าหลายกลุ่ม) / column of group labels (multiple-group calibration)")
-@click.option("--anchors", type=InputFile(), default=None,
+@click.option("--anchors", type=InputPath(), default=None,
               help="PARAMS.csv ของข้อยึด ตรึงค่าไว้ (จับคู่ด้วย item_id) / anchor items held fixed, by item_id")
 @click.option("--se", "se", type=click.Choice(("auto", "oakes", "xpd", "none")), default="auto",
               show_default=True, help="ความคลาดเคลื่อนมาตรฐาน / standard errors")
@@ -83,12 +62,12 @@ def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, m
 
 
 @irt.command("score")
-@click.argument("responses", type=InputFile())
-@click.option("--params", "params_path", type=InputFile(), required=True,
+@click.argument("responses", type=InputPath())
+@click.option("--params", "params_path", type=InputPath(), required=True,
               help="PARAMS.csv ของข้อสอบ / item parameters")
 @click.option("--method", type=click.Choice(METHODS), default="eap", show_default=True,
               help="eapsum: EAP จากคะแนนรวม (คะแนนดิบเท่ากันได้ θ เท่ากัน) / summed-score EAP, as paper exams report")
-@click.option("--out", "out", type=OutputFile(), required=True, help="SCORES.csv ที่จะเขียน / SCORES.csv to write")
+@click.option("--out", "out", type=OutputPath(), required=True, help="SCORES.csv ที่จะเขียน / SCORES.csv to write")
 def score_command(responses: Path, params_path: Path, method: str, out: Path) -> None:
     """ประมาณความสามารถ (θ) และ SE ของผู้สอบทุกคนจากพารามิเตอร์ที่รู้แล้ว แล้วเขียน SCORES.csv.
 

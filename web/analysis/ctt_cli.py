@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scoring.item_analysis import analyze_answer_file
-from web.analysis.cli import InputFile, OutputFile
 from web.cli import lang
+from web.cli.params import InputPath, OutputPath
 
 if TYPE_CHECKING:
     from psychometrics.ctt import CttReport
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 
 @click.command("ctt")
-@click.argument("responses", type=InputFile())
-@click.option("--key", "key_path", type=InputFile(),
+@click.argument("responses", type=InputPath())
+@click.option("--key", "key_path", type=InputPath(),
               help="KEY.csv (item_id,key): ตรวจคำตอบดิบด้วยเฉลย ถ้าไม่ระบุ RESPONSES เป็นคะแนน 0/1 "
                    "/ score raw answers; without it RESPONSES holds 0/1 scores.")
 @click.option("--groups", default="27", show_default=True,
@@ -65,7 +65,7 @@ if TYPE_CHECKING:
               help="ตัวหารความแปรปรวน N - ddof (EVANA: 0) / variance divisor.")
 @click.option("--locale", type=click.Choice(["th", "en"]), default=None,
               help="ภาษาของตารางผล (ค่าเริ่มต้นตาม khlang --lang) / language of the tables.")
-@click.option("--out", "out", required=True, type=OutputFile(formats=(".csv", ".xlsx")),
+@click.option("--out", "out", required=True, type=OutputPath(formats=(".csv", ".xlsx")),
               help="STATS.csv (ตารางรายข้อ ตารางอื่นเป็น STATS.<ส่วน>.csv) หรือ STATS.xlsx (ตารางละแผ่น) "
                    "/ STATS.csv (other tables as STATS.<part>.csv) or STATS.xlsx (one sheet each).")
 def ctt(responses: Path, key_path: Path | None, evana: bool, evana_technique: str, locale: str | None,

@@ -30,7 +30,12 @@ def _say(ctx: click.Context | None, th: str, en: str) -> str:
 
 
 class BadFile(click.BadParameter):
-    """click's refusal of a parameter, worded in the user's language (click's own text is English)."""
+    """A file the user named is refused before any work starts, worded in the user's language.
+
+    It exits 1 like every other refusal of the domain (click's usage errors exit 2).
+    """
+
+    exit_code = 1
 
     def format_message(self) -> str:
         hint = self.param_hint or (self.param.get_error_hint(self.ctx) if self.param and self.ctx else None)

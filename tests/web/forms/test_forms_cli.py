@@ -75,8 +75,8 @@ def test_an_output_that_does_not_match_its_format_is_refused_in_thai_before_any_
     # no database behind --instance: the refusal comes before the command opens it
     r = CliRunner().invoke(cli, ["--instance", str(tmp_path / "instance"), "forms", "render", "ANY",
                                  "--out", str(tmp_path / "x.pdf"), "--format", "docx"])
-    assert r.exit_code == 2 and "นามสกุลไฟล์ไม่ตรงกับรูปแบบ docx" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "นามสกุลไฟล์ไม่ตรงกับรูปแบบ docx" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["--instance", str(tmp_path / "instance"), "forms", "key", "ANY",
                                  "--out", str(tmp_path / "missing" / "key.csv")])
-    assert r.exit_code == 2 and "ไม่มีโฟลเดอร์" in r.output
+    assert r.exit_code == 1 and "ไม่มีโฟลเดอร์" in r.output
     assert not (tmp_path / "instance").exists() and not (tmp_path / "x.pdf").exists()
