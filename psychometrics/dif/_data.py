@@ -58,9 +58,17 @@ _ROWS = 1 << 16  # persons per chunk in the counting passes
 
 
 def _number_right(x: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
-    """Σ of the answered 0/1 scores per person (over `items`), chunk by chunk."""
+    """Σ of the answered scores per person (over `items`), chunk by chunk."""
     cols = slice(None) if items is None else items
     out = np.empty(x.shape[0])
+    if np.issubdtype(x.dtype, np.integer):
+        # integer codes, negative = missing: an integer row sum (no float copy of the matrix)
+        use = np.zeros(x.shape[1], bool)
+        use[cols] = True
+        for start in range(0, x.shape[0], _ROWS):
+            block = x[start : start + _ROWS]
+            out[start : start + _ROWS] = np.where((block > 0) & use, block, 0).sum(axis=1, dtype=np.int64)
+        return out
     for start in range(0, x.shape[0], _ROWS):
         out[start : start + _ROWS] = np.nansum(_as_float(x[start : start + _ROWS][:, cols]), axis=1)
     return out

@@ -239,6 +239,53 @@ def _flags(stats: tuple, flag_by: str, alpha: float) -> np.ndarray:
     return np.array([c not in ("A", "") for c in classes], dtype=bool)
 
 
+def _stratified_counts(x: np.ndarray, is_focal: np.ndarray, base: np.ndarray, add_self: np.ndarray) -> np.ndarray:
+    """Counts (n_items, n_strata, group, answer) of every 2 × 2 × K table, one bincount per chunk.
+
+    Each answer gets the code ((item · S + stratum) · 2 + focal) · 2 + answer.  With integer matching
+    scores the stratum is the score minus the lowest, so the code is a per-item offset plus a
+    per-person offset plus answer · (1 + 4 · add_self): one broadcast sum in 32-bit integers, no search.
+    Empty strata (from integer steps no one scored) are counted as zero and add nothing.
+    """
+    n, m = x.shape
+    whole = bool(np.all(base == np.round(base)))
+    if whole:
+        low = int(base.min()) if n else 0
+        levels = np.arange(low, int(base.max() if n else 0) + 2, dtype=float)
+    else:
+        levels = np.unique(np.concatenate([base, base + 1]) if add_self.any() else base)
+    s = levels.size
+    size = m * s * 4
+    code = np.int32 if size + 8 < 2**31 else np.int64
+    item_offset = (np.arange(m) * (s * 4)).astype(code)
+    weight = (1 + 4 * add_self).astype(code)
+    integer = np.issubdtype(x.dtype, np.integer)
+    flat = np.zeros(size + 1)
+    for start in range(0, n, _ROWS):
+        block = x[start : start + _ROWS]
+        focal = is_focal[start : start + _ROWS].astype(code)
+        if whole:
+            stratum = (base[start : start + _ROWS] - low).astype(code)
+            if integer:
+                missing = block < 0
+                answer = block.astype(code)
+            else:
+                missing = np.isnan(block)
+                answer = np.where(missing, 0, block).astype(code)
+            cell = item_offset + (stratum * 4 + focal * 2)[:, None] + answer * weight
+        else:
+            values = _as_float(block)
+            missing = np.isnan(values)
+            answer = np.where(missing, 0.0, values)
+            score = base[start : start + _ROWS, None] + np.where(add_self, answer, 0.0)
+            stratum = np.searchsorted(levels, score).astype(code)
+            cell = item_offset + (stratum * 2 + focal[:, None]) * 2 + answer.astype(code)
+        if missing.any():
+            cell[missing] = size  # the spare last bin
+        flat += np.bincount(cell.ravel(), minlength=size + 1)
+    return flat[:size].reshape(m, s, 2, 2)
+
+
 def _mh_statistics(
     x: np.ndarray,
     is_focal: np.ndarray,
@@ -252,22 +299,7 @@ def _mh_statistics(
     Item j is matched on base + (its own score if add_self[j]); one bincount per chunk of persons
     over (item, stratum, group, answer) counts every 2 × 2 × K table at once.
     """
-    n, m = x.shape
-    levels = np.unique(np.concatenate([base, base + 1]) if add_self.any() else base)
-    s = levels.size
-    item_base = np.arange(m) * s
-    flat = np.zeros(m * s * 4)
-    for start in range(0, n, _ROWS):
-        block = _as_float(x[start : start + _ROWS])
-        observed = ~np.isnan(block)
-        answer = np.where(observed, block, 0.0)
-        score = base[start : start + _ROWS, None] + np.where(add_self, answer, 0.0)
-        stratum = np.searchsorted(levels, score)
-        cell = ((item_base + stratum) * 2 + is_focal[start : start + _ROWS, None]) * 2 + answer.astype(
-            np.intp
-        )
-        flat += np.bincount(cell[observed], minlength=m * s * 4)
-    counts = flat.reshape(m, s, 2, 2)
+    counts = _stratified_counts(x, is_focal, base, add_self)
     b_, a_ = counts[:, :, 0, 0], counts[:, :, 0, 1]  # reference wrong, right
     d_, c_ = counts[:, :, 1, 0], counts[:, :, 1, 1]  # focal wrong, right
     total = a_ + b_ + c_ + d_
