@@ -21,9 +21,8 @@ from itembank.authz import Actor
 from itembank.errors import ItemBankError
 from itembank.review import IocRatingInput
 from itembank.schemas import InstrumentDraft, ItemSetDraft, ReviewStatus
+from itembank.schools import SchoolBase, add_schools
 from itembank.store import Store
-from scoring.models import SchoolBase
-from scoring.schools import add_schools
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,10 @@ register_actions(
         "item.write_statistics": "บันทึกค่าสถิติของข้อสอบ",
         "user.read": "ดูรายชื่อผู้ใช้",
         "user.write": "เพิ่มผู้ใช้",
+        "school.read": "ดูข้อมูลโรงเรียน",
+        "school.write": "เพิ่มโรงเรียน",
+        "job.read": "ดูงานเบื้องหลังของตนเอง",
+        "job.read_any": "ดูงานเบื้องหลังของผู้ใช้ทุกคน",
     },
     {
         "officer": _BANK_READ | _AUTHOR | {"item.retire", "item.return"},
@@ -105,6 +109,9 @@ register_actions(
         "school": {"instrument.read", "instrument.download"},
     },
 )
+# the centre's schools and job records: every person reads the schools (a school account only its own
+# row, checked on the object) and their own jobs
+register_actions({}, {role: {"school.read", "job.read"} for role in PERSON_ROLES})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
@@ -19,11 +19,8 @@ from itembank.errors import ItemBankError
 from itembank.models import Instrument, Item, ItemSet, ItemVersion
 from itembank.review import IocResult, ioc_summary, review_history
 from itembank.schemas import ItemVersionForSchool, ItemVersionPublic, ReviewEventPublic
+from itembank.schools import School
 from itembank.service import read_version, versions_of
-
-# The schools of the district: accounts are bound to them (user_account.school_id → school.id).
-# The centre counts them by name, as that foreign key does, without importing the room that writes them.
-_SCHOOL = table("school", column("id"))
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ def bank_overview(session: Session, actor: Actor) -> BankOverview:
         .group_by(ItemVersion.learning_area, ItemVersion.grade)).all()
     return BankOverview(
         n_items=count(Item), n_versions=count(ItemVersion), n_sets=count(ItemSet),
-        n_instruments=count(Instrument), n_schools=count(_SCHOOL), by_status=by_status,
+        n_instruments=count(Instrument), n_schools=count(School), by_status=by_status,
         by_area_grade={(a or "", g or ""): n for a, g, n in rows},
     )
 

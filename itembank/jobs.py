@@ -20,18 +20,13 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Text, select
 from sqlmodel import Field, Session, SQLModel
 
-from itembank.authz import PERSON_ROLES, Actor, authorize, register_actions
+from itembank.authz import Actor, authorize
 from itembank.errors import ItemBankError
 from itembank.models import JSONType, timestamp_field, utcnow
 
 JOB_STATUSES = ("queued", "running", "done", "refused", "failed")
 FINISHED = ("done", "refused", "failed")
 
-ACTIONS = {
-    "job.read": "ดูงานเบื้องหลังของตนเอง",
-    "job.read_any": "ดูงานเบื้องหลังของผู้ใช้ทุกคน",
-}
-register_actions(ACTIONS, {role: {"job.read"} for role in PERSON_ROLES})
 
 
 class Job(SQLModel, table=True):

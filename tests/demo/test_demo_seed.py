@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from itembank.accounts import User
 from itembank.models import Instrument, Item, ItemVersion, ReviewEvent
+from itembank.schools import School
 from itembank.statistics import ItemStatistic
-from scoring.models import School
 from testgen.models import Form, FormVariant
 
 pytestmark = pytest.mark.slow

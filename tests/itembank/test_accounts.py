@@ -18,7 +18,7 @@ def test_the_account_roles_are_the_one_role_list_less_system():
 
 
 def test_admin_creates_and_lists_users_and_the_user_acts_as_its_role(session):
-    from scoring.models import School
+    from itembank.schools import School
 
     school = School(code="1012345678", name_th="โรงเรียนบ้านหนองบัว")
     session.add(school)

@@ -27,11 +27,22 @@ def test_every_role_has_a_row_and_every_action_a_thai_name():
 
 def test_the_table_snapshot():
     """A change of who may do what must be deliberate: update this snapshot in the same commit."""
-    assert sorted(PERMISSIONS["school"]) == ["instrument.download", "instrument.read"]
+    # a school reads instruments, its own school's row and its own jobs (job records: itembank.jobs)
+    assert sorted(PERMISSIONS["school"]) == ["instrument.download", "instrument.read", "job.read", "school.read"]
     assert "item.approve" in PERMISSIONS["reviewer"] and "item.approve" not in PERMISSIONS["officer"]
     assert "item.read_key" not in PERMISSIONS["supervisor"] and "item.read_key" not in PERMISSIONS["qa"]
     assert "item.import" in PERMISSIONS["officer"] and "item.import" not in PERMISSIONS["reviewer"]
     assert PERMISSIONS["admin"] == PERMISSIONS["system"] == frozenset(ACTION_TH)
+
+
+def test_a_school_account_reads_its_own_school_only():
+    from itembank.schools import School
+
+    actor = make_actor("school", school_id=7)
+    authorize(actor, School(id=7, code="1000000007", name_th="ก"), "school.read")
+    with pytest.raises(ItemBankError) as e:
+        authorize(actor, School(id=8, code="1000000008", name_th="ข"), "school.read")
+    assert e.value.code == "authz.other_school"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -217,7 +217,7 @@ def flag_command(ctx, item_code, reason):
 def render_command(ctx, form_code, variant, fmt, out: Path, school, arabic_digits):
     """พิมพ์แบบทดสอบ (PDF หรือ DOCX ที่แก้ไขได้) / print a booklet (PDF, or editable DOCX)"""
     from exports.render import write
-    from scoring.schools import get_school
+    from itembank.schools import get_school
     from testgen.booklets import build_booklet
 
     with _session(ctx) as (s, actor):
