@@ -18,6 +18,7 @@ from itembank.curriculum import AREA_NAMES_TH
 from itembank.media import media_by_sha256
 from itembank.models import ItemSet, ItemVersion
 from itembank.models import Media as MediaRow
+from itembank.schools import get_school
 from itembank.service import indicator_codes, sets_by_id
 from testgen.errors import TestGenError
 from testgen.forms import form_variants, form_versions, get_form
@@ -32,13 +33,14 @@ PRINTABLE_MIME = ("image/png", "image/jpeg", "image/svg+xml")
 
 
 def build_booklet(session: Session, actor: Actor, form_code: str, variant: str | None = None, *,
-                  school: tuple[str, str] | None = None, exam_date: dt.date | None = None, district: str = "",
+                  school: str | None = None, exam_date: dt.date | None = None, district: str = "",
                   academic_year: str = "", title: str | None = None, administration: str = "") -> Booklet:
     """The booklet of `variant` (None: the form's own order) of a frozen form, options in variant order.
 
-    `school` is (10-digit code, name) for a school's copy; None for the district master.
+    `school` is the 10-digit code of the school whose copy this is; None for the district master.
     """
     form = _form_to_render(session, actor, form_code)
+    stamp = get_school(session, actor, school) if school else None
     rows = form_versions(session, form)
     var = _variant(session, form, variant)
     order = list(var.order) if var else list(range(len(rows)))
@@ -57,13 +59,12 @@ def build_booklet(session: Session, actor: Actor, form_code: str, variant: str |
         items.append(_booklet_item(v, code, var, p, passage_id, _first_picture(pictures, v.media),
                                    indicators.get(v.id, ())))
     area = AREA_NAMES_TH.get(form.learning_area or "", "") if form.learning_area else "หลายกลุ่มสาระ"
-    school_code, school_name = school or ("", "")
     return Booklet(
         form_code=form.code, variant=var.label if var else "", title=title or form.title, learning_area=area,
         grade=form.grade or "", exam_date=exam_date or dt.date.today(), minutes=form.time_minutes or 60,
         district=district, items=tuple(items), passages=tuple(passages.values()), academic_year=academic_year,
-        instructions=DEFAULT_INSTRUCTIONS, administration=administration, school=school_name.removeprefix("โรงเรียน"),
-        school_code=school_code)
+        instructions=DEFAULT_INSTRUCTIONS, administration=administration,
+        school=stamp.name_th.removeprefix("โรงเรียน") if stamp else "", school_code=stamp.code if stamp else "")
 
 
 def build_answer_key(session: Session, actor: Actor, form_code: str, variant: str | None = None) -> AnswerKey:

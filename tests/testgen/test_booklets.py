@@ -7,6 +7,7 @@ from factories import make_actor
 
 from itembank.authz import Actor
 from itembank.errors import KhlangError
+from itembank.schools import SchoolBase, add_schools
 from testgen.booklets import build_answer_key, build_answer_sheet, build_booklet
 from testgen.errors import TestGenError
 from testgen.forms import freeze_form, make_form_variants
@@ -21,7 +22,8 @@ def form(session, bank):
 
 def test_a_variant_booklet_permutes_items_and_its_key_follows(session, form):
     master = build_booklet(session, Actor.system(), form)
-    b = build_booklet(session, Actor.system(), form, "B", school=("1040120345", "โรงเรียนบ้านโคก"))
+    add_schools(session, Actor.system(), [SchoolBase(code="1040120345", name_th="โรงเรียนบ้านโคก")])
+    b = build_booklet(session, Actor.system(), form, "B", school="1040120345")
     assert sorted(i.item_id for i in b.items) == sorted(i.item_id for i in master.items)
     assert (b.variant, b.school, b.school_code) == ("B", "บ้านโคก", "1040120345")
     key = build_answer_key(session, Actor.system(), form, "B")
@@ -32,9 +34,11 @@ def test_a_variant_booklet_permutes_items_and_its_key_follows(session, form):
     assert sheet.n_items == 10 and sheet.variants == ("A", "B")
 
 
-def test_an_unknown_variant_names_the_ones_there_are(session, form):
+def test_an_unknown_variant_or_school_is_named_in_thai(session, form):
     with pytest.raises(TestGenError, match="ไม่มีชุด Z"):
         build_booklet(session, Actor.system(), form, "Z")
+    with pytest.raises(KhlangError, match="ไม่พบโรงเรียนรหัส 9999999999"):
+        build_booklet(session, Actor.system(), form, school="9999999999")
 
 
 def test_a_school_cannot_print_a_form(session, form):

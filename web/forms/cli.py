@@ -217,13 +217,10 @@ def flag_command(ctx, item_code, reason):
 def render_command(ctx, form_code, variant, fmt, out: Path, school, arabic_digits):
     """พิมพ์แบบทดสอบ (PDF หรือ DOCX ที่แก้ไขได้) / print a booklet (PDF, or editable DOCX)"""
     from exports.render import write
-    from itembank.schools import get_school
     from testgen.booklets import build_booklet
 
     with _session(ctx) as (s, actor):
-        row = get_school(s, actor, school) if school else None
-        booklet = build_booklet(s, actor, form_code, variant, school=(row.code, row.name_th) if row else None,
-                                district=_app(ctx).config["DISTRICT_NAME"])
+        booklet = build_booklet(s, actor, form_code, variant, school=school, district=_app(ctx).config["DISTRICT_NAME"])
     write(booklet, out, fmt, thai_digits=not arabic_digits)
     click.echo(_say(f"เขียน {out} ({len(booklet.items)} ข้อ)", f"wrote {out} ({len(booklet.items)} items)"))
 
