@@ -15,17 +15,12 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
 
     from flask import Flask
 
+    from web.config import load_config
+
     instance_path = instance_path or os.environ.get("KHLANG_INSTANCE") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
-    app.config.from_object("web.defaults")
-    app.config.from_pyfile("khlang.cfg", silent=True)
-    app.config.from_prefixed_env("KHLANG")
-    if os.environ.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
-    app.config.update(overrides or {})
+    app.config.update(load_config(app.instance_path, overrides))
     os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "khlang.sqlite3")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
 

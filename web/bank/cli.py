@@ -45,9 +45,9 @@ def _filters(opts: dict[str, Any], **defaults: Any) -> Any:
 
 
 def _config() -> dict[str, Any]:
-    from web.cli import make_app  # configuration is read in the factory, once (honours --instance)
+    from web.cli import config  # the app's configuration (honours --instance) without building the app
 
-    return dict(make_app().config)
+    return config()
 
 
 @contextmanager

@@ -136,14 +136,26 @@ def lang(ctx: click.Context | None = None) -> str:
     return obj.get("lang") or "th"
 
 
+def instance_path(ctx: click.Context | None = None) -> str:
+    """The instance folder of this call: ``khlang --instance``, KHLANG_INSTANCE, or ./instance."""
+    ctx = ctx or click.get_current_context()
+    chosen = (ctx.find_root().obj or {}).get("instance") or os.environ.get("KHLANG_INSTANCE")
+    return os.path.abspath(chosen or os.path.join(os.getcwd(), "instance"))
+
+
+def config(ctx: click.Context | None = None) -> dict[str, Any]:
+    """The configuration a command needs, read as the app would read it but without building the app."""
+    from web.config import load_config
+
+    return load_config(instance_path(ctx))
+
+
 def make_app(ctx: click.Context | None = None, overrides: dict | None = None):
     """The Flask app for a command: the one place the CLI reads configuration (instance folder, env)."""
     from web import create_app
 
     ctx = ctx or click.get_current_context()
-    root = ctx.find_root()
-    instance = (root.obj or {}).get("instance") or os.path.join(os.getcwd(), "instance")
-    app = create_app(overrides, instance_path=os.path.abspath(instance))
+    app = create_app(overrides, instance_path=instance_path(ctx))
 
     from web.store_ext import get_store
 

@@ -8,9 +8,9 @@ import click
 def _url(url: str | None) -> str:
     if url:
         return url
-    from web.cli import make_app  # configuration is read in the factory, once (honours --instance)
+    from web.cli import config  # the configuration as the app reads it (honours --instance)
 
-    return make_app().config["DATABASE_URL"]
+    return config()["DATABASE_URL"]
 
 
 @click.group()
