@@ -15,6 +15,16 @@ from typing import Any
 KINDS = ("invalid", "not_found", "forbidden", "conflict")
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column (0 → A, 25 → Z, 26 → AA): bijective base 26."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class Where:
     """A place in a file the user gave us: 1-based row as the spreadsheet shows it."""

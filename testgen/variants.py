@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from itembank.errors import column_letter
 from testgen.errors import TestGenError
 
 Answer = int | tuple[int, ...] | None
@@ -79,13 +80,8 @@ class Variant:
 
 
 def variant_label(k: int) -> str:
-    """A, B, …, Z, AA, AB, …"""
-    s = ""
-    k += 1
-    while k:
-        k, r = divmod(k - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """A, B, …, Z, AA, AB, … (the letters of spreadsheet columns)."""
+    return column_letter(k)
 
 
 def _blocks(items: Sequence[FormItem]) -> list[tuple[str, list[int]]]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itembank.decoding import OLE_MAGIC, decode, decode_text
-from itembank.errors import ItemBankError, Where
+from itembank.errors import ItemBankError, Where, column_letter
 from itembank.template import SET_SHEET_NAMES
 
 __all__ = ["Limits", "RawTable", "decode_text", "read_table", "read_csv_bytes", "read_xlsx_bytes", "problem"]
@@ -212,15 +212,6 @@ def _too_many_columns(name: str, limits: Limits) -> ItemBankError:
         f"ไฟล์มีเกิน {limits.max_columns} คอลัมน์ ซึ่งไม่ใช่แม่แบบข้อสอบ",
         f"more than {limits.max_columns} columns: not the item template",
     )
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 # --------------------------------------------------------------------------------------------- XLSX

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from itembank.errors import Where
+from itembank.errors import Where, column_letter
 from scoring.errors import MAX_PROBLEMS, problem, raise_problems
 from scoring.ingest.text import read_text
 
@@ -40,16 +40,6 @@ class CsvData:
         if self.split_rows is not None:
             return self.split_rows
         return [line.split(",") for line in self.lines or ()]
-
-
-def column_letter(i: int) -> str:
-    """The spreadsheet letter of a 0-based column: 0 → A, 26 → AA."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def read_csv(path: Path) -> CsvData:
