@@ -1,0 +1,297 @@
+"""คลังผลการสอบ (the score warehouse): results per administration and scope, kept year after year.
+
+One :class:`~scoring.models.ResultSummary` row per administration and scope (``district``,
+``school:<id>``, ``class:<id>``) holds *mergeable* figures (n, Σx, Σx², min, max, the raw-score
+histogram, grade and quality counts, indicator points), so a school's upload rewrites its own school
+and class rows and the district row is the merge of the school rows, all in the upload's transaction.
+
+Readers (plain dataclasses, the embargo of :mod:`scoring.administrations` applied):
+
+- :func:`school_results` ``(session, actor, administration, school_id) -> SchoolResults``: the school
+  beside the district, its classes, three-year trend for the same grade and learning area;
+- :func:`district_results` ``(session, actor, administration) -> DistrictResults``: the district and
+  every school, with the trend.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from itembank.authz import Actor, authorize
+from itembank.models import utcnow
+from itembank.schools import School
+from scoring import settings as cfg
+from scoring.administrations import load
+from scoring.errors import ScoringError
+from scoring.models import AcademicYear, Administration, ResultSummary, SchoolClass, Term
+from testgen.models import Form
+
+BANDS = tuple(range(0, 100, 10))  # % bands 0–9, 10–19, …, 90–100 (NT/O-NET style)
+
+
+# ------------------------------------------------------------------------------- mergeable figures
+
+
+def figures(raw: np.ndarray, percent: np.ndarray, grade: np.ndarray, quality: np.ndarray,
+            indicators: dict[str, tuple[np.ndarray, float]], mastery_cut: float, max_points: float) -> dict[str, Any]:
+    """The mergeable figures of one group of students (arrays over its persons)."""
+    raw = np.asarray(raw, float)
+    values, counts = np.unique(np.round(raw, 4), return_counts=True)
+    band = np.clip((np.asarray(percent, float) // 10).astype(int), 0, 9)
+    g_values, g_counts = np.unique(np.asarray(grade, float), return_counts=True)
+    q_values, q_counts = np.unique(np.asarray(quality, dtype=str), return_counts=True)
+    ind = {}
+    for code, (points, top) in indicators.items():
+        share = points / top if top else np.zeros_like(points)
+        ind[code] = [float(points.sum()), float(top) * len(points), int((share >= mastery_cut - 1e-9).sum())]
+    return {
+        "n": int(raw.size), "sum": float(raw.sum()), "sumsq": float((raw ** 2).sum()),
+        "min": float(raw.min()) if raw.size else None, "max": float(raw.max()) if raw.size else None,
+        "max_points": float(max_points),
+        "hist": {f"{v:g}": int(c) for v, c in zip(values, counts, strict=True)},
+        "bands": np.bincount(band, minlength=10).astype(int).tolist(),
+        "grades": {f"{v:g}": int(c) for v, c in zip(g_values, g_counts, strict=True)},
+        "quality": {str(v): int(c) for v, c in zip(q_values, q_counts, strict=True)},
+        "indicators": ind,
+    }
+
+
+def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of the union of disjoint groups."""
+    parts = [p for p in parts if p and p.get("n")]
+    out: dict[str, Any] = {"n": 0, "sum": 0.0, "sumsq": 0.0, "min": None, "max": None, "max_points": 0.0,
+                           "hist": {}, "bands": [0] * 10, "grades": {}, "quality": {}, "indicators": {}}
+    for p in parts:
+        out["n"] += p["n"]
+        out["sum"] += p["sum"]
+        out["sumsq"] += p["sumsq"]
+        out["min"] = p["min"] if out["min"] is None else min(out["min"], p["min"])
+        out["max"] = p["max"] if out["max"] is None else max(out["max"], p["max"])
+        out["max_points"] = p["max_points"]
+        out["bands"] = [a + b for a, b in zip(out["bands"], p["bands"], strict=True)]
+        for k in ("hist", "grades", "quality"):
+            for v, c in p[k].items():
+                out[k][v] = out[k].get(v, 0) + c
+        for code, (earned, top, mastered) in p["indicators"].items():
+            e = out["indicators"].setdefault(code, [0.0, 0.0, 0])
+            e[0] += earned
+            e[1] += top
+            e[2] += mastered
+    return out
+
+
+# ----------------------------------------------------------------------------------------- what is read
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """Results of one group (district, a school, a class) as reports show them."""
+
+    scope: str
+    label: str
+    n: int
+    mean: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+    max_points: float
+    mean_percent: float | None
+    bands: tuple[int, ...]  # counts per 10 % band, 0–9 … 90–100
+    grade_counts: dict[str, int]
+    quality_counts: dict[str, int]
+    indicator_mastery: dict[str, float]  # indicator -> share of students who mastered it
+    indicator_percent: dict[str, float]  # indicator -> % of its points earned
+    percentiles: dict[str, float]  # P10, P25, P50, P75, P90 of the raw score
+    school_code: str | None = None
+
+    def share(self, counts: dict[str, int]) -> dict[str, float]:
+        return {k: (100.0 * v / self.n if self.n else 0.0) for k, v in counts.items()}
+
+    @property
+    def grade_shares(self) -> dict[str, float]:
+        return self.share(self.grade_counts)
+
+    @property
+    def quality_shares(self) -> dict[str, float]:
+        return self.share(self.quality_counts)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year_be: int
+    administration: str
+    mean_percent: float | None
+    district_mean_percent: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class SchoolResults:
+    administration: str
+    title: str
+    year_be: int
+    term: int
+    grade: str
+    school: GroupResult
+    district: GroupResult
+    classes: tuple[GroupResult, ...]
+    trend: tuple[TrendPoint, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DistrictResults:
+    administration: str
+    title: str
+    year_be: int
+    term: int
+    grade: str
+    district: GroupResult
+    schools: tuple[GroupResult, ...]
+    trend: tuple[TrendPoint, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def _percentiles(hist: dict[str, int]) -> dict[str, float]:
+    if not hist:
+        return {}
+    values = np.array([float(v) for v in hist])
+    counts = np.array(list(hist.values()))
+    order = np.argsort(values)
+    values, cum = values[order], np.cumsum(counts[order])
+    n = cum[-1]
+    return {f"P{p}": float(values[np.searchsorted(cum, p / 100 * n, side="left")]) for p in (10, 25, 50, 75, 90)}
+
+
+def view(scope: str, label: str, data: dict[str, Any], school_code: str | None = None) -> GroupResult:
+    n = int(data.get("n") or 0)
+    mean = data["sum"] / n if n else None
+    sd = math.sqrt(max(data["sumsq"] / n - mean ** 2, 0.0) * n / (n - 1)) if n > 1 else (0.0 if n else None)
+    top = float(data.get("max_points") or 0.0)
+    ind = data.get("indicators") or {}
+    return GroupResult(
+        scope, label, n, mean, sd, data.get("min"), data.get("max"), top,
+        (mean / top * 100 if top and mean is not None else None), tuple(data.get("bands") or [0] * 10),
+        dict(data.get("grades") or {}), dict(data.get("quality") or {}),
+        {c: (m / n if n else 0.0) for c, (_, _, m) in ind.items()},
+        {c: (100 * e / t if t else 0.0) for c, (e, t, _) in ind.items()},
+        _percentiles(data.get("hist") or {}), school_code)
+
+
+# ------------------------------------------------------------------------------------------- writing
+
+
+def write_school(session: Session, adm: Administration, school_id: int, school_figures: dict[str, Any],
+                 class_figures: dict[int, dict[str, Any]]) -> None:
+    """Replace the school's and its classes' rows, then the district row (the caller commits)."""
+    session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
+                                                ResultSummary.school_id == school_id))
+    now = utcnow()
+    rows = [ResultSummary(administration_id=adm.id, scope=f"school:{school_id}", level="school",
+                          school_id=school_id, data=school_figures, updated_at=now)]
+    rows += [ResultSummary(administration_id=adm.id, scope=f"class:{cid}", level="class", school_id=school_id,
+                           class_id=cid, data=f, updated_at=now) for cid, f in class_figures.items()]
+    session.add_all(rows)
+    session.flush()
+    refresh_district(session, adm)
+
+
+def refresh_district(session: Session, adm: Administration) -> None:
+    parts = session.scalars(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
+                                                             ResultSummary.level == "school")).all()
+    row = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
+                                                     ResultSummary.scope == "district"))
+    if row is None:
+        row = ResultSummary(administration_id=adm.id, scope="district", level="district")
+    row.data = merge(parts)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+def _context(session: Session, adm: Administration) -> tuple[Term, AcademicYear, Form]:
+    term = session.get(Term, adm.term_id)
+    return term, session.get(AcademicYear, term.academic_year_id), session.get(Form, adm.form_id)
+
+
+def _summaries(session: Session, adm_ids: Sequence[int], scopes: Sequence[str] | None = None,
+               level: str | None = None) -> list[ResultSummary]:
+    q = select(ResultSummary).where(ResultSummary.administration_id.in_(list(adm_ids)))
+    if scopes is not None:
+        q = q.where(ResultSummary.scope.in_(list(scopes)))
+    if level is not None:
+        q = q.where(ResultSummary.level == level)
+    return list(session.scalars(q))
+
+
+def _trend(session: Session, adm: Administration, form: Form, year: AcademicYear,
+           school_id: int | None) -> tuple[TrendPoint, ...]:
+    """The last three years' administrations of the same grade and learning area (this one included)."""
+    rows = session.execute(
+        select(Administration, AcademicYear.year_be).join(Term, Term.id == Administration.term_id)
+        .join(AcademicYear, AcademicYear.id == Term.academic_year_id).join(Form, Form.id == Administration.form_id)
+        .where(Administration.grade == adm.grade, Form.learning_area == form.learning_area,
+               AcademicYear.year_be <= year.year_be, AcademicYear.year_be > year.year_be - 3)
+        .order_by(AcademicYear.year_be, Administration.created_at)).all()
+    ids = [a.id for a, _ in rows]
+    scopes = ["district"] + ([f"school:{school_id}"] if school_id is not None else [])
+    data = {(s.administration_id, s.scope): s.data for s in _summaries(session, ids, scopes)}
+    out = []
+    for a, year_be in rows:
+        d = view("district", "", data.get((a.id, "district"), {}))
+        s = view("school", "", data.get((a.id, f"school:{school_id}"), {})) if school_id is not None else d
+        out.append(TrendPoint(year_be, a.code, s.mean_percent, d.mean_percent, s.n))
+    return tuple(out)
+
+
+def school_results(session: Session, actor: Actor, administration_id: int | str, school_id: int) -> SchoolResults:
+    """A school's results beside the district's, its classes and its three-year trend."""
+    adm = load(session, actor, administration_id, "scores.read", "results")
+    school = session.get(School, school_id)
+    if school is None:
+        raise ScoringError("school.not_found", kind="not_found", message_th=f"ไม่พบโรงเรียน {school_id}",
+                           message_en=f"no school {school_id}")
+    authorize(actor, school, "scores.read")
+    term, year, form = _context(session, adm)
+    rows = _summaries(session, [adm.id], level=None)
+    by_scope = {r.scope: r for r in rows}
+    classes = {c.id: c for c in session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id))}
+    class_views = tuple(sorted(
+        (view(r.scope, f"{classes[r.class_id].grade}/{classes[r.class_id].room}" if r.class_id in classes else r.scope,
+              r.data, school.code)
+         for r in rows if r.level == "class" and r.school_id == school_id), key=lambda g: g.label))
+    s = by_scope.get(f"school:{school_id}")
+    d = by_scope.get("district")
+    return SchoolResults(adm.code, adm.title, year.year_be, term.number, adm.grade,
+                         view(f"school:{school_id}", school.name_th, s.data if s else {}, school.code),
+                         view("district", "เขตพื้นที่", d.data if d else {}), class_views,
+                         _trend(session, adm, form, year, school_id), cfg.effective(adm.settings))
+
+
+def district_results(session: Session, actor: Actor, administration_id: int | str) -> DistrictResults:
+    """The district and every school, with the district's three-year trend (not for school accounts)."""
+    adm = load(session, actor, administration_id, "scores.read", "results")
+    if actor.role == "school":
+        raise ScoringError("results.district_forbidden", kind="forbidden",
+                           message_th="บัญชีโรงเรียนดูผลรายโรงเรียนของทั้งเขตไม่ได้ (ดูผลของโรงเรียนตนเองได้)",
+                           message_en="a school account cannot see every school's results")
+    term, year, form = _context(session, adm)
+    rows = _summaries(session, [adm.id], level=None)
+    schools = {s.id: s for s in session.scalars(select(School))}
+    school_views = tuple(sorted(
+        (view(r.scope, schools[r.school_id].name_th, r.data, schools[r.school_id].code)
+         for r in rows if r.level == "school" and r.school_id in schools), key=lambda g: g.school_code or ""))
+    d = next((r for r in rows if r.scope == "district"), None)
+    return DistrictResults(adm.code, adm.title, year.year_be, term.number, adm.grade,
+                           view("district", "เขตพื้นที่", d.data if d else {}), school_views,
+                           _trend(session, adm, form, year, None), cfg.effective(adm.settings))
