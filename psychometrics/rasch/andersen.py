@@ -6,8 +6,8 @@ The persons are split into groups (by default raw score ≤ median / > median, e
 
     LR = 2 (Σ_g log L_g − log L),   df = Σ_g p_g − p,
 
-is χ² under the model (Andersen 1973).  The Wald test of each threshold compares two groups' centred
-estimates: z = (δ_1 − δ_2) / √(se_1² + se_2²) (Fischer & Scheiblechner 1970; eRm's Waldtest).
+is χ² under the model (Andersen 1973).  The Wald test of each threshold compares two groups' normalised
+estimates: z = (β_1 − β_2) / √(se_1² + se_2²) with β = −δ, eRm's sign (Fischer & Scheiblechner 1970; eRm's Waldtest).
 
 References
 ----------
@@ -114,7 +114,8 @@ def andersen_test(model: _CML, responses: ArrayLike, split: str | ArrayLike = "m
         raise PsychometricsError("ต้องแบ่งผู้สอบได้อย่างน้อยสองกลุ่ม (the split must give at least two groups)")
     fits = []
     for g in range(len(names)):
-        est = type(model)(max_iter=model.max_iter, tol=model.tol, item_ids=model.item_ids_)
+        est = type(model)(max_iter=model.max_iter, tol=model.tol, item_ids=model.item_ids_,
+                          normalization=model.normalization)
         try:
             est.fit(x[codes == g])
         except PsychometricsError as exc:
@@ -133,7 +134,8 @@ def andersen_test(model: _CML, responses: ArrayLike, split: str | ArrayLike = "m
     thr = np.stack([f.thresholds_[keep] for f in fits])
     se = np.stack([f.threshold_se_[keep] for f in fits])
     if len(fits) == 2:
-        z = (thr[0] - thr[1]) / np.sqrt(se[0] ** 2 + se[1] ** 2)
+        # eRm's sign: (β_1 − β_2) / SE with β = −δ, so positive when the item is easier in the first group
+        z = (thr[1] - thr[0]) / np.sqrt(se[0] ** 2 + se[1] ** 2)
         p = 2 * norm.sf(np.abs(z))
     else:
         z = p = np.full(thr.shape[1], np.nan)

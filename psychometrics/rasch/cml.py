@@ -11,8 +11,10 @@ category counts n_ih and score-group sizes N_r, per pattern of answered items (p
 different items have their own γ, as eRm).  Its gradient is n_ih − Σ_r N_r P(X_i = h | r); the
 maximum is found by BFGS, polished by one Newton step, and the standard errors invert the Hessian of
 the conditional log-likelihood (central differences of the exact gradient, as eRm's `nlm` Hessian).
-Thresholds are reported centred on their mean (eRm's ``sum0 = TRUE``; for the Rasch model the item
-difficulties sum to 0), their covariance by the same linear map.  Persons with a zero or full score
+Thresholds are reported centred on their mean by default (for the Rasch model the item difficulties
+sum to 0), or normalised as eRm's ``sum0 = TRUE`` (``normalization="erm"``: for RM and PCM its category parameters
+β_ih = −Σ_{l ≤ h} δ_il sum to 0, for RSM its item parameters; for the PCM and RSM that shifts every
+threshold, and so every person's θ, by one constant); their covariance by the same linear map.  Persons with a zero or full score
 carry no information about the items and change nothing.
 
 References
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -42,6 +44,7 @@ from psychometrics.rasch._esf import category_given_score, log_esf
 from psychometrics.tables import Table, table_from_columns
 
 MODELS = ("rasch", "pcm", "rsm")
+NORMALIZATIONS = ("thresholds", "erm")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -123,6 +126,21 @@ def _design(model: str, n_cat: np.ndarray) -> _Design:
     L = (item[:, None] == item[None, :]) & (step[None, :] <= step[:, None])
     centre = D - D.mean(axis=0, keepdims=True)
     return _Design(item, step, D, -L.astype(float) @ D, centre)
+
+
+def _erm_normalised(design: _Design, model: str) -> _Design:
+    """The design with eRm's sum0 map, a shift of every threshold by one constant.
+
+    RM and PCM: the category parameters sum to 0, Σ β_ih = −Σ_ih Σ_{l ≤ h} δ_il = −cᵀδ with c_t the
+    item's categories from slot t upwards.  RSM: eRm's item parameters sum to 0, which is Σ_i δ_i1 = 0.
+    """
+    if model == "rsm":
+        c = (design.step == 1).astype(float)
+    else:
+        c = (design.item[:, None] == design.item[None, :]) & (design.step[:, None] <= design.step[None, :])
+        c = c.sum(axis=1).astype(float)
+    shift = np.eye(c.size) - np.outer(np.ones_like(c), c) / c.sum()
+    return replace(design, centre=shift @ design.D)
 
 
 def _psi(design: _Design, phi: np.ndarray, m: int, k: int) -> np.ndarray:
@@ -219,11 +237,16 @@ class _CML:
     tol : float, default=1e-9
         Gradient tolerance (per person) of the BFGS iterations.
     item_ids : sequence of str, optional
+    normalization : {"thresholds", "erm"}, default="thresholds"
+        Which sum is 0: all thresholds δ_ih, or eRm's parameters (``sum0 = TRUE``: the category
+        parameters β_ih = −Σ_{l ≤ h} δ_il, for RSM the item parameters; then thresholds, SEs and
+        person parameters equal eRm's).  The same for
+        the Rasch model; a constant shift of the scale for the PCM and RSM.
 
     Attributes
     ----------
     thresholds_ : ndarray (n_items, max_categories − 1)
-        δ_ih, centred so that all thresholds sum to 0; NaN-padded.  One column for the Rasch model.
+        δ_ih, normalised by `normalization`; NaN-padded.  One column for the Rasch model.
     threshold_se_ : ndarray like thresholds_
     difficulty_ : ndarray (n_items,)
         Item location: the mean of its thresholds (the Rasch difficulty b).
@@ -244,15 +267,22 @@ class _CML:
 
     _model = "rasch"
 
-    def __init__(self, max_iter: int = 500, tol: float = 1e-9, item_ids: Sequence[str] | None = None) -> None:
+    def __init__(self, max_iter: int = 500, tol: float = 1e-9, item_ids: Sequence[str] | None = None,
+                 normalization: str = "thresholds") -> None:
         self.max_iter = max_iter
         self.tol = tol
         self.item_ids = item_ids
+        self.normalization = normalization
 
     def fit(self, responses: ArrayLike) -> _CML:
+        if self.normalization not in NORMALIZATIONS:
+            raise PsychometricsError(f"normalization ต้องเป็น {' หรือ '.join(NORMALIZATIONS)} "
+                                     f"(normalization must be one of {', '.join(NORMALIZATIONS)})")
         x = check_scores(responses)
         n_cat = _categories(x, self._model)
         design, est = fit_cml(self._model, x, n_cat, self.max_iter, self.tol)
+        if self.normalization == "erm":
+            design = _erm_normalised(design, self._model)
         m, width = n_cat.size, int(n_cat.max()) - 1
         try:
             cov_free = np.linalg.inv(-est.hessian)
