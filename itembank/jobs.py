@@ -42,6 +42,8 @@ class Job(SQLModel, table=True):
     kind: str = Field(max_length=64, index=True)        # the job's name: import_items, calibrate, …
     status: str = Field(default="queued", max_length=16, index=True)
     progress: float = 0.0                               # 0..1; 1 when done
+    done: int | None = None                             # units of work done (items, schools …) of `total`
+    total: int | None = None
     arguments: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     outcome: dict[str, Any] | None = Field(default=None, sa_type=JSONType, nullable=True)
     message_th: str = Field(default="", sa_type=Text)
@@ -70,13 +72,16 @@ class JobPublic:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    done: int | None = None
+    total: int | None = None
 
     @classmethod
     def of(cls, job: Job) -> JobPublic:
         return cls(id=job.id, kind=job.kind, status=job.status, progress=job.progress,
                    arguments=dict(job.arguments or {}), outcome=job.outcome, message_th=job.message_th,
                    message_en=job.message_en, created_by_id=job.created_by_id, created_by_name=job.created_by_name,
-                   created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at)
+                   created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+                   done=job.done, total=job.total)
 
     @property
     def is_finished(self) -> bool:
@@ -120,6 +125,18 @@ def start_job(session: Session, job_id: str, kind: str) -> JobPublic:
     return JobPublic.of(job)
 
 
+def report_progress(session: Session, job_id: str, kind: str, done: int, total: int, message_th: str = "",
+                    message_en: str = "") -> JobPublic:
+    """A running job did `done` of `total` units; its Thai status line says what it does now (queue bookkeeping)."""
+    job = _job(session, job_id, kind)
+    job.done, job.total = int(done), int(total)
+    job.progress = min(max(done / total if total else 0.0, 0.0), 1.0)
+    if message_th:
+        job.message_th, job.message_en = message_th, message_en or job.message_en
+    session.commit()
+    return JobPublic.of(job)
+
+
 def finish_job(session: Session, job_id: str, kind: str, outcome: dict[str, Any], *,
                failed: bool = False) -> JobPublic:
     """The job ended with `outcome` (the dict it returned): done when ``ok``, else refused (or `failed`)."""
@@ -127,6 +144,8 @@ def finish_job(session: Session, job_id: str, kind: str, outcome: dict[str, Any]
     job.status = "failed" if failed else ("done" if outcome.get("ok") else "refused")
     if job.status == "done":
         job.progress = 1.0
+        if job.total is not None:
+            job.done = job.total
     job.outcome = _plain(outcome)
     job.message_th, job.message_en = str(outcome.get("message_th", "")), str(outcome.get("message_en", ""))
     job.finished_at = utcnow()

@@ -63,8 +63,13 @@ class StatisticInput:
     extra: dict[str, Any] | None = None
 
 
-def record_statistics(session: Session, actor: Actor, source: str, rows: Iterable[StatisticInput]) -> int:
-    """Store (or replace) the statistics of many versions from `source`, in one transaction."""
+def record_statistics(session: Session, actor: Actor, source: str, rows: Iterable[StatisticInput], *,
+                      commit: bool = True) -> int:
+    """Store (or replace) the statistics of many versions from `source`, in one transaction.
+
+    With ``commit=False`` the rows are only flushed: a caller writing more in the same transaction
+    (the analysis write-back) commits once.
+    """
     authorize(actor, None, "item.write_statistics")
     rows = list(rows)
     bad = [r for r in rows if r.irt_model is not None and r.irt_model not in IRT_MODELS]
@@ -81,7 +86,10 @@ def record_statistics(session: Session, actor: Actor, source: str, rows: Iterabl
         row.thresholds, row.se, row.scale, row.extra = list(r.thresholds), dict(r.se or {}), r.scale, dict(r.extra or {})
         row.computed_at = utcnow()
         session.add(row)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return len(rows)
 
 
@@ -94,3 +102,63 @@ def latest_statistics(session: Session, version_ids: Sequence[int]) -> dict[int,
     rows = session.scalars(select(ItemStatistic).join(
         newest, (ItemStatistic.version_id == newest.c.version_id) & (ItemStatistic.computed_at == newest.c.at)))
     return {r.version_id: r for r in rows}
+
+
+@dataclass(frozen=True)
+class StatisticHistoryRow:
+    """One line of an item's history: the statistics of one of its versions from one source."""
+
+    version_number: int
+    source: str
+    n: int
+    p: float | None
+    r: float | None                  # discrimination index (27 % groups)
+    r_pbis: float | None
+    irt_model: str | None
+    a: float | None
+    b: float | None
+    c: float | None
+    scale: str | None
+    infit: float | None
+    outfit: float | None
+    dif_class: str | None            # the worst ETS class over the DIF comparisons (A, B, C)
+    flags: tuple[str, ...]
+    computed_at: datetime
+    extra: dict[str, Any]
+
+
+def statistics_history(session: Session, actor: Actor, code: str) -> list[StatisticHistoryRow]:
+    """Every statistics row of every version of item `code`, oldest first (the item's history)."""
+    from itembank.models import Item, ItemVersion
+
+    authorize(actor, None, "item.read")
+    rows = session.execute(
+        select(ItemStatistic, ItemVersion.number).join(ItemVersion, ItemVersion.id == ItemStatistic.version_id)
+        .join(Item, Item.id == ItemVersion.item_id).where(Item.code == code)
+        .order_by(ItemStatistic.computed_at, ItemStatistic.id)).all()
+    return [_history_row(s, number) for s, number in rows]
+
+
+def _history_row(s: ItemStatistic, number: int) -> StatisticHistoryRow:
+    extra = dict(s.extra or {})
+    fit = extra.get("fit") or {}
+    return StatisticHistoryRow(
+        version_number=number, source=s.source, n=s.n, p=s.p, r=s.discrimination_index, r_pbis=s.r_pbis,
+        irt_model=s.irt_model, a=s.a, b=s.b, c=s.c, scale=s.scale, infit=fit.get("infit"), outfit=fit.get("outfit"),
+        dif_class=extra.get("dif_class"), flags=tuple(extra.get("flags") or ()), computed_at=s.computed_at,
+        extra=extra)
+
+
+def exposure_counts(session: Session, version_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """(administrations, examinees) each version was given to: rows written back from administrations.
+
+    The count goes up with every administration analysed and never double-counts a re-run (one
+    statistics row per version and source).
+    """
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(ItemStatistic.version_id, func.count(ItemStatistic.id), func.sum(ItemStatistic.n))
+        .where(ItemStatistic.version_id.in_(list(version_ids)), ItemStatistic.source.like("admin:%"))
+        .group_by(ItemStatistic.version_id)).all()
+    return {v: (int(k), int(n or 0)) for v, k, n in rows}

@@ -200,10 +200,12 @@ def show_command(code: str, number: int | None, url: str | None) -> None:
     """แสดงข้อสอบหนึ่งข้อ: เนื้อหา เฉลย ตัวชี้วัด สถานะ IOC และประวัติการพิจารณา / one item in full."""
     from itembank.browse import item_page
     from itembank.exporting import item_row
+    from itembank.statistics import statistics_history
     from itembank.template import BY_NAME
 
     with _session(url) as s:
         page = item_page(s, _actor(None, "system"), code, number)
+        history = statistics_history(s, _actor(None, "system"), code)
     v, ioc = page.version, page.ioc
     ioc_text = f"{ioc.ioc:.2f}" if ioc.ioc is not None else "-"
     click.echo(_say(f"{v.item_code} ฉบับที่ {v.number} · สถานะ {page.status} ({_word('status', page.status)}) · "
@@ -216,6 +218,23 @@ def show_command(code: str, number: int | None, url: str | None) -> None:
     for event in page.history:
         click.echo(f"  {_when(event.at)} {_word('status', event.from_status)} → {_word('status', event.to_status)} "
                    f"{_say('โดย', 'by')} {event.actor_name} {event.comment}")
+    _echo_statistics(history)
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _echo_statistics(history: Any) -> None:
+    """The item's statistics, one line per version and administration (ประวัติค่าสถิติ)."""
+    if not history:
+        return
+    click.echo(_say("ประวัติค่าสถิติ (ฉบับ แหล่ง n p r a b infit DIF วันที่):",
+                    "statistics history (version source n p r a b infit DIF date):"))
+    for h in history:
+        flags = f" [{', '.join(h.flags)}]" if h.flags else ""
+        click.echo(f"  v{h.version_number} {h.source} n={h.n} p={_num(h.p)} r={_num(h.r)} a={_num(h.a)} "
+                   f"b={_num(h.b)} infit={_num(h.infit)} DIF={h.dif_class or '-'} {_when(h.computed_at)}{flags}")
 
 
 @bank.group("review")

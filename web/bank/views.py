@@ -12,6 +12,7 @@ from itembank.authz import Actor
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError
 from itembank.schemas import SearchFilters
+from itembank.statistics import statistics_history
 from web.bank.labels import GRADES, KIND_LABELS, LEVEL_LABELS, PURPOSE_LABELS, STATUS_LABELS, TYPE_LABELS
 from web.store_ext import read_session
 
@@ -67,11 +68,12 @@ def show_item(code: str):
     with read_session() as session:
         try:
             page = browse.item_page(session, browsing_actor(), code, number)
+            history = statistics_history(session, browsing_actor(), code)
         except ItemBankError as e:
             if e.kind == "not_found":
                 abort(404)
             raise
-    return render_template("bank/item.html", page=page, v=page.version)
+    return render_template("bank/item.html", page=page, v=page.version, statistics=history)
 
 
 @bp.get("/instruments/")

@@ -34,6 +34,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "ctt": ("web.analysis.ctt_cli:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT) / classical item analysis"),
     "forms": ("web.forms.cli:forms", "ฉบับข้อสอบ: จัดฉบับ ยืนยัน ชุดสลับข้อ พิมพ์ / test forms"),
     "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: คิว Redis หรือ SQLite / run queued jobs"),
+    "jobs": ("web.jobs.cli:jobs", "งานเบื้องหลัง: รายการและความคืบหน้า / job history and progress"),
+    "analysis": ("web.analysis.run_cli:analysis", "วิเคราะห์ข้อสอบของการสอบและบันทึกกลับคลัง / analyse an administration"),
 }
 
 LANGS = ("th", "en")

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 
 from web.jobs.errors import JobError
-from web.jobs.tasks import JOBS, JobFunction, actor_named, failed
+from web.jobs.tasks import CURRENT_JOB, JOBS, JobFunction, actor_named, failed
 
 if TYPE_CHECKING:  # huey imports redis-py and psycopg: loaded when a queue is built, not with create_app
     from huey import Huey
@@ -246,6 +246,7 @@ def _bind(app: Flask, name: str, job: JobFunction) -> Any:
     def run(task: Task | None = None, **arguments: Any) -> dict[str, Any]:
         job_id = task.id if task is not None else None
         with app.app_context():
+            token = CURRENT_JOB.set((job_id, name))   # a long job reports progress to its record
             try:
                 _keep_record(app, name, job_id)
                 outcome = job(app, **arguments)
@@ -254,6 +255,8 @@ def _bind(app: Flask, name: str, job: JobFunction) -> Any:
                 logger.error("งาน %s ล้มเหลว (job %s failed) with %r", name, name, arguments)
                 _keep_record(app, name, job_id, failed(name, repr(e)), failed=True)
                 raise
+            finally:
+                CURRENT_JOB.reset(token)
             _keep_record(app, name, job_id, outcome)
             return outcome
 

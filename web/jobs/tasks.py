@@ -17,6 +17,7 @@ app's own Huey instance. The functions never read configuration except through `
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,31 @@ if TYPE_CHECKING:
     from itembank.authz import Actor
 
 JobFunction = Callable[..., dict[str, Any]]
+
+#: (job id, job name) of the job this thread runs now; None outside a queued job.
+CURRENT_JOB: ContextVar[tuple[str | None, str] | None] = ContextVar("khlang_current_job", default=None)
+
+Progress = Callable[[int, int, str, str], None]
+
+
+def progress_reporter(app: Flask) -> Progress | None:
+    """A callback ``(done, total, message_th, message_en)`` writing the running job's progress to its record.
+
+    None outside a queued job (a command runs the service directly and prints its own progress).
+    """
+    current = CURRENT_JOB.get()
+    if current is None or current[0] is None:
+        return None
+    job_id, name = current
+
+    def report(done: int, total: int, message_th: str = "", message_en: str = "") -> None:
+        from itembank.jobs import report_progress
+        from web.store_ext import get_store
+
+        with get_store(app).session() as s:
+            report_progress(s, job_id, name, done, total, message_th, message_en)
+
+    return report
 
 
 def refused(job: str, e: KhlangError) -> dict[str, Any]:
@@ -149,5 +175,23 @@ def render_booklet(app: Flask, form_code: str, variant: str | None = None, out_p
     }
 
 
+def analyse(app: Flask, administration: str, model: str = "2pl", anchor_mode: str = "fixed",
+            scale: str | None = None, drift_limit: float = 0.5) -> dict[str, Any]:
+    """วิเคราะห์ข้อสอบของการสอบ: :func:`scoring.analysis.run_analysis`, progress in the job's record."""
+    from itembank.authz import Actor
+    from scoring.analysis import run_analysis
+    from web.analysis.run_cli import summary
+    from web.store_ext import get_store
+
+    try:
+        with get_store(app).session() as s:
+            out = run_analysis(s, Actor.system(), administration, model=None if model == "none" else model,
+                               anchor_mode=anchor_mode, scale=scale, drift_limit=drift_limit,
+                               progress=progress_reporter(app))
+    except KhlangError as e:
+        return refused("analyse", e)
+    return summary(out)
+
+
 #: Every job, by the name callers enqueue it with.
-JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet)}
+JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse)}

@@ -1,0 +1,465 @@
+"""การวิเคราะห์ข้อสอบหลังการสอบ (item analysis of an administration), written back to the bank.
+
+:func:`analyse_matrix` runs on a persons × items matrix (no database): CTT the Thai way (p, r with
+27 % groups, the distractor table and its flags, KR-20, α; :func:`psychometrics.ctt.analyze_test`),
+IRT calibration (:func:`scoring.calibration.calibrate_matrix`) free or on the district's scale
+(fixed anchors, or a free run linked by Stocking–Lord with the constants kept), item fit (infit and
+outfit at EAP θ), and Mantel–Haenszel DIF by sex and by school size. It returns an
+:class:`AnalysisResult` with one :class:`ItemResult` per item and the flags that open review tasks:
+
+- ``mis_key``: negative r (27 % groups), or a distractor that draws the upper group more than the key;
+- ``dead_distractor``: a distractor chosen by fewer than 5 % (nobody in either group);
+- ``dif_c``: ETS class C by sex or by school size;
+- ``drift``: |b − banked b| above `drift_limit` (logits) for an item with banked parameters.
+
+:func:`write_back` stores it in one transaction: one :class:`~itembank.statistics.ItemStatistic` per
+item version from source ``admin:<code>`` (with n, model, scale, date, fit, DIF class, distractor table,
+flags in ``extra``), the next :class:`~itembank.parameter_sets.ParameterSet` of the scale, and the
+review tasks (:mod:`itembank.review_tasks`). Running it again replaces the rows of that source and
+opens no duplicate tasks, but makes a new parameter set version.
+
+:func:`run_analysis` is the use case behind ``khlang analysis run ADMIN``: it reads the scored
+matrix from the store (:func:`scoring.responses.load_scored_matrix`), analyses it and writes back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from scoring.errors import ScoringError, from_engine
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from itembank.authz import Actor
+    from psychometrics.ctt import CttReport
+    from psychometrics.irt.models import ItemParameters
+
+__all__ = ["AnalysisResult", "ItemResult", "analyse_matrix", "run_analysis", "write_back"]
+
+#: progress(done, total, message_th, message_en)
+Progress = Callable[[int, int, str, str], None]
+
+STEPS = (("อ่านคำตอบจากคลัง", "reading responses"), ("วิเคราะห์แบบดั้งเดิม (CTT)", "classical analysis"),
+         ("ประมาณค่าพารามิเตอร์ IRT", "IRT calibration"), ("ความสอดคล้องกับโมเดล", "item fit"),
+         ("DIF ตามเพศและขนาดโรงเรียน", "DIF by sex and school size"), ("บันทึกกลับคลังข้อสอบ", "writing back"))
+
+_ETS_RANK = {"A": 0, "B+": 1, "B-": 1, "C+": 2, "C-": 2}
+OPTION_LABELS = "กขคงจฉชซ"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Everything the analysis found about one item of the form (in form order)."""
+
+    position: int                    # 1-based item number in the form
+    item_id: str                     # the bank code (or any label)
+    version_id: int | None
+    n: int
+    p: float
+    r: float                         # (H − L)/g with 27 % groups
+    r_pbis: float                    # corrected item-rest correlation
+    verdict_p: str | None            # Thai verdict words (EVANA)
+    verdict_r: str | None
+    decision: str                    # good | revise | drop
+    a: float | None = None
+    b: float | None = None
+    c: float | None = None
+    se_a: float | None = None
+    se_b: float | None = None
+    infit: float | None = None
+    outfit: float | None = None
+    dif: dict[str, str] = field(default_factory=dict)     # comparison → ETS class
+    dif_class: str | None = None                          # worst of A / B / C
+    banked_b: float | None = None
+    distractors: dict[str, Any] | None = None             # option → share, r, dead
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The analysis of one administration: per item, whole test, IRT provenance and timings."""
+
+    items: tuple[ItemResult, ...]
+    n_persons: int
+    kr20: float
+    alpha: float
+    sem: float
+    mean: float
+    sd: float
+    minimum: float
+    maximum: float
+    model: str | None
+    scale: str | None
+    linking: dict[str, Any]
+    converged: bool | None
+    timings: dict[str, float]
+    ctt: CttReport | None = None
+
+    @property
+    def flags(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """(item index, kind, details) of every flag."""
+        out = []
+        for j, it in enumerate(self.items):
+            for kind in it.flags:
+                details = {"p": _r(it.p), "r": _r(it.r), "b": _r(it.b), "banked_b": _r(it.banked_b),
+                           "dif": it.dif, "position": it.position}
+                if kind == "dead_distractor" and it.distractors:
+                    details["options"] = [k for k, v in it.distractors.items() if v.get("dead")]
+                out.append((j, kind, details))
+        return out
+
+    def message(self, locale: str = "th") -> str:
+        n_flags = len(self.flags)
+        if locale == "en":
+            return (f"{len(self.items)} items, {self.n_persons} persons: KR-20 {self.kr20:.2f}, "
+                    f"{self.model or 'no IRT'}, {n_flags} flags")
+        return (f"วิเคราะห์ {len(self.items)} ข้อ ผู้สอบ {self.n_persons} คน KR-20 {self.kr20:.2f} "
+                f"{self.model or 'ไม่ประมาณค่า IRT'} พบข้อที่ต้องตรวจ {n_flags} รายการ")
+
+
+def _r(v: float | None, d: int = 4) -> float | None:
+    return None if v is None or not np.isfinite(v) else round(float(v), d)
+
+
+def _noop(done: int, total: int, th: str = "", en: str = "") -> None:
+    pass
+
+
+def analyse_matrix(
+    scores: np.ndarray,
+    item_ids: Sequence[str],
+    *,
+    version_ids: Sequence[int] | None = None,
+    choices: np.ndarray | None = None,
+    keys: Sequence[frozenset[int]] | None = None,
+    n_options: Sequence[int] | None = None,
+    sex: np.ndarray | None = None,
+    school_size: np.ndarray | None = None,
+    model: str | None = "2pl",
+    anchors: ItemParameters | None = None,
+    anchor_mode: str = "fixed",
+    scale: str | None = None,
+    drift_limit: float = 0.5,
+    groups: int = 27,
+    n_quadrature: int = 41,
+    progress: Progress | None = None,
+    source: str | None = None,
+    max_scores: Sequence[float] | None = None,
+) -> AnalysisResult:
+    """Analyse a persons × items 0/1 matrix (NaN = not presented); see the module's docstring.
+
+    `choices` (1..m chosen option, 0 omitted, 9 several marks), `keys` (right options per item) and
+    `n_options` add the distractor table. `sex` ("M"/"F" or 1/2) and `school_size` (1–4, 4 = small)
+    per person add DIF (female and small schools as focal groups). `anchors` (banked parameters with
+    item ids) put the calibration on their scale: ``anchor_mode="fixed"`` fixes them in the EM,
+    ``"link"`` calibrates freely and links by Stocking–Lord; either way b drift is judged against them.
+    """
+    from psychometrics.ctt import KeyedResponses, analyze_test
+    from psychometrics.errors import PsychometricsError
+
+    progress = progress or _noop
+    t = {}
+    t0 = time.perf_counter()
+    x = np.asarray(scores, dtype=float)
+    ids = tuple(str(i) for i in item_ids)
+    n_persons, n_items = x.shape
+    progress(1, len(STEPS), *STEPS[1])
+    try:
+        if choices is not None and keys is not None:
+            keyed = KeyedResponses(ids, (), x, np.asarray(choices, dtype=np.int8), tuple(keys),
+                                   np.asarray(n_options if n_options is not None else
+                                              np.full(n_items, max(4, int(np.max(choices) % 9 or 4))), int))
+            ctt = analyze_test(keyed=keyed, groups=groups)
+        else:
+            poly = max_scores is not None and np.any(np.asarray(max_scores) != 1)
+            ctt = analyze_test(x, ids, groups=groups, max_scores=max_scores if poly else None)
+    except PsychometricsError as e:
+        raise from_engine(e, source, "analysis.refused") from None
+    t["ctt_s"] = time.perf_counter() - t0
+
+    # a negatively discriminating item (a probable mis-key) would drag the link: not a common item
+    unusable = {code for code, r in zip(ids, ctt.items.r, strict=True) if not r >= 0}
+    irt = _irt(x, ids, model, anchors, anchor_mode, n_quadrature, source, progress, t, unusable)
+    dif = _dif(x, ids, sex, school_size, progress, t)
+    return _result(ctt, irt, dif, ids, version_ids, anchors, drift_limit, scale, model, t)
+
+
+@dataclass(frozen=True)
+class _Irt:
+    params: Any = None
+    se_a: np.ndarray | None = None
+    se_b: np.ndarray | None = None
+    infit: np.ndarray | None = None
+    outfit: np.ndarray | None = None
+    linking: dict[str, Any] = field(default_factory=dict)
+    converged: bool | None = None
+
+
+def _irt(x, ids, model, anchors, anchor_mode, n_quadrature, source, progress, t, unusable=frozenset()) -> _Irt:
+    if not model:
+        return _Irt()
+    from psychometrics.errors import PsychometricsError
+    from psychometrics.irt.ability import ability
+    from psychometrics.irt.fit import infit_outfit
+    from scoring.calibration import calibrate_matrix
+
+    progress(2, len(STEPS), *STEPS[2])
+    t0 = time.perf_counter()
+    if anchors is not None and anchors.item_ids:
+        keep = [k for k, code in enumerate(anchors.item_ids) if code not in unusable]
+        anchors = anchors.subset(np.asarray(keep, int))
+    fixed = anchors if anchors is not None and anchor_mode == "fixed" else None
+    run = calibrate_matrix(x, model, item_ids=ids, n_quadrature=n_quadrature, fixed=fixed, source=source,
+                           standard_errors="auto")
+    params, se = run.params, run.standard_errors
+    linking: dict[str, Any] = {}
+    if anchors is not None and anchor_mode == "fixed":
+        common = sorted(set(anchors.item_ids) & set(ids))
+        linking = {"method": "fixed_anchor", "A": 1.0, "B": 0.0, "n_common": len(common)}
+    elif anchors is not None:
+        from psychometrics.irt.linking import link
+
+        try:
+            lk = link(params, anchors, "stocking_lord")
+        except PsychometricsError as e:
+            raise from_engine(e, source, "analysis.linking") from None
+        params = lk.transform(params)
+        se_a, se_b = np.asarray(se.a) / lk.A, np.asarray(se.b) * lk.A
+        linking = {"method": "stocking_lord", "A": lk.A, "B": lk.B, "n_common": lk.n_common,
+                   "converged": lk.converged}
+        se = type("SE", (), {"a": se_a, "b": se_b})()
+    t["irt_s"] = time.perf_counter() - t0
+    progress(3, len(STEPS), *STEPS[3])
+    t0 = time.perf_counter()
+    theta = ability(params, x, "eap", n_quadrature=n_quadrature).theta
+    fit = infit_outfit(params, x, theta)
+    t["fit_s"] = time.perf_counter() - t0
+    return _Irt(params, np.asarray(se.a), np.asarray(se.b), fit.item_infit, fit.item_outfit, linking, run.converged)
+
+
+def _dif(x, ids, sex, school_size, progress, t) -> dict[str, Any]:
+    from psychometrics.dif import mantel_haenszel
+
+    progress(4, len(STEPS), *STEPS[4])
+    t0 = time.perf_counter()
+    out = {}
+    for name, group, focal in (("sex", _sex_groups(sex), "F"), ("school_size", _size_groups(school_size), "small")):
+        if group is None or len(set(group[group != ""].tolist())) < 2:
+            continue
+        keep = group != ""
+        res = mantel_haenszel(np.where(keep[:, None], x, np.nan), np.where(keep, group, None), focal,
+                              item_ids=ids)
+        out[name] = res.ets_class
+    t["dif_s"] = time.perf_counter() - t0
+    return out
+
+
+def _sex_groups(sex: np.ndarray | None) -> np.ndarray | None:
+    if sex is None:
+        return None
+    s = np.asarray(sex).astype(str)
+    return np.select([np.isin(s, ("F", "f", "2", "หญิง", "ญ")), np.isin(s, ("M", "m", "1", "ชาย", "ช"))],
+                     ["F", "M"], "")
+
+
+def _size_groups(size: np.ndarray | None) -> np.ndarray | None:
+    if size is None:
+        return None
+    s = np.asarray(size).astype(str)
+    return np.where(np.isin(s, ("4", "small", "เล็ก")), "small", np.where(np.isin(s, ("", "None", "nan")), "", "other"))
+
+
+def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, model, t) -> AnalysisResult:
+    it, test, dis = ctt.items, ctt.test, ctt.distractors
+    banked = _banked_b(anchors, ids)
+    vp, vr = it.difficulty_verdicts("th"), it.discrimination_verdicts("th")
+    from psychometrics.ctt import round_half_up
+
+    r_rounded = round_half_up(it.r)
+    items = []
+    for j, code in enumerate(ids):
+        flags = []
+        if np.isfinite(r_rounded[j]) and r_rounded[j] < 0 or (dis is not None and bool(dis.check_key[j])):
+            flags.append("mis_key")
+        table = _distractor_table(dis, j) if dis is not None else None
+        if table and any(v["dead"] for v in table.values()):
+            flags.append("dead_distractor")
+        classes = {name: cls[j] for name, cls in dif.items()}
+        worst = max(classes.values(), key=lambda c: _ETS_RANK.get(c, 0), default=None)
+        dif_class = None if worst is None else worst[0]
+        if dif_class == "C":
+            flags.append("dif_c")
+        b = None if irt.params is None else _r(irt.params.b[j])
+        if b is not None and banked[j] is not None and abs(b - banked[j]) > drift_limit:
+            flags.append("drift")
+        items.append(ItemResult(
+            position=j + 1, item_id=code, version_id=None if version_ids is None else int(version_ids[j]),
+            n=int(it.n[j]), p=float(it.p[j]), r=float(it.r[j]), r_pbis=float(it.item_rest[j]), verdict_p=vp[j],
+            verdict_r=vr[j], decision=ctt.decision[j],
+            a=None if irt.params is None else _r(irt.params.a[j]), b=b,
+            c=None if irt.params is None else _r(irt.params.c[j]),
+            se_a=None if irt.se_a is None else _r(irt.se_a[j]), se_b=None if irt.se_b is None else _r(irt.se_b[j]),
+            infit=None if irt.infit is None else _r(irt.infit[j], 3),
+            outfit=None if irt.outfit is None else _r(irt.outfit[j], 3),
+            dif=classes, dif_class=dif_class, banked_b=banked[j], distractors=table, flags=tuple(flags)))
+    return AnalysisResult(
+        items=tuple(items), n_persons=int(test.n_persons), kr20=float(test.kr20), alpha=float(test.alpha),
+        sem=float(test.sem), mean=float(test.mean), sd=float(test.sd), minimum=float(test.minimum),
+        maximum=float(test.maximum), model=model if irt.params is not None else None, scale=scale,
+        linking=irt.linking, converged=irt.converged, timings={k: round(v, 4) for k, v in t.items()}, ctt=ctt)
+
+
+def _banked_b(anchors, ids) -> list[float | None]:
+    if anchors is None or not anchors.item_ids:
+        return [None] * len(ids)
+    pos = {name: k for k, name in enumerate(anchors.item_ids)}
+    return [None if code not in pos or not np.isfinite(anchors.b[pos[code]]) else float(anchors.b[pos[code]])
+            for code in ids]
+
+
+def _distractor_table(dis, j: int) -> dict[str, Any]:
+    """Option label → share chosen, upper and lower counts, r, key / dead / upper-over-lower flags."""
+    m = int(dis.n_options[j])
+    n = max(int(dis.n_persons), 1)
+    out = {}
+    for k in range(m):
+        out[OPTION_LABELS[k] if k < len(OPTION_LABELS) else str(k + 1)] = {
+            "share": round(float(dis.count[j, k]) / n, 4), "upper": int(dis.upper[j, k]),
+            "lower": int(dis.lower[j, k]), "r": _r(dis.r[j, k]), "key": bool(dis.is_key[j, k]),
+            "dead": bool(dis.dead[j, k]), "upper_over_lower": bool(dis.upper_over_lower[j, k])}
+    return out
+
+
+def write_back(session: Session, actor: Actor, source: str, result: AnalysisResult, *,
+               scale: str | None = None) -> dict[str, Any]:
+    """Store the statistics, the next parameter set of `scale` and the review tasks, in one transaction.
+
+    `source` names the administration (``admin:<code>``); every item needs its version id.
+    """
+    from itembank.models import utcnow
+    from itembank.parameter_sets import ParameterRow, create_parameter_set
+    from itembank.review_tasks import ReviewFlag, open_review_tasks
+    from itembank.statistics import StatisticInput, record_statistics
+
+    missing = [it.item_id for it in result.items if it.version_id is None]
+    if missing:
+        raise ScoringError("analysis.no_versions", message_th=f"ข้อ {missing[0]} ไม่มีฉบับในคลัง บันทึกกลับไม่ได้",
+                           message_en=f"item {missing[0]} has no bank version to write back to")
+    scale = scale or result.scale
+    when = utcnow().isoformat()
+    rows = [StatisticInput(
+        version_id=it.version_id, n=it.n, p=it.p, r_pbis=it.r_pbis, discrimination_index=it.r,
+        irt_model=result.model, a=it.a, b=it.b, c=it.c, se={"a": it.se_a, "b": it.se_b},
+        scale=scale if result.model else None,
+        extra={"kind": "administration", "position": it.position, "verdict_p": it.verdict_p,
+               "verdict_r": it.verdict_r, "decision": it.decision,
+               "fit": {"infit": it.infit, "outfit": it.outfit}, "dif": it.dif, "dif_class": it.dif_class,
+               "distractors": it.distractors, "flags": list(it.flags), "kr20": round(result.kr20, 4),
+               "linking": result.linking, "analysed_at": when})
+        for it in result.items]
+    n_rows = record_statistics(session, actor, source, rows, commit=False)
+    ref = None
+    if result.model and scale:
+        ps = create_parameter_set(
+            session, actor, scale, source, result.model,
+            [ParameterRow(it.version_id, result.model, it.a, it.b, it.c, se={"a": it.se_a, "b": it.se_b},
+                          is_anchor=it.banked_b is not None) for it in result.items],
+            n_persons=result.n_persons, linking=result.linking,
+            meta={"converged": result.converged, "kr20": result.kr20}, commit=False)
+        ref = ps.ref
+    flags = [ReviewFlag(result.items[j].version_id, kind, details) for j, kind, details in result.flags]
+    n_tasks = open_review_tasks(session, actor, source, flags, commit=False)
+    session.commit()
+    return {"n_statistics": n_rows, "parameter_set": ref, "n_flags": len(flags), "n_new_tasks": n_tasks}
+
+
+def run_analysis(session: Session, actor: Actor, administration: int | str, *, model: str | None = "2pl",
+                 anchor_mode: str = "fixed", scale: str | None = None, drift_limit: float = 0.5,
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """``khlang analysis run ADMIN``: read the stored answers, analyse them and write everything back.
+
+    Anchors are the newest parameter set of the scale (``district-<grade>`` unless the administration's
+    settings name one), else the banked parameters of the latest statistics (the pilot).
+    """
+    from itembank.authz import authorize
+    from scoring.administrations import load
+    from scoring.responses import load_scored_matrix
+
+    progress = progress or _noop
+    t0 = time.perf_counter()
+    adm = load(session, actor, administration, "administration.read", "results")
+    authorize(actor, adm, "item.write_statistics")
+    progress(0, len(STEPS), *STEPS[0])
+    m = load_scored_matrix(session, actor, adm.id)
+    if m.n_persons < 2:
+        raise ScoringError("analysis.no_answers", kind="conflict",
+                           message_th=f"การสอบ {adm.code} ยังไม่มีคำตอบพอให้วิเคราะห์ ({m.n_persons} คน)",
+                           message_en=f"administration {adm.code} has too few answers to analyse ({m.n_persons})")
+    t_read = time.perf_counter() - t0
+    scale = scale or (adm.settings or {}).get("scale") or f"district-{adm.grade}"
+    anchors = banked_parameters(session, actor, scale, m.item_version_ids, m.item_codes)
+    single = all(k == "single" for k in m.kinds)
+    dichotomous = bool(np.all(m.max_points == 1))
+    choices = _choices(m.codes) if single else None
+    keys = [frozenset(int(k) + 1 for k in ks) for ks in m.keys] if single else None
+    result = analyse_matrix(
+        m.scores if dichotomous else np.round(m.scores), m.item_codes, version_ids=m.item_version_ids,
+        choices=choices, keys=keys, n_options=m.n_options if single else None, sex=m.sex,
+        school_size=_school_sizes(session, m.school_ids), model=None if not model else
+        (model if dichotomous else "gpcm"), anchors=anchors, anchor_mode=anchor_mode, scale=scale,
+        drift_limit=drift_limit, progress=progress, source=adm.code, max_scores=None if dichotomous else m.max_points)
+    progress(5, len(STEPS), *STEPS[5])
+    t1 = time.perf_counter()
+    written = write_back(session, actor, f"admin:{adm.code}", result, scale=scale)
+    timings = {"read_s": round(t_read, 4), **result.timings, "write_s": round(time.perf_counter() - t1, 4),
+               "total_s": round(time.perf_counter() - t0, 4)}
+    progress(len(STEPS), len(STEPS), "เสร็จแล้ว", "done")
+    return {"administration": adm.code, "n_persons": result.n_persons, "n_items": len(result.items),
+            "kr20": result.kr20, "model": result.model, "scale": scale, "linking": result.linking, **written,
+            "timings": timings, "message_th": result.message("th"), "message_en": result.message("en"),
+            "result": result}
+
+
+def banked_parameters(session: Session, actor: Actor, scale: str, version_ids: Sequence[int],
+                      codes: Sequence[str]) -> ItemParameters | None:
+    """The parameters the bank holds for these versions (named by item code): the scale's newest set, else the
+    latest calibrated statistics; None when no version has any."""
+    from itembank.parameter_sets import latest_parameter_set
+    from itembank.statistics import latest_statistics
+    from psychometrics.irt.models import ItemParameters
+
+    ps = latest_parameter_set(session, actor, scale, version_ids=version_ids)
+    found = {r.version_id: (r.a, r.b, r.c) for r in ps.items} if ps is not None else {}
+    if not found:
+        found = {v: (s.a, s.b, s.c) for v, s in latest_statistics(session, version_ids).items()
+                 if s.irt_model in ("2pl", "1pl", "rasch", "3pl")}
+    rows = [(code, *found[v]) for v, code in zip(version_ids, codes, strict=True)
+            if v in found and found[v][0] and found[v][1] is not None]
+    if not rows:
+        return None
+    return ItemParameters.dichotomous([r[1] for r in rows], [r[2] for r in rows], [r[3] or 0.0 for r in rows],
+                                      item_ids=tuple(r[0] for r in rows))
+
+
+def _choices(codes: np.ndarray) -> np.ndarray:
+    """Stored answer codes (0-based option, -1 omitted, -2 several, -9 not presented) → CTT choices (1.., 0, 9)."""
+    c = np.asarray(codes, dtype=np.int16)
+    return np.where(c >= 0, c + 1, np.where(c == -2, 9, 0)).astype(np.int8)
+
+
+def _school_sizes(session: Session, school_ids: np.ndarray) -> np.ndarray:
+    """Each person's school size: "small" (โรงเรียนขนาดเล็ก) or "other"."""
+    from sqlalchemy import select
+
+    from itembank.schools import School
+
+    ids = np.unique(school_ids)
+    sizes = dict(session.execute(select(School.id, School.size).where(School.id.in_(ids.tolist()))).all())
+    small = np.array([sizes.get(int(i)) in ("small", "เล็ก", "4") for i in ids])
+    return np.where(small[np.searchsorted(ids, school_ids)], "small", "other")
