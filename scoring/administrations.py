@@ -10,6 +10,7 @@ jobs) obeys it by calling these functions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -325,3 +326,30 @@ def record_download(session: Session, actor: Actor, code: str, school_code: str,
     session.add(row)
     session.commit()
     return row
+
+
+def parse_time(text: str, tz: str = "Asia/Bangkok") -> dt.datetime:
+    """A time as people type it, in the office's zone: ``2026-12-08 09:00``, ``2569-12-08 09:00`` (พ.ศ.),
+    ``8/12/2569 09:00``, ``now``; returned as UTC."""
+    from zoneinfo import ZoneInfo
+
+    t = text.strip()
+    if t.lower() in ("now", "ตอนนี้", "เดี๋ยวนี้"):
+        return utcnow()
+    t = t.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")).replace("น.", "").strip()
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2})[:.](\d{2}))?", t)
+    if m:
+        d, mo, y, h, mi = m.groups()
+        t = f"{y}-{int(mo):02d}-{int(d):02d}" + (f" {int(h):02d}:{mi}" if h else "")
+    m = re.fullmatch(r"(\d{4})(-\d{2}-\d{2}.*)", t)
+    try:
+        if not m:
+            raise ValueError(t)
+        year = int(m.group(1))
+        value = dt.datetime.fromisoformat(f"{year - 543 if year > 2400 else year}{m.group(2)}")
+    except ValueError:
+        raise ScoringError("time.invalid", message_th=f"อ่านเวลา {text!r} ไม่ได้ (เช่น 2569-12-08 09:00 หรือ 8/12/2569 09:00)",
+                           message_en=f"cannot read the time {text!r} (e.g. 2026-12-08 09:00)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.astimezone(dt.UTC)

@@ -42,3 +42,28 @@ def make_world(session, *, release: bool = True, variants: int = 2, code: str = 
                           release_at=now - dt.timedelta(hours=1) if release else now + dt.timedelta(days=1),
                           results_release_at=now - dt.timedelta(minutes=30) if release else None)
     return {"schools": ids, "admin": code}
+
+
+ROSTER_HEADER = "ชั้น,ห้อง,เลขที่,เลขประจำตัว,คำนำหน้า,ชื่อ,นามสกุล,เพศ\n"
+
+
+def roster_csv(tmp_path, n: int = 6, school: int = 1, name: str = "roster.csv", start: int = 1):
+    """A roster of `n` students of ป.6 in two rooms, ids S<school><k>."""
+    lines = [f"ป.6,{1 + k % 2},{k // 2 + 1},{school}{k:04d},{'ด.ช.' if k % 2 else 'ด.ญ.'},ชื่อ{k},สกุล{k},"
+             f"{'ชาย' if k % 2 else 'หญิง'}" for k in range(start, start + n)]
+    path = tmp_path / name
+    path.write_text(ROSTER_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def answers_csv(tmp_path, rows, n_items: int = 8, name: str = "answers.csv", header=None):
+    """An answer file: rows of (student id, variant, [cells])."""
+    head = header or ["เลขประจำตัว", "ชุด", *map(str, range(1, n_items + 1))]
+    import csv
+
+    path = tmp_path / name
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(head)
+        w.writerows([sid, var, *cells] for sid, var, cells in rows)
+    return path
