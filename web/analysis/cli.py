@@ -74,3 +74,6 @@ def score_command(responses: Path, params_path: Path, method: str, out: Path) ->
     Estimate every person's ability (θ) and its SE with known item parameters; write SCORES.csv.
     """
     click.echo(score_file(responses, params_path, out, method).message(lang()))
+
+
+from web.analysis import irt_tools  # noqa: E402, F401  (attaches irt fit, dif, rasch, link, equate)
