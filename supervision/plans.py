@@ -157,3 +157,43 @@ def plan_entries(session: Session, actor: Actor, academic_year: int) -> list[Pla
         school = session.get(School, actor.school_id)
         q = q.where(or_(PlanEntry.school_id == actor.school_id, PlanEntry.network == (school.network if school else None)))
     return list(session.scalars(q))
+
+
+_PLAN_COLUMNS = {"รหัสโรงเรียน": "school_code", "school_code": "school_code", "กลุ่มเครือข่าย": "network",
+                 "network": "network", "ประเด็นการนิเทศ": "topic", "topic": "topic", "เดือน": "month", "month": "month",
+                 "รูปแบบ": "mode", "mode": "mode", "ผู้นิเทศ": "supervisor", "supervisor": "supervisor"}
+_MODES = {"โรงเรียนเป็นฐาน": "school_based", "โครงการเป็นฐาน": "project_based", "school_based": "school_based",
+          "project_based": "project_based", "": "school_based"}
+
+
+def import_plan_file(session: Session, actor: Actor, academic_year: int, path: str) -> int:
+    """Add the plan lines of a CSV/XLSX file (รหัสโรงเรียน or กลุ่มเครือข่าย, ประเด็นการนิเทศ, เดือน, รูปแบบ,
+    ผู้นิเทศ as a username); every row checked, all or nothing."""
+    from itembank.accounts import User
+    from itembank.errors import Where, column_letter
+    from itembank.importing.files import read_table
+
+    authorize(actor, None, "supervision.plan_write")
+    table = read_table(path)
+    cols = {_PLAN_COLUMNS[h.strip()]: k for k, h in enumerate(table.headers) if h.strip() in _PLAN_COLUMNS}
+    users = {u.username: u for u in session.scalars(select(User))}
+    problems, drafts = [], []
+    for row_no, values in table.rows:
+        def get(f: str, values: list[str] = values) -> str:
+            return values[cols[f]].strip() if f in cols and cols[f] < len(values) else ""
+
+        who = users.get(get("supervisor"))
+        if get("supervisor") and (who is None or "supervisor" not in (who.role, *getattr(who, "roles", ()))):
+            problems.append(SupervisionError("plan.unknown_supervisor", where=Where(table.file, row_no, column_letter(
+                cols["supervisor"])), message_th=f"ไม่พบศึกษานิเทศก์ชื่อผู้ใช้ {get('supervisor')}",
+                message_en=f"no supervisor {get('supervisor')}"))
+        try:
+            month = int(get("month"))
+        except ValueError:
+            month = 0
+        mode = _MODES.get(get("mode"), "?")
+        drafts.append(PlanEntryDraft(get("topic"), month, get("school_code") or None, get("network") or None, mode,
+                                     who.id if who else None, who.display_name if who else ""))
+    if problems:
+        raise SupervisionError("plan.invalid", problems=problems)
+    return add_plan_entries(session, actor, academic_year, drafts)

@@ -49,6 +49,7 @@ class QaRow:
     level: int
     evidence: str = ""
     source: str = "sar"
+    row: int | None = None  # the file's row, for messages
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def read_qa_file(path: str | Path, academic_year: int | None = None, source: str
                                      f"repeats row {seen[key]} (school {school}, {code})"))
         seen[key] = row_no
         if level is not None and year is not None and code in known and school:
-            rows.append(QaRow(school, year, code, level, cell(values, "evidence"), src))
+            rows.append(QaRow(school, year, code, level, cell(values, "evidence"), src, row_no))
     if problems:
         raise SupervisionError("qa.invalid_file", problems=problems)
     return rows
@@ -143,8 +144,8 @@ def save_qa_ratings(session: Session, actor: Actor, rows: list[QaRow], *, file: 
     problems = []
     for k, r in enumerate(rows, start=1):
         if r.school_code not in schools:
-            problems.append(_problem("qa.unknown_school", Where(file, None, None),
-                                     f"รายการที่ {k}: ไม่พบโรงเรียนรหัส {r.school_code}", f"entry {k}: no school {r.school_code}"))
+            problems.append(_problem("qa.unknown_school", Where(file, r.row, "รหัสโรงเรียน" if r.row else None),
+                                     f"ไม่พบโรงเรียนรหัส {r.school_code}", f"no school {r.school_code}"))
         elif r.code not in qa_codes() or r.level not in QA_LEVELS:
             problems.append(_problem("qa.bad_entry", Where(file, None, None),
                                      f"รายการที่ {k}: ประเด็น {r.code} ระดับ {r.level} ไม่ถูกต้อง", f"entry {k}: bad code or level"))

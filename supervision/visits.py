@@ -325,3 +325,40 @@ def list_recommendations(session: Session, actor: Actor, *, academic_year: int |
     if actor.role == "school":
         q = q.where(Recommendation.school_id == actor.school_id)
     return [RecommendationPublic.of(r) for r in session.scalars(q)]
+
+
+def _day(value: object, what: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise SupervisionError("visit.bad_date", message_th=f"{what} {value!r} ต้องเป็นวันที่แบบ YYYY-MM-DD (ค.ศ.)",
+                               message_en=f"{what} {value!r} must be YYYY-MM-DD") from None
+    if day.year > 2400:  # a พ.ศ. year typed into an ISO date
+        day = day.replace(year=day.year - 543)
+    return day
+
+
+def visit_draft_from_dict(data: dict) -> VisitDraft:
+    """A visit as JSON (the fields of :class:`VisitDraft`; dates YYYY-MM-DD; recommendations [{text, due_on}])."""
+    if not isinstance(data, dict):
+        raise SupervisionError("visit.not_object", message_th="บันทึกการนิเทศต้องเป็นออบเจกต์ JSON",
+                               message_en="a visit must be a JSON object")
+    known = set(VisitDraft.__dataclass_fields__)
+    unknown = sorted(set(data) - known)
+    missing = sorted(f for f in ("school_code", "academic_year", "form_code", "visited_on", "ratings") if f not in data)
+    if unknown or missing:
+        raise SupervisionError("visit.bad_fields", message_th="บันทึกการนิเทศ: " + "; ".join(
+            ([f"ไม่รู้จักช่อง {', '.join(unknown)}"] if unknown else []) + ([f"ขาดช่อง {', '.join(missing)}"] if missing else [])),
+            message_en=f"visit: unknown fields {unknown}, missing {missing}")
+    fields = dict(data)
+    fields["visited_on"] = _day(data["visited_on"], "วันที่นิเทศ")
+    fields["academic_year"] = int(data["academic_year"])
+    fields["recommendations"] = tuple(RecommendationDraft(str(r.get("text", "")), _day(r.get("due_on"), "กำหนดเสร็จ"))
+                                      for r in data.get("recommendations") or [])
+    for key in ("indicator_codes", "qa_codes", "closes"):
+        fields[key] = tuple(data.get(key) or ())
+    return VisitDraft(**fields)

@@ -1,0 +1,1 @@
+"""The supervision and QA area: `khlang supervision ...` and `khlang qa ...` (pages come with the pages issue)."""
