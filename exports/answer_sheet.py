@@ -89,12 +89,14 @@ def answer_sheet_layout(spec: AnswerSheetSpec, *, variant: str | None = None) ->
             message_en=f"{spec.n_items} items × {k} options do not fit on one A4 sheet",
         )
     items = []
+    several = set(spec.several_in(variant)) if variant else set()
     for i in range(spec.n_items):
         col, row = divmod(i, rows)
         x0 = GRID_LEFT_MM + col * col_width + 9.0 + COL_PITCH_MM / 2
         y = GRID_TOP_MM + row * ROW_PITCH_MM + ROW_PITCH_MM / 2
         for j, label in enumerate(spec.options):
-            items.append({"item": i + 1, "option": j + 1, "label": label, "x": x0 + j * COL_PITCH_MM, "y": y})
+            items.append({"item": i + 1, "option": j + 1, "label": label, "x": x0 + j * COL_PITCH_MM, "y": y,
+                          "max_marks": len(spec.options) if i + 1 in several else 1})
 
     fields: dict[str, list[dict[str, Any]]] = {}
     blocks: list[dict[str, Any]] = []
@@ -161,6 +163,8 @@ def answer_sheet_layout(spec: AnswerSheetSpec, *, variant: str | None = None) ->
         },
         "fields": fields,
         "field_blocks": blocks,
+        # items answered by several marks (ตอบได้มากกว่า 1 ข้อ), per variant: several marks there are an answer
+        "several_marks": {v: list(ns) for v, ns in spec.several},
         "items": items,
         "grid": {"columns": n_cols, "rows": rows, "column_width": col_width, "top": GRID_TOP_MM},
     }
@@ -188,10 +192,17 @@ def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any]) -> str:
     rows = layout["grid"]["rows"]
     for item in layout["items"]:
         if item["option"] == 1:
+            star = "*" if item.get("max_marks", 1) > 1 else ""
             marks.append(
                 f'<div class="no" style="left:{item["x"] - COL_PITCH_MM / 2 - 9.5:.3f}mm;'
-                f'top:{item["y"] - ROW_PITCH_MM / 2:.3f}mm">{item["item"]}</div>'
+                f'top:{item["y"] - ROW_PITCH_MM / 2:.3f}mm">{star}{item["item"]}</div>'
             )
+    if layout["variant"] and any(i.get("max_marks", 1) > 1 for i in layout["items"]):
+        several_note = "ข้อที่มีเครื่องหมาย * ตอบได้มากกว่า 1 ข้อ ให้ระบายทุกตัวเลือกที่ถูก"
+    elif spec.several:
+        several_note = "ข้อที่โจทย์บอกว่า “ตอบได้มากกว่า 1 ข้อ” ให้ระบายทุกตัวเลือกที่ถูกในแถวเดียวกัน"
+    else:
+        several_note = ""
     for block in layout["field_blocks"]:
         marks.append(
             f'<div class="title" style="left:{block["x"] - 1:.3f}mm;top:48mm;width:{block["width"] + 2:.3f}mm">'
@@ -245,7 +256,8 @@ body {{ margin: 0; }}
 <p>ชื่อ-นามสกุล ..................................................... โรงเรียน{
         esc(spec.school) if spec.school else " ......................................"
     }</p>
-<p>ใช้ดินสอ 2B ระบายวงกลมให้เต็มวง ลบให้สะอาดเมื่อเปลี่ยนคำตอบ ห้ามพับหรือขีดเขียนบริเวณวงกลมและสี่เหลี่ยมดำที่มุม</p></div>
+<p>ใช้ดินสอ 2B ระบายวงกลมให้เต็มวง ลบให้สะอาดเมื่อเปลี่ยนคำตอบ ห้ามพับหรือขีดเขียนบริเวณวงกลมและสี่เหลี่ยมดำที่มุม</p>
+{f"<p><b>{esc(several_note)}</b></p>" if several_note else ""}</div>
 <div class="qr"><img src="{qr_uri}" alt="QR"></div>
 <div class="grid-title">คำตอบ</div><div class="rule"></div>
 {"".join(marks)}

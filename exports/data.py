@@ -15,6 +15,61 @@ from exports.errors import ExportError
 #: Option letters on paper; answers are stored as 1, 2, 3 … in the same order.
 THAI_OPTION_LETTERS = ("ก", "ข", "ค", "ง", "จ", "ฉ")
 
+#: The kinds of an item's answer (see :class:`ItemKey`).
+KEY_KINDS = ("single", "several", "numeric", "text", "matching", "rubric")
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """The answer of one item: the one representation from the bank to print, answer sheet and scoring.
+
+    ``kind`` is one of :data:`KEY_KINDS`:
+
+    - ``single``: ``options`` holds the one right option (0-based, in the order this key belongs to);
+    - ``several``: ``options`` holds every right option, and a student must mark exactly those
+      ("ตอบได้มากกว่า 1 ข้อ"; all or nothing);
+    - ``numeric`` / ``text``: ``accepted`` lists every accepted written answer;
+    - ``matching``: ``pairs[i]`` is the right option (0-based) for row ``i + 1`` of the left column;
+      each right row earns ``points / len(pairs)``;
+    - ``rubric``: scored by a teacher on ``rubric`` ((points, description), highest first) up to
+      ``points``.
+
+    Option indices always refer to one printed order: the form's in a form's key, the variant's in a
+    variant's key (:func:`testgen.variants.variant_answer` maps one to the other).
+    """
+
+    kind: str
+    options: tuple[int, ...] = ()
+    accepted: tuple[str, ...] = ()
+    pairs: tuple[int, ...] = ()
+    points: float = 1.0
+    rubric: tuple[tuple[float, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KEY_KINDS:
+            raise ExportError("key.bad_kind", message_th=f"ชนิดเฉลย {self.kind} ไม่รู้จัก",
+                              message_en=f"unknown key kind {self.kind}")
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in ("single", "several")
+
+    def cell(self, letters: Sequence[str] = THAI_OPTION_LETTERS) -> str:
+        """The key as one cell: ``ข,ง`` (every right option, separated by commas), ``1-ก,2-ค`` (matching),
+        accepted answers separated by `` | `` (numeric, text), the full points (rubric)."""
+        if self.is_choice:
+            return ",".join(letters[o] for o in self.options)
+        if self.kind == "matching":
+            return ",".join(f"{row}-{letters[o]}" for row, o in enumerate(self.pairs, start=1))
+        if self.kind == "rubric":
+            return f"{self.points:g}"
+        return " | ".join(self.accepted)
+
+    def printed(self, letters: Sequence[str] = THAI_OPTION_LETTERS) -> str:
+        """The key as printed for teachers: ``ข, ง`` with a space after each comma."""
+        cell = self.cell(letters)
+        return cell.replace(",", ", ") if self.is_choice or self.kind == "matching" else cell
+
 
 @dataclass(frozen=True)
 class Media:
@@ -65,7 +120,8 @@ class Passage:
 class BookletItem:
     """One item as it appears in one variant: options already in this variant's order.
 
-    `key` is the 1-based number of the correct option in this order (None for constructed response).
+    `answer` is the item's key in this order (:class:`ItemKey`); `key`, the 1-based number of one
+    right option, is the short form for a one-answer choice item when `answer` is not given.
     """
 
     item_id: str
@@ -80,10 +136,22 @@ class BookletItem:
     indicator: str = ""  # "ค 1.1 ป.6/2"
     answer_lines: int = 0  # ruled lines for a written answer (constructed response)
     rubric: tuple[tuple[float, str], ...] = ()  # (points, description) for constructed response
+    answer: ItemKey | None = None
 
     @property
     def is_choice(self) -> bool:
         return bool(self.options)
+
+    @property
+    def item_key(self) -> ItemKey | None:
+        """The answer in this order: `answer`, or else the one option `key`, or else the rubric."""
+        if self.answer is not None:
+            return self.answer
+        if self.key is not None:
+            return ItemKey("single", (self.key - 1,), points=self.points)
+        if self.rubric:
+            return ItemKey("rubric", points=self.points, rubric=self.rubric)
+        return None
 
 
 @dataclass(frozen=True)
@@ -126,7 +194,7 @@ class Booklet:
                         message_en=f"item {n} ({item.item_id}) has {len(item.options)} options (at most 6)",
                     )
                 )
-            elif item.is_choice and (item.key is None or not 1 <= item.key <= len(item.options)):
+            elif item.is_choice and not _key_fits(item):
                 problems.append(
                     ExportError(
                         "booklet.bad_key",
@@ -147,14 +215,32 @@ class Booklet:
         return next(p for p in self.passages if p.passage_id == passage_id)
 
 
+def _key_fits(item: BookletItem) -> bool:
+    k = item.item_key
+    if k is None or not k.is_choice or not k.options:
+        return False
+    return all(0 <= o < len(item.options) for o in k.options)
+
+
 @dataclass(frozen=True)
 class KeyEntry:
     number: int  # item number in this variant
     item_id: str
-    key: int | None  # 1-based option number; None for constructed response
+    key: int | None  # 1-based number of the (first) right option; None for items without options
     points: float = 1.0
     indicator: str = ""
     rubric: tuple[tuple[float, str], ...] = ()
+    answer: ItemKey | None = None  # the whole key (every right option, accepted answers, pairs, rubric)
+
+    @property
+    def item_key(self) -> ItemKey | None:
+        if self.answer is not None:
+            return self.answer
+        if self.key is not None:
+            return ItemKey("single", (self.key - 1,), points=self.points)
+        if self.rubric:
+            return ItemKey("rubric", points=self.points, rubric=self.rubric)
+        return None
 
 
 @dataclass(frozen=True)
@@ -171,7 +257,7 @@ class AnswerKey:
     def from_booklet(cls, booklet: Booklet) -> AnswerKey:
         n_options = max((len(i.options) for i in booklet.items), default=4)
         entries = tuple(
-            KeyEntry(n, i.item_id, i.key, i.points, i.indicator, i.rubric)
+            KeyEntry(n, i.item_id, i.key, i.points, i.indicator, i.rubric, i.item_key)
             for n, i in enumerate(booklet.items, start=1)
         )
         return cls(
@@ -195,6 +281,13 @@ class AnswerSheetSpec:
     sheet_number: int = 1
     title: str = "กระดาษคำตอบ"
     school: str = ""
+    #: per variant, the item numbers (1-based, in that variant's order) answered by several marks
+    several: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def several_in(self, variant: str | None) -> tuple[int, ...]:
+        """Item numbers of `variant` that take several marks (None: those of every variant)."""
+        found = {n for v, ns in self.several if variant is None or v == variant for n in ns}
+        return tuple(sorted(found))
 
     def __post_init__(self) -> None:
         if not 1 <= self.n_items <= 120:

@@ -406,6 +406,8 @@ def _item_docx(w: _Writer, item: BookletItem, n: int) -> None:
 def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = None, *, font: str = DEFAULT_FONT,
              thai_digits: bool = True) -> bytes:  # fmt: skip
     """The key(s) as an editable DOCX: per variant a table of item, letter, points and indicator."""
+    from exports.keys import printed_key
+
     seq = [keys] if isinstance(keys, AnswerKey) else list(keys)
     w = _Writer(font, DEFAULT_SIZE.get(font, 12.0), thai_digits)
     for k, key in enumerate(seq):
@@ -416,7 +418,7 @@ def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = Non
         rows = tuple(
             (
                 digits(e.number, thai_digits),
-                key.options[e.key - 1] if e.key else "เขียนตอบ",
+                printed_key(e),
                 digits(f"{e.points:g}", thai_digits),
                 e.indicator,
                 e.item_id,
@@ -425,7 +427,7 @@ def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = Non
         )
         w.table(TableBlock(("ข้อ", "เฉลย", "คะแนน", "ตัวชี้วัด", "รหัสข้อสอบ"), rows, (15, 25, 20, 55, 45)), 160)
         for e in key.entries:
-            if e.key is None and e.rubric:
+            if e.rubric:
                 w.para(digits(f"เกณฑ์การให้คะแนนข้อ {e.number} ({e.points:g} คะแนน)", thai_digits), bold=True)
                 crit = tuple((text, digits(f"{p:g}", thai_digits)) for p, text in e.rubric)
                 w.table(TableBlock(("เกณฑ์", "คะแนน"), crit, (130, 30)), 160)

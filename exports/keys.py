@@ -1,9 +1,11 @@
 """เฉลย (answer keys) per variant: a PDF for teachers with rubric sheets, and the CSV scoring reads.
 
-CSV columns: ``item_id,key,number,variant,form_code,points,indicator`` in UTF-8 with BOM (so Excel
-opens Thai correctly). The first two columns are what ``khlang ctt --key`` reads; the key is the Thai
-option letter. Constructed-response items have no letter key and are left out of the CSV: their
-rubrics are printed in the PDF.
+CSV columns: ``item_id,key,number,variant,form_code,points,indicator,answer_type`` in UTF-8 with BOM
+(so Excel opens Thai correctly). The first two columns are what ``khlang ctt --key`` reads. The key
+cell is :meth:`exports.data.ItemKey.cell`: every right option's Thai letter separated by commas
+(``ข,ง``: with ``answer_type`` ``several`` a student must mark exactly those), accepted written
+answers separated by `` | `` (``numeric``, ``text``), ``1-ก,2-ค`` (``matching``) or the full points
+(``rubric``; its levels are printed in the PDF).
 """
 
 from __future__ import annotations
@@ -13,30 +15,33 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from exports.data import AnswerKey
+from exports.data import THAI_OPTION_LETTERS, AnswerKey, KeyEntry
 from exports.pdf import ASSETS, SandboxFetcher, font_face_css, render_pdf
 from exports.text import digits, esc
 from exports.xlsx import neutralise
 
-CSV_COLUMNS = ("item_id", "key", "number", "variant", "form_code", "points", "indicator")
+CSV_COLUMNS = ("item_id", "key", "number", "variant", "form_code", "points", "indicator", "answer_type")
+LETTERS = THAI_OPTION_LETTERS
 
 
 def key_csv(key: AnswerKey) -> str:
-    """The key of one variant as CSV text (choice items only), every cell neutralised."""
+    """The key of one variant as CSV text (every keyed item), every cell neutralised."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in key.entries:
-        if e.key is None:
+        k = e.item_key
+        if k is None:
             continue
         row = (
             e.item_id,
-            key.options[e.key - 1],
+            k.cell(LETTERS),
             e.number,
             key.variant,
             key.form_code,
             f"{e.points:g}",
             e.indicator,
+            k.kind,
         )
         writer.writerow([neutralise(v) for v in row])
     return buf.getvalue()
@@ -56,15 +61,15 @@ def key_html(keys: Sequence[AnswerKey], *, thai_digits: bool = True) -> str:
     for key in keys:
         cells = "".join(
             f'<div class="k"><span class="n">{esc(digits(e.number, thai_digits))}.</span> '
-            f"<b>{esc(key.options[e.key - 1]) if e.key else 'เขียนตอบ'}</b></div>"
+            f"<b>{esc(printed_key(e))}</b></div>"
             for e in key.entries
         )
         rubrics = "".join(
-            _rubric(e.number, e.points, e.rubric, thai_digits) for e in key.entries if e.key is None
+            _rubric(e.number, e.points, e.rubric, thai_digits) for e in key.entries if e.rubric
         )
         indicators = "".join(
             f"<tr><td>{esc(digits(e.number, thai_digits))}</td><td>{esc(e.item_id)}</td>"
-            f"<td>{esc(key.options[e.key - 1]) if e.key else '–'}</td><td>{esc(digits(f'{e.points:g}', thai_digits))}"
+            f"<td>{esc(printed_key(e))}</td><td>{esc(digits(f'{e.points:g}', thai_digits))}"
             f"</td><td>{esc(e.indicator)}</td></tr>"
             for e in key.entries
         )
@@ -84,6 +89,16 @@ def key_html(keys: Sequence[AnswerKey], *, thai_digits: bool = True) -> str:
         f'@page {{ @bottom-center {{ content: "หน้า " counter(page, {counter}) "/" counter(pages, {counter}); }} }}'
         f"</style></head><body>{''.join(sections)}</body></html>"
     )
+
+
+def printed_key(entry: KeyEntry) -> str:
+    """The key of one entry as printed: ``ข, ง``; written answers as accepted; ``เขียนตอบ`` for a rubric."""
+    k = entry.item_key
+    if k is None:
+        return "–"
+    if k.kind == "rubric":
+        return "เขียนตอบ"
+    return k.printed(LETTERS)
 
 
 def _rubric(number: int, points: float, rubric: tuple[tuple[float, str], ...], thai: bool) -> str:

@@ -21,8 +21,9 @@ from itembank.models import Media as MediaRow
 from itembank.schools import get_school
 from itembank.service import indicator_codes, sets_by_id
 from testgen.errors import TestGenError
-from testgen.forms import form_variants, form_versions, get_form
+from testgen.forms import form_variants, form_versions, get_form, version_answer
 from testgen.models import Form, FormVariant
+from testgen.variants import variant_answer
 
 DEFAULT_INSTRUCTIONS = (
     "แบบทดสอบฉบับนี้เป็นแบบเลือกตอบ ให้เลือกคำตอบที่ถูกต้องที่สุดเพียงคำตอบเดียว",
@@ -78,12 +79,17 @@ def build_answer_sheet(session: Session, actor: Actor, form_code: str, *, admini
     form = _form_to_render(session, actor, form_code)
     rows = form_versions(session, form)
     n_options = max([len(v.options) for _, v, _ in rows if v.type == "multiple_choice"] + [4])
-    variants = tuple(v.label for v in form_variants(session, form)) or ("A",)
+    stored = form_variants(session, form)
+    variants = tuple(v.label for v in stored) or ("A",)
+    several_form = [q for q, (_, v, _) in enumerate(rows) if (k := version_answer(v)) is not None
+                    and k.kind == "several"]
+    several = tuple((var.label, tuple(sorted(p + 1 for p, q in enumerate(var.order) if q in several_form)))
+                    for var in stored) if stored else (("A", tuple(q + 1 for q in several_form)),)
     grade = form.grade or "ป.6"
     classes = tuple(f"{grade[:2]}{i}" for i in range(1, 7)) if grade.startswith(("ป.", "ม.")) else ("ป.6",)
     return AnswerSheetSpec(administration=administration or form.code, form_code=form.code, n_items=len(rows),
                            options=THAI_OPTION_LETTERS[:min(n_options, 6)], variants=variants[:6], classes=classes,
-                           school=school)
+                           school=school, several=tuple((v, ns) for v, ns in several if ns))
 
 
 def _form_to_render(session: Session, actor: Actor, form_code: str) -> Form:
@@ -107,16 +113,19 @@ def _variant(session: Session, form: Form, label: str | None) -> FormVariant | N
 
 def _booklet_item(v: ItemVersion, code: str, var: FormVariant | None, position: int, passage_id: str | None,
                   media: Media | None, indicators: Iterable[str]) -> BookletItem:
-    """One item as printed at `position` of the variant: options permuted, key as a 1-based option number."""
+    """One item as printed at `position` of the variant: options permuted, its whole key in that order."""
     option_texts = [o.get("text", "") for o in v.options] if v.type in ("multiple_choice", "true_false") else []
-    key = None
+    answer = version_answer(v)
+    omap: list[int] = []
     if option_texts:
-        omap = var.option_maps[position] if var else list(range(len(option_texts)))
+        omap = list(var.option_maps[position]) if var else list(range(len(option_texts)))
         option_texts = [option_texts[f] for f in omap]
-        keys = var.key[position] if var else [i for i, o in enumerate(v.options) if o.get("label") in v.key]
-        key = (keys[0] + 1) if keys else None
     if v.type == "true_false" and not option_texts:
-        option_texts, key = ["ถูก", "ผิด"], (1 if "true" in v.key else 2)
+        option_texts = ["ถูก", "ผิด"]
+        omap = list(var.option_maps[position]) if var and var.option_maps[position] else [0, 1]
+    if answer is not None and omap:
+        answer = variant_answer(answer, omap)
+    key = answer.options[0] + 1 if answer is not None and answer.is_choice else None
     stem = v.stem
     if v.type == "matching" and v.options:
         stem += "<br>" + "<br>".join(f"{o.get('label')}. {o.get('text', '')}" for o in v.options)
@@ -124,7 +133,8 @@ def _booklet_item(v: ItemVersion, code: str, var: FormVariant | None, position: 
         item_id=code, stem=stem, options=tuple(option_texts), key=key, points=float(v.score_points),
         passage_id=passage_id, media=media, indicator=", ".join(indicators),
         answer_lines=0 if option_texts else (8 if v.type == "constructed_response" else 2),
-        rubric=tuple((float(r.get("points", 0)), str(r.get("description", ""))) for r in v.rubric))
+        rubric=tuple((float(r.get("points", 0)), str(r.get("description", ""))) for r in v.rubric),
+        answer=answer)
 
 
 def _pictures(session: Session, holders: Iterable[ItemVersion | ItemSet]) -> dict[str, MediaRow]:

@@ -25,7 +25,7 @@ from testgen.blueprint_io import blueprint_from_dict, blueprint_to_dict, read_bl
 from testgen.errors import TestGenError
 from testgen.models import CompromisedItem, Form, FormItem, FormVariant, StoredBlueprint
 from testgen.variants import FormItem as VariantItem
-from testgen.variants import make_variants
+from testgen.variants import ItemKey, answer_of, make_variants
 
 THETA_GRID = tuple(float(t) for t in range(-3, 4))
 
@@ -255,11 +255,27 @@ def form_versions(session: Session, form: Form) -> list[tuple[FormItem, ItemVers
     return [(fi, v, c) for fi, v, c in rows]
 
 
+def version_answer(v: ItemVersion) -> ItemKey | None:
+    """The :class:`~exports.data.ItemKey` of an item version, options in the bank's order."""
+    return answer_of(v.type, [str(o.get("label", "")) for o in v.options], v.key, v.accepted_answers,
+                     float(v.score_points), v.rubric)
+
+
 def _variant_item(fi: FormItem, v: ItemVersion, code: str) -> VariantItem:
+    """The variant maker's view of one position: choice options shuffle (true/false ถูก-ผิด stays)."""
+    answer = version_answer(v)
     labels = [o.get("label") for o in v.options] if v.type in ("multiple_choice", "true_false") else []
+    if v.type == "true_false" and not labels:
+        return VariantItem(code, 2, answer.options if answer else (), (0, 1), fi.section, fi.set_code or "", answer)
     key = tuple(labels.index(k) for k in v.key if k in labels)
     fixed = tuple(i for i, o in enumerate(v.options) if o.get("fixed")) if labels else ()
-    return VariantItem(code, len(labels), key, fixed, fi.section, fi.set_code or "")
+    return VariantItem(code, len(labels), key, fixed, fi.section, fi.set_code or "", answer)
+
+
+def variant_items(session: Session, actor: Actor, form_code: str) -> list[VariantItem]:
+    """The form's positions as the variant maker and scoring see them, each with its whole answer."""
+    form = get_form(session, actor, form_code)
+    return [_variant_item(fi, v, c) for fi, v, c in form_versions(session, form)]
 
 
 def make_form_variants(session: Session, actor: Actor, form_code: str, count: int, seed: int) -> list[FormVariant]:

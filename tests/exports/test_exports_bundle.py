@@ -25,7 +25,8 @@ def test_bundle_pieces_agree(tmp_path: Path) -> None:
     with paths["key.csv"].open(encoding="utf-8-sig") as f:
         keyed = list(csv.DictReader(f))
     n_choice = sum(1 for i in booklet.items if i.is_choice)
-    assert len(keyed) == n_choice == max(b["item"] for b in layout["items"])
+    assert len(keyed) == sum(1 for i in booklet.items if i.item_key is not None)  # written items too
+    assert sum(1 for r in keyed if r["answer_type"] == "single") == n_choice == max(b["item"] for b in layout["items"])
     assert layout["variant"] == "C" and "|C|" in layout["qr"]["payload"]
     assert (paths["copies"] / "1040120345.pdf").exists()
 

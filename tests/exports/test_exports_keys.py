@@ -23,11 +23,15 @@ def test_csv_keys_match_each_variant_and_parse_for_scoring(tmp_path: Path) -> No
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel opens Thai correctly
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         assert tuple(rows[0]) == CSV_COLUMNS
-        choice = [(n, i) for n, i in enumerate(booklet.items, start=1) if i.is_choice]
-        assert [r["item_id"] for r in rows] == [i.item_id for _, i in choice]
-        for r, (n, item) in zip(rows, choice, strict=True):
-            assert r["key"] == "กขคง"[item.key - 1] and int(r["number"]) == n and r["variant"] == variant
-            parse_key(r["key"])  # the letter is a key scoring understands
+        keyed = [(n, i) for n, i in enumerate(booklet.items, start=1) if i.item_key is not None]
+        assert [r["item_id"] for r in rows] == [i.item_id for _, i in keyed]
+        for r, (n, item) in zip(rows, keyed, strict=True):
+            assert int(r["number"]) == n and r["variant"] == variant
+            if item.is_choice:
+                assert r["key"] == "กขคง"[item.key - 1] and r["answer_type"] == "single"
+                parse_key(r["key"])  # the letter is a key scoring understands
+            else:
+                assert r["answer_type"] == "rubric" and float(r["key"]) == item.points
 
 
 def test_variant_keys_point_at_the_same_answer_text() -> None:
@@ -41,7 +45,7 @@ def test_variant_keys_point_at_the_same_answer_text() -> None:
 def test_csv_cells_are_neutralised() -> None:
     key = AnswerKey("F", "A", "t", (KeyEntry(1, "=HYPERLINK(1)", 1, indicator="+x"),))
     row = list(csv.reader(io.StringIO(key_csv(key))))[1]
-    assert row[0] == "'=HYPERLINK(1)" and row[-1] == "'+x"
+    assert row[0] == "'=HYPERLINK(1)" and row[6] == "'+x"
 
 
 @needs_poppler
