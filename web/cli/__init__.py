@@ -36,6 +36,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "admin": ("web.administrations.cli:admin", "การสอบ: สร้าง เผยแพร่ตามเวลา ปิดรับคำตอบ / administrations"),
     "students": ("web.administrations.cli:students", "รายชื่อนักเรียน: นำเข้า ดูรายชื่อ / rosters"),
     "scores": ("web.scores.cli:scores", "คะแนน: แม่แบบ นำเข้าคำตอบ ส่งออกคะแนน / answer uploads and scores"),
+    "supervision": ("web.supervision.cli:supervision", "การนิเทศ: แผน การนิเทศ ข้อเสนอแนะ รายงาน ก.ต.ป.น. / supervision"),
+    "qa": ("web.supervision.cli:qa", "การประกันคุณภาพ: SAR สมศ. สรุประดับเขต / quality assurance"),
     "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: คิว Redis หรือ SQLite / run queued jobs"),
     "jobs": ("web.jobs.cli:jobs", "งานเบื้องหลัง: รายการและความคืบหน้า / job history and progress"),
     "analysis": ("web.analysis.run_cli:analysis", "วิเคราะห์ข้อสอบของการสอบและบันทึกกลับคลัง / analyse an administration"),
