@@ -112,30 +112,55 @@ register_actions(
 # the centre's schools and job records: every person reads the schools (a school account only its own
 # row, checked on the object) and their own jobs
 register_actions({}, {role: {"school.read", "job.read"} for role in PERSON_ROLES})
+# the centre's accounts and audit log (itembank.accounts, itembank.audit): every person uses their own
+# account (signs in, changes their password); administrators manage accounts; QA reads the audit log
+register_actions(
+    {
+        "user.manage": "จัดการบัญชีผู้ใช้ (ปิดบัญชี ตั้งรหัสผ่าน บทบาท โทเค็น)",
+        "account.self": "ใช้บัญชีของตนเอง",
+        "audit.read": "ดูและส่งออกบันทึกการใช้งาน",
+        "backup.run": "สำรองและกู้คืนฐานข้อมูล",
+    },
+    {**{role: {"account.self"} for role in PERSON_ROLES}, "qa": {"account.self", "audit.read"}},
+)
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person (or the system) on whose behalf a service acts."""
+    """The person (or the system) on whose behalf a service acts.
+
+    A person may hold several roles: `role` is the primary one (what older code reads), `roles` all of
+    them (the primary first); permissions are the union. A supervisor may be bound to an area of
+    schools (`area_school_ids`): empty means the whole district.
+    """
 
     user_id: int | None
     username: str
     role: str
     school_id: int | None = None
+    roles: tuple[str, ...] = ()
+    area_school_ids: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ItemBankError(
-                "authz.unknown_role", kind="invalid", role=self.role,
-                message_th=f"ไม่รู้จักบทบาท {self.role!r} (บทบาทที่มี: {', '.join(ROLES)})",
-                message_en=f"unknown role {self.role!r}",
-            )
-        if self.role == "school" and self.school_id is None:
+        roles = tuple(dict.fromkeys((self.role, *self.roles)))  # the primary first, no repeats
+        object.__setattr__(self, "roles", roles)
+        object.__setattr__(self, "area_school_ids", frozenset(self.area_school_ids))
+        for role in roles:
+            if role not in ROLES:
+                raise ItemBankError(
+                    "authz.unknown_role", kind="invalid", role=role,
+                    message_th=f"ไม่รู้จักบทบาท {role!r} (บทบาทที่มี: {', '.join(ROLES)})",
+                    message_en=f"unknown role {role!r}",
+                )
+        if "school" in roles and self.school_id is None:
             raise ItemBankError(
                 "authz.school_without_school", kind="invalid",
                 message_th="ผู้ใช้บทบาทโรงเรียนต้องระบุโรงเรียน",
                 message_en="a school user needs a school_id",
             )
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
 
     @classmethod
     def system(cls) -> Actor:
@@ -144,7 +169,7 @@ class Actor:
 
     @property
     def is_system(self) -> bool:
-        return self.role == "system"
+        return "system" in self.roles
 
     def same_person(self, user_id: int | None, username: str | None) -> bool:
         """True when (user_id, username) names this actor: by id when both have one, else by name."""
@@ -170,6 +195,24 @@ def _forbidden(actor: Actor, action: str, reason_th: str, reason_en: str, code: 
     )
 
 
+def _reaches_school(actor: Actor, granting: list[str], school_id: int) -> bool:
+    """True when one of the roles that grant the action reaches objects of `school_id`.
+
+    A school role reaches its own school only; a supervisor bound to an area only the area's schools;
+    every other role (and an unbound supervisor) the whole district.
+    """
+    for role in granting:
+        if role == "school":
+            if actor.school_id == school_id:
+                return True
+        elif role == "supervisor" and actor.area_school_ids:
+            if school_id in actor.area_school_ids:
+                return True
+        else:
+            return True
+    return False
+
+
 def authorize(actor: Actor, obj: Any, action: str) -> None:
     """Let `actor` do `action` on `obj`, or raise ItemBankError(kind="forbidden") in Thai.
 
@@ -179,12 +222,13 @@ def authorize(actor: Actor, obj: Any, action: str) -> None:
     """
     if action not in ACTION_TH:
         raise _forbidden(actor, action, "ไม่รู้จักการกระทำนี้", "unknown action", "authz.unknown_action")
-    if action not in PERMISSIONS.get(actor.role, frozenset()):
+    granting = [r for r in actor.roles if action in PERMISSIONS.get(r, frozenset())]
+    if not granting:
         raise _forbidden(actor, action, "บทบาทนี้ไม่ได้รับอนุญาต", "role not permitted", "authz.role_forbidden")
     if obj is None:
         return
     obj_school = getattr(obj, "school_id", None)
-    if actor.role == "school" and obj_school is not None and obj_school != actor.school_id:
+    if obj_school is not None and not _reaches_school(actor, granting, obj_school):
         raise _forbidden(actor, action, "เป็นข้อมูลของโรงเรียนอื่น", "belongs to another school",
                          "authz.other_school")
     if action == "item.approve" and actor.same_person(getattr(obj, "author_id", None),

@@ -21,5 +21,12 @@ def clear_tables(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
+            from itembank.audit import append_only_ddl, drop_append_only_ddl
+
+            guarded = "audit_log" in tables  # the append-only trigger is lifted for the wipe only
+            for statement in drop_append_only_ddl("sqlite") if guarded else ():
+                conn.execute(text(statement))
             for t in reversed(tables):
                 conn.execute(text(f'DELETE FROM "{t}"'))  # noqa: S608 - table names from our metadata
+            for statement in append_only_ddl("sqlite") if guarded else ():
+                conn.execute(text(statement))

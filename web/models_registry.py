@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES = ("itembank.models", "itembank.statistics", "itembank.schools", "itembank.accounts", "itembank.jobs", "itembank.review_tasks", "itembank.parameter_sets", "scoring.models", "testgen.models", "supervision.models")
+MODEL_MODULES = ("itembank.models", "itembank.statistics", "itembank.schools", "itembank.accounts", "itembank.audit", "itembank.jobs", "itembank.review_tasks", "itembank.parameter_sets", "scoring.models", "testgen.models", "supervision.models")
 
 
 def import_all_models() -> list[str]:

@@ -27,8 +27,10 @@ def test_every_role_has_a_row_and_every_action_a_thai_name():
 
 def test_the_table_snapshot():
     """A change of who may do what must be deliberate: update this snapshot in the same commit."""
-    # a school reads instruments, its own school's row and its own jobs (job records: itembank.jobs)
-    assert sorted(PERMISSIONS["school"]) == ["instrument.download", "instrument.read", "job.read", "school.read"]
+    # a school reads instruments, its own school's row and its own jobs (job records: itembank.jobs),
+    # and uses its own account
+    assert sorted(PERMISSIONS["school"]) == ["account.self", "instrument.download", "instrument.read", "job.read",
+                                             "school.read"]
     assert "item.approve" in PERMISSIONS["reviewer"] and "item.approve" not in PERMISSIONS["officer"]
     assert "item.read_key" not in PERMISSIONS["supervisor"] and "item.read_key" not in PERMISSIONS["qa"]
     assert "item.import" in PERMISSIONS["officer"] and "item.import" not in PERMISSIONS["reviewer"]
