@@ -26,31 +26,51 @@ from psychometrics.tables import Table, table_from_columns
 # ----------------------------------------------------------------------------------------------------
 # logistic regression
 # ----------------------------------------------------------------------------------------------------
-def _logistic_fit(design: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-10) -> float:
-    """Maximised log-likelihood of a logistic regression by Newton–Raphson (IRLS) with step halving."""
-    beta = np.zeros(design.shape[1])
+def _logistic_fits(
+    design: np.ndarray, correct: np.ndarray, answered: np.ndarray, max_iter: int = 50, tol: float = 1e-10
+) -> np.ndarray:
+    """Maximised log-likelihoods of one binomial logistic regression per item, all items at once.
 
-    def loglik(b: np.ndarray) -> float:
-        eta = design @ b
-        return float(np.sum(y * log_expit(eta) + (1 - y) * log_expit(-eta)))
+    Newton–Raphson (IRLS) with step halving, batched: the design (patterns × p) is shared; item j has
+    `correct[k, j]` right answers out of `answered[k, j]` at design row k.  Every item takes its own
+    Newton steps, halvings and stopping (|Δ log L| < `tol`), exactly as a loop over items would;
+    the per-item Hessians come from one matrix product of the row-wise outer products.
+    """
+    n, p = design.shape
+    m = correct.shape[1]
+    w = np.asarray(answered, float)
+    yw = np.asarray(correct, float)
+    outer = (design[:, :, None] * design[:, None, :]).reshape(n, p * p)
+    ridge = 1e-10 * np.eye(p)  # keeps the step finite when an item separates the groups perfectly
 
-    current = loglik(beta)
+    def loglik(beta: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        eta = design @ beta.T  # (n, k)
+        return (yw[:, cols] * log_expit(eta) + (w[:, cols] - yw[:, cols]) * log_expit(-eta)).sum(axis=0)
+
+    beta = np.zeros((m, p))
+    current = loglik(beta, np.arange(m))
+    active = np.arange(m)
     for _ in range(max_iter):
-        p = expit(design @ beta)
-        grad = design.T @ (y - p)
-        hess = (design * (p * (1 - p))[:, None]).T @ design
-        # a tiny ridge keeps the step finite when an item separates the groups perfectly
-        step = np.linalg.solve(hess + 1e-10 * np.eye(hess.shape[0]), grad)
-        t = 1.0
-        while True:
-            trial = loglik(beta + t * step)
-            if trial >= current - 1e-12 or t < 1e-8:
-                break
-            t /= 2
-        beta = beta + t * step
-        improvement, current = trial - current, trial
-        if abs(improvement) < tol:
+        if active.size == 0:
             break
+        b = beta[active]
+        prob = expit(design @ b.T)  # (n, k)
+        wa = w[:, active]
+        grad = (design.T @ (yw[:, active] - wa * prob)).T  # (k, p)
+        hess = (outer.T @ (wa * prob * (1 - prob))).T.reshape(-1, p, p) + ridge
+        step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        t = np.ones(active.size)
+        trial = loglik(b + step, active)
+        while True:
+            short = (trial < current[active] - 1e-12) & (t >= 1e-8)
+            if not short.any():
+                break
+            t[short] /= 2
+            trial[short] = loglik(b[short] + t[short, None] * step[short], active[short])
+        beta[active] = b + t[:, None] * step
+        improvement = trial - current[active]
+        current[active] = trial
+        active = active[np.abs(improvement) >= tol]
     return current
 
 
@@ -144,23 +164,25 @@ def logistic_dif(
     score = _number_right(x) if matching is None else np.asarray(matching, float)
     x, g, score = x[keep], is_focal[keep].astype(float), score[keep]
     s = (score - score.mean()) / (score.std() or 1.0)  # centred: better conditioned, same tests
-    out = np.zeros((m, 6))
-    for j in range(m):  # loops over items, not persons
-        column = _as_float(x[:, j])
-        ok = ~np.isnan(column)
-        y, sj, gj = column[ok], s[ok], g[ok]
-        one = np.ones_like(y)
-        ll0 = _logistic_fit(np.column_stack([one, sj]), y)
-        ll1 = _logistic_fit(np.column_stack([one, sj, gj]), y)
-        ll2 = _logistic_fit(np.column_stack([one, sj, gj, sj * gj]), y)
-        p_bar = y.mean()
-        ll_null = (
-            float(ok.sum() * (p_bar * np.log(p_bar) + (1 - p_bar) * np.log(1 - p_bar)))
-            if 0 < p_bar < 1
-            else 0.0
-        )
-        r2 = [_nagelkerke(ll, ll_null, int(ok.sum())) for ll in (ll0, ll1, ll2)]
-        out[j] = (2 * (ll1 - ll0), 2 * (ll2 - ll1), 2 * (ll2 - ll0), r2[2] - r2[0], r2[1] - r2[0], 0.0)
+    # persons with the same (matching score, group) share a design row: their 0/1 answers to an item
+    # enter the likelihood only as counts right / answered, so the fits run on those few rows
+    rows, pattern = np.unique(np.column_stack([s, g]), axis=0, return_inverse=True)
+    pattern = pattern.reshape(-1)
+    correct, answered = _pattern_counts(x, pattern, rows.shape[0])
+    one, sk, gk = np.ones(rows.shape[0]), rows[:, 0], rows[:, 1]
+    # the three nested models of every item, each fitted for all items at once
+    ll0, ll1, ll2 = (
+        _logistic_fits(design, correct, answered)
+        for design in (np.column_stack([one, sk]), np.column_stack([one, sk, gk]),
+                       np.column_stack([one, sk, gk, sk * gk]))
+    )
+    n_j = answered.sum(axis=0)
+    p_bar = correct.sum(axis=0) / np.maximum(n_j, 1)
+    inner = (p_bar > 0) & (p_bar < 1)
+    safe = np.where(inner, p_bar, 0.5)
+    ll_null = np.where(inner, n_j * (safe * np.log(safe) + (1 - safe) * np.log(1 - safe)), 0.0)
+    r2 = [_nagelkerke(ll, ll_null, n_j) for ll in (ll0, ll1, ll2)]
+    out = np.column_stack([2 * (ll1 - ll0), 2 * (ll2 - ll1), 2 * (ll2 - ll0), r2[2] - r2[0], r2[1] - r2[0]])
     c_u, c_n, c_t = (np.maximum(out[:, k], 0.0) for k in range(3))
     p_t = chi2.sf(c_t, 2)
     return LogisticDIFResult(
@@ -178,9 +200,22 @@ def logistic_dif(
     )
 
 
-def _nagelkerke(ll: float, ll_null: float, n: int) -> float:
-    """Nagelkerke (1991) R² from the model and intercept-only log-likelihoods."""
-    if ll_null == 0.0:
-        return 0.0
+def _pattern_counts(x: np.ndarray, pattern: np.ndarray, n_patterns: int) -> tuple[np.ndarray, np.ndarray]:
+    """Right answers and answers of every item in every design row, (n_patterns, n_items) each."""
+    m = x.shape[1]
+    correct, answered = np.zeros((n_patterns, m)), np.zeros((n_patterns, m))
+    for j in range(m):  # one bincount per item, over persons as a vector
+        column = _as_float(x[:, j])
+        ok = ~np.isnan(column)
+        answered[:, j] = np.bincount(pattern, weights=ok.astype(float), minlength=n_patterns)
+        correct[:, j] = np.bincount(pattern, weights=np.where(ok, column, 0.0), minlength=n_patterns)
+    return correct, answered
+
+
+def _nagelkerke(ll: np.ndarray, ll_null: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Nagelkerke (1991) R² from the model and intercept-only log-likelihoods (0 where ll_null = 0)."""
+    n = np.maximum(n, 1)
     cox_snell = 1.0 - np.exp(2.0 * (ll_null - ll) / n)
-    return float(cox_snell / (1.0 - np.exp(2.0 * ll_null / n)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = cox_snell / (1.0 - np.exp(2.0 * ll_null / n))
+    return np.where(ll_null == 0.0, 0.0, r2)
