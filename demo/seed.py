@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from demo import demo_instruments, demo_item_sets, demo_items, demo_schools, demo_users
 from demo.forms import seed_demo_forms
+from demo.supervision import seed_demo_supervision
 from itembank import service
 from itembank.accounts import UserDraft, create_users
 from itembank.authz import Actor
@@ -81,6 +82,7 @@ def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
         for ins in instruments:
             service.save_instrument(s, officer, _instrument_draft(ins))
     forms = seed_demo_forms(store, officer, progress)
+    seed_demo_supervision(store, accounts, progress)
     return SeedReport(len(schools), len(users), len(items), n_approved, len(sets), len(instruments),
                       time.perf_counter() - start, len(forms))
 

@@ -10,6 +10,7 @@ the signature lines ((ลงชื่อ) ………… role, the name in bracket
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -75,10 +76,12 @@ def _signs_html(signs: tuple[SignatureLine, ...], thai_digits: bool) -> str:
     parts = []
     for s in signs:
         when = f"<div>วันที่ {esc(thai_date(s.signed_on, thai_digits=thai_digits))}</div>" if s.signed_on else ""
+        short = len(s.role) <= 20  # a short role follows the dots, as on the forms; a long one gets its line
         parts.append(
-            f'<div class="sign"><div class="line">(ลงชื่อ) .............................. {esc(s.role)}</div>'
+            f'<div class="sign"><div class="line">(ลงชื่อ) .............................. {esc(s.role) if short else ""}</div>'
             f"<div>( {esc(s.name) or '......................................'} )</div>"
-            f"<div>ตำแหน่ง {esc(s.position) or '......................................'}</div>{when}</div>"
+            + ("" if short else f"<div>{esc(s.role)}</div>")
+            + f"<div>ตำแหน่ง {esc(s.position) or '......................................'}</div>{when}</div>"
         )
     return f'<div class="signs">{"".join(parts)}</div>'
 
@@ -227,23 +230,35 @@ def bar_chart_figure(c: BarChart):
         for k, (name, values) in enumerate(c.series):
             bars = ax.bar(x + (k - (len(c.series) - 1) / 2) * width, values, width, label=name,
                           color=colours[k % len(colours)])
-            ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=1)
+            whole = all(float(v).is_integer() for v in values)
+            ax.bar_label(bars, labels=[("" if v == 0 else (f"{v:.0f}" if whole else f"{v:.1f}")) for v in values],
+                         fontsize=7, padding=1)
         ax.set_xticks(x, list(c.labels), fontsize=8)
         if c.y_label:
             ax.set_ylabel(c.y_label)
         if c.y_max is not None:
             ax.set_ylim(0, c.y_max)
         if len(c.series) > 1:
-            ax.legend(frameon=False, fontsize=8, ncols=len(c.series))
+            fig.legend(frameon=False, fontsize=8, ncols=len(c.series), loc="outside lower center")
         ax.set_title(c.title)
     return fig
 
 
+def _cell(v: str, thai_digits: bool) -> str:
+    """A table cell in Thai digits, except a school code (10 digits), which people type as printed."""
+    return v if re.fullmatch(r"\d{10}", v) else digits(v, thai_digits)
+
+
 def _table_html(caption: str, t: TableBlock, thai_digits: bool) -> str:
+    cols = ""
+    if t.widths_mm:
+        total = sum(t.widths_mm)
+        cols = "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in t.widths_mm) + "</colgroup>"
     head = "".join(f"<th>{esc(h)}</th>" for h in t.header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(digits(v, thai_digits))}</td>" for v in row) + "</tr>" for row in t.rows)
+    body = "".join("<tr>" + "".join(f"<td>{esc(_cell(v, thai_digits))}</td>" for v in row) + "</tr>" for row in t.rows)
     cap = f"<p class='note'><b>{esc(caption)}</b></p>" if caption else ""
-    return f"{cap}<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"{cap}<table class='data' style='table-layout: fixed'>{cols}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
 
 
 def _section_html(s: ReportSection, number: str, thai_digits: bool, level: int = 2) -> str:
@@ -257,7 +272,7 @@ def _section_html(s: ReportSection, number: str, thai_digits: bool, level: int =
         uri = "data:image/svg+xml;base64," + base64.b64encode(to_svg(bar_chart_figure(c))).decode()
         parts.append(f'<div class="figure"><img src="{uri}" alt="{esc(c.title)}"></div>')
     for k, sub in enumerate(s.subsections, start=1):
-        parts.append(_section_html(sub, f"{number}.{k}", thai_digits, 3))
+        parts.append(_section_html(sub, f"{number.rstrip('.')}.{k}", thai_digits, 3))
     return "".join(parts)
 
 
@@ -292,13 +307,13 @@ def _section_docx(w: _Writer, s: ReportSection, number: str, level: int = 1) -> 
     for caption, t in s.tables:
         if caption:
             w.para(caption, bold=True)
-        block = TableBlock(t.header, tuple(tuple(digits(v, w.thai) for v in row) for row in t.rows), t.widths_mm)
+        block = TableBlock(t.header, tuple(tuple(_cell(v, w.thai) for v in row) for row in t.rows), t.widths_mm)
         w.table(block, 182)
         w.para("", keep_next=False)
     for c in s.charts:
         w.picture(to_png(bar_chart_figure(c)), 165, keep_next=False)
     for k, sub in enumerate(s.subsections, start=1):
-        _section_docx(w, sub, f"{number}{k}.", level + 1)
+        _section_docx(w, sub, f"{number.rstrip('.')}.{k}", level + 1)
 
 
 def committee_report_docx(r: CommitteeReport, out: str | Path | None = None, *, font: str = DEFAULT_FONT,

@@ -23,7 +23,7 @@ from itembank.authz import Actor, authorize
 from itembank.models import ItemVersion, utcnow
 from itembank.schools import School
 from supervision.errors import SupervisionError
-from supervision.models import CommitteeNotes, Recommendation, Visit
+from supervision.models import CommitteeNotes, Recommendation, SupervisionForm, Visit
 from supervision.plans import MODE_TH, plan_coverage, plan_entries
 from supervision.qa import qa_summary
 from supervision.results import ResultsSource, WarehouseResults, YearResults
@@ -91,18 +91,31 @@ def _plan_section(session: Session, actor: Actor, year: int) -> ReportSection:
         f"ข้อเสนอแนะจากการนิเทศทั้งหมด {n_recs} ข้อ ดำเนินการแล้ว {closed} ข้อ "
         f"(ตรวจสอบแล้ว {rec_n.get('verified', 0)} ข้อ) ยังไม่แล้วเสร็จ {n_recs - closed} ข้อ",
     )
-    cov_rows = tuple((r.school_code, r.school, r.network, ", ".join(_MONTHS[m - 1] for m in r.planned_months),
-                      str(r.n_visits), "นิเทศแล้ว" if r.is_visited else "ยังไม่ได้นิเทศ") for r in cov.rows)
-    rec_rows = tuple((STATUS_TH[s], str(rec_n.get(s, 0))) for s in STATUS_TH)
-    kind_rows = tuple((k, str(n)) for k, n in sorted(kinds.items()))
-    chart = BarChart("จำนวนรายการตามแผนการนิเทศรายเดือน", tuple(_MONTHS[m - 1] for m in sorted(by_month)),
-                     (("รายการตามแผน", tuple(float(by_month[m]) for m in sorted(by_month))),), "รายการ")
-    return ReportSection("plan", SECTIONS["plan"], paragraphs, (
-        ("ตารางที่ 1 ความครอบคลุมของการนิเทศตามแผน", TableBlock(("รหัส", "โรงเรียน", "เครือข่าย", "เดือนตามแผน",
-                                                                "ครั้งที่นิเทศ", "สถานะ"), cov_rows, (24, 52, 38, 28, 18, 22))),
-        ("ตารางที่ 2 จำนวนการนิเทศตามแบบบันทึก", TableBlock(("แบบบันทึก", "จำนวนครั้ง"), kind_rows, (120, 40))),
-        ("ตารางที่ 3 สถานะข้อเสนอแนะจากการนิเทศ", TableBlock(("สถานะ", "จำนวนข้อ"), rec_rows, (120, 40))),
-    ), (chart,) if by_month else ())
+    nets: dict[str, list] = {}
+    for r in cov.rows:
+        nets.setdefault(r.network or "-", []).append(r)
+    net_rows = tuple((n, str(len(rs)), str(sum(r.is_visited for r in rs)),
+                      f"{100 * sum(r.is_visited for r in rs) / len(rs):.2f}", str(sum(r.n_visits for r in rs)),
+                      ", ".join(dict.fromkeys(x for r in rs for x in r.supervisors)))
+                     for n, rs in sorted(nets.items()))
+    not_visited = tuple((r.school_code, r.school, r.network, ", ".join(_MONTHS[m - 1] for m in r.planned_months))
+                        for r in cov.rows if not r.is_visited)
+    titles = dict(session.execute(select(SupervisionForm.code, SupervisionForm.title_th)).all())
+    kind_rows = tuple((titles.get(k, k), str(n)) for k, n in sorted(kinds.items()))
+    rec_rows = tuple((STATUS_TH[st], str(rec_n.get(st, 0))) for st in STATUS_TH)
+    visit_months = Counter(v.visited_on.month for v in visits)
+    order = sorted(set(by_month) | set(visit_months), key=lambda m: (m - 5) % 12)  # the school year starts in May
+    chart = BarChart("การนิเทศตามแผนและที่ดำเนินการจริงรายเดือน", tuple(_MONTHS[m - 1] for m in order),
+                     (("รายการตามแผน", tuple(float(by_month.get(m, 0)) for m in order)),
+                      ("ครั้งที่นิเทศ", tuple(float(visit_months.get(m, 0)) for m in order))), "จำนวน")
+    tables = [("ตารางที่ 1 ความครอบคลุมของการนิเทศตามแผน รายกลุ่มเครือข่าย", TableBlock(
+        ("กลุ่มเครือข่าย", "โรงเรียนตามแผน", "นิเทศแล้ว", "ร้อยละ", "ครั้ง", "ผู้นิเทศ"), net_rows, (46, 22, 20, 18, 14, 62)))]
+    if not_visited:
+        tables.append(("ตารางที่ 1.1 โรงเรียนตามแผนที่ยังไม่ได้รับการนิเทศ", TableBlock(
+            ("รหัส", "โรงเรียน", "กลุ่มเครือข่าย", "เดือนตามแผน"), not_visited, (30, 62, 46, 44))))
+    tables += [("ตารางที่ 2 จำนวนการนิเทศตามแบบบันทึก", TableBlock(("แบบบันทึก", "จำนวนครั้ง"), kind_rows, (130, 52))),
+               ("ตารางที่ 3 สถานะข้อเสนอแนะจากการนิเทศ", TableBlock(("สถานะ", "จำนวนข้อ"), rec_rows, (130, 52)))]
+    return ReportSection("plan", SECTIONS["plan"], paragraphs, tuple(tables), (chart,) if order else ())
 
 
 def _results_section(session: Session, years: dict[int, YearResults], year: int) -> ReportSection:
@@ -156,7 +169,7 @@ def _bank_section(session: Session) -> ReportSection:
     return ReportSection("bank", "คลังข้อสอบของเขตพื้นที่", (
         f"คลังข้อสอบมีข้อสอบ {total:,} ข้อ ผ่านการพิจารณาแล้ว {approved:,} ข้อ (ค่าดัชนีความสอดคล้อง IOC เฉลี่ยตามกลุ่มสาระในตาราง)",),
         (("ตารางที่ 7 ข้อสอบในคลังตามกลุ่มสาระการเรียนรู้", TableBlock(("กลุ่มสาระ", "ข้อสอบทั้งหมด", "ผ่านการพิจารณา",
-                                                                    "IOC เฉลี่ย"), table, (60, 40, 40, 40))),))
+                                                                    "IOC เฉลี่ย"), table, (60, 40, 40, 40))),) if table else ())
 
 
 def _qa_section(summary) -> ReportSection:
@@ -183,13 +196,16 @@ def _support_section(session: Session, summary, year: int, today: dt.date) -> Re
     rows: list[tuple[str, ...]] = [(m.school_code, m.school, m.reason_th) for m in summary.mismatches]
     rows += [(code, name, f"มาตรฐานที่ {std} อยู่ในระดับ{QA_LEVELS[lv]} ต่ำกว่าเป้าหมาย")
              for code, name, std, lv in summary.below_target]
-    rows += [(s.code, s.name_th, f"ข้อเสนอแนะเกินกำหนด: {r.text}") for r, s in overdue]
+    late: dict[str, list] = {}
+    for _, s in overdue:
+        late.setdefault(s.code, [s.name_th, 0])[1] += 1
+    rows += [(code, name, f"ข้อเสนอแนะจากการนิเทศเกินกำหนดยังไม่แล้วเสร็จ {n} ข้อ") for code, (name, n) in sorted(late.items())]
     text = (f"จากการวิเคราะห์ผลการทดสอบ ผลการประเมินตนเอง และการติดตามข้อเสนอแนะ พบสถานศึกษาที่ควรได้รับการช่วยเหลือ "
             f"{len({r[0] for r in rows})} แห่ง โดยมีสถานศึกษาที่ประเมินตนเองด้านคุณภาพผู้เรียนสูงแต่ผลการทดสอบอยู่ในกลุ่มต่ำ "
             f"{len(summary.mismatches)} แห่ง ซึ่งควรจัดให้มีการนิเทศติดตามเป็นลำดับแรก")
     return ReportSection("support", SECTIONS["support"], (text,), (
         ("ตารางที่ 9 สถานศึกษาที่ควรได้รับการช่วยเหลือ", TableBlock(("รหัส", "โรงเรียน", "เหตุผล"), tuple(rows),
-                                                                 (24, 50, 108))),) if rows else ())
+                                                                 (30, 56, 96))),) if rows else ())
 
 
 def committee_report(session: Session, actor: Actor, academic_year: int, *, district: str = "",

@@ -9,8 +9,8 @@ import subprocess
 import unicodedata
 
 import pytest
-from conftest import CODES, YEAR, classroom_draft
 from docx import Document
+from supervision_helpers import CODES, YEAR, classroom_draft
 
 from exports.supervision import (
     committee_report_docx,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import CODES, YEAR, classroom_draft
 from sqlalchemy import func, select
+from supervision_helpers import CODES, YEAR, classroom_draft
 
 from itembank.errors import KhlangError
 from supervision.forms import list_forms, load_form, parse_form, rate, save_form
