@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/irt.py                 # the issue-4 Speed table (several minutes)
     .venv/bin/python benchmarks/irt.py --quick         # smaller sizes, about a minute
     .venv/bin/python benchmarks/irt.py --rows grm,3pl  # some rows only
+    .venv/bin/python benchmarks/irt.py --rows dif,rasch-small,rasch-large   # issue 15's DIF and CML rows
 
 Data come from ../shared/bench/irt/gen.py (seeded) into benchmarks/data/ (gitignored). Every engine
 runs in a fresh process: the peers through bench/irt/peers.py (untimed 300-row warm-up, then the
@@ -42,7 +43,14 @@ ROWS = {
     "grm": ("GRM 20,000 x 20, 5 categories", "grm", 20_000, 20, 5, 5_000, "fit",
             ("mirt", "mirt-q61", "girth")),
     "eap": ("EAP scoring 1,000,000 x 60", "2pl", 1_000_000, 60, 2, 100_000, "score", ("mirt", "girth")),
+    # issue 15: Rasch by conditional ML against R eRm's RM() (when Rscript with eRm is installed) and
+    # Python mirt's Rasch (MML) on the same data; DIF against the issue's targets (no Python peer)
+    "rasch-small": ("Rasch CML 100 x 30", "1pl", 100, 30, 2, 100, "cml", ("erm", "mirt")),
+    "rasch-large": ("Rasch CML 10,000 x 60", "1pl", 10_000, 60, 2, 2_000, "cml", ("erm", "mirt")),
+    "dif": ("DIF 40,000 x 60", "2pl", 40_000, 60, 2, 10_000, "dif", ()),
 }
+DIF_TARGETS = {"time_mh_s": ("Mantel–Haenszel", 0.2), "time_mh_purified_s": ("Mantel–Haenszel, purified", 0.2),
+               "time_logistic_s": ("logistic regression", 2.0)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -58,7 +66,9 @@ def worker(spec_path: str) -> int:
     t0 = time.perf_counter()
     x, item_ids, _ = read_responses(Path(spec["csv"]))
     out: dict = {"time_load_s": time.perf_counter() - t0, "n_persons": int(x.shape[0])}
-    if spec["mode"] == "score":
+    if spec["mode"] in ("cml", "dif"):
+        out.update(_cml_or_dif(spec["mode"], x, item_ids))
+    elif spec["mode"] == "score":
         from psychometrics.irt.ability import ability
         from psychometrics.irt.models import ItemParameters
 
@@ -95,6 +105,47 @@ def worker(spec_path: str) -> int:
     out["peak_rss_fit_mb"] = peak_rss_mb()
     Path(spec["out"]).write_text(json.dumps(out))
     return 0
+
+
+def _cml_or_dif(mode: str, x: np.ndarray, item_ids: list[str]) -> dict:
+    """Rasch by CML (with its SEs; eRm's peer computes none), or the three DIF fits, timed warm."""
+    from benchio import reset_peak_rss
+
+    if mode == "cml":
+        from psychometrics.rasch import RaschCML
+
+        RaschCML().fit(x[:100])                                           # warm-up, untimed
+        reset_peak_rss()
+        t0 = time.perf_counter()
+        est = RaschCML(item_ids=item_ids).fit(x)
+        return {"time_fit_s": time.perf_counter() - t0, "converged": bool(est.converged_),
+                "items": [{"item_id": i, "a": 1.0, "b": float(b), "c": 0.0, "thresholds": None}
+                          for i, b in zip(item_ids, est.difficulty_, strict=True)]}
+    from psychometrics.dif import logistic_dif, mantel_haenszel
+
+    group = (np.random.default_rng(15).random(x.shape[0]) < 0.5).astype(int)    # seeded focal half
+    mantel_haenszel(x[:300], group[:300], 1)                              # warm-up, untimed
+    logistic_dif(x[:300], group[:300], 1)
+    reset_peak_rss()
+    out = {}
+    for key, call in (("time_mh_s", lambda: mantel_haenszel(x, group, 1)),
+                      ("time_mh_purified_s", lambda: mantel_haenszel(x, group, 1, purify=True)),
+                      ("time_logistic_s", lambda: logistic_dif(x, group, 1))):
+        t0 = time.perf_counter()
+        call()
+        out[key] = time.perf_counter() - t0
+    out["time_fit_s"] = out["time_mh_s"]
+    return out
+
+
+def rmse_b(rec: dict, truth: dict) -> str:
+    """Difficulty RMSE after centring (CML and eRm centre the difficulties; MML does not)."""
+    items = rec.get("items") or []
+    if rec.get("status") != "ok" or len(items) != len(truth["items"]):
+        return "–"
+    b = np.array([float(it["b"]) for it in items])
+    tb = np.array([t["b"] for t in truth["items"]])
+    return f"{np.sqrt(np.mean(((b - b.mean()) - (tb - tb.mean())) ** 2)):.4f}"
 
 
 def _items(p) -> list[dict]:
@@ -260,6 +311,14 @@ def main(argv=None) -> int:
         ours = run_khlang(model, csv, mode, truth_path, args.timeout)
         if ours.get("status") != "ok":
             notes.append(f"{label}: Khlang failed: {ours.get('error', '')[:300]}")
+        if mode == "dif" and ours.get("status") == "ok":
+            for field, (name, target) in DIF_TARGETS.items():
+                lines.append(f"| {label}: {name} | target (issue 15) | ≤ {target} | {ours[field]:.3f} | "
+                             f"{target / ours[field]:.1f}x | – | {round(ours.get('peak_rss_fit_mb') or 0)} / – |")
+            notes.append(f"{label}: no Python DIF peer (R difR is not packaged for Debian); the focal group is a "
+                         "seeded random half, matching by number right, warm in-process calls")
+        if mode == "cml":
+            b_note = [f"Khlang {rmse_b(ours, truth)}"]
         for peer in peers:
             rec = run_peer(peer, csv, mode, truth_path, args.timeout)
             ratio = (f"{rec['time_fit_s'] / ours['time_fit_s']:.1f}x"
@@ -271,6 +330,11 @@ def main(argv=None) -> int:
                          f"{peak_o and round(peak_o)} / {peak_p and round(peak_p)} |")
             if rec.get("status") != "ok":
                 notes.append(f"{label} {peer}: {rec.get('status')} {str(rec.get('error', ''))[:200]}")
+            if mode == "cml":
+                b_note.append(f"{peer} {rmse_b(rec, truth)}")
+        if mode == "cml":
+            notes.append(f"{label}: centred b-RMSE {', '.join(b_note)}; Khlang's CML includes its Hessian SEs, "
+                         "eRm's RM(se = FALSE) none; mirt's Rasch is marginal ML")
         if ours.get("time_fit_with_se_s"):
             notes.append(f"{label}: Khlang with standard errors ({ours['se_method']}): "
                          f"{ours['time_fit_with_se_s']:.3f} s (the peers compute none)")

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from itembank.errors import Where
-from scoring.errors import from_engine, problem
+from scoring.errors import from_engine, problem, raise_problems
+from scoring.ingest.answers import read_answers
 from scoring.ingest.params import read_params
 from scoring.ingest.responses import read_responses, select_items
+from scoring.ingest.table import read_csv
 from scoring.ingest.text import read_text
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from psychometrics.irt.models import ItemParameters
     from psychometrics.tables import Table
 
-__all__ = ["DIF_METHODS", "LINK_METHODS", "AnalysisRun", "dif_file", "equate_files", "fit_file", "link_files",
+__all__ = ["DIF_METHODS", "LINK_METHODS", "AnalysisRun", "analyze_score_file", "dif_file", "equate_files", "fit_file", "link_files",
            "rasch_file"]
 
 DIF_METHODS = ("mh", "logistic", "lord", "lr")
@@ -416,3 +418,80 @@ def equate_files(
         (f"IRT {method.replace('_', '-')} equating {nx} → {ny}: {len(res.score_x)} scores", link_en),
     )
 
+
+
+# ----------------------------------------------------------------------------------------------------
+# CTT of rubric and rating-scale scores
+# ----------------------------------------------------------------------------------------------------
+def analyze_score_file(
+    responses_path: Path,
+    *,
+    max_scores_path: Path | None = None,
+    max_score: float | None = None,
+    key_path: Path | None = None,
+    **settings: Any,
+):
+    """Classical analysis of item scores of any type (0/1, rubric, rating scale): ``khlang ctt --max-score``.
+
+    RESPONSES.csv holds ``person_id,<item ids>`` with numeric scores (blank = not presented). The
+    possible maximum of every item comes from MAX.csv (``item_id,max_score``, optional ``min_score``)
+    or is `max_score` for all; p and r are then Whitney–Sabers' and α names the SEM
+    (:func:`psychometrics.ctt.analyze_test` with ``max_scores``).
+    """
+    from psychometrics.ctt import analyze_test
+
+    responses_path = Path(responses_path)
+    if key_path is not None:
+        raise problem("ctt.key_and_max", "--key ใช้กับคำตอบดิบ ส่วน --max-score/--max-scores ใช้กับคะแนนรายข้อ เลือกอย่างเดียว",
+                      "--key is for raw answers, --max-score(s) for item scores: give one")
+    if (max_scores_path is None) == (max_score is None):
+        raise problem("ctt.max_scores", "ระบุ --max-scores MAX.csv หรือ --max-score N อย่างใดอย่างหนึ่ง",
+                      "give either --max-scores MAX.csv or --max-score N")
+    data = read_csv(responses_path)
+    _, items, cells = read_answers(data)
+    text = np.char.strip(cells.astype(str))
+    values = np.full(text.shape, np.nan)
+    bad = np.zeros(text.shape, bool)
+    for u in np.unique(text):
+        where = text == u
+        if u == "":
+            continue
+        try:
+            values[where] = float(u)
+        except ValueError:
+            bad |= where
+    hi, lo = (np.full(len(items), float(max_score)), np.zeros(len(items))) if max_scores_path is None else \
+        _read_max_scores(Path(max_scores_path), items)
+    bad |= ~np.isnan(values) & ((values > hi) | (values < lo))
+    problems = [
+        problem("answers.score", f"{str(text[r, c])!r} ไม่ใช่คะแนนระหว่าง {lo[c]:g} ถึง {hi[c]:g}",
+                f"{str(text[r, c])!r} is not a score from {lo[c]:g} to {hi[c]:g}",
+                Where(data.name, data.row_numbers[r], items[c]))
+        for r, c in np.argwhere(bad)[:20]
+    ]
+    raise_problems(problems, int(bad.sum()), file=data.name)
+    with _engine(responses_path.name):
+        return analyze_test(values, items, max_scores=hi, min_scores=lo, **settings)
+
+
+def _read_max_scores(path: Path, items: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """MAX.csv (``item_id,max_score[,min_score]``): the score range of every item of the answer file."""
+    rows = list(csv.DictReader(io.StringIO(read_text(path), newline="")))
+    head = [h.strip() for h in (rows[0].keys() if rows else [])]
+    if "item_id" not in head or "max_score" not in head:
+        raise problem("max_scores.header", "หัวตารางคะแนนเต็มต้องมี item_id,max_score",
+                      "the max-score file needs the columns item_id,max_score", Where(path.name, 1))
+    hi, lo = {}, {}
+    for r, row in enumerate(rows, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            hi[row["item_id"]] = float(row["max_score"])
+            lo[row["item_id"]] = float(row.get("min_score") or 0.0)
+        except ValueError:
+            raise problem("max_scores.value", f"คะแนนเต็ม {row['max_score']!r} ไม่ใช่ตัวเลข",
+                          "the max score is not a number", Where(path.name, r, "max_score")) from None
+    missing = [i for i in items if i not in hi]
+    if missing:
+        raise problem("max_scores.missing", f"ไม่มีคะแนนเต็มของข้อ {', '.join(missing[:10])}",
+                      f"no max score for item(s) {', '.join(missing[:10])}", Where(path.name))
+    return np.array([hi[i] for i in items]), np.array([lo[i] for i in items])

@@ -1,6 +1,7 @@
 """`khlang ctt`: classical item analysis of an answer file, the Thai way (p, r, distractors, KR-20).
 
     khlang ctt RESPONSES.csv [--key KEY.csv] [--groups 27] [--cut SCORE] [--evana] --out STATS.csv|STATS.xlsx
+    khlang ctt SCORES.csv --max-score 4 | --max-scores MAX.csv --out STATS.xlsx   # rubric / rating-scale scores
 
 RESPONSES.csv has ``person_id,<item ids>`` with raw answers (ก ข ค ง จ, A–E, 1–5, ๑–๕; 0/blank omitted,
 9/* several marks) when ``--key`` is given, otherwise 0/1 scores (blank = not presented). Rows are in
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scoring.item_analysis import analyze_answer_file
+from scoring.toolkit import analyze_score_file
 from web.cli import lang
 from web.cli.params import InputPath, OutputPath
 
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 @click.option("--key", "key_path", type=InputPath(),
               help="KEY.csv (item_id,key): ตรวจคำตอบดิบด้วยเฉลย ถ้าไม่ระบุ RESPONSES เป็นคะแนน 0/1 "
                    "/ score raw answers; without it RESPONSES holds 0/1 scores.")
+@click.option("--max-score", "max_score", type=float, default=None,
+              help="คะแนนเต็มทุกข้อ: RESPONSES เป็นคะแนนรูบริก/มาตรประมาณค่า / every item's maximum (rubric scores).")
+@click.option("--max-scores", "max_scores_path", type=InputPath(), default=None,
+              help="MAX.csv (item_id,max_score[,min_score]): คะแนนเต็มรายข้อ / each item's score range.")
 @click.option("--groups", default="27", show_default=True,
               help="กลุ่มสูง-ต่ำ ร้อยละ: 25, 27, 33 หรือ 50 / upper/lower group share.")
 @click.option("--cut", type=float, default=None,
@@ -69,13 +75,19 @@ if TYPE_CHECKING:
               help="STATS.csv (ตารางรายข้อ ตารางอื่นเป็น STATS.<ส่วน>.csv) หรือ STATS.xlsx (ตารางละแผ่น) "
                    "/ STATS.csv (other tables as STATS.<part>.csv) or STATS.xlsx (one sheet each).")
 def ctt(responses: Path, key_path: Path | None, evana: bool, evana_technique: str, locale: str | None,
-        out: Path, **options: Any) -> None:
+        out: Path, max_score: float | None, max_scores_path: Path | None, **options: Any) -> None:
     """วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT): p, r, ตัวลวง, KR-20, EVANA.
 
     Classical item analysis of an answer file: p, r, distractors, KR-20, EVANA.
     """
     locale = locale or lang()
-    report = analyze_answer_file(responses, key_path, evana=int(evana_technique) if evana else False, **options)
+    evana_mode = int(evana_technique) if evana else False
+    if max_score is not None or max_scores_path is not None:
+        options.pop("n_options"), options.pop("not_reached")  # raw-answer settings
+        report = analyze_score_file(responses, max_scores_path=max_scores_path, max_score=max_score, key_path=key_path,
+                                    evana=evana_mode, **options)
+    else:
+        report = analyze_answer_file(responses, key_path, evana=evana_mode, **options)
     written = write_outputs(report, out, locale)
     _echo_summary(report, written, locale)
 
