@@ -28,12 +28,20 @@ def _app(ctx: click.Context) -> Any:
 
 @contextmanager
 def _session(ctx: click.Context, *, write: bool = False) -> Any:
+    """A session and the actor: the system, or the account named by ``--as`` (its roles and school apply)."""
+    from itembank.accounts import actor_for
     from itembank.authz import Actor
     from web.store_ext import get_store
 
+    as_name = ctx.params.get("as_name")
     store = get_store(_app(ctx))
     with store.session() if write else store.read_session() as s:
-        yield s, Actor.system()
+        yield s, (actor_for(s, as_name) if as_name else Actor.system())
+
+
+def as_option(f: Any) -> Any:
+    return click.option("--as", "as_name", default=None, metavar="USERNAME",
+                        help="ทำรายการในนามผู้ใช้ (เช่น ศึกษานิเทศก์ โรงเรียน); ไม่ระบุ = ระบบ / act as this account")(f)
 
 
 def _say(th: str, en: str) -> str:
@@ -89,8 +97,9 @@ def forms_command(ctx):
 
 @supervision.command("form-add")
 @click.argument("path", type=InputPath(formats=(".json",)))
+@as_option
 @click.pass_context
-def form_add_command(ctx, path: Path):
+def form_add_command(ctx, as_name, path: Path):
     """เพิ่มแบบบันทึกของสำนักงานจากไฟล์ JSON (รายการ มาตรา เกณฑ์) โดยไม่ต้องเขียนโปรแกรม / add an office's own form"""
     from supervision.forms import save_form
 
@@ -103,8 +112,9 @@ def form_add_command(ctx, path: Path):
 @supervision.command("plan-import")
 @click.argument("path", type=InputPath(formats=(".csv", ".xlsx")))
 @YEAR
+@as_option
 @click.pass_context
-def plan_import_command(ctx, path: Path, year: int):
+def plan_import_command(ctx, as_name, path: Path, year: int):
     """นำเข้าแผนการนิเทศ (รหัสโรงเรียน/กลุ่มเครือข่าย ประเด็นการนิเทศ เดือน รูปแบบ ผู้นิเทศ) / import plan lines"""
     from supervision.plans import import_plan_file
 
@@ -115,8 +125,9 @@ def plan_import_command(ctx, path: Path, year: int):
 
 @supervision.command("coverage")
 @YEAR
+@as_option
 @click.pass_context
-def coverage_command(ctx, year: int):
+def coverage_command(ctx, as_name, year: int):
     """ความครอบคลุมตามแผน: โรงเรียนตามแผน นิเทศแล้วกี่ครั้ง / coverage of the plan"""
     from supervision.plans import plan_coverage
 
@@ -132,8 +143,9 @@ def coverage_command(ctx, year: int):
 
 @supervision.command("visit")
 @click.argument("path", type=InputPath(formats=(".json",)))
+@as_option
 @click.pass_context
-def visit_command(ctx, path: Path):
+def visit_command(ctx, as_name, path: Path):
     """บันทึกการนิเทศจากไฟล์ JSON (โรงเรียน แบบ คะแนนรายข้อ บันทึก ข้อเสนอแนะ follow_up_of closes) / record a visit"""
     from supervision.visits import record_visit, visit_draft_from_dict
 
@@ -152,8 +164,9 @@ def visit_command(ctx, path: Path):
 @supervision.command("visits")
 @YEAR
 @click.option("--school", default=None, help="รหัสโรงเรียน 10 หลัก / school code")
+@as_option
 @click.pass_context
-def visits_command(ctx, year: int, school: str | None):
+def visits_command(ctx, as_name, year: int, school: str | None):
     """รายการการนิเทศของปี / the year's visits"""
     from supervision.visits import list_visits
 
@@ -170,8 +183,9 @@ def visits_command(ctx, year: int, school: str | None):
 @YEAR
 @click.option("--status", type=click.Choice(["open", "in_progress", "done", "verified"]), default=None,
               help="สถานะ / status")
+@as_option
 @click.pass_context
-def recommendations_command(ctx, year: int, status: str | None):
+def recommendations_command(ctx, as_name, year: int, status: str | None):
     """ข้อเสนอแนะจากการนิเทศและสถานะ (เกินกำหนดมีเครื่องหมาย !) / recommendations and their status"""
     from supervision.visits import list_recommendations
 
@@ -187,8 +201,9 @@ def recommendations_command(ctx, year: int, status: str | None):
 @click.argument("recommendation_id", type=int)
 @click.argument("status", type=click.Choice(["open", "in_progress", "done", "verified"]))
 @click.option("--note", default="", help="บันทึกเพิ่มเติม / note")
+@as_option
 @click.pass_context
-def recommendation_command(ctx, recommendation_id: int, status: str, note: str):
+def recommendation_command(ctx, as_name, recommendation_id: int, status: str, note: str):
     """เปลี่ยนสถานะข้อเสนอแนะ (open → in_progress → done → verified) / move a recommendation along"""
     from supervision.visits import update_recommendation
 
@@ -197,14 +212,28 @@ def recommendation_command(ctx, recommendation_id: int, status: str, note: str):
     click.echo(_say(f"ข้อเสนอแนะรหัส {r.id}: {r.status_th}", f"recommendation {r.id}: {r.status}"))
 
 
+@supervision.command("acknowledge")
+@click.argument("visit_id", type=int)
+@as_option
+@click.pass_context
+def acknowledge_command(ctx, as_name, visit_id: int):
+    """โรงเรียนรับทราบผลการนิเทศ (ใช้กับ --as บัญชีโรงเรียน) / the school acknowledges a visit"""
+    from supervision.visits import acknowledge_visit
+
+    with _session(ctx, write=True) as (s, actor):
+        v = acknowledge_visit(s, actor, visit_id)
+    click.echo(_say(f"{v.school} รับทราบผลการนิเทศรหัส {v.id} แล้ว", f"{v.school_code} acknowledged visit {v.id}"))
+
+
 @supervision.command("record")
 @click.argument("visit_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True, is_eager=True,
               help="รูปแบบไฟล์ / format")
 @click.option("--out", type=OutputPath((".pdf", ".docx"), format_option="fmt"), required=True, help="ไฟล์ผลลัพธ์ / output")
 @click.option("--arabic-digits", is_flag=True, help="ใช้เลขอารบิก / Arabic digits")
+@as_option
 @click.pass_context
-def record_command(ctx, visit_id: int, fmt: str, out: Path, arabic_digits: bool):
+def record_command(ctx, as_name, visit_id: int, fmt: str, out: Path, arabic_digits: bool):
     """พิมพ์บันทึกการนิเทศ (PDF หรือ DOCX) พร้อมช่องลงนาม / print a visit record"""
     from exports.supervision import visit_record_docx, visit_record_pdf
     from supervision.records import visit_record
@@ -224,8 +253,9 @@ def record_command(ctx, visit_id: int, fmt: str, out: Path, arabic_digits: bool)
               help="แนวปฏิบัติที่ดี [{school, title, text}] (.json) / good practices")
 @click.option("--without", default="", help="หัวข้อที่ไม่ใช้ คั่นด้วยจุลภาค / sections switched off")
 @click.option("--meeting", type=click.DateTime(["%Y-%m-%d"]), default=None, help="วันประชุม (ค.ศ. YYYY-MM-DD) / meeting")
+@as_option
 @click.pass_context
-def notes_command(ctx, year: int, recs: Path | None, practices: Path | None, without: str, meeting):
+def notes_command(ctx, as_name, year: int, recs: Path | None, practices: Path | None, without: str, meeting):
     """บันทึกข้อเสนอแนะของ ก.ต.ป.น. แนวปฏิบัติที่ดี และหัวข้อที่ไม่ใช้ในรายงาน / the committee's notes for the year"""
     from supervision.committee import save_committee_notes
 
@@ -246,8 +276,9 @@ def notes_command(ctx, year: int, recs: Path | None, practices: Path | None, wit
 @click.option("--out", type=OutputPath((".pdf", ".docx"), format_option="fmt"), required=True, help="ไฟล์ผลลัพธ์ / output")
 @click.option("--without", default="", help="ปิดหัวข้อ: plan,results,qa,support,practices,recommendations / sections off")
 @click.option("--arabic-digits", is_flag=True, help="ใช้เลขอารบิก / Arabic digits")
+@as_option
 @click.pass_context
-def report_command(ctx, year: int, fmt: str, out: Path, without: str, arabic_digits: bool):
+def report_command(ctx, as_name, year: int, fmt: str, out: Path, without: str, arabic_digits: bool):
     """รายงาน ก.ต.ป.น. ประจำปี (DOCX หรือ PDF) จากแผน การนิเทศ คลังผลการสอบ และ SAR / the committee report"""
     from exports.supervision import committee_report_docx, committee_report_pdf
     from supervision.committee import committee_report
@@ -288,8 +319,9 @@ def template_command(out: Path, year: int):
 @click.option("--source", type=click.Choice(["sar", "external"]), default="sar", show_default=True,
               help="sar = ประเมินตนเอง, external = สมศ. / source")
 @click.option("--dry-run", is_flag=True, help="ตรวจทุกแถว ไม่บันทึก / check only")
+@as_option
 @click.pass_context
-def import_command(ctx, path: Path, year: int | None, source: str, dry_run: bool):
+def import_command(ctx, as_name, path: Path, year: int | None, source: str, dry_run: bool):
     """นำเข้าระดับคุณภาพจาก SAR หรือ สมศ. (ทุกแถวหรือไม่บันทึกเลย นำเข้าซ้ำไม่เปลี่ยนแปลง) / import SAR levels"""
     from supervision.qa import import_qa_file
 
@@ -305,8 +337,9 @@ def import_command(ctx, path: Path, year: int | None, source: str, dry_run: bool
 @qa.command("summary")
 @YEAR
 @click.option("--target", type=click.IntRange(1, 5), default=3, show_default=True, help="ระดับเป้าหมาย / target level")
+@as_option
 @click.pass_context
-def summary_command(ctx, year: int, target: int):
+def summary_command(ctx, as_name, year: int, target: int):
     """สรุประดับเขตพื้นที่: การกระจายระดับคุณภาพ โรงเรียนต่ำกว่าเป้าหมาย ผลสอบเทียบการประเมินตนเอง / district summary"""
     from supervision.qa import qa_summary
     from supervision.standards import QA_LEVELS
@@ -328,8 +361,9 @@ def summary_command(ctx, year: int, target: int):
 @qa.command("school")
 @click.argument("school_code")
 @YEAR
+@as_option
 @click.pass_context
-def school_command(ctx, school_code: str, year: int):
+def school_command(ctx, as_name, school_code: str, year: int):
     """ระดับคุณภาพของโรงเรียนหนึ่ง (SAR และ สมศ.) / one school's QA record"""
     from supervision.qa import SOURCE_TH, school_qa
     from supervision.standards import QA_LEVELS

@@ -106,3 +106,49 @@ def test_qa_template_import_idempotent_and_summary(db_url, schools, tmp_path):
     csv.write_text("รหัสโรงเรียน,ปีการศึกษา,ประเด็น,ระดับคุณภาพ\n1029020002,2569,1,=1+1\n", encoding="utf-8")
     r = _run(db_url, tmp_path, "qa", "import", str(csv))
     assert r.exit_code == 1 and "sar.csv แถว 2" in r.output, r.output
+
+
+def test_supervisor_and_school_act_as_themselves(db_url, session, schools, tmp_path):
+    from itembank.accounts import create_user
+
+    create_user(session, Actor.system(), "sup.a", "นางรุ่งนภา ศรีวิไล", "supervisor")
+    create_user(session, Actor.system(), "school.one", "โรงเรียนบ้านทดสอบ1", "school", school_id=schools[CODES[0]])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("รหัสโรงเรียน,กลุ่มเครือข่าย,ประเด็นการนิเทศ,เดือน,รูปแบบ,ผู้นิเทศ\n"
+                    f"{CODES[0]},,การจัดการเรียนรู้เชิงรุก,6,โรงเรียนเป็นฐาน,sup.a\n"
+                    ",N1,การอ่าน,8,โครงการเป็นฐาน,nobody\n", encoding="utf-8")
+    r = _run(db_url, tmp_path, "supervision", "plan-import", str(plan), "--year", "2569")
+    assert r.exit_code == 1 and "plan.csv แถว 3 คอลัมน์ F: ไม่พบศึกษานิเทศก์ชื่อผู้ใช้ nobody" in r.output, r.output
+    plan.write_text(plan.read_text(encoding="utf-8").replace("nobody", "sup.a").replace(",N1,", "9999999999,,"),
+                    encoding="utf-8")
+    assert "ไม่พบโรงเรียนรหัส 9999999999" in _run(db_url, tmp_path, "supervision", "plan-import", str(plan),
+                                                   "--year", "2569").output
+    plan.write_text(plan.read_text(encoding="utf-8").splitlines()[0] + "\n" + plan.read_text(encoding="utf-8")
+                    .splitlines()[1] + "\n", encoding="utf-8")
+    assert _run(db_url, tmp_path, "supervision", "plan-import", str(plan), "--year", "2569").exit_code == 0
+
+    r = _run(db_url, tmp_path, "supervision", "visit", str(_visit(tmp_path / "b.json", school_code=CODES[1])),
+             "--as", "sup.a")
+    assert r.exit_code == 1 and "ไม่อยู่ในแผนการนิเทศ" in r.output
+    r = _run(db_url, tmp_path, "supervision", "visit", str(_visit(tmp_path / "a.json")), "--as", "sup.a")
+    assert r.exit_code == 0, r.output
+    visit_id = r.output.split("บันทึกการนิเทศรหัส ")[1].split(":")[0]
+    r = _run(db_url, tmp_path, "supervision", "acknowledge", visit_id, "--as", "school.one")
+    assert r.exit_code == 0 and "รับทราบผลการนิเทศ" in r.output, r.output
+    r = _run(db_url, tmp_path, "supervision", "report", "--year", "2569", "--out", str(tmp_path / "r.pdf"),
+             "--as", "school.one")
+    assert r.exit_code == 1 and "ไม่มีสิทธิ์" in r.output
+
+
+def test_an_office_adds_its_own_form(db_url, schools, tmp_path):
+    form = {"code": "reading", "title_th": "แบบนิเทศการอ่าน",
+            "scale": [{"score": 2, "label": "ผ่าน"}, {"score": 1, "label": "ไม่ผ่าน"}],
+            "bands": [{"min": 1.51, "max": 2, "label": "ผ่าน"}, {"min": 1, "max": 1.5, "label": "ไม่ผ่าน"}],
+            "domains": [{"code": "R", "title": "การอ่าน", "items": [{"code": "r1", "text": "อ่านออกเสียงถูกต้อง"}]}]}
+    path = tmp_path / "reading.json"
+    path.write_text(json.dumps(form, ensure_ascii=False), encoding="utf-8")
+    assert "เพิ่มแบบ reading" in _run(db_url, tmp_path, "supervision", "form-add", str(path)).output
+    listed = _run(db_url, tmp_path, "supervision", "forms").output
+    assert "classroom_visit" in listed and "learning_management" in listed and "reading\tแบบนิเทศการอ่าน" in listed
+    r = _run(db_url, tmp_path, "supervision", "form-add", str(path))
+    assert r.exit_code == 1 and "มีแบบบันทึกรหัส reading อยู่แล้ว" in r.output
