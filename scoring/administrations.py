@@ -246,6 +246,9 @@ def create_administration(session: Session, actor: Actor, code: str, title: str,
     session.add(adm)
     session.flush()
     session.add_all([AdministrationSchool(administration_id=adm.id, school_id=s.id) for s in school_rows])
+    from scoring.warehouse import ensure_district_row
+
+    ensure_district_row(session, adm)
     session.commit()
     return _info(session, adm)
 

@@ -71,6 +71,17 @@ class FormKey:
         return np.array([0.0 if it.cancelled == "drop" else it.points for it in self.items])
 
 
+@dataclass(frozen=True)
+class _Version:
+    """What keying reads of an item version (immutable once stored, so it may be cached per form)."""
+
+    id: int
+    type: str
+    options: tuple
+    key: tuple
+    score_points: float
+
+
 def item_key(position: int, version, code: str, settings: dict, indicators: tuple[str, ...] = ()) -> ItemKey:
     """The key of one item version at a form position, with the administration's re-keys applied."""
     rekey = (settings.get("rekey") or {}).get(code)
@@ -90,13 +101,27 @@ def item_key(position: int, version, code: str, settings: dict, indicators: tupl
                    False, False, cancelled, indicators)
 
 
+#: (form id, content hash) -> its positions as (version, item code, indicators): a frozen form never changes
+_FORMS: dict[tuple[int, str], list[tuple[_Version, str, tuple[str, ...]]]] = {}
+
+
+def _form_rows(session: Session, form: Form) -> list[tuple[_Version, str, tuple[str, ...]]]:
+    rows = _FORMS.get((form.id, form.content_hash))
+    if rows is None or len(rows) != form.n_items:
+        found = form_versions(session, form)
+        indicators = indicator_codes(session, [v.id for _, v, _ in found])
+        rows = [(_Version(v.id, v.type, tuple(v.options or ()), tuple(v.key or ()), float(v.score_points or 1.0)),
+                 code, tuple(indicators.get(v.id, ()))) for _, v, code in found]
+        if len(_FORMS) > 64:
+            _FORMS.clear()
+        _FORMS[(form.id, form.content_hash)] = rows
+    return rows
+
+
 def form_key(session: Session, form: Form, settings: dict | None = None) -> FormKey:
     """The key of every position of a frozen form, in form order."""
     settings = settings or {}
-    rows = form_versions(session, form)
-    indicators = indicator_codes(session, [v.id for _, v, _ in rows])
-    items = tuple(item_key(q, v, code, settings, tuple(indicators.get(v.id, ())))
-                  for q, (_, v, code) in enumerate(rows))
+    items = tuple(item_key(q, v, code, settings, ind) for q, (v, code, ind) in enumerate(_form_rows(session, form)))
     return FormKey(form.id, items, settings)
 
 

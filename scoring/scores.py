@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from itembank.statistics import latest_statistics
+from itembank.statistics import ItemStatistic, latest_statistics
 from scoring import settings as cfg
 from scoring.keying import FormKey
 
@@ -32,13 +33,29 @@ class StudentResults:
     indicator_points: dict[str, tuple[np.ndarray, float]]  # indicator -> (points per person, max)
 
 
+#: (version ids, statistics fingerprint) -> (parameters, positions): statistics rows only ever get added
+_PARAMS: dict[tuple, tuple] = {}
+
+
 def banked_parameters(session: Session, key: FormKey):
     """ItemParameters of the form's scored items when every one of them is calibrated (dichotomous); else None."""
-    from psychometrics.irt.models import ItemParameters
-
     used = [it for it in key.items if it.cancelled is None]
     if not used or any(it.kind == "rubric" and it.points != 1 for it in used):
         return None, []
+    ids = tuple(it.item_version_id for it in used)
+    fingerprint = tuple(session.execute(select(func.count(), func.max(ItemStatistic.computed_at))
+                                        .where(ItemStatistic.version_id.in_(list(ids)))).one())
+    cache_key = (ids, tuple(it.position for it in used), str(fingerprint))
+    if cache_key not in _PARAMS:
+        if len(_PARAMS) > 64:
+            _PARAMS.clear()
+        _PARAMS[cache_key] = _banked_parameters(session, used)
+    return _PARAMS[cache_key]
+
+
+def _banked_parameters(session: Session, used):
+    from psychometrics.irt.models import ItemParameters
+
     stats = latest_statistics(session, [it.item_version_id for it in used])
     rows = [stats.get(it.item_version_id) for it in used]
     if any(r is None or (r.irt_model or "").lower() not in DICHOTOMOUS or r.b is None for r in rows):

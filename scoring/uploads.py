@@ -15,7 +15,9 @@ the school's previous upload in the same transaction; two identical uploads at o
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import time
 import zipfile
@@ -28,8 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
+from itembank.decoding import OLE_MAGIC, decode
 from itembank.errors import KhlangError, Where
-from itembank.importing.files import Limits, read_table
+from itembank.importing.files import Limits, RawTable, read_table
 from itembank.models import utcnow
 from itembank.schools import School, get_school
 from psychometrics.tables import Table
@@ -67,6 +70,12 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 def _key(header: str) -> str:
     return re.sub(r"\s+", "", str(header)).casefold()
+
+
+_ID_KEYS = {_key(x) for x in ID_HEADERS}
+_VARIANT_KEYS = {_key(x) for x in VARIANT_HEADERS}
+_INFO_KEYS = {_key(x) for x in INFO_HEADERS}
+_NATIONAL_ID_KEYS = {_key(x) for x in NATIONAL_ID_HEADERS}
 
 
 # ----------------------------------------------------------------------------------------------- template
@@ -148,6 +157,22 @@ def _hidden_sheets(path: Path) -> list[str]:
         re.findall(r'<(?:\w+:)?sheet\b[^>]*?state="(?:hidden|veryHidden)"[^>]*?name="([^"]*)"', text)
 
 
+def _plain_csv(data: bytes, name: str) -> RawTable | None:
+    """A CSV without apostrophes, formulas or anything but text, read straight by the csv module (the
+    bank's reader checks every cell for formulas and text markers; this file has none). None: use it."""
+    if not data or b"=" in data or b"'" in data or b"\x00" in data or data[:2] == b"PK" or data[:8] == OLE_MAGIC:
+        return None
+    text, encoding = decode(data, name, error=ScoringError)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+    if not records or len(records) - 1 > UPLOAD_LIMITS.max_rows or len(records[0]) > UPLOAD_LIMITS.max_columns:
+        return None
+    rows = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    return RawTable(name, "csv", encoding, [h.strip() for h in records[0]], rows, [])
+
+
 def _decode_cells(uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per distinct cell text: (option bit mask or -1 invalid, number of marks, special code, number)."""
     mask = np.full(len(uniq), -1, dtype=np.int64)
@@ -176,7 +201,8 @@ def read_upload(path: Path, ctx: _Context, students: dict[str, tuple[int, int]],
     path = Path(path)
     data = path.read_bytes() if path.stat().st_size <= UPLOAD_LIMITS.max_bytes else b""
     try:
-        table = read_table(path, limits=UPLOAD_LIMITS, display_name=display_name)
+        table = _plain_csv(data, display_name or path.name) if path.suffix.lower() == ".csv" else None
+        table = table or read_table(path, limits=UPLOAD_LIMITS, display_name=display_name)
     except KhlangError as e:  # the bank's reader refuses in its own type: this room answers in its own
         raise ScoringError(e.code, kind=e.kind, where=e.where, problems=e.problems, message_th=e.message_th,
                            message_en=e.message_en) from None
@@ -191,19 +217,19 @@ def read_upload(path: Path, ctx: _Context, students: dict[str, tuple[int, int]],
         raise ScoringError("file.invalid", where=Where(name), problems=list(table.problems)[:MAX_PROBLEMS])
     headers = table.headers
     keys = [_key(h) for h in headers]
-    if any(k in {_key(x) for x in NATIONAL_ID_HEADERS} for k in keys):
-        col = headers[next(j for j, k in enumerate(keys) if k in {_key(x) for x in NATIONAL_ID_HEADERS})]
+    if any(k in _NATIONAL_ID_KEYS for k in keys):
+        col = headers[next(j for j, k in enumerate(keys) if k in _NATIONAL_ID_KEYS)]
         raise problem("answers.national_id", PDPA_TH, PDPA_EN, Where(name, 1, col))
-    id_col = next((j for j, k in enumerate(keys) if k in {_key(x) for x in ID_HEADERS}), None)
+    id_col = next((j for j, k in enumerate(keys) if k in _ID_KEYS), None)
     if id_col is None:
         raise problem("answers.header", "ไม่พบคอลัมน์ เลขประจำตัว ในแถวหัวตาราง (ใช้แม่แบบจาก khlang scores template)",
                       "no student id column (เลขประจำตัว) in the header", Where(name, 1))
-    var_col = next((j for j, k in enumerate(keys) if k in {_key(x) for x in VARIANT_HEADERS}), None)
+    var_col = next((j for j, k in enumerate(keys) if k in _VARIANT_KEYS), None)
     n_items = ctx.key.n_items
     item_cols: dict[int, int] = {}
     problems = []
     for j, k in enumerate(keys):
-        if j in (id_col, var_col) or k in {_key(x) for x in INFO_HEADERS}:
+        if j in (id_col, var_col) or k in _INFO_KEYS:
             continue
         m = re.fullmatch(r"(?:ข้อ|ข้อที่|q|item)?\.?([0-9๐-๙]+)", k)
         if m is None:
@@ -431,15 +457,48 @@ def _write(session: Session, actor: Actor, adm_id: int, school_id: int, parsed: 
     session.execute(delete(StudentScore).where(StudentScore.response_set_id.in_(old)))
     session.execute(delete(ResponseSet).where(ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id))
     codes = parsed.codes.tolist()
-    session.execute(insert(ResponseSet.__table__), [
-        {"administration_id": adm_id, "student_id": int(s), "school_id": school_id, "upload_id": upload.id,
-         "variant": v, "answers": a} for s, v, a in zip(parsed.student_ids.tolist(), parsed.variants, codes, strict=True)])
-    ids = dict(session.execute(select(ResponseSet.student_id, ResponseSet.id).where(
-        ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id)).all())
-    session.execute(insert(StudentScore.__table__), _score_rows(adm_id, school_id, parsed, res, ids))
+    ids: dict[int, int] = {}
+    sets = [{"administration_id": adm_id, "student_id": int(s), "school_id": school_id, "upload_id": upload.id,
+             "variant": v, "answers": a} for s, v, a in zip(parsed.student_ids.tolist(), parsed.variants, codes, strict=True)]
+    ids.update(insert_rows(session, ResponseSet.__table__, sets, ("student_id", "id")))
+    insert_rows(session, StudentScore.__table__, _score_rows(adm_id, school_id, parsed, res, ids))
     write_school(session, session.get(Administration, adm_id), school_id, school_fig, class_figs)
     session.commit()
     return ("replaced" if current else "written"), upload.id
+
+
+_PG_ARRAY = {"INTEGER": "bigint[]", "BIGINT": "bigint[]", "FLOAT": "float8[]", "DOUBLE PRECISION": "float8[]",
+             "BOOLEAN": "boolean[]", "JSON": "jsonb[]", "JSONB": "jsonb[]"}
+
+
+def insert_rows(session: Session, table, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tuple]:
+    """Insert many rows in one statement: on PostgreSQL ``INSERT … SELECT * FROM unnest(arrays)`` (one
+    small statement whatever the row count), elsewhere an executemany that SQLAlchemy batches into
+    multi-row INSERTs. Returns the `returning` columns of every row."""
+    if not rows:
+        return []
+    columns = list(rows[0])
+    if session.get_bind().dialect.name != "postgresql":
+        stmt = insert(table).returning(*(table.c[c] for c in returning or (columns[0],)))
+        return [tuple(r) for r in session.execute(stmt, rows).all()]
+    import json
+
+    from sqlalchemy import text
+
+    params, casts = {}, []
+    for k, c in enumerate(columns):
+        sql_type = table.c[c].type.compile(dialect=session.get_bind().dialect).split("(")[0].upper()
+        array = _PG_ARRAY.get(sql_type, "text[]")
+        values = [r[c] for r in rows]
+        if array == "jsonb[]":
+            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+        params[f"p{k}"] = values
+        casts.append(f"CAST(:p{k} AS {array})")
+    # names from our own table metadata, values only as bound parameters
+    sql = (f'INSERT INTO "{table.name}" ({", ".join(columns)}) SELECT * FROM unnest({", ".join(casts)})'  # noqa: S608
+           + (f" RETURNING {', '.join(returning)}" if returning else ""))
+    result = session.execute(text(sql), params)
+    return [tuple(r) for r in result.all()] if returning else []
 
 
 def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, ids: dict[int, int]) -> list[dict]:

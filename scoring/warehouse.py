@@ -188,9 +188,40 @@ def view(scope: str, label: str, data: dict[str, Any], school_code: str | None =
 # ------------------------------------------------------------------------------------------- writing
 
 
+def subtract(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """The figures of `total` without the disjoint group `part` (min and max are the caller's)."""
+    out = {**total, "hist": dict(total["hist"]), "grades": dict(total["grades"]), "quality": dict(total["quality"]),
+           "indicators": {k: list(v) for k, v in total["indicators"].items()}}
+    if not part or not part.get("n"):
+        return out
+    out["n"] -= part["n"]
+    out["sum"] -= part["sum"]
+    out["sumsq"] -= part["sumsq"]
+    out["bands"] = [a - b for a, b in zip(total["bands"], part["bands"], strict=True)]
+    for k in ("hist", "grades", "quality"):
+        for v, c in part[k].items():
+            out[k][v] = out[k].get(v, 0) - c
+            if not out[k][v]:
+                del out[k][v]
+    for code, (earned, top, mastered) in part["indicators"].items():
+        e = out["indicators"].setdefault(code, [0.0, 0.0, 0])
+        e[0] -= earned
+        e[1] -= top
+        e[2] -= mastered
+    return out
+
+
 def write_school(session: Session, adm: Administration, school_id: int, school_figures: dict[str, Any],
                  class_figures: dict[int, dict[str, Any]]) -> None:
-    """Replace the school's and its classes' rows, then the district row (the caller commits)."""
+    """Replace the school's and its classes' rows and update the district row (the caller commits).
+
+    The district row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock is already
+    held) and updated by difference: minus the school's old figures, plus its new ones.
+    """
+    district = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
+                                                          ResultSummary.scope == "district").with_for_update())
+    old = session.scalar(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
+                                                          ResultSummary.scope == f"school:{school_id}"))
     session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
                                                 ResultSummary.school_id == school_id))
     now = utcnow()
@@ -199,18 +230,46 @@ def write_school(session: Session, adm: Administration, school_id: int, school_f
     rows += [ResultSummary(administration_id=adm.id, scope=f"class:{cid}", level="class", school_id=school_id,
                            class_id=cid, data=f, updated_at=now) for cid, f in class_figures.items()]
     session.add_all(rows)
+    if district is None or not (district.data or {}).get("extremes") and (district.data or {}).get("n"):
+        session.flush()
+        refresh_district(session, adm)
+        return
+    data = merge([subtract(district.data, old or {}), school_figures])
+    extremes = dict(district.data.get("extremes") or {})
+    if school_figures.get("n"):
+        extremes[str(school_id)] = [school_figures["min"], school_figures["max"]]
+    else:
+        extremes.pop(str(school_id), None)
+    data["extremes"] = extremes
+    data["min"] = min((v[0] for v in extremes.values()), default=None)
+    data["max"] = max((v[1] for v in extremes.values()), default=None)
+    data["max_points"] = school_figures.get("max_points") or district.data.get("max_points", 0.0)
+    district.data = data
+    district.updated_at = now
+    session.add(district)
     session.flush()
-    refresh_district(session, adm)
+
+
+def ensure_district_row(session: Session, adm: Administration) -> None:
+    """The administration's (empty) district row, so that uploads only ever update it."""
+    if session.scalar(select(ResultSummary.id).where(ResultSummary.administration_id == adm.id,
+                                                     ResultSummary.scope == "district")) is None:
+        session.add(ResultSummary(administration_id=adm.id, scope="district", level="district",
+                                  data={**merge([]), "extremes": {}}))
+        session.flush()
 
 
 def refresh_district(session: Session, adm: Administration) -> None:
-    parts = session.scalars(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
-                                                             ResultSummary.level == "school")).all()
+    """Rebuild the district row from every school row (after a recompute, or when it is missing)."""
+    rows = session.execute(select(ResultSummary.school_id, ResultSummary.data).where(
+        ResultSummary.administration_id == adm.id, ResultSummary.level == "school")).all()
     row = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
                                                      ResultSummary.scope == "district"))
     if row is None:
         row = ResultSummary(administration_id=adm.id, scope="district", level="district")
-    row.data = merge(parts)
+    data = merge([d for _, d in rows])
+    data["extremes"] = {str(sid): [d["min"], d["max"]] for sid, d in rows if d.get("n")}
+    row.data = data
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
