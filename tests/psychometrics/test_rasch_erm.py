@@ -4,8 +4,12 @@ The oracle is stored: ``tests/psychometrics/data/erm/erm_reference.csv`` was wri
 ``erm_reference.R`` beside it (eRm 1.0.2, R 4.2.2, Debian bookworm ``r-cran-erm``; see
 ``provenance.txt``), running the examples of eRm's help pages RM, PCM, RSM, LRtest, Waldtest,
 person.parameter, itemfit.ppar and thresholds on eRm's data sets (exported beside it as CSV).
-eRm's source: https://github.com/cran/eRm (CRAN mirror), version 1.0.2.  The last test reruns the
-R script live when ``Rscript`` with eRm is installed, and is skipped otherwise.
+The examples are those of eRm 1.0.2's help pages (repository cran/eRm, the CRAN mirror: man/RM.Rd,
+man/PCM.Rd, man/RSM.Rd, man/LRtest.Rd, man/Waldtest.Rd, man/person.parameter.Rd, man/itemfit.ppar.Rd,
+man/thresholds.Rd; the commit of the 1.0.2 release was not available to pin here, so the version is
+pinned instead, by ``provenance.txt`` and the Debian package).  The random splits of the LRtest and
+Waldtest examples are drawn with ``set.seed`` and stored (splits.csv).  The last test reruns the R
+script live when ``Rscript`` with eRm is installed, and is skipped otherwise.
 
 Max abs differences found (normalization="erm"): item parameters ≤ 8e-5, their SEs ≤ 7e-5, the
 conditional log-likelihood ≤ 1e-7, Andersen LR ≤ 1e-6, Wald z ≤ 2e-4, person θ ≤ 3e-5 and SEs ≤ 6e-5
