@@ -9,6 +9,8 @@ Answer codes (persons × items, int16, form order and form option indices) mean:
 - rubric-scored items (เขียนตอบ, เติมคำ, ตัวเลข, จับคู่): the points given (0…max);
 - :data:`NOT_PRESENTED` (-9) where the student had no such item (no response set for that item).
 
+The choice keys come from :func:`testgen.variants.answer_of` (the one representation of an item's answer:
+"single" here is its ``single``, "multi" its ``several``), so scoring agrees with every printed key.
 A multiple-answer item is scored against EVERY correct option: exact match by default, or partial
 credit (right marks minus wrong marks over the number of keys, floored at 0) when the
 administration's settings name the item in ``partial_credit``. A cancelled item (ยกเลิกข้อ) gives
@@ -25,6 +27,7 @@ from sqlmodel import Session
 from itembank.service import indicator_codes
 from testgen.forms import form_versions
 from testgen.models import Form
+from testgen.variants import answer_of
 
 OMITTED = -1
 SEVERAL = -2
@@ -87,12 +90,13 @@ def item_key(position: int, version, code: str, settings: dict, indicators: tupl
     rekey = (settings.get("rekey") or {}).get(code)
     cancelled = (settings.get("cancelled") or {}).get(code)
     partial = code in set(settings.get("partial_credit") or ())
-    if version.type in CHOICE_TYPES and version.options:
-        labels = [str(o.get("label")) for o in version.options]
+    if version.type in CHOICE_TYPES and (version.options or version.type == "true_false"):
+        labels = [str(o.get("label")) for o in version.options] or ["ถูก", "ผิด"]
         keys = list(rekey["key"]) if rekey else list(version.key)
         if version.type == "true_false" and not set(keys) & set(labels):
-            keys = [labels[0] if str(k).lower() == "true" else labels[-1] for k in keys]
-        key = tuple(sorted(labels.index(k) for k in keys if k in labels))
+            keys = [labels[0] if str(k).lower() in ("true", "ถูก") else labels[-1] for k in keys]
+        answer = answer_of(version.type, labels, keys, points=float(version.score_points or 1.0))  # testgen's one key
+        key = answer.options if answer is not None else ()
         any_of = bool(rekey and rekey.get("any_of"))
         kind = "multi" if len(key) > 1 and not any_of else "single"
         return ItemKey(position, version.id, code, kind, len(labels), key, float(version.score_points or 1.0),

@@ -198,3 +198,34 @@ def test_scores_agree_with_the_printed_keys_on_random_answers(session, world, tm
     m = load_scored_matrix(session, SYSTEM, "ADM-1")
     got = dict(zip(m.student_codes, m.raw, strict=True))
     assert [got[r[0]] for r in rows] == expected
+
+
+def test_the_key_csv_of_every_variant_typed_back_earns_full_marks_and_one_change_less(session, world, tmp_path):
+    """`khlang forms key` lists every right option of an item, comma-separated: typed into the upload
+    file as is (ข,ง), each variant's key scores full marks; dropping one option of the multiple-answer
+    item costs exactly its point."""
+    import csv as _csv
+    import io
+
+    from exports.keys import key_csv
+    from testgen.variants import parse_key_cell
+
+    rows, expected = [], []
+    for k, variant in enumerate("AB"):
+        entries = list(_csv.DictReader(io.StringIO(key_csv(build_answer_key(session, SYSTEM, "F-1", variant)))))
+        cells = []
+        for e in sorted(entries, key=lambda e: int(e["number"])):
+            parsed = parse_key_cell(e["key"], e["answer_type"], float(e["points"]))
+            cells.append(e["key"] if parsed.is_choice else f"{parsed.points:g}")
+        rows.append((f"1000{2 * k + 1}", variant, cells))
+        expected.append(9.0)
+        several = next(i for i, e in enumerate(sorted(entries, key=lambda e: int(e["number"])))
+                       if e["answer_type"] == "several")
+        short = list(cells)
+        short[several] = cells[several].split(",")[0]
+        rows.append((f"1000{2 * k + 2}", variant, short))
+        expected.append(8.0)
+    import_answers(session, SYSTEM, "ADM-1", S1, answers_csv(tmp_path, rows))
+    m = load_scored_matrix(session, SYSTEM, "ADM-1")
+    got = dict(zip(m.student_codes, m.raw.tolist(), strict=True))
+    assert [got[r[0]] for r in rows] == expected
