@@ -166,10 +166,11 @@ def logistic_dif(
     s = (score - score.mean()) / (score.std() or 1.0)  # centred: better conditioned, same tests
     # persons with the same (matching score, group) share a design row: their 0/1 answers to an item
     # enter the likelihood only as counts right / answered, so the fits run on those few rows
-    rows, pattern = np.unique(np.column_stack([s, g]), axis=0, return_inverse=True)
+    levels, s_code = np.unique(s, return_inverse=True)  # 1-D sorts: much cheaper than unique rows
+    keys, pattern = np.unique(s_code.reshape(-1) * 2 + g.astype(np.int64), return_inverse=True)
     pattern = pattern.reshape(-1)
-    correct, answered = _pattern_counts(x, pattern, rows.shape[0])
-    one, sk, gk = np.ones(rows.shape[0]), rows[:, 0], rows[:, 1]
+    correct, answered = _pattern_counts(x, pattern, keys.size)
+    one, sk, gk = np.ones(keys.size), levels[keys // 2], (keys % 2).astype(float)
     # the three nested models of every item, each fitted for all items at once
     ll0, ll1, ll2 = (
         _logistic_fits(design, correct, answered)
