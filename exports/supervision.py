@@ -161,6 +161,29 @@ def _signs_docx(w: _Writer, signs: tuple[SignatureLine, ...]) -> None:
             w.run(p, line)
 
 
+def _merge(table, row: int, first: int, last: int):
+    """Merge cells first..last of a row, keeping the first cell's paragraph only."""
+    cell = table.cell(row, first).merge(table.cell(row, last))
+    for p in cell.paragraphs[1:]:
+        p._element.getparent().remove(p._element)
+    return cell
+
+
+def _shape_rating_table(table, rows: list[tuple[str, ...]], n_scores: int) -> None:
+    """Domain rows span the table, means span the score columns; a long table may break across pages."""
+    for k, row in enumerate(rows, start=1):
+        for cell in table.rows[k].cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = False
+        label = row[1]
+        table.rows[k].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if label in ("ค่าเฉลี่ย", "รวมเฉลี่ยทุกด้าน"):
+            table.rows[k].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _merge(table, k, 2, 1 + n_scores)
+        elif row[0] and not any(row[2:]):  # a domain heading
+            _merge(table, k, 1, 2 + n_scores)
+
+
 def visit_record_docx(r: VisitRecord, out: str | Path | None = None, *, font: str = DEFAULT_FONT,
                       thai_digits: bool = True) -> bytes:
     """บันทึกการนิเทศ as an editable DOCX, in the layout of the PDF."""
@@ -184,12 +207,11 @@ def visit_record_docx(r: VisitRecord, out: str | Path | None = None, *, font: st
         for item in dom.items:
             rows.append((dg(item.code), item.text, *[TICK if item.score == s else "" for s in scores], item.note))
         if dom.mean is not None:
-            rows.append(("", "ค่าเฉลี่ย", *[""] * (len(scores) - 1), _mean(dom.mean, thai_digits), dom.interpretation))
-    rows.append(("", "รวมเฉลี่ยทุกด้าน", *[""] * (len(scores) - 1), _mean(r.overall_mean, thai_digits), r.interpretation))
-    widths = (10, 108, *[8.0] * len(scores), 182 - 118 - 8 * len(scores))
+            rows.append(("", "ค่าเฉลี่ย", _mean(dom.mean, thai_digits), *[""] * (len(scores) - 1), dom.interpretation))
+    rows.append(("", "รวมเฉลี่ยทุกด้าน", _mean(r.overall_mean, thai_digits), *[""] * (len(scores) - 1), r.interpretation))
+    widths = (10, 102, *[8.0] * len(scores), 182 - 112 - 8 * len(scores))
     table = w.table(TableBlock(("ที่", "รายการประเมิน", *[dg(s) for s in scores], "หมายเหตุ"), tuple(rows), widths), 182)
-    for row in table.rows[1:]:
-        row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _shape_rating_table(table, rows, len(scores))
     w.para("เกณฑ์การแปลความหมาย (ค่าเฉลี่ย): " + " · ".join(f"{dg(f'{lo:.2f}–{hi:.2f}')} {label}"
                                                          for lo, hi, label in r.bands), size=w.size - 1, keep_next=False)
     w.para("ตอนที่ 3 ผู้นิเทศบันทึกเพิ่มเติม" if r.narrative else r.suggestions_label, bold=True, size=w.size + 1)
