@@ -356,3 +356,69 @@ def parse_time(text: str, tz: str = "Asia/Bangkok") -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(tz))
     return value.astimezone(dt.UTC)
+
+
+# ------------------------------------------------------------------------------------ booklets at release
+
+
+@dataclass(frozen=True)
+class BookletPlan:
+    """What the release job renders: each variant once, stamped for every school still without its copies."""
+
+    administration: str
+    title: str
+    form_code: str
+    year_be: int
+    variants: tuple[str, ...]
+    schools: tuple[tuple[str, str], ...]  # (10-digit code, name without "โรงเรียน")
+
+
+def booklet_plan(session: Session, actor: Actor, code: str, *, again: bool = False) -> BookletPlan:
+    """The schools whose booklets are still to be rendered (every participating school with `again`)."""
+    adm = load(session, actor, code, "administration.release")
+    info = _info(session, adm)
+    q = (select(School.code, School.name_th).join(AdministrationSchool, AdministrationSchool.school_id == School.id)
+         .where(AdministrationSchool.administration_id == adm.id).order_by(School.code))
+    if not again:
+        q = q.where(AdministrationSchool.booklets_rendered_at.is_(None))
+    schools = tuple((c, n.removeprefix("โรงเรียน")) for c, n in session.execute(q).all())
+    return BookletPlan(adm.code, adm.title, info.form_code, info.year_be, info.variants, schools)
+
+
+def record_booklets(session: Session, actor: Actor, code: str, rendered: dict[str, dict[str, dict]]) -> int:
+    """Record the rendered copies: {school code: {variant: {"path": …, "sha256": …}}}; returns the school count."""
+    adm = load(session, actor, code, "administration.release")
+    ids = dict(session.execute(select(School.code, School.id).where(School.code.in_(list(rendered)))).all())
+    now = utcnow()
+    for school_code, files in rendered.items():
+        row = session.get(AdministrationSchool, (adm.id, ids.get(school_code)))
+        if row is not None:
+            row.booklets, row.booklets_rendered_at = dict(files), now
+            session.add(row)
+    session.commit()
+    return len(rendered)
+
+
+def booklet_download(session: Session, actor: Actor, code: str, school_code: str, variant: str) -> str:
+    """The stored booklet of a school and variant (after release only, for a school its own), the download
+    recorded (who, school, variant, when); the path of the rendered PDF."""
+    adm = load(session, actor, code, "administration.download")
+    school = session.scalar(select(School).where(School.code == school_code.strip()))
+    row = session.get(AdministrationSchool, (adm.id, school.id)) if school is not None else None
+    if row is None:
+        raise ScoringError("administration.school", kind="not_found",
+                           message_th=f"โรงเรียน {school_code} ไม่ได้เข้าร่วมการสอบ {adm.code}",
+                           message_en=f"school {school_code} does not take part in {adm.code}")
+    authorize(actor, school, "administration.download")
+    if not is_released(adm) and actor.role == "school":
+        raise not_found(code)
+    entry = (row.booklets or {}).get(variant)
+    if entry is None:
+        raise ScoringError("booklet.not_rendered", kind="not_found",
+                           message_th=f"ยังไม่มีแบบทดสอบชุด {variant or '-'} ของโรงเรียน {school.code} "
+                                      "(ระบบพิมพ์ให้เมื่อเผยแพร่ กรุณารอสักครู่)",
+                           message_en=f"booklet {variant or '-'} of school {school.code} is not rendered yet")
+    session.add(Download(administration_id=adm.id, school_id=school.id, document="booklet", variant=variant,
+                         user_id=actor.user_id, user_name=actor.username))
+    session.commit()
+    return str(entry["path"])

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from web.cli.params import InputPath
+from web.cli.params import InputPath, OutputPath
 
 
 def _app(ctx: click.Context) -> Any:
@@ -146,14 +146,66 @@ def close_command(ctx, code):
 @click.option("--at", "at", default=None, help="เวลาเผยแพร่ (ค่าเริ่มต้น ตอนนี้) เช่น '2569-12-08 09:00' / release time")
 @click.option("--key-at", default=None, help="เวลาเผยแพร่เฉลย / key release time")
 @click.option("--results-at", default=None, help="เวลาเผยแพร่ผลสอบ / results release time")
+@click.option("--booklets", type=click.Choice(["queue", "now", "no"]), default="queue", show_default=True,
+              help="พิมพ์แบบทดสอบรายโรงเรียน: เข้าคิว, ทันที, ไม่พิมพ์ / render the schools' booklets")
 @click.pass_context
-def release_command(ctx, code, at, key_at, results_at):
-    """กำหนดเวลาเผยแพร่ (ตอนนี้ถ้าไม่ระบุ): โรงเรียนเห็นแบบทดสอบตั้งแต่เวลานั้น / set the release time"""
+def release_command(ctx, code, at, key_at, results_at, booklets):
+    """กำหนดเวลาเผยแพร่ (ตอนนี้ถ้าไม่ระบุ): โรงเรียนเห็นแบบทดสอบตั้งแต่เวลานั้น / set the release time
+
+    The schools' booklets are rendered once per school by a background job (--booklets queue).
+    """
     from scoring.administrations import release_administration
 
     with _session(ctx, write=True) as (s, actor):
         show_info(release_administration(s, actor, code, _time(at), key_at=_time(key_at),
                                          results_at=_time(results_at)))
+    _booklets(ctx, code, booklets)
+
+
+def _booklets(ctx, code: str, how: str, again: bool = False) -> None:
+    if how == "no":
+        return
+    if how == "queue":
+        from web.jobs import get_jobs
+
+        handle = get_jobs(_app(ctx)).enqueue("render_release_booklets", administration=code, again=again)
+        click.echo(_say(f"ส่งงานพิมพ์แบบทดสอบเข้าคิว: งาน {handle.id} (ดู: khlang jobs show {handle.id})",
+                        f"queued the booklet rendering: job {handle.id} (see khlang jobs show {handle.id})"))
+        return
+    from web.jobs.tasks import render_release_booklets
+
+    outcome = render_release_booklets(_app(ctx), code, again=again)
+    if not outcome.get("ok"):
+        raise click.ClickException(_say(outcome.get("message_th", ""), outcome.get("message_en", "")))
+    click.echo(_say(outcome["message_th"], outcome["message_en"]))
+
+
+@admin.command("booklets")
+@click.argument("code")
+@click.option("--again", is_flag=True, help="พิมพ์ใหม่ทุกโรงเรียน / render every school again")
+@click.option("--queue", is_flag=True, help="ส่งเข้าคิวงานเบื้องหลัง / run as a background job")
+@click.pass_context
+def booklets_command(ctx, code, again, queue):
+    """พิมพ์แบบทดสอบรายโรงเรียน (แต่ละชุดครั้งเดียว ประทับชื่อโรงเรียน) / render the schools' booklets"""
+    _booklets(ctx, code, "queue" if queue else "now", again)
+
+
+@admin.command("download")
+@click.argument("code")
+@click.option("--school", "school_code", required=True, help="รหัสโรงเรียน 10 หลัก / school code")
+@click.option("--variant", default="", help="ชุด / variant")
+@click.option("--out", "out", required=True, type=OutputPath(formats=(".pdf",)), help="ไฟล์ PDF / output PDF")
+@click.pass_context
+def download_command(ctx, code, school_code, variant, out: Path):
+    """ดาวน์โหลดแบบทดสอบของโรงเรียน (บันทึกผู้ดาวน์โหลด โรงเรียน ชุด เวลา) / download a school's booklet"""
+    import shutil
+
+    from scoring.administrations import booklet_download
+
+    with _session(ctx, write=True) as (s, actor):
+        path = booklet_download(s, actor, code, school_code, variant.upper())
+    shutil.copyfile(path, out)
+    click.echo(_say(f"เขียน {out.name}", f"wrote {out.name}"))
 
 
 @click.group("students")

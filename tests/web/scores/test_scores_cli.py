@@ -79,3 +79,18 @@ def test_a_broken_file_lists_its_rows_in_thai(db_url, session, tmp_path):
     r = _run(db_url, tmp_path, "scores", "import", "ADM-8", str(bad), "--school", S1)
     assert r.exit_code == 1
     assert "แถว 2" in r.output and "แถว 3" in r.output and "77777" in r.output, r.output
+
+
+def test_booklets_are_rendered_once_per_school_and_downloads_recorded(db_url, session, tmp_path):
+    _setup(session)
+    assert _run(db_url, tmp_path, "admin", "create", "ADM-7", "--form", "F-1", "--year", "2568",
+                "--release-at", "now").exit_code == 0
+    r = _run(db_url, tmp_path, "admin", "booklets", "ADM-7")
+    assert r.exit_code == 0 and "2 โรงเรียน" in r.output, r.output
+    out = tmp_path / "b.pdf"
+    r = _run(db_url, tmp_path, "admin", "download", "ADM-7", "--school", S1, "--variant", "B", "--out", str(out))
+    assert r.exit_code == 0 and out.read_bytes()[:4] == b"%PDF", r.output
+    r = _run(db_url, tmp_path, "admin", "booklets", "ADM-7")  # nothing left to render
+    assert "0 โรงเรียน" in r.output, r.output
+    show = _run(db_url, tmp_path, "admin", "show", "ADM-7").output
+    assert f"{S1}          1" in show.replace("  ", "  "), show
