@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from exports.data import THAI_OPTION_LETTERS, Booklet, BookletItem, Media, Passage, TableBlock
 from exports.formula import formula_svg
 from exports.pdf import ASSETS, SandboxFetcher, font_face_css, render_pdf
-from exports.text import clean, digits, esc, thai_date
+from exports.text import academic_term, clean, digits, esc, thai_date
 
 #: Where the cover keeps room for a school's name; :mod:`exports.stamp` writes into it (mm from top).
 COVER_SCHOOL_BOX_MM = (18.0, 12.0)  # top, height — the page's top margin, then the first cover block
@@ -20,6 +21,121 @@ DEFAULT_INSTRUCTIONS = (
     "ห้ามขีดเขียนหรือทำเครื่องหมายใด ๆ ลงในแบบทดสอบ",
     "เมื่อหมดเวลาให้ส่งแบบทดสอบพร้อมกระดาษคำตอบคืนกรรมการคุมสอบ",
 )
+
+#: ตอนที่ by how an item is answered: (kind of the part, its name, its instruction)
+PART_KINDS = {
+    "choice": ("แบบเลือกตอบ", "ให้เลือกคำตอบที่ถูกต้องที่สุดเพียงคำตอบเดียว แล้วระบายในกระดาษคำตอบ"),
+    "several": ("แบบเลือกตอบได้มากกว่า 1 คำตอบ",
+                "แต่ละข้อมีคำตอบที่ถูกมากกว่า 1 คำตอบ ให้เลือกทุกคำตอบที่ถูก แล้วระบายทุกตัวเลือกนั้น"
+                "ในข้อเดียวกันของกระดาษคำตอบ (ได้คะแนนเมื่อเลือกครบและถูกทั้งหมด)"),
+    "written": ("แบบเขียนตอบสั้น", "ให้เขียนคำตอบลงในที่ว่างที่กำหนดในแบบทดสอบ"),
+    "working": ("แบบแสดงวิธีทำ", "ให้แสดงวิธีทำหรือเขียนอธิบายคำตอบลงในที่ว่างที่กำหนดในแบบทดสอบ"),
+}
+_PART_OF_KEY = {"single": "choice", "several": "several", "numeric": "written", "text": "written",
+                "matching": "written", "rubric": "working"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """ตอนที่ of a booklet: a run of items answered the same way (numbers are 1-based, inclusive)."""
+
+    number: int
+    kind: str
+    first: int
+    last: int
+    points: float
+
+    @property
+    def name(self) -> str:
+        return PART_KINDS[self.kind][0]
+
+    @property
+    def instruction(self) -> str:
+        return PART_KINDS[self.kind][1]
+
+    @property
+    def span(self) -> str:
+        return f"ข้อ {self.first}" if self.first == self.last else f"ข้อ {self.first}–{self.last}"
+
+    @property
+    def heading(self) -> str:
+        return f"ตอนที่ {self.number} {self.name} {self.span} ({self.points:g} คะแนน)"
+
+
+def part_kind(item: BookletItem) -> str:
+    k = item.item_key
+    if k is None:
+        return "choice" if item.is_choice else "working" if item.rubric else "written"
+    return _PART_OF_KEY[k.kind]
+
+
+def booklet_parts(b: Booklet) -> list[Part]:
+    """The booklet's ตอนที่: maximal runs of consecutive items of one answer kind."""
+    parts: list[Part] = []
+    for n, item in enumerate(b.items, start=1):
+        kind = part_kind(item)
+        if parts and parts[-1].kind == kind:
+            last = parts[-1]
+            parts[-1] = Part(last.number, kind, last.first, n, last.points + item.points)
+        else:
+            parts.append(Part(len(parts) + 1, kind, n, n, item.points))
+    return parts
+
+
+def cover_instructions(b: Booklet) -> tuple[str, ...]:
+    """คำชี้แจง from the booklet's own items (Arabic digits; the renderer applies the digit policy).
+
+    The booklet's `instructions`, when given, replace these."""
+    if b.instructions:
+        return b.instructions
+    parts = booklet_parts(b)
+    lines = []
+    if len(parts) == 1:
+        lines.append(f"แบบทดสอบฉบับนี้เป็น{parts[0].name} จำนวน {len(b.items)} ข้อ {parts[0].instruction}")
+    else:
+        lines.append(f"แบบทดสอบฉบับนี้มี {len(parts)} ตอน จำนวน {len(b.items)} ข้อ ดังนี้ "
+                     + " ".join(f"ตอนที่ {p.number} {p.name} {p.span} {p.instruction}" for p in parts))
+    bubbles = any(p.kind in ("choice", "several") for p in parts)
+    written = [p for p in parts if p.kind in ("written", "working")]
+    if bubbles:
+        variant = f" ชุด {b.variant}" if b.variant else " ชุดของแบบทดสอบ"
+        lines.append(f"ก่อนลงมือทำ เขียนชื่อ-นามสกุลและโรงเรียนในกระดาษคำตอบ แล้วระบาย{variant} ชั้น ห้อง "
+                     "เลขที่ และเลขประจำตัวนักเรียนให้ครบถ้วน")
+        lines.append("ระบายวงกลมในกระดาษคำตอบให้เต็มวงด้วยดินสอ 2B ถ้าต้องการเปลี่ยนคำตอบให้ลบรอยเดิมให้สะอาด")
+    if written:
+        where = " และ ".join(f"ตอนที่ {p.number}" for p in written)
+        lines.append(f"เขียนชื่อ-นามสกุล ชั้น และเลขที่บนหน้าปกนี้ คำตอบของ{where}ให้เขียนในแบบทดสอบ"
+                     "เฉพาะที่ว่างที่กำหนด นอกนั้นห้ามขีดเขียนลงในแบบทดสอบ")
+    else:
+        lines.append("ห้ามขีดเขียนหรือทำเครื่องหมายใด ๆ ลงในแบบทดสอบ")
+    lines.append("เมื่อหมดเวลา ให้ส่งแบบทดสอบฉบับนี้คืนพร้อมกระดาษคำตอบแก่กรรมการคุมสอบ "
+                 "ห้ามนำแบบทดสอบออกจากห้องสอบ")
+    return tuple(lines)
+
+
+def cover_facts(b: Booklet) -> list[tuple[str, str]]:
+    """(label, value) rows of the cover: items by part, points, minutes, date (Arabic digits)."""
+    parts = booklet_parts(b)
+    facts = [("จำนวน", f"{len(b.items)} ข้อ")]
+    if len(parts) > 1:
+        facts += [(f"ตอนที่ {p.number}", f"{p.name} {p.span} ({p.points:g} คะแนน)") for p in parts]
+    facts += [
+        ("คะแนนเต็ม", f"{b.total_points:g} คะแนน"),
+        ("เวลา", f"{b.minutes} นาที"),
+        ("สอบวันที่", thai_date(b.exam_date, thai_digits=False) if b.exam_date else "." * 40),
+    ]
+    return facts
+
+
+def year_line(b: Booklet) -> str:
+    """``ภาคเรียนที่ 2 ปีการศึกษา 2568``: the booklet's own, else from the exam date, else blank."""
+    return b.academic_year or academic_term(b.exam_date)
+
+
+def header_codes(b: Booklet) -> str:
+    """The running footer's identifiers (as written: people type them)."""
+    codes = f"แบบ {b.form_code}" + (f" · ชุด {b.variant}" if b.variant else "")
+    return codes + (f" · โรงเรียน {b.school_code}" if b.school_code else "")
 
 
 def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
@@ -38,22 +154,29 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
         f'@page {{ @bottom-center {{ content: "หน้า " counter(page, {counter}) "/" counter(pages, {counter}); '
         'font-family: "Sarabun", "Laksaman", sans-serif; font-size: 10pt; } }'
     )
-    codes = f"แบบ {booklet.form_code} · ชุด {booklet.variant}"
-    if booklet.school_code:
-        codes += f" · โรงเรียน {booklet.school_code}"
+    codes = header_codes(booklet)
+    variant = f"ชุด {booklet.variant}" if booklet.variant else ""
+    page_css += (
+        f'@page :first {{ @bottom-center {{ content: "แบบทดสอบฉบับนี้มี " counter(pages, {counter}) " หน้า (รวมหน้าปก) '
+        'ส่งคืนพร้อมกระดาษคำตอบ"; font-family: "Sarabun", "Laksaman", sans-serif; font-size: 11pt; '
+        "font-weight: bold; } }"
+    )
+    subject = digits(f"{booklet.learning_area} {booklet.grade}", thai_digits)
     parts = [
         '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">',
         f"<title>{esc(booklet.title)}</title>",
         f"<style>{font_face_css()}\n{css}\n{page_css}</style></head>",
         f'<body class="{"thai-digits" if thai_digits else "arabic-digits"}">',
-        f'<div class="strings" data-title="{esc(booklet.title)}" '
-        f'data-subject="{esc(booklet.learning_area + " " + booklet.grade)}" '
+        f'<div class="strings" data-title="{esc(digits(booklet.title, thai_digits))}" '
+        f'data-subject="{esc(subject)}" data-variant="{esc(variant)}" '
         f'data-codes="{esc(codes)}"></div>',
         _cover(booklet, thai_digits),
         '<div class="items wide">' if len(booklet.items) >= 100 else '<div class="items">',
     ]
     seen_passages: set[str] = set()
     items = booklet.items
+    sections = booklet_parts(booklet)
+    starts = {p.first: p for p in sections} if len(sections) > 1 else {}
     for n, item in enumerate(items, start=1):
         html = _item(item, n, thai_digits)
         pid = item.passage_id
@@ -61,6 +184,10 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
             seen_passages.add(pid)
             # the passage travels with its first item: one unbreakable group
             html = f'<div class="group">{_passage(booklet.passage(pid), items, n, thai_digits)}{html}</div>'
+        if n in starts:  # a part's heading and instruction travel with its first item
+            p = starts[n]
+            html = (f'<div class="group"><div class="part"><b>{esc(digits(p.heading, thai_digits))}</b>'
+                    f'<br>{esc(digits(p.instruction, thai_digits))}</div>{html}</div>')
         parts.append(html)
     parts.append('<div class="end">— หมดข้อสอบ —</div></div></body></html>')
     return "\n".join(parts)
@@ -81,30 +208,21 @@ def render_booklet_pdf(
 
 
 def _cover(b: Booklet, thai: bool) -> str:
-    n_choice = sum(1 for i in b.items if i.is_choice)
-    facts = [
-        ("จำนวน", f"{len(b.items)} ข้อ"),
-        ("คะแนนเต็ม", f"{b.total_points:g} คะแนน"),
-        ("เวลา", f"{b.minutes} นาที"),
-        ("สอบวันที่", thai_date(b.exam_date, thai_digits=thai)),
-    ]
-    if n_choice < len(b.items):
-        facts.insert(1, ("แบบเลือกตอบ / เขียนตอบ", f"{n_choice} / {len(b.items) - n_choice} ข้อ"))
-    rows = "".join(f"<tr><td>{esc(k)}</td><td>{esc(digits(v, thai))}</td></tr>" for k, v in facts)
-    instructions = "".join(
-        f"<li>{esc(digits(s, thai))}</li>" for s in (b.instructions or DEFAULT_INSTRUCTIONS)
-    )
+    rows = "".join(f"<tr><td>{esc(digits(k, thai))}</td><td>{esc(digits(v, thai))}</td></tr>"
+                   for k, v in cover_facts(b))
+    instructions = "".join(f"<li>{esc(digits(s, thai))}</li>" for s in cover_instructions(b))
     top, height = COVER_SCHOOL_BOX_MM
     school = esc(f"โรงเรียน{b.school}") if b.school else ""
     codes = f"แบบทดสอบ {b.form_code} ชุด {b.variant}" + (
         f" รหัสโรงเรียน {b.school_code}" if b.school_code else ""
     )
-    codes = esc(codes)  # identifiers stay in Arabic digits: people type them
+    codes = esc(codes)  # identifiers stay as written: people type them
+    variant = (f'<div class="variant"><span>ชุด</span><b>{esc(b.variant)}</b></div>' if b.variant else "")
     return f"""<section class="cover">
-<div class="school" style="height:{height}mm">{school}</div>
-<div class="district">{esc(b.district)}</div>
-<h1>{esc(b.title)}</h1>
-<div class="year">{esc(digits(b.academic_year, thai))}</div>
+{variant}<div class="school" style="height:{height}mm">{school}</div>
+<div class="district">{esc(digits(b.district, thai))}</div>
+<h1>{esc(digits(b.title, thai))}</h1>
+<div class="year">{esc(digits(year_line(b), thai))}</div>
 <div class="subject">กลุ่มสาระการเรียนรู้{esc(b.learning_area)} {esc(digits(grade_name(b.grade), thai))}</div>
 <table class="facts">{rows}</table>
 <div class="instructions"><h2>คำชี้แจง</h2><ol>{instructions}</ol></div>

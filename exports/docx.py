@@ -31,12 +31,19 @@ from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from exports.booklet import DEFAULT_INSTRUCTIONS, grade_name
+from exports.booklet import (
+    booklet_parts,
+    cover_facts,
+    cover_instructions,
+    grade_name,
+    header_codes,
+    year_line,
+)
 from exports.data import THAI_OPTION_LETTERS, AnswerKey, Booklet, BookletItem, Media, Passage, TableBlock
 from exports.errors import ExportError
 from exports.formula import formula_png
 from exports.pdf import sarabun_dir
-from exports.text import digits, thai_date
+from exports.text import digits
 
 DEFAULT_FONT = "Sarabun"
 #: Body size that matches the PDF booklet. TH Sarabun New needs about 1.5× (16 pt ≙ Sarabun 10.5 pt).
@@ -298,9 +305,17 @@ def booklet_docx(
     _cover_docx(w, booklet)
     section = w.doc.add_section(WD_SECTION.NEW_PAGE)
     _columns(section, 2)
-    w.footer(f"แบบ {booklet.form_code} · ชุด {booklet.variant}")
+    w.footer(header_codes(booklet))
+    if booklet.variant:
+        _variant_header(w, section, booklet)
+    parts = booklet_parts(booklet)
+    starts = {p.first: p for p in parts} if len(parts) > 1 else {}
     seen: set[str] = set()
     for n, item in enumerate(booklet.items, start=1):
+        if n in starts:
+            head = w.para(digits(starts[n].heading, w.thai), bold=True)
+            head.paragraph_format.space_before = Pt(6)
+            w.para(digits(starts[n].instruction, w.thai))
         if item.passage_id is not None and item.passage_id not in seen:
             seen.add(item.passage_id)
             _passage_docx(w, booklet.passage(item.passage_id), booklet.items)
@@ -309,15 +324,30 @@ def booklet_docx(
     return _save(w.doc, out)
 
 
+def _variant_header(w: _Writer, section: object, b: Booklet) -> None:
+    """Every page after the cover: the title on the left and the variant, large, on the right."""
+    section.different_first_page_header_footer = False
+    header = section.header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(182), alignment=2)  # right
+    w.run(p, digits(f"{b.title} {b.learning_area} {b.grade}", w.thai), size=w.size - 3)
+    w.run(p, "\t")
+    w.run(p, f"ชุด {b.variant}", size=w.size + 4, bold=True)
+
+
 def _cover_docx(w: _Writer, b: Booklet) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
+    if b.variant:
+        p = w.para(align=WD_ALIGN_PARAGRAPH.RIGHT)
+        w.run(p, "ชุด ", size=w.size + 2)
+        w.run(p, b.variant, size=w.size + 20, bold=True)
     w.para(
         f"โรงเรียน{b.school}" if b.school else "โรงเรียน" + "." * 50, size=w.size + 3, bold=True, align=center
     )
-    w.para(b.district, size=w.size + 1, align=center)
-    w.para("")
-    w.para(b.title, size=w.size + 8, bold=True, align=center)
-    w.para(digits(b.academic_year, w.thai), size=w.size + 2, align=center)
+    w.para(digits(b.district, w.thai), size=w.size + 1, align=center)
+    w.para(digits(b.title, w.thai), size=w.size + 8, bold=True, align=center)
+    w.para(digits(year_line(b), w.thai), size=w.size + 2, align=center)
     w.para(
         f"กลุ่มสาระการเรียนรู้{b.learning_area} {digits(grade_name(b.grade), w.thai)}",
         size=w.size + 3,
@@ -326,15 +356,10 @@ def _cover_docx(w: _Writer, b: Booklet) -> None:
     w.para("")
     facts = TableBlock(
         ("รายการ", "รายละเอียด"),
-        (
-            ("จำนวน", digits(f"{len(b.items)} ข้อ", w.thai)),
-            ("คะแนนเต็ม", digits(f"{b.total_points:g} คะแนน", w.thai)),
-            ("เวลา", digits(f"{b.minutes} นาที", w.thai)),
-            ("สอบวันที่", thai_date(b.exam_date, thai_digits=w.thai)),
-        ),
-        (50, 70),
+        tuple((digits(k, w.thai), digits(v, w.thai)) for k, v in cover_facts(b)),
+        (40, 110),
     )
-    w.table(facts, 120)
+    w.table(facts, 150)
     w.para("")
     box = w.doc.add_table(rows=1, cols=1)
     box.style = "Table Grid"
@@ -345,13 +370,16 @@ def _cover_docx(w: _Writer, b: Booklet) -> None:
     p = cell.paragraphs[0]
     p.alignment = center
     w.run(p, "คำชี้แจง", bold=True, size=w.size + 1)
-    for k, line in enumerate(b.instructions or DEFAULT_INSTRUCTIONS, start=1):
+    for k, line in enumerate(cover_instructions(b), start=1):
         q = cell.add_paragraph()
         w.run(q, digits(f"{k}. {line}", w.thai))
     w.para("")
     w.para("ชื่อ-นามสกุล " + "." * 80, size=w.size + 1)
     w.para(f"ชั้น {'.' * 12} ห้อง {'.' * 12} เลขที่ {'.' * 12} เลขประจำตัวนักเรียน {'.' * 25}", size=w.size + 1)
-    w.para("")
+    p = w.para(align=center)
+    w.run(p, "แบบทดสอบฉบับนี้มี ", bold=True)
+    _field(p, "NUMPAGES", w)
+    w.run(p, " หน้า (รวมหน้าปก) ส่งคืนพร้อมกระดาษคำตอบ", bold=True)
     w.para(f"แบบทดสอบ {b.form_code} ชุด {b.variant}", size=w.size - 2, align=center, keep_next=False)
 
 

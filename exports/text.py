@@ -74,6 +74,16 @@ def thai_date(
     return digits(text, thai_digits)
 
 
+def academic_term(day: dt.date | None) -> str:
+    """The Thai school term of a date: ``ภาคเรียนที่ 2 ปีการศึกษา 2568`` (term 1 from 16 May to October,
+    term 2 from November to 15 May of the next CE year, which still belongs to the same academic year)."""
+    if day is None:
+        return ""
+    year = day.year if (day.month, day.day) >= (5, 16) else day.year - 1
+    term = 1 if (day.month, day.day) >= (5, 16) and day.month <= 10 else 2
+    return f"ภาคเรียนที่ {term} ปีการศึกษา {year + 543}"
+
+
 def display_date(value: dt.date | None, lang: str = "th", tz: str = "Asia/Bangkok") -> str:
     """A date or time as pages and commands show it: times in the office's zone `tz` (stored times
     are UTC; a naive time is taken as UTC), ``25 พ.ย. 2569 14:30 น.`` in Thai, ``25 Nov 2026 14:30``

@@ -25,11 +25,8 @@ from testgen.forms import form_variants, form_versions, get_form, version_answer
 from testgen.models import Form, FormVariant
 from testgen.variants import variant_answer
 
-DEFAULT_INSTRUCTIONS = (
-    "แบบทดสอบฉบับนี้เป็นแบบเลือกตอบ ให้เลือกคำตอบที่ถูกต้องที่สุดเพียงคำตอบเดียว",
-    "ใช้ดินสอดำระบายวงกลมในกระดาษคำตอบให้เต็มวง ถ้าต้องการเปลี่ยนคำตอบให้ลบให้สะอาด",
-    "ห้ามขีดเขียนหรือทำเครื่องหมายใด ๆ ลงในแบบทดสอบ",
-)
+#: None: the renderer writes the instructions from the booklet's own items (exports.booklet.cover_instructions)
+DEFAULT_INSTRUCTIONS: tuple[str, ...] = ()
 PRINTABLE_MIME = ("image/png", "image/jpeg", "image/svg+xml")
 
 
@@ -39,6 +36,8 @@ def build_booklet(session: Session, actor: Actor, form_code: str, variant: str |
     """The booklet of `variant` (None: the form's own order) of a frozen form, options in variant order.
 
     `school` is the 10-digit code of the school whose copy this is; None for the district master.
+    `exam_date` and `academic_year` come from the administration (or the caller's options), never from
+    the clock: without them the cover leaves the date to be filled in and derives no year.
     """
     form = _form_to_render(session, actor, form_code)
     stamp = get_school(session, actor, school) if school else None
@@ -62,7 +61,7 @@ def build_booklet(session: Session, actor: Actor, form_code: str, variant: str |
     area = AREA_NAMES_TH.get(form.learning_area or "", "") if form.learning_area else "หลายกลุ่มสาระ"
     return Booklet(
         form_code=form.code, variant=var.label if var else "", title=title or form.title, learning_area=area,
-        grade=form.grade or "", exam_date=exam_date or dt.date.today(), minutes=form.time_minutes or 60,
+        grade=form.grade or "", exam_date=exam_date, minutes=form.time_minutes or 60,
         district=district, items=tuple(items), passages=tuple(passages.values()), academic_year=academic_year,
         instructions=DEFAULT_INSTRUCTIONS, administration=administration,
         school=stamp.name_th.removeprefix("โรงเรียน") if stamp else "", school_code=stamp.code if stamp else "")

@@ -84,7 +84,10 @@ class BankAssembly:
     n_without_parameters: int = 0   # approved items left out because an IRT objective needs parameters
 
     def form_version_ids(self, f: int) -> list[int]:
-        return [int(i) for i in self.result.forms[f]]
+        """The versions of form `f` in printing order: ตอนที่ by answer kind (:func:`part_rank`), passage sets whole."""
+        ids = [int(i) for i in self.result.forms[f]]
+        return order_by_part([self.versions[i] for i in ids if i in self.versions]) if all(
+            i in self.versions for i in ids) else ids
 
 
 def assemble_from_bank(session: Session, actor: Actor, blueprint: Blueprint, *, grade: str | None,
@@ -255,6 +258,31 @@ def form_versions(session: Session, form: Form) -> list[tuple[FormItem, ItemVers
     return [(fi, v, c) for fi, v, c in rows]
 
 
+def part_rank(v: ItemVersion) -> int:
+    """ตอนที่ of a version by how it is answered: 0 one answer, 1 several answers, 2 written short
+    answers (numeric, short, matching), 3 shown working (rubric)."""
+    k = version_answer(v)
+    if k is None or k.kind == "single":
+        return 0
+    return {"several": 1, "numeric": 2, "text": 2, "matching": 2, "rubric": 3}[k.kind]
+
+
+def order_by_part(versions: Sequence[ItemVersion]) -> list[int]:
+    """Version ids ordered by :func:`part_rank` (stable); a passage set moves as one block at the rank of
+    its first member."""
+    first: dict[int, tuple[int, int]] = {}
+    for q, v in enumerate(versions):
+        if v.set_id is not None and v.set_id not in first:
+            first[v.set_id] = (part_rank(v), q)
+
+    def rank(q: int) -> tuple[int, int, int]:
+        v = versions[q]
+        head = first.get(v.set_id) if v.set_id is not None else None
+        return (*(head or (part_rank(v), q)), q)
+
+    return [int(versions[q].id) for q in sorted(range(len(versions)), key=rank)]
+
+
 def version_answer(v: ItemVersion) -> ItemKey | None:
     """The :class:`~exports.data.ItemKey` of an item version, options in the bank's order."""
     return answer_of(v.type, [str(o.get("label", "")) for o in v.options], v.key, v.accepted_answers,
@@ -264,12 +292,13 @@ def version_answer(v: ItemVersion) -> ItemKey | None:
 def _variant_item(fi: FormItem, v: ItemVersion, code: str) -> VariantItem:
     """The variant maker's view of one position: choice options shuffle (true/false ถูก-ผิด stays)."""
     answer = version_answer(v)
+    section = f"{part_rank(v)}|{fi.section}"  # variants shuffle within a ตอนที่ and a learning area
     labels = [o.get("label") for o in v.options] if v.type in ("multiple_choice", "true_false") else []
     if v.type == "true_false" and not labels:
-        return VariantItem(code, 2, answer.options if answer else (), (0, 1), fi.section, fi.set_code or "", answer)
+        return VariantItem(code, 2, answer.options if answer else (), (0, 1), section, fi.set_code or "", answer)
     key = tuple(labels.index(k) for k in v.key if k in labels)
     fixed = tuple(i for i, o in enumerate(v.options) if o.get("fixed")) if labels else ()
-    return VariantItem(code, len(labels), key, fixed, fi.section, fi.set_code or "", answer)
+    return VariantItem(code, len(labels), key, fixed, section, fi.set_code or "", answer)
 
 
 def variant_items(session: Session, actor: Actor, form_code: str) -> list[VariantItem]:

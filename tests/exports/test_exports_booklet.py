@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from exports.text import digits
 
 pytestmark = needs_poppler
 
+MM = 72 / 25.4
 LEADING_VOWELS = set("เแโใไ")
 # characters that can never begin a line: following vowels, above/below vowels, tone marks
 NON_INITIAL = set("ะัาำิีึืฺุู็่้๊๋์ํ๎ๅ")
@@ -44,7 +44,7 @@ def test_text_layer_has_headings_and_items_with_sara_aa_repaired(demo_pdf: Path)
     got = text(demo_pdf)
     b = demo_booklet("A")
     for heading in (b.title, b.district, "คำชี้แจง", "กลุ่มสาระการเรียนรู้คณิตศาสตร์", "หมดข้อสอบ"):
-        assert nfkc(heading) in got, heading
+        assert nfkc(digits(heading)) in got, heading  # headings follow the document's digits
     assert "สํานักงาน" in got and "สำนักงำน" not in got  # า is า again; ำ reads as ํา (NFKC form)
     assert nfkc("ถ้าน้ำมัน 1 ลิตร") in got  # the NIKHAHIT+MAI THO ligature glyph reads as its two marks
     stems = [re.sub(r"<[^>]+>", "", i.stem) for i in b.items if "<" not in i.stem or True]
@@ -75,19 +75,31 @@ def test_forty_page_booklet_keeps_every_item_whole(tmp_path: Path) -> None:
     assert_items_whole(b, ws)
 
 
+def body_lines(pdf: Path) -> list[list[Word]]:
+    """The body's lines, words left to right: words of one page and column whose tops lie within 2 pt
+    (a mark that GPOS moves, such as ์ over ท, is a word of its own a fraction of a point lower)."""
+    ws = [w for w in words(pdf) if 18 * MM < w.y0 < (297 - 20) * MM]
+    ws.sort(key=lambda w: (w.page, column(w), w.y0, w.x0))
+    out: list[list[Word]] = []
+    for w in ws:
+        last = out[-1][0] if out else None
+        if last is not None and (last.page, column(last)) == (w.page, column(w)) and abs(w.y0 - last.y0) < 2:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in out]
+
+
 def test_thai_lines_never_break_inside_a_syllable(demo_pdf: Path) -> None:
-    lines: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
-    for w in words(demo_pdf):
-        lines[(w.page, column(w), round(w.y0))].append(w)
-    ordered = sorted(lines)
     bad, breaks = [], 0
+    ordered = body_lines(demo_pdf)
     for a, b in zip(ordered, ordered[1:], strict=False):
-        if a[:2] != b[:2]:
+        if (a[0].page, column(a[0])) != (b[0].page, column(b[0])):
             continue
-        last = max(lines[a], key=lambda w: w.x1).text
-        first = min(lines[b], key=lambda w: w.x0).text
+        last = max(a, key=lambda w: w.x1).text
+        first = min(b, key=lambda w: w.x0).text
         if not (last and first) or not (
-            "\u0e00" <= last[-1] <= "\u0e7f" and "\u0e00" <= first[0] <= "\u0e7f"
+            "\u0e01" <= last[-1] <= "\u0e4e" and "\u0e01" <= first[0] <= "\u0e4e"  # Thai letters, not digits
         ):
             continue
         breaks += 1

@@ -213,14 +213,18 @@ def flag_command(ctx, item_code, reason):
               help="ไฟล์แบบทดสอบ .pdf หรือ .docx / the booklet file")
 @click.option("--school", default=None, help="รหัสโรงเรียน 10 หลัก: ประทับชื่อโรงเรียนลงทุกหน้า / stamp this school")
 @click.option("--arabic-digits", is_flag=True, help="เลขหน้าเป็นเลขอารบิก / Arabic page numbers")
+@click.option("--exam-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="วันสอบ ค.ศ. YYYY-MM-DD (ไม่ระบุ = เว้นว่างให้เขียน) / exam date; none: a blank to fill")
+@click.option("--academic-year", default="", help="เช่น 'ภาคเรียนที่ 2 ปีการศึกษา 2568' (ไม่ระบุ = จากวันสอบ) / term line")
 @click.pass_context
-def render_command(ctx, form_code, variant, fmt, out: Path, school, arabic_digits):
+def render_command(ctx, form_code, variant, fmt, out: Path, school, arabic_digits, exam_date, academic_year):
     """พิมพ์แบบทดสอบ (PDF หรือ DOCX ที่แก้ไขได้) / print a booklet (PDF, or editable DOCX)"""
     from exports.render import write
     from testgen.booklets import build_booklet
 
     with _session(ctx) as (s, actor):
-        booklet = build_booklet(s, actor, form_code, variant, school=school, district=_app(ctx).config["DISTRICT_NAME"])
+        booklet = build_booklet(s, actor, form_code, variant, school=school, district=_app(ctx).config["DISTRICT_NAME"],
+                                exam_date=exam_date.date() if exam_date else None, academic_year=academic_year)
     write(booklet, out, fmt, thai_digits=not arabic_digits)
     click.echo(_say(f"เขียน {out} ({len(booklet.items)} ข้อ)", f"wrote {out} ({len(booklet.items)} items)"))
 
