@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from exports.data import BarChart, CommitteeReport, ReportSection, SignatureLine, TableBlock, VisitRecord
 from exports.docx import DEFAULT_FONT, DEFAULT_SIZE, _save, _Writer
@@ -321,7 +322,9 @@ def committee_report_pdf(r: CommitteeReport, out: str | Path | None = None, *, t
 
 
 def _section_docx(w: _Writer, s: ReportSection, number: str, level: int = 1) -> None:
-    w.para(f"{digits(number, w.thai)} {s.title}", bold=True, size=w.size + (3 if level == 1 else 1))
+    head = w.para(f"{digits(number, w.thai)} {s.title}", bold=True, size=w.size + (3 if level == 1 else 1))
+    head.paragraph_format.space_before = Pt(12 if level == 1 else 6)
+    head.paragraph_format.space_after = Pt(3)
     for p in s.paragraphs:
         para = w.para("", keep_next=False)
         para.paragraph_format.first_line_indent = 457200  # 12.7 mm, as Thai official documents indent

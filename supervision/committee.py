@@ -44,6 +44,15 @@ AREA_TH = {"ท": "ภาษาไทย", "ค": "คณิตศาสตร�
 _MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
+GRADES = ("4", "3.5", "3", "2.5", "2", "1.5", "1", "0")
+
+
+def _grade_share(shares: dict[str, float], grade: str) -> float | None:
+    """The share of a grade whether the warehouse keys it "4", "4.0" or "4.00"."""
+    by_value = {float(k): v for k, v in shares.items() if k.replace(".", "", 1).isdigit()}
+    return by_value.get(float(grade), 0.0 if by_value else None)
+
+
 def _n(v: float | None, fmt: str = ".2f") -> str:
     return "-" if v is None else format(v, fmt)
 
@@ -141,6 +150,9 @@ def _results_section(session: Session, years: dict[int, YearResults], year: int)
             ("ตารางที่ 4 ผลการทดสอบระดับเขตพื้นที่ และร้อยละของนักเรียนตามระดับคุณภาพ",
              TableBlock(("การทดสอบ", "ชั้น", "นักเรียน", "ร้อยละเฉลี่ย", *QUALITY_TH.values()), rows,
                         (54, 14, 18, 20, 19, 19, 19, 19))),
+            ("ตารางที่ 4.1 ร้อยละของนักเรียนตามระดับผลการเรียน (8 ระดับ)", TableBlock(
+                ("การทดสอบ", *GRADES), tuple((a.title, *(_n(_grade_share(a.grade_shares, g), ".1f") for g in GRADES))
+                                          for a in now.administrations), (46, *[17] * len(GRADES)))),
             ("ตารางที่ 5 แนวโน้มคะแนนเฉลี่ยร้อยละย้อนหลัง", TableBlock(("การทดสอบ", *[str(y) for y in trend_years]),
                                                                     trend_rows, None)),
             ("ตารางที่ 6 ตัวชี้วัดที่นักเรียนผ่านเกณฑ์น้อยที่สุด", TableBlock(("ตัวชี้วัด", "ร้อยละที่ผ่านเกณฑ์"), tuple(

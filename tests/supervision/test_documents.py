@@ -86,7 +86,7 @@ def test_visit_record_prints_like_the_reference_form(session, district, tmp_path
 
 def _results() -> StaticResults:
     lines = (AdministrationLine("NT-M3", "คณิตศาสตร์ ป.3", "ป.3", YEAR, 400, 52.4,
-                                {"excellent": 10.0, "good": 30.0, "fair": 40.0, "improve": 20.0}, {},
+                                {"excellent": 10.0, "good": 30.0, "fair": 40.0, "improve": 20.0}, {"4": 12.5, "0": 7.5},
                                 {"ค 1.1 ป.3/1": 0.42, "ค 1.1 ป.3/2": 0.71}, ((YEAR - 1, 49.0), (YEAR, 52.4))),)
     schools = (SchoolLine(1, "NT-M3", 100, 70.0),)
     return StaticResults({YEAR: YearResults(YEAR, lines, schools)})
@@ -110,8 +110,8 @@ def test_committee_report_has_its_sections_and_numbers(session, district, tmp_pa
                               today=dt.date(2027, 4, 1))
     assert [s.key for s in report.sections] == ["plan", "results", "qa", "support", "practices", "recommendations"]
     text = pdf_text(committee_report_pdf(report, thai_digits=False), tmp_path)
-    for words in ("รายงานผลการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา", "1. แผนการนิเทศ", "52.40", "คณิตศาสตร์ ป.3",
-                  "ห้องเรียนคณิตคิดสนุก", "เร่งพัฒนาการอ่านออกเขียนได้", "20 เมษายน พ.ศ. 2570", "กลุ่มต่ำสุดร้อยละ 25"):
+    for words in ("รายงานผลการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา", "12.5", "7.5", "1. แผนการนิเทศ", "52.40", "คณิตศาสตร์ ป.3",
+                  "ห้องเรียนคณิตคิดสนุก", "12.5", "เร่งพัฒนาการอ่านออกเขียนได้", "20 เมษายน พ.ศ. 2570", "กลุ่มต่ำสุดร้อยละ 25"):
         assert has(text, words), words
     dx = docx_text(committee_report_docx(report))
     assert "ข้อเสนอแนะของคณะกรรมการ" in dx and "๕๒.๔๐" in dx
