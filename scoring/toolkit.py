@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["DIF_METHODS", "LINK_METHODS", "AnalysisRun", "analyze_score_file", "dif_file", "equate_files", "fit_file", "link_files",
            "rasch_file"]
 
-DIF_METHODS = ("mh", "logistic", "lord", "lr")
+DIF_METHODS = ("mh", "logistic", "mantel", "lord", "lr")
 LINK_METHODS = ("stocking_lord", "haebara", "mean_sigma", "mean_mean")
 RASCH_MODELS = ("rasch", "pcm", "rsm")
 
@@ -163,7 +163,13 @@ def dif_file(
     alpha: float = 0.05,
 ) -> AnalysisRun:
     """DIF of every item between the focal group and the others (`group_column` of RESPONSES.csv)."""
-    from psychometrics.dif import irt_likelihood_ratio, logistic_dif, lord_wald_calibrated, mantel_haenszel
+    from psychometrics.dif import (
+        irt_likelihood_ratio,
+        logistic_dif,
+        lord_wald_calibrated,
+        mantel_dif,
+        mantel_haenszel,
+    )
 
     responses_path = Path(responses_path)
     if method not in DIF_METHODS:
@@ -187,6 +193,9 @@ def dif_file(
         elif method == "logistic":
             res = logistic_dif(y, group, focal, item_ids=item_ids, alpha=alpha)
             flagged = res.p_total < alpha
+        elif method == "mantel":
+            res = mantel_dif(y, group, focal, item_ids=item_ids, alpha=alpha)
+            flagged = res.p_value < alpha
         elif method == "lord":
             res = lord_wald_calibrated(y, group, focal, model, item_ids=item_ids, purify=purify, alpha=alpha)
             flagged = res.p_value < alpha
@@ -196,7 +205,7 @@ def dif_file(
     table = res.summary()
     n_focal = int(sum(g == focal for g in group.tolist()))
     n_ref = int(sum(g is not None and g != focal for g in group.tolist()))
-    names = {"mh": "Mantel–Haenszel", "logistic": "logistic regression", "lord": f"Lord's Wald ({model})",
+    names = {"mh": "Mantel–Haenszel", "logistic": "logistic regression", "mantel": "Mantel (ordinal scores)", "lord": f"Lord's Wald ({model})",
              "lr": f"IRT likelihood ratio ({model})"}
     return AnalysisRun(
         (("dif", table),),

@@ -1,7 +1,7 @@
 """`khlang irt fit|dif|rasch|link|equate`: the analyst's toolkit on the files `khlang irt calibrate` uses.
 
     khlang irt fit RESPONSES.csv --params PARAMS.csv --out FIT.csv|FIT.xlsx
-    khlang irt dif RESPONSES.csv --group-column sex --focal F --method mh|logistic|lord|lr --out DIF.csv
+    khlang irt dif RESPONSES.csv --group-column sex --focal F --method mh|logistic|mantel|lord|lr --out DIF.csv
     khlang irt rasch RESPONSES.csv --model rasch|pcm|rsm [--split median|mean|COLUMN] --out RASCH.xlsx
     khlang irt link FORM_X.csv [FORM_Y.csv ...] FORM_Z.csv --method stocking-lord --out LINK.csv
     khlang irt equate FORM_X.csv FORM_Y.csv --method true-score|observed-score --out EQUATE.csv
@@ -79,7 +79,8 @@ def fit_command(responses: Path, params_path: Path, method: str, out: Path) -> N
 @click.option("--group-column", required=True, help="คอลัมน์ชื่อกลุ่ม / column of group labels")
 @click.option("--focal", required=True, help="ชื่อกลุ่มเป้าหมาย กลุ่มอื่นเป็นกลุ่มอ้างอิง / focal group label")
 @click.option("--method", type=click.Choice(toolkit.DIF_METHODS), default="mh", show_default=True,
-              help="mh: Mantel–Haenszel (difR); logistic: ถดถอยโลจิสติก; lord: Wald ของ Lord; lr: IRT-LR")
+              help="mh: Mantel–Haenszel (difR); logistic: ถดถอยโลจิสติก; mantel: คะแนนหลายระดับ (Mantel); "
+                   "lord: Wald ของ Lord; lr: IRT-LR")
 @click.option("--purify", is_flag=True, help="ทำให้บริสุทธิ์ซ้ำจนชุดข้อคงที่ (mh, lord) / iterative purification")
 @click.option("--model", type=click.Choice(("1pl", "2pl", "3pl", "grm", "gpcm")), default="2pl", show_default=True,
               help="โมเดล IRT สำหรับ lord และ lr / IRT model of lord and lr")

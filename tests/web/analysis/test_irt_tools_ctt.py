@@ -54,6 +54,19 @@ def test_one_max_score_for_every_item_writes_a_workbook(rubric, tmp_path):
     assert (tmp_path / "stats.xlsx").exists() and "ข้อสอบที่ใช้ได้" in res.output
 
 
+def test_irt_dif_by_mantels_test_for_rubric_scores(rubric, tmp_path):
+    path, _ = rubric
+    rows = path.read_text().splitlines()
+    grouped = tmp_path / "grouped.csv"
+    grouped.write_text("\n".join([rows[0].replace("person_id,", "person_id,school,")]
+                                 + [r.replace(",", f",{'A' if i % 2 else 'B'},", 1) for i, r in enumerate(rows[1:])]))
+    res = _run("irt", "dif", grouped, "--group-column", "school", "--focal", "A", "--method", "mantel",
+               "--out", tmp_path / "dif.csv")
+    assert res.exit_code == 0, res.output
+    assert "Mantel (ordinal scores)" in res.output
+    assert len(list(csv.reader((tmp_path / "dif.csv").read_text(encoding="utf-8-sig").splitlines()))) == 7
+
+
 @pytest.mark.parametrize(
     ("extra", "thai", "english"),
     [
