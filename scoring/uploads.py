@@ -65,6 +65,7 @@ INFO_HEADERS = ("ชั้น", "ห้อง", "เลขที่", "ชื่
 UPLOAD_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=3_000, max_columns=260)
 _OPTION_CHAR = {c: i for i, group in enumerate(zip("กขคงจ", "ABCDE", "abcde", "12345", "๑๒๓๔๕", strict=True))
                 for c in group}
+_EXCEL_DATE = re.compile(r"^(\d{5}(\.\d+)?|\d{4}-\d{2}-\d{2}([ T].*)?|\d{1,2}/\d{1,2}/\d{2,4})$")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
@@ -224,6 +225,9 @@ def read_upload(path: Path, ctx: _Context, students: dict[str, tuple[int, int]],
     if id_col is None:
         raise problem("answers.header", "ไม่พบคอลัมน์ เลขประจำตัว ในแถวหัวตาราง (ใช้แม่แบบจาก khlang scores template)",
                       "no student id column (เลขประจำตัว) in the header", Where(name, 1))
+    ids = [c[id_col].strip() for _, c in table.rows if id_col < len(c)]
+    if ids and sum(len(re.sub(r"\D", "", i)) == 13 for i in ids) > len(ids) / 2:
+        raise problem("answers.national_id", PDPA_TH, PDPA_EN, Where(name, 1, headers[id_col]))
     var_col = next((j for j, k in enumerate(keys) if k in _VARIANT_KEYS), None)
     n_items = ctx.key.n_items
     item_cols: dict[int, int] = {}
@@ -311,6 +315,9 @@ def _parse_rows(table, ctx: _Context, students, id_col, var_col, item_cols, file
                 bad_cells.append((r, col, why[0], why[1]))
     for r, col, th, en in sorted(bad_cells)[:MAX_PROBLEMS]:
         text = str(cells[r, col])
+        if _EXCEL_DATE.match(text.strip()):
+            th += " — ดูเหมือนวันที่ของ Excel: ตั้งรูปแบบเซลล์เป็นข้อความแล้วพิมพ์คำตอบใหม่"
+            en += " — looks like an Excel date: format the cells as text and type the answers again"
         problems.append(problem("answers.answer", f"{text!r}: {th}", f"{text!r}: {en}", Where(name, int(rows_n[r]),
                                                                                             col_name[col])))
     raise_problems(problems, len(problems) + max(len(bad_cells) - MAX_PROBLEMS, 0), file=name)

@@ -229,3 +229,49 @@ def test_the_key_csv_of_every_variant_typed_back_earns_full_marks_and_one_change
     m = load_scored_matrix(session, SYSTEM, "ADM-1")
     got = dict(zip(m.student_codes, m.raw.tolist(), strict=True))
     assert [got[r[0]] for r in rows] == expected
+
+
+def _xlsx(tmp_path, rows, *, name="a.xlsx", hidden=False, formula=False, date=False):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "คำตอบ"
+    ws.append(["เลขประจำตัว", "ชุด", *map(str, range(1, 9))])
+    for sid, var, cells in rows:
+        ws.append([sid, var, *cells])
+    if formula:
+        ws["C2"] = "=A1"
+    if date:
+        ws["D2"] = dt.date(2025, 1, 5)
+    if hidden:
+        extra = wb.create_sheet("ลับ")
+        extra.append(["x"])
+        extra.sheet_state = "hidden"
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_xlsx_answers_are_read_and_formulas_dates_and_hidden_sheets_refused(session, world, tmp_path):
+    a = key_cells(session, "A")
+    rows = [("10001", "A", a)]
+    assert import_answers(session, SYSTEM, "ADM-1", S1, _xlsx(tmp_path, rows)).n_students == 1
+    session.commit()
+    for kw, words in (({"formula": True}, "สูตร"), ({"date": True}, "วันที่ของ Excel"), ({"hidden": True}, "ซ่อน")):
+        with pytest.raises(ScoringError) as e:
+            import_answers(session, SYSTEM, "ADM-1", S1, _xlsx(tmp_path, [("10002", "A", a)], name="b.xlsx", **kw))
+        text = " ".join([e.value.text("th")] + [p.text("th") for p in e.value.problems])
+        assert words in text, text
+    assert load_scored_matrix(session, SYSTEM, "ADM-1").student_codes == ["10001"]
+
+
+def test_a_huge_file_an_unknown_school_and_national_ids_as_student_ids_are_refused(session, world, tmp_path):
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"x" * (6 * 1024 * 1024))
+    _refused(session, huge, "ใหญ่เกิน")
+    with pytest.raises(Exception, match="ไม่พบโรงเรียนรหัส 1999999999"):
+        import_answers(session, SYSTEM, "ADM-1", "1999999999", answers_csv(tmp_path, [("10001", "A", [""] * 8)]))
+    _refused(session, answers_csv(tmp_path, [("1103700012345", "A", [""] * 8)]), "PDPA")
