@@ -284,18 +284,28 @@ def _table_html(caption: str, t: TableBlock, thai_digits: bool) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
-def _section_html(s: ReportSection, number: str, thai_digits: bool, level: int = 2) -> str:
+def _numbered(caption: str, counter: list[int]) -> str:
+    """Tables are numbered in the order they are printed (a section switched off leaves no gap)."""
+    if not caption:
+        return ""
+    counter[0] += 1
+    return f"ตารางที่ {counter[0]} " + re.sub(r"^ตารางที่ [\d.]+ ", "", caption)
+
+
+def _section_html(s: ReportSection, number: str, thai_digits: bool, level: int = 2,
+                  counter: list[int] | None = None) -> str:
+    counter = counter if counter is not None else [0]
     import base64
 
     parts = [f"<h{level}>{esc(digits(number, thai_digits))} {esc(s.title)}</h{level}>"]
     parts += [f"<p class='par'>{esc(digits(p, thai_digits))}</p>" for p in s.paragraphs]
     for caption, t in s.tables:
-        parts.append(_table_html(caption, t, thai_digits))
+        parts.append(_table_html(digits(_numbered(caption, counter), thai_digits), t, thai_digits))
     for c in s.charts:
         uri = "data:image/svg+xml;base64," + base64.b64encode(to_svg(bar_chart_figure(c))).decode()
         parts.append(f'<div class="figure"><img src="{uri}" alt="{esc(c.title)}"></div>')
     for k, sub in enumerate(s.subsections, start=1):
-        parts.append(_section_html(sub, f"{number.rstrip('.')}.{k}", thai_digits, 3))
+        parts.append(_section_html(sub, f"{number.rstrip('.')}.{k}", thai_digits, 3, counter))
     return "".join(parts)
 
 
@@ -307,7 +317,8 @@ def committee_report_html(r: CommitteeReport, *, thai_digits: bool = True) -> st
                 if r.meeting_on else "")
              + f"<p class='note'>จัดทำเมื่อ {esc(thai_date(r.created_on, thai_digits=thai_digits))}</p></section>")
     toc = "<h2>สารบัญ</h2><ol>" + "".join(f"<li>{esc(s.title)}</li>" for s in r.sections) + "</ol>"
-    body = "".join(_section_html(s, f"{k}.", thai_digits) for k, s in enumerate(r.sections, start=1))
+    counter = [0]
+    body = "".join(_section_html(s, f"{k}.", thai_digits, counter=counter) for k, s in enumerate(r.sections, start=1))
     signs = _signs_html(r.signatures, thai_digits) if r.signatures else ""
     return _document(f'{cover}<section class="report" style="break-after:auto">{toc}{body}{signs}</section>',
                      thai_digits=thai_digits)
@@ -321,7 +332,8 @@ def committee_report_pdf(r: CommitteeReport, out: str | Path | None = None, *, t
     return pdf
 
 
-def _section_docx(w: _Writer, s: ReportSection, number: str, level: int = 1) -> None:
+def _section_docx(w: _Writer, s: ReportSection, number: str, level: int = 1, counter: list[int] | None = None) -> None:
+    counter = counter if counter is not None else [0]
     head = w.para(f"{digits(number, w.thai)} {s.title}", bold=True, size=w.size + (3 if level == 1 else 1))
     head.paragraph_format.space_before = Pt(12 if level == 1 else 6)
     head.paragraph_format.space_after = Pt(3)
@@ -331,14 +343,14 @@ def _section_docx(w: _Writer, s: ReportSection, number: str, level: int = 1) -> 
         w.run(para, digits(p, w.thai))
     for caption, t in s.tables:
         if caption:
-            w.para(caption, bold=True)
+            w.para(digits(_numbered(caption, counter), w.thai), bold=True)
         block = TableBlock(t.header, tuple(tuple(_cell(v, w.thai) for v in row) for row in t.rows), t.widths_mm)
         w.table(block, 182)
         w.para("", keep_next=False)
     for c in s.charts:
         w.picture(to_png(bar_chart_figure(c)), 165, keep_next=False)
     for k, sub in enumerate(s.subsections, start=1):
-        _section_docx(w, sub, f"{number.rstrip('.')}.{k}", level + 1)
+        _section_docx(w, sub, f"{number.rstrip('.')}.{k}", level + 1, counter)
 
 
 def committee_report_docx(r: CommitteeReport, out: str | Path | None = None, *, font: str = DEFAULT_FONT,
@@ -359,8 +371,9 @@ def committee_report_docx(r: CommitteeReport, out: str | Path | None = None, *, 
     w.para("สารบัญ", bold=True, size=w.size + 3)
     for k, s in enumerate(r.sections, start=1):
         w.para(f"{digits(k, thai_digits)}. {s.title}", keep_next=False)
+    counter = [0]
     for k, s in enumerate(r.sections, start=1):
-        _section_docx(w, s, f"{k}.")
+        _section_docx(w, s, f"{k}.", counter=counter)
     if r.signatures:
         _signs_docx(w, r.signatures)
     w.footer(f"รายงาน ก.ต.ป.น. ปีการศึกษา {digits(r.academic_year, thai_digits)}")

@@ -193,7 +193,7 @@ def _qa_section(summary) -> ReportSection:
                            for std in ("1", "2", "3")), "จำนวนโรงเรียน")
     return ReportSection("qa", SECTIONS["qa"], (
         f"สถานศึกษา {summary.n_with_sar} แห่งจาก {summary.n_schools} แห่งส่งรายงานการประเมินตนเอง (SAR) "
-        f"ปีการศึกษา {summary.academic_year} ระดับคุณภาพตามมาตรฐานการศึกษาขั้นพื้นฐาน พ.ศ. 2561 แสดงในตารางที่ 8 "
+        f"ปีการศึกษา {summary.academic_year} ระดับคุณภาพตามมาตรฐานการศึกษาขั้นพื้นฐาน พ.ศ. 2561 แสดงในตารางและแผนภูมิต่อไปนี้ "
         f"สถานศึกษาที่มีมาตรฐานต่ำกว่าระดับ{QA_LEVELS[summary.target_level]} มี {len({b[0] for b in summary.below_target})} แห่ง",),
         (("ตารางที่ 8 จำนวนสถานศึกษาตามระดับคุณภาพรายมาตรฐาน", TableBlock(
             ("มาตรฐาน", *QA_LEVELS.values(), "เปลี่ยนแปลงจากปีก่อน"), rows, (64, 18, 18, 18, 18, 22, 24))),),
