@@ -36,8 +36,50 @@ MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 # Name of the service area office shown in page headers and documents.
 DISTRICT_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
 
-# Until sign-in arrives (web issue), the read-only pages act as this role ("" switches them off).
-BROWSE_AS_ROLE = "officer"
+# --- Accounts, sign-in and hardening (web/auth) ---
+# Production: refuses to start with DEMO_MODE, debug, a missing or weak SECRET_KEY, or TOTP_REQUIRED
+# off; turns on HSTS and Secure cookies. Set KHLANG_PRODUCTION=true on the server.
+PRODUCTION = False
+
+# Demo mode (`khlang demo seed` writes it into khlang.cfg): the sign-in page lists the demo accounts
+# and their shared DEMO_PASSWORD. Never in production.
+DEMO_MODE = False
+# The password `khlang demo seed` gives every demo account (public: it is in the README).
+DEMO_PASSWORD = "khlang-demo-2569"
+
+# Officers, analysts and administrators sign in with a TOTP code (an authenticator app) as well.
+# Off by default for the demo and tests; production requires it. Enrolled users always use it.
+TOTP_REQUIRED = False
+
+# Failed sign-ins of one username within LOGIN_WINDOW_MINUTES that lock it until they age out
+# (counted in the database: every worker shares the count).
+LOGIN_MAX_FAILURES = 10
+# The window, in minutes, over which failed sign-ins are counted.
+LOGIN_WINDOW_MINUTES = 15
+# Seconds of pause after each failed sign-in or second-factor code.
+LOGIN_FAILURE_DELAY = 0.5
+
+# A session ends after this many minutes without a request...
+SESSION_IDLE_MINUTES = 30
+# ...and this many hours after signing in, however active.
+SESSION_ABSOLUTE_HOURS = 12
+
+# Name of the session cookie (it holds only a random session token and the CSRF secret, signed).
+SESSION_COOKIE_NAME = "khlang_session"
+# Scripts never read the session cookie.
+SESSION_COOKIE_HTTPONLY = True
+# The cookie is not sent by other sites' forms (CSRF tokens are checked as well).
+SESSION_COOKIE_SAMESITE = "Lax"
+# Only over HTTPS; PRODUCTION turns it on.
+SESSION_COOKIE_SECURE = False
+# Flask-Login's remember-me cookie is never set; if it were, scripts could not read it...
+REMEMBER_COOKIE_HTTPONLY = True
+# ...and only HTTPS would carry it (PRODUCTION turns it on).
+REMEMBER_COOKIE_SECURE = False
+
+# Content-Security-Policy of every response.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                           "form-action 'self'; img-src 'self' data:; style-src 'self'")
 
 # --- Jobs (web/jobs): calibrations, bulk booklet renders and big imports run on a Huey queue ---
 # "sqlite": an embedded queue in a SQLite file, no server; `khlang serve` runs worker threads.

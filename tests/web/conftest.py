@@ -27,6 +27,15 @@ def app(db_url, session, tmp_path):
 
 @pytest.fixture
 def client(app):
+    """A browser signed in as an officer (pages require sign-in); `anon` is nobody."""
+    from signin import signed_in_client
+
+    return signed_in_client(app, "officer")
+
+
+@pytest.fixture
+def anon(app):
+    """A client nobody signed in with."""
     return app.test_client()
 
 

@@ -7,10 +7,25 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_officer_filters_the_bank_and_opens_an_item(chromium, live_server, sample_bank, tmp_path):
+def _sign_in(page, app, live_server, role="officer", next_path="/bank/"):
+    """Through the Thai sign-in page, as a person would."""
+    from signin import PASSWORD, make_account
+
+    user = make_account(app, role)
+    page.goto(f"{live_server}{next_path}")
+    assert "/login?next=" in page.url
+    assert "ลงชื่อเข้าใช้" in page.inner_text("h1")
+    page.fill("#username", user.username)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_url(f"{live_server}{next_path}")
+    return user
+
+
+def test_officer_filters_the_bank_and_opens_an_item(chromium, app, live_server, sample_bank, tmp_path):
     page = chromium.new_page()
     try:
-        page.goto(f"{live_server}/bank/")
+        _sign_in(page, app, live_server)
         assert page.locator("#items tbody tr").count() == 5
         page.select_option("#f-area", "ค")
         page.select_option("#f-grade", "ป.6")
@@ -31,13 +46,31 @@ def test_officer_filters_the_bank_and_opens_an_item(chromium, live_server, sampl
         page.close()
 
 
-def test_no_script_in_a_stem_runs_in_the_browser(chromium, live_server, sample_bank):
+def test_no_script_in_a_stem_runs_in_the_browser(chromium, app, live_server, sample_bank):
     page = chromium.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
-        page.goto(f"{live_server}/bank/items/M6-0002")
+        _sign_in(page, app, live_server, next_path="/bank/items/M6-0002")
         page.wait_for_load_state("networkidle")
         assert dialogs == []
     finally:
         page.close()
+
+
+def test_sign_out_ends_the_session_in_the_browser(chromium, app, live_server, sample_bank):
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        _sign_in(page, app, live_server)
+        cookies = context.cookies()
+        page.click("#sign-out")
+        page.wait_for_url("**/login")
+        replay = chromium.new_context()
+        replay.add_cookies(cookies)          # the cookie copied before sign-out no longer works
+        again = replay.new_page()
+        again.goto(f"{live_server}/bank/")
+        assert "/login" in again.url
+        replay.close()
+    finally:
+        context.close()

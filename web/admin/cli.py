@@ -39,6 +39,7 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int):
         return None
     report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
                        progress=lambda m: click.echo(f"  {m}"))
+    _demo_passwords(store, app.config["DEMO_PASSWORD"])
     click.echo(f"สร้างเขตตัวอย่างแล้ว: โรงเรียน {report.n_schools}, ผู้ใช้ {report.n_users}, "
                f"ข้อสอบ {report.n_items} (อนุมัติ {report.n_approved}), ชุดบทอ่าน {report.n_sets}, "
                f"เครื่องมือวัด {report.n_instruments}, ฉบับข้อสอบ {report.n_forms} ใน {report.seconds:.1f} วินาที")
@@ -58,8 +59,18 @@ def run_command(ctx: click.Context, host: str, port: int) -> None:
     run_app(make_app(ctx), host, port)
 
 
+def _demo_passwords(store, password: str) -> None:
+    """Every demo account signs in with the public demo password (README), in demo mode only."""
+    from demo import demo_users
+    from itembank.accounts import set_demo_password
+    from itembank.authz import Actor
+
+    with store.session() as s:
+        set_demo_password(s, Actor.system(), [u.username for u in demo_users()], password)
+
+
 def _write_district_name(app) -> None:
-    """The demo district's name goes into the instance's khlang.cfg (unless one is set there)."""
+    """The demo district's name and DEMO_MODE go into the instance's khlang.cfg (unless set there)."""
     from pathlib import Path
 
     from demo import DISTRICT
@@ -70,3 +81,7 @@ def _write_district_name(app) -> None:
         with path.open("a", encoding="utf-8") as f:
             f.write(f"# written by khlang demo seed\nDISTRICT_NAME = {DISTRICT['name_th']!r}\n")
         app.config["DISTRICT_NAME"] = DISTRICT["name_th"]
+    if "DEMO_MODE" not in existing:  # the sign-in page lists the demo accounts; production refuses it
+        with path.open("a", encoding="utf-8") as f:
+            f.write("DEMO_MODE = True\n")
+        app.config["DEMO_MODE"] = True

@@ -1,6 +1,6 @@
 """คลังข้อสอบ (bank browser): list with filters, item view with a faithful preview, instruments.
 
-Read-only until sign-in arrives with the web issue: pages act as the role in BROWSE_AS_ROLE.
+Every page acts as the signed-in user (:mod:`web.auth`) and declares the action it needs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError
 from itembank.schemas import SearchFilters
 from itembank.statistics import statistics_history
+from web.auth import acting, requires
 from web.bank.labels import GRADES, KIND_LABELS, LEVEL_LABELS, PURPOSE_LABELS, STATUS_LABELS, TYPE_LABELS
 from web.store_ext import read_session
 
@@ -23,10 +24,8 @@ FILTER_FIELDS = ("learning_area", "indicator", "trait", "competency", "grade", "
 
 
 def browsing_actor() -> Actor:
-    role = current_app.config["BROWSE_AS_ROLE"]
-    if not role:
-        abort(403)
-    return Actor(user_id=None, username="web", role=role)
+    """The signed-in user (every route here declares its permission with @requires)."""
+    return acting()
 
 
 @bp.app_context_processor
@@ -42,6 +41,7 @@ def _filters_from_request() -> tuple[SearchFilters, dict[str, str]]:
 
 
 @bp.get("/")
+@requires("item.search")
 def list_items():
     """The bank: filter by learning area, indicator, trait, grade, level, type, status and text."""
     filters, given = _filters_from_request()
@@ -60,6 +60,7 @@ def list_items():
 
 
 @bp.get("/items/<path:code>")
+@requires("item.read")
 def show_item(code: str):
     """One item: the chosen version as it will print, its metadata, versions, review and IOC.
 
@@ -77,6 +78,7 @@ def show_item(code: str):
 
 
 @bp.get("/instruments/")
+@requires("instrument.read")
 def list_instruments():
     """Rating scales, rubrics and checklists schools can download."""
     with read_session() as session:
@@ -85,6 +87,7 @@ def list_instruments():
 
 
 @bp.get("/instruments/<code>")
+@requires("instrument.read")
 def show_instrument(code: str):
     with read_session() as session:
         try:
@@ -100,6 +103,7 @@ IOC_PAGE_LIMIT = 200  # a form for one review round; larger rounds are split by 
 
 
 @bp.get("/ioc-form")
+@requires("item.search")
 def ioc_form():
     """แบบประเมินความสอดคล้อง (IOC): the items under review with +1 / 0 / −1 columns, printable,
     and the same form as an XLSX that experts fill in and `khlang bank ioc-import` reads back."""
@@ -115,6 +119,7 @@ def ioc_form():
 
 
 @bp.get("/ioc-form.xlsx")
+@requires("item.search")
 def ioc_form_xlsx():
     """The IOC form as XLSX (rating cells validated to 1 / 0 / −1), for one expert."""
     import io

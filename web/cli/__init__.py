@@ -29,6 +29,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "curriculum": ("web.bank.curriculum_cli:curriculum", "หลักสูตร: ตัวชี้วัด คุณลักษณะ สมรรถนะ / curriculum"),
     "bank": ("web.bank.cli:bank", "คลังข้อสอบ: นำเข้า ส่งออก ค้นหา พิจารณา / item bank"),
     "demo": ("web.admin.cli:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
+    "users": ("web.admin.users_cli:users", "บัญชีผู้ใช้: เพิ่ม ปิด รหัสผ่าน บทบาท โทเค็น / user accounts"),
+    "audit": ("web.admin.audit_cli:audit", "บันทึกการใช้งาน: ส่งออก CSV / export the audit log"),
     "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang / serve the web app"),
     "irt": ("web.analysis.cli:irt", "IRT: ประมาณค่าพารามิเตอร์ ประมาณค่าความสามารถ / calibrate, score"),
     "ctt": ("web.analysis.ctt_cli:ctt", "วิเคราะห์ข้อสอบแบบดั้งเดิม (CTT) / classical item analysis"),

@@ -6,29 +6,30 @@ import os
 
 from flask import Blueprint, abort, render_template, send_from_directory
 
+from web.auth import SIGNED_IN, acting, public, requires
+
 bp = Blueprint("home", __name__)
 
 _FONTS = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
 
 
 @bp.get("/")
+@requires(SIGNED_IN)
 def index():
     """The bank at a glance (counts by status, learning area and grade) for whoever may browse it."""
-    from flask import current_app
-
-    from itembank.authz import Actor
     from itembank.browse import bank_overview
     from web.store_ext import read_session
 
-    role = current_app.config["BROWSE_AS_ROLE"]
+    actor = acting()
     overview = None
-    if role:
+    if actor.may("item.search"):
         with read_session() as session:
-            overview = bank_overview(session, Actor(user_id=None, username="web", role=role))
+            overview = bank_overview(session, actor)
     return render_template("home/index.html", overview=overview)
 
 
 @bp.get("/fonts/<name>")
+@public
 def font(name: str):
     """Sarabun, from its PyPI package (no CDN); only the two files the stylesheet names."""
     if name not in _FONTS:

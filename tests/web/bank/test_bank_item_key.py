@@ -37,8 +37,10 @@ def _walk(value, depth=0):
 
 
 @pytest.mark.parametrize("role", ["supervisor", "qa"])
-def test_a_role_without_item_read_key_gets_no_key_in_the_context_or_the_page(app, client, sample_bank, role):
-    app.config["BROWSE_AS_ROLE"] = role
+def test_a_role_without_item_read_key_gets_no_key_in_the_context_or_the_page(app, sample_bank, role):
+    from signin import signed_in_client
+
+    client = signed_in_client(app, role)
     with _captured(app) as rendered:
         response = client.get("/bank/items/M6-0002")
     assert response.status_code == 200
@@ -58,12 +60,16 @@ def test_an_officer_sees_the_key(app, client, sample_bank):
     assert '<li class="key">ค. 3/4' in page
 
 
-def test_a_school_may_not_browse_the_bank(app, client, sample_bank):
-    app.config["BROWSE_AS_ROLE"] = "school"
+def test_a_school_may_not_browse_the_bank(app, sample_bank):
+    from signin import signed_in_client
+
+    client = signed_in_client(app, "school")
     assert client.get("/bank/items/M6-0002").status_code in (403, 422)
 
 
-def test_home_shows_no_counts_while_browsing_is_off(app, client, sample_bank):
-    app.config["BROWSE_AS_ROLE"] = ""
+def test_home_shows_no_counts_to_a_role_that_may_not_search_the_bank(app, sample_bank):
+    from signin import signed_in_client
+
+    client = signed_in_client(app, "school")
     page = client.get("/").get_data(as_text=True)
     assert 'data-test="n-items"' not in page

@@ -64,7 +64,8 @@ def test_unknown_item_is_404_in_thai(client, sample_bank):
     assert "ไม่พบ" in response.get_data(as_text=True)
 
 
-def test_json_errors_have_one_shape(client):
+def test_json_errors_have_one_shape(anon):
+    client = anon
     response = client.get("/api/nothing-here", headers={"Accept": "application/json"})
     assert response.status_code == 404
     body = response.get_json()
@@ -80,7 +81,9 @@ def test_english_is_the_second_locale(client, sample_bank):
     assert 'lang="th"' in client.get("/bank/?lang=th").get_data(as_text=True)
 
 
-def test_fonts_are_served_locally_and_nothing_else(client):
+def test_fonts_are_served_locally_and_nothing_else(client, anon):
+    with anon.get("/fonts/Sarabun-Regular.ttf") as response:      # the sign-in page needs them too
+        assert response.status_code == 200
     with client.get("/fonts/Sarabun-Regular.ttf") as response:
         assert response.status_code == 200 and response.data[:4] == b"\x00\x01\x00\x00"
     assert client.get("/fonts/..%2Fpyproject.toml").status_code == 404
@@ -88,9 +91,10 @@ def test_fonts_are_served_locally_and_nothing_else(client):
     assert "http://" not in page and "https://" not in page     # no CDN
 
 
-def test_pages_can_be_switched_off_until_sign_in(app, client, sample_bank):
-    app.config["BROWSE_AS_ROLE"] = ""
-    assert client.get("/bank/").status_code == 403
+def test_pages_ask_for_sign_in(anon, sample_bank):
+    response = anon.get("/bank/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/bank/")
+    assert anon.get("/bank/", headers={"Accept": "application/json"}).status_code == 401
 
 
 def test_item_view_shows_ioc_ratings_and_times_in_bangkok(client, app, sample_bank):
