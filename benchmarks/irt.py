@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/irt.py                 # the issue-4 Speed table (several minutes)
     .venv/bin/python benchmarks/irt.py --quick         # smaller sizes, about a minute
     .venv/bin/python benchmarks/irt.py --rows grm,3pl  # some rows only
-    .venv/bin/python benchmarks/irt.py --rows dif,rasch-small,rasch-large   # issue 15's DIF and CML rows
+    .venv/bin/python benchmarks/irt.py --rows dif,dif-lr,rasch-small,rasch-large   # issue 15's DIF, CML rows
 
 Data come from ../shared/bench/irt/gen.py (seeded) into benchmarks/data/ (gitignored). Every engine
 runs in a fresh process: the peers through bench/irt/peers.py (untimed 300-row warm-up, then the
@@ -48,9 +48,10 @@ ROWS = {
     "rasch-small": ("Rasch CML 100 x 30", "1pl", 100, 30, 2, 100, "cml", ("erm", "mirt")),
     "rasch-large": ("Rasch CML 10,000 x 60", "1pl", 10_000, 60, 2, 2_000, "cml", ("erm", "mirt")),
     "dif": ("DIF 40,000 x 60", "2pl", 40_000, 60, 2, 10_000, "dif", ()),
+    "dif-lr": ("IRT-LR DIF 20,000 x 60", "2pl", 20_000, 60, 2, 5_000, "dif-lr", ()),
 }
 DIF_TARGETS = {"time_mh_s": ("Mantel–Haenszel", 0.2), "time_mh_purified_s": ("Mantel–Haenszel, purified", 0.2),
-               "time_logistic_s": ("logistic regression", 2.0)}
+               "time_logistic_s": ("logistic regression", 2.0), "time_irt_lr_s": ("IRT likelihood ratio, 2PL", 10.0)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -66,7 +67,7 @@ def worker(spec_path: str) -> int:
     t0 = time.perf_counter()
     x, item_ids, _ = read_responses(Path(spec["csv"]))
     out: dict = {"time_load_s": time.perf_counter() - t0, "n_persons": int(x.shape[0])}
-    if spec["mode"] in ("cml", "dif"):
+    if spec["mode"] in ("cml", "dif", "dif-lr"):
         out.update(_cml_or_dif(spec["mode"], x, item_ids))
     elif spec["mode"] == "score":
         from psychometrics.irt.ability import ability
@@ -121,9 +122,13 @@ def _cml_or_dif(mode: str, x: np.ndarray, item_ids: list[str]) -> dict:
         return {"time_fit_s": time.perf_counter() - t0, "converged": bool(est.converged_),
                 "items": [{"item_id": i, "a": 1.0, "b": float(b), "c": 0.0, "thresholds": None}
                           for i, b in zip(item_ids, est.difficulty_, strict=True)]}
-    from psychometrics.dif import logistic_dif, mantel_haenszel
+    from psychometrics.dif import irt_likelihood_ratio, logistic_dif, mantel_haenszel
 
     group = (np.random.default_rng(15).random(x.shape[0]) < 0.5).astype(int)    # seeded focal half
+    if mode == "dif-lr":
+        t0 = time.perf_counter()
+        irt_likelihood_ratio(x, group, 1, "2pl")                          # every item, 61 nodes
+        return {"time_irt_lr_s": time.perf_counter() - t0, "time_fit_s": time.perf_counter() - t0}
     mantel_haenszel(x[:300], group[:300], 1)                              # warm-up, untimed
     logistic_dif(x[:300], group[:300], 1)
     reset_peak_rss()
@@ -311,10 +316,11 @@ def main(argv=None) -> int:
         ours = run_khlang(model, csv, mode, truth_path, args.timeout)
         if ours.get("status") != "ok":
             notes.append(f"{label}: Khlang failed: {ours.get('error', '')[:300]}")
-        if mode == "dif" and ours.get("status") == "ok":
-            for field, (name, target) in DIF_TARGETS.items():
+        if mode in ("dif", "dif-lr") and ours.get("status") == "ok":
+            for field, (name, target) in [(f, t) for f, t in DIF_TARGETS.items() if f in ours]:
                 lines.append(f"| {label}: {name} | target (issue 15) | ≤ {target} | {ours[field]:.3f} | "
                              f"{target / ours[field]:.1f}x | – | {round(ours.get('peak_rss_fit_mb') or 0)} / – |")
+        if mode == "dif" and ours.get("status") == "ok":
             notes.append(f"{label}: no Python DIF peer (R difR is not packaged for Debian); the focal group is a "
                          "seeded random half, matching by number right, warm in-process calls")
         if mode == "cml":
