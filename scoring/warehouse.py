@@ -322,7 +322,9 @@ def school_results(session: Session, actor: Actor, administration_id: int | str,
                            message_en=f"no school {school_id}")
     authorize(actor, school, "scores.read")
     term, year, form = _context(session, adm)
-    rows = _summaries(session, [adm.id], level=None)
+    rows = list(session.scalars(select(ResultSummary).where(
+        ResultSummary.administration_id == adm.id,
+        (ResultSummary.school_id == school_id) | (ResultSummary.scope == "district"))))
     by_scope = {r.scope: r for r in rows}
     classes = {c.id: c for c in session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id))}
     class_views = tuple(sorted(
