@@ -337,9 +337,11 @@ def import_command(ctx, as_name, path: Path, year: int | None, source: str, dry_
 @qa.command("summary")
 @YEAR
 @click.option("--target", type=click.IntRange(1, 5), default=3, show_default=True, help="ระดับเป้าหมาย / target level")
+@click.option("--schools", "per_school", is_flag=True,
+              help="แสดงรายโรงเรียน: ระดับที่ประเมินตนเอง ผลการทดสอบ การเปลี่ยนแปลง / one line per school")
 @as_option
 @click.pass_context
-def summary_command(ctx, as_name, year: int, target: int):
+def summary_command(ctx, as_name, year: int, target: int, per_school: bool):
     """สรุประดับเขตพื้นที่: การกระจายระดับคุณภาพ โรงเรียนต่ำกว่าเป้าหมาย ผลสอบเทียบการประเมินตนเอง / district summary"""
     from supervision.qa import qa_summary
     from supervision.standards import QA_LEVELS
@@ -356,6 +358,13 @@ def summary_command(ctx, as_name, year: int, target: int):
                         f"  below target: {code} standard {std} level {lv}"))
     for m in sm.mismatches:
         click.echo(f"  ! {m.school_code} {m.school}: {m.reason_th}")
+    if per_school:
+        for r in sm.schools:
+            levels = " ".join(f"{c}={r.levels.get(c, '-')}" for c in ("1", "1.1", "2", "3"))
+            result = "-" if r.result_percent is None else f"{r.result_percent:.2f}"
+            change = r.change("1")
+            click.echo(f"{r.school_code}\t{r.school}\t{levels}\t{_say('ผลสอบ', 'result')} {result}"
+                       f"{' (Q1)' if r.in_bottom_quartile else ''}\t{'' if change is None else f'{change:+d}'}")
 
 
 @qa.command("school")

@@ -89,7 +89,8 @@ def test_qa_template_import_idempotent_and_summary(db_url, schools, tmp_path):
     assert r.exit_code == 0 and "เพิ่ม 12 ปรับปรุง 0 ไม่เปลี่ยนแปลง 0" in r.output, r.output
     r = _run(db_url, tmp_path, "qa", "import", str(xlsx))
     assert "เพิ่ม 0 ปรับปรุง 0 ไม่เปลี่ยนแปลง 12" in r.output, r.output
-    summary = _run(db_url, tmp_path, "qa", "summary", "--year", "2569").output
+    summary = _run(db_url, tmp_path, "qa", "summary", "--year", "2569", "--schools").output
+    assert "1029020001\tโรงเรียนบ้านทดสอบ1\t1=5 1.1=- 2=4 3=3\tผลสอบ -" in summary
     assert "มาตรฐานที่ 3: ยอดเยี่ยม 0 ดีเลิศ 0 ดี 3 ปานกลาง 1" in summary and "ต่ำกว่าเป้าหมาย: 1029020004" in summary
 
     ws.append((CODES[0], 2569, "4.1", "6", "", "sar"))
