@@ -155,7 +155,10 @@ def plan_entries(session: Session, actor: Actor, academic_year: int) -> list[Pla
     q = select(PlanEntry).where(PlanEntry.academic_year == academic_year).order_by(PlanEntry.month, PlanEntry.id)
     if actor.role == "school":
         school = session.get(School, actor.school_id)
-        q = q.where(or_(PlanEntry.school_id == actor.school_id, PlanEntry.network == (school.network if school else None)))
+        mine = [PlanEntry.school_id == actor.school_id]
+        if school is not None and school.network:
+            mine.append(PlanEntry.network == school.network)
+        q = q.where(or_(*mine))
     return list(session.scalars(q))
 
 

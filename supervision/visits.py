@@ -237,6 +237,8 @@ def get_visit(session: Session, actor: Actor, visit_id: int) -> Visit:
         raise SupervisionError("visit.not_found", kind="not_found", message_th=f"ไม่พบบันทึกการนิเทศรหัส {visit_id}",
                                message_en=f"no visit {visit_id}")
     authorize(actor, visit, "visit.read")
+    if actor.role == "supervisor" and visit.supervisor_id != actor.user_id:
+        check_assigned(session, actor, session.get(School, visit.school_id), visit.academic_year)
     return visit
 
 

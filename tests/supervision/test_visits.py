@@ -144,3 +144,16 @@ def test_load_form_seeds_the_reference_forms_once(session, district):
     from supervision.models import SupervisionForm
 
     assert session.scalar(select(func.count()).select_from(SupervisionForm)) == 3
+
+
+def test_a_school_reads_its_own_plan_lines_and_a_supervisor_only_assigned_visits(session, district):
+    from supervision.plans import plan_entries
+    from supervision.records import visit_record
+
+    topics = {e.topic for e in plan_entries(session, district["school_a"], YEAR)}
+    assert topics == {"การจัดการเรียนรู้เชิงรุก"}  # not school B's line, not network N2's
+    v = record_visit(session, district["sup"], classroom_draft())
+    assert visit_record(session, district["sup"], v.id).school_code == CODES[0]
+    with pytest.raises(KhlangError) as e:
+        visit_record(session, district["sup2"], v.id)
+    assert e.value.kind == "forbidden"
