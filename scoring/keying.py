@@ -89,6 +89,8 @@ def item_key(position: int, version, code: str, settings: dict, indicators: tupl
     """The key of one item version at a form position, with the administration's re-keys applied."""
     rekey = (settings.get("rekey") or {}).get(code)
     cancelled = (settings.get("cancelled") or {}).get(code)
+    if cancelled is None and code in set(settings.get("held") or ()):
+        cancelled = "drop"  # held (a probable mis-key): out of every total until an officer decides
     partial = code in set(settings.get("partial_credit") or ())
     if version.type in CHOICE_TYPES and (version.options or version.type == "true_false"):
         labels = [str(o.get("label")) for o in version.options] or ["ถูก", "ผิด"]

@@ -299,7 +299,8 @@ def _trend(session: Session, adm: Administration, form: Form, year: AcademicYear
     rows = session.execute(
         select(Administration, AcademicYear.year_be).join(Term, Term.id == Administration.term_id)
         .join(AcademicYear, AcademicYear.id == Term.academic_year_id).join(Form, Form.id == Administration.form_id)
-        .where(Administration.grade == adm.grade, Form.learning_area == form.learning_area,
+        .where(Administration.grade == adm.grade,
+               Form.learning_area.is_(None) if form.learning_area is None else Form.learning_area == form.learning_area,
                AcademicYear.year_be <= year.year_be, AcademicYear.year_be > year.year_be - 3)
         .order_by(AcademicYear.year_be, Administration.created_at)).all()
     ids = [a.id for a, _ in rows]

@@ -80,3 +80,36 @@ def export_command(ctx, admin, out: Path, school_code, answers):
         table = export_scores(s, actor, admin, school_code=school_code, answers=answers)
     write_table(table, out)
     click.echo(_say(f"เขียน {out.name}: นักเรียน {len(table.rows)} คน", f"wrote {out.name}: {len(table.rows)} students"))
+
+
+@scores.command("decide")
+@click.argument("admin")
+@click.argument("item")
+@click.argument("decision", type=click.Choice(["keep", "rekey", "cancel"]))
+@click.option("--key", default=None, help="เฉลยใหม่ เช่น ข หรือ ข,ง / the new key (option labels)")
+@click.option("--any-of", is_flag=True, help="ตอบตัวใดตัวหนึ่งในเฉลยก็ได้คะแนน / any one of the keys earns the points")
+@click.option("--mode", "cancel_mode", type=click.Choice(["credit", "drop"]), default="credit", show_default=True,
+              help="ยกเลิกข้อ: credit ให้คะแนนทุกคน, drop ตัดออกจากคะแนนเต็ม / how a cancelled item counts")
+@click.pass_context
+def decide_command(ctx, admin, item, decision, key, any_of, cancel_mode):
+    """ตัดสินข้อสอบที่ถูกระงับ (เก็บเฉลยเดิม เปลี่ยนเฉลย ยกเลิกข้อ) แล้วคำนวณคะแนนใหม่จากคำตอบที่เก็บไว้
+
+    Decide on a held item (keep, rekey, cancel); scores are recomputed from the stored answers.
+    """
+    from scoring.rescoring import decide_item
+
+    keys = [k.strip() for k in key.split(",") if k.strip()] if key else None
+    with _session(ctx, write=True) as (s, actor):
+        click.echo(decide_item(s, actor, admin, item, decision, key=keys, any_of=any_of,
+                               cancel_mode=cancel_mode).message(_lang()))
+
+
+@scores.command("recompute")
+@click.argument("admin")
+@click.pass_context
+def recompute_command(ctx, admin):
+    """คำนวณคะแนนทั้งการสอบใหม่จากคำตอบที่เก็บไว้ / rescore an administration from its stored answers"""
+    from scoring.rescoring import recompute_scores
+
+    with _session(ctx, write=True) as (s, actor):
+        click.echo(recompute_scores(s, actor, admin).message(_lang()))

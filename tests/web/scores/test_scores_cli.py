@@ -94,3 +94,17 @@ def test_booklets_are_rendered_once_per_school_and_downloads_recorded(db_url, se
     assert "0 โรงเรียน" in r.output, r.output
     show = _run(db_url, tmp_path, "admin", "show", "ADM-7").output
     assert f"{S1}          1" in show.replace("  ", "  "), show
+
+
+def test_an_officer_cancels_an_item_and_scores_are_recomputed(db_url, session, tmp_path):
+    _setup(session)
+    assert _run(db_url, tmp_path, "admin", "create", "ADM-6", "--form", "F-1", "--year", "2568",
+                "--release-at", "now").exit_code == 0
+    _run(db_url, tmp_path, "students", "import", str(roster_csv(tmp_path)), "--school", S1, "--year", "2568")
+    f = tmp_path / "a.csv"
+    f.write_text("เลขประจำตัว,ชุด,1,2,3,4,5,6,7,8\n10001,A,,,,,,,,\n", encoding="utf-8")
+    assert _run(db_url, tmp_path, "scores", "import", "ADM-6", str(f), "--school", S1).exit_code == 0
+    r = _run(db_url, tmp_path, "scores", "decide", "ADM-6", "S6-00", "cancel")
+    assert r.exit_code == 0 and "คำนวณคะแนนใหม่ 1 คน เฉลี่ยร้อยละ 11.1" in r.output, r.output
+    r = _run(db_url, tmp_path, "scores", "decide", "ADM-6", "S6-99", "keep")
+    assert r.exit_code == 1 and "ไม่อยู่ในฉบับ" in r.output
