@@ -25,6 +25,11 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     _session_settings(app.config)
+    if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:  # only behind the known proxy (audit log IPs)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     from web import auth, errors, i18n, jobs, store_ext
 

@@ -77,6 +77,10 @@ REMEMBER_COOKIE_HTTPONLY = True
 # ...and only HTTPS would carry it (PRODUCTION turns it on).
 REMEMBER_COOKIE_SECURE = False
 
+# Reverse proxies in front of Khlang that set X-Forwarded-For/-Proto (1 behind nginx); 0 = trust none,
+# so a client cannot spoof its address in the audit log.
+TRUSTED_PROXIES = 0
+
 # Content-Security-Policy of every response.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
                            "form-action 'self'; img-src 'self' data:; style-src 'self'")

@@ -95,7 +95,7 @@ def requires(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             actor = current_actor()
             if actor is None:
-                if _wants_json() or request.method != "GET":
+                if _wants_json() or request.method not in ("GET", "HEAD"):
                     abort(401)
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             scopes = current_user.scopes
