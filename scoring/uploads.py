@@ -2,7 +2,8 @@
 
 The file (CSV or XLSX) has one row per student: เลขประจำตัว, ชุด (the variant), and one column per
 printed item position (1 … N, in the variant's order); other columns (ชั้น, ห้อง, เลขที่, ชื่อ) are
-ignored. Answer cells take ก–จ, A–E, 1–5 and ๑–๕; blank or ``0`` = omitted; ``9`` or ``*`` = several
+ignored. The OMR layout's own export (``khlang-omr/1``: student_number, class, room, seat, variant,
+1 … N, several marks as ``AC`` or ``A|C``) is read the same way. Answer cells take ก–จ, A–E, 1–5 and ๑–๕; blank or ``0`` = omitted; ``9`` or ``*`` = several
 marks on a single-answer item; several options of a multiple-answer item are written together
 (``กค`` or ``ก,ค``); rubric-scored items take the points given (0 … the item's points).
 
@@ -58,10 +59,11 @@ from scoring.warehouse import figures, write_school
 from testgen.forms import form_variants
 from testgen.models import Form
 
-ID_HEADERS = ("เลขประจำตัว", "เลขประจำตัวนักเรียน", "รหัสนักเรียน", "student_id", "student_code")
+ID_HEADERS = ("เลขประจำตัว", "เลขประจำตัวนักเรียน", "รหัสนักเรียน", "student_id", "student_code",
+              "student_number")  # student_number: the OMR layout's field (khlang-omr/1)
 VARIANT_HEADERS = ("ชุด", "ชุดที่", "ชุดข้อสอบ", "variant", "booklet")
 INFO_HEADERS = ("ชั้น", "ห้อง", "เลขที่", "ชื่อ", "ชื่อ-นามสกุล", "คำนำหน้า", "นามสกุล", "เพศ", "grade", "room", "seat",
-                "name")
+                "name", "class", "sheet_number")
 UPLOAD_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=3_000, max_columns=260)
 _OPTION_CHAR = {c: i for i, group in enumerate(zip("กขคงจ", "ABCDE", "abcde", "12345", "๑๒๓๔๕", strict=True))
                 for c in group}
@@ -181,7 +183,7 @@ def _decode_cells(uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     special = np.zeros(len(uniq), dtype=np.int64)  # 0 none, OMITTED, SEVERAL
     number = np.full(len(uniq), np.nan)
     for i, u in enumerate(uniq):
-        t = re.sub(r"[\s,]+", "", str(u))
+        t = re.sub(r"[\s,;|/+]+", "", str(u))  # ก,ค  ก ค  A|C (OMR exports)  all mean the same marks
         digits = t.translate(_THAI_DIGITS)
         if re.fullmatch(r"\d+(\.\d+)?", digits):
             number[i] = float(digits)

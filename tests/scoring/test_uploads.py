@@ -275,3 +275,13 @@ def test_a_huge_file_an_unknown_school_and_national_ids_as_student_ids_are_refus
     with pytest.raises(Exception, match="ไม่พบโรงเรียนรหัส 1999999999"):
         import_answers(session, SYSTEM, "ADM-1", "1999999999", answers_csv(tmp_path, [("10001", "A", [""] * 8)]))
     _refused(session, answers_csv(tmp_path, [("1103700012345", "A", [""] * 8)]), "PDPA")
+
+
+def test_the_omr_layouts_own_export_is_read(session, world, tmp_path):
+    """The scanner's export of the khlang-omr/1 sheet: its field names, Latin letters, A|C for several marks."""
+    a = key_cells(session, "A")
+    latin = ["|".join("ABCD"["กขคง".index(c)] for c in cell) if not cell.isdigit() else cell for cell in a]
+    path = answers_csv(tmp_path, [("10001", "A", latin)], name="omr.csv",
+                       header=["student_number", "variant", *map(str, range(1, 9))])
+    assert import_answers(session, SYSTEM, "ADM-1", S1, path).n_students == 1
+    assert load_scored_matrix(session, SYSTEM, "ADM-1").raw.tolist() == [9.0]
