@@ -51,7 +51,8 @@ def docx_text(data: bytes) -> str:
     parts = [p.text for p in doc.paragraphs]
     for t in doc.tables:
         parts += [c.text for row in t.rows for c in row.cells]
-    return "\n".join(parts)
+    # the DOCX writer may mark Thai word boundaries with zero-width spaces (and joiners): not text
+    return "\n".join(parts).replace("\u200b", "").replace("\u2060", "")
 
 
 def lm_draft():
