@@ -248,3 +248,18 @@ def list_forms(session: Session, actor: Actor) -> list[FormDefinition]:
     seed_reference_forms(session)
     rows = session.scalars(select(SupervisionForm).order_by(SupervisionForm.is_reference.desc(), SupervisionForm.code))
     return [_definition_of(r) for r in rows]
+
+
+def visit_template(session: Session, actor: Actor, form_code: str, *, school_code: str = "",
+                   academic_year: int = 2569) -> dict[str, Any]:
+    """A visit to fill in (JSON) for `form_code`: every item code with an empty score, every prompt."""
+    authorize(actor, None, "visit.read")
+    form = load_form(session, form_code)
+    return {
+        "school_code": school_code, "academic_year": academic_year, "term": 1, "form_code": form.code,
+        "visited_on": "", "visit_no": 1, "period": "", "teacher_name": "", "teacher_position": "",
+        "learning_area": "", "subject": "", "grade": "", "topic": "", "supervisor_name": "",
+        "supervisor_position": "", "ratings": {i.code: None for i in form.items},
+        "narrative": {code: "" for code, _ in form.prompts}, "suggestions": "", "indicator_codes": [],
+        "qa_codes": [], "recommendations": [{"text": "", "due_on": ""}], "follow_up_of": None, "closes": [],
+    }

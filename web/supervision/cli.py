@@ -161,6 +161,23 @@ def visit_command(ctx, as_name, path: Path):
         click.echo(_say(f"  ปิดข้อเสนอแนะ {', '.join(map(str, v.closed))}", f"  closed {', '.join(map(str, v.closed))}"))
 
 
+@supervision.command("visit-template")
+@click.argument("form_code")
+@click.option("--out", type=OutputPath((".json",)), required=True, help="ไฟล์ .json ที่จะกรอก / the file to fill in")
+@click.option("--school", default="", help="รหัสโรงเรียน / school code")
+@click.option("--year", type=int, default=2569, show_default=True, help="ปีการศึกษา (พ.ศ.) / academic year")
+@click.pass_context
+def visit_template_command(ctx, form_code: str, out: Path, school: str, year: int):
+    """ไฟล์ JSON สำหรับกรอกการนิเทศตามแบบบันทึก (รหัสทุกข้อ คำถามบันทึกเพิ่มเติม) / a visit file to fill in"""
+    from supervision.forms import visit_template
+
+    with _session(ctx, write=True) as (s, actor):
+        data = visit_template(s, actor, form_code, school_code=school, academic_year=year)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(_say(f"แบบกรอก {form_code}: {out} ({len(data['ratings'])} ข้อ)",
+                    f"visit file for {form_code}: {out} ({len(data['ratings'])} items)"))
+
+
 @supervision.command("visits")
 @YEAR
 @click.option("--school", default=None, help="รหัสโรงเรียน 10 หลัก / school code")

@@ -153,3 +153,17 @@ def test_an_office_adds_its_own_form(db_url, schools, tmp_path):
     assert "classroom_visit" in listed and "learning_management" in listed and "reading\tแบบนิเทศการอ่าน" in listed
     r = _run(db_url, tmp_path, "supervision", "form-add", str(path))
     assert r.exit_code == 1 and "มีแบบบันทึกรหัส reading อยู่แล้ว" in r.output
+
+
+def test_visit_template_lists_every_item_and_refuses_unfilled_scores(db_url, schools, tmp_path):
+    out = tmp_path / "lm.json"
+    r = _run(db_url, tmp_path, "supervision", "visit-template", "learning_management", "--out", str(out),
+             "--school", CODES[0])
+    assert r.exit_code == 0 and "25 ข้อ" in r.output, r.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["ratings"]) == 25 and set(data["narrative"]) == {"found", "reflection", "strengths", "to_improve"}
+    data["visited_on"] = "2026-07-01"
+    data["recommendations"] = []
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = _run(db_url, tmp_path, "supervision", "visit", str(out))
+    assert r.exit_code == 1 and "พบปัญหา 25 รายการ" in r.output and "ยังไม่ได้ให้คะแนน" in r.output
