@@ -235,5 +235,26 @@ def render_release_booklets(app: Flask, administration: str, out_dir: str = "", 
             "message_en": f"rendered the booklets of {administration}: {n} schools, variants {', '.join(plan.variants)}"}
 
 
+def import_answer_file(app: Flask, administration: str, school: str, path: str) -> dict[str, Any]:
+    """นำเข้าคำตอบของโรงเรียน (answer upload): :func:`scoring.uploads.import_answers`, all rows or none."""
+    from itembank.authz import Actor
+    from scoring.uploads import import_answers
+    from web.store_ext import get_store
+
+    progress = progress_reporter(app)
+    if progress:
+        progress(0, 1, f"กำลังนำเข้าคำตอบของโรงเรียน {school}", f"importing the answers of school {school}")
+    try:
+        with get_store(app).session() as s:
+            out = import_answers(s, Actor.system(), administration, school, path)
+    except KhlangError as e:
+        return refused("import_answer_file", e)
+    if progress:
+        progress(1, 1, out.message("th"), out.message("en"))
+    return {"ok": True, "job": "import_answer_file", "administration": administration, "school": school,
+            "status": out.status, "n_students": out.n_students, "message_th": out.message("th"),
+            "message_en": out.message("en")}
+
+
 #: Every job, by the name callers enqueue it with.
-JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse, render_release_booklets)}
+JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse, render_release_booklets, import_answer_file)}

@@ -57,10 +57,21 @@ def template_command(ctx, admin, school_code, out: Path):
 @click.argument("admin")
 @click.argument("path", type=InputPath(formats=(".csv", ".xlsx")))
 @click.option("--school", "school_code", required=True, help="รหัสโรงเรียน 10 หลัก / school code")
+@click.option("--queue", is_flag=True, help="ส่งเข้าคิวงานเบื้องหลัง / run as a background job")
 @click.pass_context
-def import_command(ctx, admin, path: Path, school_code):
+def import_command(ctx, admin, path: Path, school_code, queue):
     """นำเข้าคำตอบของโรงเรียน ทั้งไฟล์หรือไม่นำเข้าเลย; ไฟล์ที่แก้แล้วแทนที่ไฟล์เดิม / import a school's answers"""
     from scoring.uploads import import_answers
+
+    if queue:
+        from web.administrations.cli import _app
+        from web.jobs import get_jobs
+
+        handle = get_jobs(_app(ctx)).enqueue("import_answer_file", administration=admin, school=school_code,
+                                             path=str(path.resolve()))
+        click.echo(_say(f"ส่งเข้าคิวแล้ว: งาน {handle.id} (ดู: khlang jobs show {handle.id})",
+                        f"queued: job {handle.id} (see khlang jobs show {handle.id})"))
+        return
 
     with _session(ctx, write=True) as (s, actor):
         click.echo(import_answers(s, actor, admin, school_code, path).message(_lang()))

@@ -108,3 +108,24 @@ def test_an_officer_cancels_an_item_and_scores_are_recomputed(db_url, session, t
     assert r.exit_code == 0 and "คำนวณคะแนนใหม่ 1 คน เฉลี่ยร้อยละ 11.1" in r.output, r.output
     r = _run(db_url, tmp_path, "scores", "decide", "ADM-6", "S6-99", "keep")
     assert r.exit_code == 1 and "ไม่อยู่ในฉบับ" in r.output
+
+
+def test_the_import_job_writes_once_and_refuses_in_thai(app, session, tmp_path):
+    from scoring.rosters import import_roster
+    from web.jobs.tasks import import_answer_file
+
+    _setup(session)
+    from scoring.administrations import create_administration, parse_time
+
+    create_administration(session, Actor.system(), "ADM-J", "", "F-1", year_be=2568, term=2,
+                          release_at=parse_time("now"))
+    import_roster(session, Actor.system(), S1, roster_csv(tmp_path), 2568)
+    f = tmp_path / "a.csv"
+    f.write_text("เลขประจำตัว,ชุด,1,2,3,4,5,6,7,8\n10001,A,,,,,,,,\n", encoding="utf-8")
+    with app.app_context():
+        first = import_answer_file(app, "ADM-J", S1, str(f))
+        again = import_answer_file(app, "ADM-J", S1, str(f))
+        f.write_text("เลขประจำตัว,ชุด,1,2,3,4,5,6,7,8\n99999,A,,,,,,,,\n", encoding="utf-8")
+        bad = import_answer_file(app, "ADM-J", S1, str(f))
+    assert first["ok"] and first["status"] == "written" and again["status"] == "unchanged"
+    assert not bad.get("ok") and "99999" in str(bad)
