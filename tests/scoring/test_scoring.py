@@ -123,3 +123,17 @@ def test_three_year_trend_of_the_same_grade_and_area(session, world, tmp_path):
     s = school_results(session, SYSTEM, "ADM-NEXT", world["schools"][S1])
     assert [(t.year_be, t.administration, t.n) for t in s.trend] == [(2568, "ADM-1", 2), (2569, "ADM-NEXT", 1)]
     assert s.trend[0].mean_percent == pytest.approx(100 * 7.5 / 9)
+
+
+def test_indicator_mastery_and_the_four_level_result_of_trait_instruments(session, world, tmp_path):
+    s = school_results(session, SYSTEM, "ADM-1", world["schools"][S1])
+    # ค 1.1 ป.6/1 holds the 1st, 3rd and 5th items: 10001 has all three, 10002 misses the 1st (2/3 ≥ 0.6)
+    assert s.school.indicator_mastery["ค 1.1 ป.6/1"] == 1.0
+    assert s.school.indicator_percent["ค 1.1 ป.6/1"] == pytest.approx(100 * 5 / 6)
+    create_administration(session, SYSTEM, "ADM-4", "คุณลักษณะ", "F-1", year_be=2568, term=2, release_at=NOW,
+                          results_release_at=NOW, settings={"result_scale": "trait4"})
+    import_answers(session, SYSTEM, "ADM-4", S1, answers_csv(tmp_path, [
+        ("10001", "A", _form_cells(session, "A", ["ก", "ข", "ค", "ง", "ก", "ข", "กค", "2"])),
+        ("10002", "A", _form_cells(session, "A", ["ก", "ข", "ค", "ง", "", "", "", "2"]))], name="t4.csv"))
+    rows = {r[1]: r[10] for r in export_scores(session, SYSTEM, "ADM-4").rows}
+    assert rows == {"10001": "ดีเยี่ยม", "10002": "ดี"}  # 100 % and 6/9 = 67 %
