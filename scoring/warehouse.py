@@ -144,6 +144,7 @@ class SchoolResults:
     classes: tuple[GroupResult, ...]
     trend: tuple[TrendPoint, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    references: dict[str, GroupResult] = field(default_factory=dict)  # province / nation, as the office entered them
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class DistrictResults:
     schools: tuple[GroupResult, ...]
     trend: tuple[TrendPoint, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    references: dict[str, GroupResult] = field(default_factory=dict)  # province / nation, as the office entered them
 
 
 def _percentiles(hist: dict[str, int]) -> dict[str, float]:
@@ -325,7 +327,7 @@ def school_results(session: Session, actor: Actor, administration_id: int | str,
     term, year, form = _context(session, adm)
     rows = list(session.scalars(select(ResultSummary).where(
         ResultSummary.administration_id == adm.id,
-        (ResultSummary.school_id == school_id) | (ResultSummary.scope == "district"))))
+        (ResultSummary.school_id == school_id) | ResultSummary.scope.in_(["district", *REFERENCE_LEVELS]))))
     by_scope = {r.scope: r for r in rows}
     classes = {c.id: c for c in session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id))}
     class_views = tuple(sorted(
@@ -337,7 +339,8 @@ def school_results(session: Session, actor: Actor, administration_id: int | str,
     return SchoolResults(adm.code, adm.title, year.year_be, term.number, adm.grade,
                          view(f"school:{school_id}", school.name_th, s.data if s else {}, school.code),
                          view("district", "เขตพื้นที่", d.data if d else {}), class_views,
-                         _trend(session, adm, form, year, school_id), cfg.effective(adm.settings))
+                         _trend(session, adm, form, year, school_id), cfg.effective(adm.settings),
+                         _references(by_scope))
 
 
 def district_results(session: Session, actor: Actor, administration_id: int | str) -> DistrictResults:
@@ -356,4 +359,46 @@ def district_results(session: Session, actor: Actor, administration_id: int | st
     d = next((r for r in rows if r.scope == "district"), None)
     return DistrictResults(adm.code, adm.title, year.year_be, term.number, adm.grade,
                            view("district", "เขตพื้นที่", d.data if d else {}), school_views,
-                           _trend(session, adm, form, year, None), cfg.effective(adm.settings))
+                           _trend(session, adm, form, year, None), cfg.effective(adm.settings),
+                           _references({r.scope: r for r in rows}))
+
+
+# ------------------------------------------------------------------------------- province and nation
+
+
+REFERENCE_LEVELS = ("province", "nation")
+REFERENCE_TH = {"province": "ระดับจังหวัด", "nation": "ระดับประเทศ"}
+
+
+def _references(by_scope: dict[str, ResultSummary]) -> dict[str, GroupResult]:
+    out = {}
+    for level in REFERENCE_LEVELS:
+        row = by_scope.get(level)
+        if row is not None:
+            d = row.data
+            top = float(d.get("max_points") or 100.0)
+            mean = d["mean_percent"] * top / 100
+            out[level] = GroupResult(level, REFERENCE_TH[level], int(d.get("n") or 0), mean, d.get("sd"), None, None,
+                                     top, d["mean_percent"], (0,) * 10, {}, {}, {}, {}, {})
+    return out
+
+
+def enter_reference(session: Session, actor: Actor, administration: str, level: str, mean_percent: float, *,
+                    sd: float | None = None, n: int | None = None) -> None:
+    """The office enters the province's or the nation's figures (mean %, SD, n) to show beside its own."""
+    adm = load(session, actor, administration, "administration.write")
+    if level not in REFERENCE_LEVELS:
+        raise ScoringError("reference.level", message_th=f"ระดับ {level} ไม่รู้จัก (province หรือ nation)",
+                           message_en=f"unknown level {level} (province or nation)")
+    if not 0 <= mean_percent <= 100:
+        raise ScoringError("reference.mean", message_th="ค่าเฉลี่ยร้อยละต้องอยู่ระหว่าง 0 ถึง 100",
+                           message_en="the mean percentage must be 0 to 100")
+    row = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
+                                                     ResultSummary.scope == level))
+    row = row or ResultSummary(administration_id=adm.id, scope=level, level=level)
+    district = session.scalar(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
+                                                               ResultSummary.scope == "district")) or {}
+    row.data = {"mean_percent": float(mean_percent), "sd": sd, "n": n, "max_points": district.get("max_points")}
+    row.updated_at = utcnow()
+    session.add(row)
+    session.commit()

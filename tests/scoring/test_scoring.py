@@ -137,3 +137,14 @@ def test_indicator_mastery_and_the_four_level_result_of_trait_instruments(sessio
         ("10002", "A", _form_cells(session, "A", ["ก", "ข", "ค", "ง", "", "", "", "2"]))], name="t4.csv"))
     rows = {r[1]: r[10] for r in export_scores(session, SYSTEM, "ADM-4").rows}
     assert rows == {"10001": "ดีเยี่ยม", "10002": "ดี"}  # 100 % and 6/9 = 67 %
+
+
+def test_province_and_nation_figures_stand_beside_the_school_and_district(session, world):
+    from scoring.warehouse import enter_reference
+
+    enter_reference(session, SYSTEM, "ADM-1", "nation", 41.5, sd=12.0, n=300000)
+    s = school_results(session, SYSTEM, "ADM-1", world["schools"][S1])
+    assert s.references["nation"].mean_percent == 41.5 and s.references["nation"].n == 300000
+    assert "nation" in district_results(session, SYSTEM, "ADM-1").references
+    with pytest.raises(Exception, match="0 ถึง 100"):
+        enter_reference(session, SYSTEM, "ADM-1", "province", 140)

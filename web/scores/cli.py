@@ -124,3 +124,20 @@ def recompute_command(ctx, admin):
 
     with _session(ctx, write=True) as (s, actor):
         click.echo(recompute_scores(s, actor, admin).message(_lang()))
+
+
+@scores.command("reference")
+@click.argument("admin")
+@click.argument("level", type=click.Choice(["province", "nation"]))
+@click.option("--mean", "mean_percent", type=float, required=True, help="ค่าเฉลี่ยร้อยละ / mean percentage")
+@click.option("--sd", type=float, default=None, help="ส่วนเบี่ยงเบนมาตรฐาน / SD")
+@click.option("--n", type=int, default=None, help="จำนวนผู้สอบ / number of students")
+@click.pass_context
+def reference_command(ctx, admin, level, mean_percent, sd, n):
+    """บันทึกผลระดับจังหวัดหรือประเทศ เพื่อแสดงเทียบกับเขตและโรงเรียน / enter province or nation figures"""
+    from scoring.warehouse import REFERENCE_TH, enter_reference
+
+    with _session(ctx, write=True) as (s, actor):
+        enter_reference(s, actor, admin, level, mean_percent, sd=sd, n=n)
+    click.echo(_say(f"บันทึกผล{REFERENCE_TH[level]}ของการสอบ {admin}: ร้อยละ {mean_percent:g}",
+                    f"stored the {level} figures of {admin}: {mean_percent:g} %"))
