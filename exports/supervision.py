@@ -277,7 +277,7 @@ def _table_html(caption: str, t: TableBlock, thai_digits: bool) -> str:
     if t.widths_mm:
         total = sum(t.widths_mm)
         cols = "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in t.widths_mm) + "</colgroup>"
-    head = "".join(f"<th>{esc(h)}</th>" for h in t.header)
+    head = "".join(f"<th>{esc(_cell(h, thai_digits))}</th>" for h in t.header)
     body = "".join("<tr>" + "".join(f"<td>{esc(_cell(v, thai_digits))}</td>" for v in row) + "</tr>" for row in t.rows)
     cap = f"<p class='note'><b>{esc(caption)}</b></p>" if caption else ""
     return (f"{cap}<table class='data' style='table-layout: fixed'>{cols}<thead><tr>{head}</tr></thead>"
@@ -344,7 +344,8 @@ def _section_docx(w: _Writer, s: ReportSection, number: str, level: int = 1, cou
     for caption, t in s.tables:
         if caption:
             w.para(digits(_numbered(caption, counter), w.thai), bold=True)
-        block = TableBlock(t.header, tuple(tuple(_cell(v, w.thai) for v in row) for row in t.rows), t.widths_mm)
+        block = TableBlock(tuple(_cell(h, w.thai) for h in t.header),
+                           tuple(tuple(_cell(v, w.thai) for v in row) for row in t.rows), t.widths_mm)
         w.table(block, 182)
         w.para("", keep_next=False)
     for c in s.charts:

@@ -158,8 +158,13 @@ def _results_section(session: Session, years: dict[int, YearResults], year: int)
             ("ตารางที่ 6 ตัวชี้วัดที่นักเรียนผ่านเกณฑ์น้อยที่สุด", TableBlock(("ตัวชี้วัด", "ร้อยละที่ผ่านเกณฑ์"), tuple(
                 (c, f"{100 * m:.1f}") for c, m in mastery[:8]), (100, 60))),
         )
-        charts = (BarChart("คะแนนเฉลี่ยร้อยละระดับเขตพื้นที่", tuple(a.title[:18] for a in now.administrations),
+        labels = tuple(a.title[:18] for a in now.administrations)
+        charts = (BarChart("คะแนนเฉลี่ยร้อยละระดับเขตพื้นที่", labels,
                            ((str(year), tuple(a.mean_percent or 0.0 for a in now.administrations)),), "ร้อยละ", 100.0),)
+        if len(trend_years) > 1:  # the trend ends with this year: one chart says both
+            charts = (BarChart("แนวโน้มคะแนนเฉลี่ยร้อยละของเขตพื้นที่ย้อนหลัง", labels, tuple(
+                (str(y), tuple(dict(a.trend).get(y) or 0.0 for a in now.administrations)) for y in trend_years),
+                "ร้อยละ", 100.0),)
     bank = _bank_section(session)
     return ReportSection("results", SECTIONS["results"], body, tables, charts, (bank,))
 
