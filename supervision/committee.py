@@ -165,28 +165,36 @@ def _results_section(session: Session, years: dict[int, YearResults], year: int)
             charts = (BarChart("แนวโน้มคะแนนเฉลี่ยร้อยละของเขตพื้นที่ย้อนหลัง", labels, tuple(
                 (str(y), tuple(dict(a.trend).get(y) or 0.0 for a in now.administrations)) for y in trend_years),
                 "ร้อยละ", 100.0),)
-    bank = _bank_section(session)
+    bank = _bank_section(session, year)
     return ReportSection("results", SECTIONS["results"], body, tables, charts, (bank,))
 
 
-def _bank_section(session: Session) -> ReportSection:
+def _bank_section(session: Session, year: int) -> ReportSection:
+    """The item bank by learning area: items, approved ones, added during the academic year, mean IOC."""
+    start = dt.datetime(year - 543, 5, 16, tzinfo=dt.UTC)  # a Thai school year runs from mid-May
+    end = dt.datetime(year - 542, 5, 16, tzinfo=dt.UTC)
     rows = session.execute(select(ItemVersion.learning_area, ItemVersion.status, func.count(),
                                   func.avg(ItemVersion.ioc)).where(ItemVersion.is_latest)
                            .group_by(ItemVersion.learning_area, ItemVersion.status)).all()
+    added = dict(session.execute(select(ItemVersion.learning_area, func.count()).where(
+        ItemVersion.is_latest, ItemVersion.created_at >= start, ItemVersion.created_at < end)
+        .group_by(ItemVersion.learning_area)).all())
     by_area: dict[str, dict[str, int]] = {}
     ioc: dict[str, list[float]] = {}
     for area, status, n, mean_ioc in rows:
         by_area.setdefault(area or "-", {})[status] = n
         if mean_ioc is not None and status == "approved":
             ioc.setdefault(area or "-", []).append(float(mean_ioc))
-    table = tuple((AREA_TH.get(a, a), str(sum(s.values())), str(s.get("approved", 0)),
+    table = tuple((AREA_TH.get(a, a), str(sum(s.values())), str(s.get("approved", 0)), str(added.get(a, 0)),
                    _n(sum(ioc[a]) / len(ioc[a]) if a in ioc else None)) for a, s in sorted(by_area.items()))
     total = sum(sum(s.values()) for s in by_area.values())
     approved = sum(s.get("approved", 0) for s in by_area.values())
     return ReportSection("bank", "คลังข้อสอบของเขตพื้นที่", (
-        f"คลังข้อสอบมีข้อสอบ {total:,} ข้อ ผ่านการพิจารณาแล้ว {approved:,} ข้อ (ค่าดัชนีความสอดคล้อง IOC เฉลี่ยตามกลุ่มสาระในตาราง)",),
-        (("ตารางที่ 7 ข้อสอบในคลังตามกลุ่มสาระการเรียนรู้", TableBlock(("กลุ่มสาระ", "ข้อสอบทั้งหมด", "ผ่านการพิจารณา",
-                                                                    "IOC เฉลี่ย"), table, (60, 40, 40, 40))),) if table else ())
+        f"คลังข้อสอบมีข้อสอบ {total:,} ข้อ ผ่านการพิจารณาแล้ว {approved:,} ข้อ เพิ่มขึ้นในปีการศึกษา {year} "
+        f"{sum(added.values()):,} ข้อ (ค่าดัชนีความสอดคล้อง IOC เฉลี่ยตามกลุ่มสาระในตาราง)",),
+        (("ข้อสอบในคลังตามกลุ่มสาระการเรียนรู้", TableBlock(("กลุ่มสาระ", "ข้อสอบทั้งหมด", "ผ่านการพิจารณา",
+                                                            f"เพิ่มในปี {year}", "IOC เฉลี่ย"), table,
+                                                           (50, 34, 34, 34, 30))),) if table else ())
 
 
 def _qa_section(summary) -> ReportSection:
