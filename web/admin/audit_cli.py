@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from web.auth.cli_actor import actor_for, as_option, store_session
+from web.admin.cli_actor import actor_for, as_option, store_session
 from web.cli import lang
 from web.cli.params import OutputPath
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from web.auth.cli_actor import as_option, store_session
+from web.admin.cli_actor import as_option, store_session
 from web.cli import lang
 
 
@@ -15,7 +15,7 @@ def _say(th: str, en: str) -> str:
 
 
 def _actor(as_name: str | None):
-    from web.auth.cli_actor import actor_for
+    from web.admin.cli_actor import actor_for
 
     with store_session(write=False) as s:
         return actor_for(s, as_name)

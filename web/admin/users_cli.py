@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from web.auth.cli_actor import actor_for, as_option, store_session
+from web.admin.cli_actor import actor_for, as_option, store_session
 from web.cli import lang
 
 

@@ -88,10 +88,11 @@ def _say(th: str, en: str) -> str:
     return en if lang() == "en" else th
 
 
-def _actor(name: str | None, role: str) -> Any:
-    from itembank.authz import Actor
+def _actor(name: str | None, role: str, session: Any = None) -> Any:
+    """The system actor, or the account named by ``--as`` (checked; its own roles apply, `role` is unused)."""
+    from web.admin.cli_actor import actor_for
 
-    return Actor.system() if not name else Actor(None, name, role)
+    return actor_for(session, name)
 
 
 def _word(kind: str, code: str | None) -> str:
@@ -107,7 +108,8 @@ def _when(value: Any) -> str:
 
 
 url_option = click.option("--url", default=None, help="DATABASE_URL (ค่าเริ่มต้น: จากการตั้งค่าของ Khlang)")
-as_option = click.option("--as", "as_name", default=None, help="ชื่อผู้ใช้ที่ทำรายการ (ค่าเริ่มต้น: system)")
+as_option = click.option("--as", "as_name", default=None,
+                         help="ชื่อผู้ใช้ที่ทำรายการ ตรวจกับบัญชีผู้ใช้ (ค่าเริ่มต้น: system) / act as this account")
 
 
 @click.group()
@@ -125,7 +127,7 @@ def import_command(path: Path, dry_run: bool, url: str | None, as_name: str | No
     from itembank.importing import import_items
 
     with _session(url, write=True) as s:
-        report = import_items(s, _actor(as_name, "officer"), path, dry_run=dry_run)
+        report = import_items(s, _actor(as_name, "officer", s), path, dry_run=dry_run)
     for notice in report.notices:
         click.echo(_say("หมายเหตุ: ", "note: ") + notice.text(lang()))
     click.echo(report.summary_th())
@@ -249,7 +251,8 @@ def _review_command(step: str, help_text: str, needs_reason: bool) -> None:
     @click.option("--comment", "--reason", "comment", default="", required=needs_reason,
                   help="ความเห็น / เหตุผล (comment, reason)")
     @as_option
-    @click.option("--role", default="reviewer", show_default=True, help="บทบาทของผู้ใช้ตาม --as / role of --as")
+    @click.option("--role", default="reviewer", show_default=True,
+                  help="ไม่ใช้แล้ว: บทบาทมาจากบัญชีผู้ใช้ของ --as / unused: the account's roles apply")
     @click.option("--min-ioc", type=float, default=None,
                   help="เกณฑ์ IOC ขั้นต่ำเมื่ออนุมัติ (ค่าเริ่มต้น: IOC_THRESHOLD ของเขต) / minimum IOC")
     @url_option
@@ -260,7 +263,7 @@ def _review_command(step: str, help_text: str, needs_reason: bool) -> None:
         if step == "approve" and min_ioc is None:
             min_ioc = _config().get("IOC_THRESHOLD")
         with _session(url, write=True) as s:
-            moved = review_item(s, _actor(as_name, role), code, step, number=number, comment=comment,
+            moved = review_item(s, _actor(as_name, role, s), code, step, number=number, comment=comment,
                                 min_ioc=None if min_ioc is None else float(min_ioc))
         click.echo(_say(f"{code} ฉบับที่ {moved.number}: {moved.status} ({_word('status', moved.status)})",
                         f"{code} version {moved.number}: {moved.status}"))

@@ -113,6 +113,11 @@ def _fill_ioc_form(path: Path, ratings: dict[str, object]) -> None:
 
 
 def test_review_with_ioc_forms_from_three_experts(run, session, tmp_path):
+    from itembank.accounts import create_user
+    from itembank.authz import Actor
+
+    create_user(session, Actor.system(), "ครูสมชาย", "ครูสมชาย", "officer")      # --as names an account
+    create_user(session, Actor.system(), "ผู้พิจารณา", "ผู้พิจารณา", "reviewer")
     assert run("bank", "import", "--as", "ครูสมชาย", str(_csv(tmp_path, ROWS[:2]))).exit_code == 0
     for code in ("M6-001", "M6-002"):
         assert run("bank", "review", "submit", code, "--as", "ครูสมชาย", "--role", "officer").exit_code == 0
@@ -172,3 +177,18 @@ def test_blank_template_with_its_example_row_imports(run, session, tmp_path, nam
     assert result.exit_code == 0 and out.exists()
     result = run("bank", "import", str(out))
     assert result.exit_code == 0 and "ข้อสอบใหม่ 1" in result.output, result.output
+
+
+def test_as_must_name_an_active_account(run, session, tmp_path):
+    from itembank.accounts import create_user, set_active
+    from itembank.authz import Actor
+
+    result = run("bank", "import", "--as", "ใครก็ได้", str(_csv(tmp_path, ROWS[:1])))
+    assert result.exit_code == 1 and "ไม่พบผู้ใช้ ใครก็ได้" in result.output
+    create_user(session, Actor.system(), "ครูเก่า", "ครูเก่า", "officer")
+    set_active(session, Actor.system(), "ครูเก่า", False)
+    result = run("bank", "import", "--as", "ครูเก่า", str(_csv(tmp_path, ROWS[:1])))
+    assert result.exit_code == 1 and "ปิดใช้งาน" in result.output
+    create_user(session, Actor.system(), "ผู้ตรวจ", "ผู้ตรวจ", "qa")     # an account whose roles may not import
+    result = run("bank", "import", "--as", "ผู้ตรวจ", str(_csv(tmp_path, ROWS[:1])))
+    assert result.exit_code == 1 and "ไม่มีสิทธิ์" in result.output
