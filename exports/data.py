@@ -486,3 +486,54 @@ class CommitteeReport:
     created_on: dt.date = field(default_factory=dt.date.today)
     meeting_on: dt.date | None = None
     signatures: tuple[SignatureLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultsReport:
+    """รายงานผลการสอบ from the warehouse: a school's or the district's report, a class score sheet or the
+    item-analysis report. The office's letterhead, title and facts, numbered sections (tables, bar
+    charts, paragraphs), the signature lines; every table also becomes a sheet of the XLSX."""
+
+    kind: str  # school | district | class | items
+    office: str  # letterhead: สำนักงานเขตพื้นที่การศึกษาประถมศึกษา …
+    title: str
+    subtitle: str
+    facts: tuple[tuple[str, str], ...]
+    sections: tuple[ReportSection, ...]
+    signatures: tuple[SignatureLine, ...] = ()
+    created_on: dt.date = field(default_factory=dt.date.today)
+    landscape: bool = False
+    reference: str = ""  # printed in the footer (administration and school codes)
+
+
+@dataclass(frozen=True)
+class ResultSlip:
+    """ใบแจ้งผลการสอบ of one student."""
+
+    student_code: str
+    class_room: str  # ป.6/1
+    seat: str
+    name: str  # empty when names are not shown
+    score: float
+    max_score: float
+    percent: float
+    grade: str  # 4, 3.5 … 0
+    grade_meaning: str  # ดีเยี่ยม …
+    quality: str  # ดีมาก / ดี / พอใช้ / ปรับปรุง
+    quality_meaning: str
+    indicators: tuple[tuple[str, str, float, str], ...] = ()  # (code, description, % earned, ผ่าน/ไม่ผ่าน)
+
+
+@dataclass(frozen=True)
+class ResultSlips:
+    """Every slip of a school (or a class), two to an A4 page with a cut line between them."""
+
+    office: str
+    school: str
+    title: str
+    year_be: int
+    term: int
+    slips: tuple[ResultSlip, ...]
+    signatures: tuple[SignatureLine, ...] = ()
+    created_on: dt.date = field(default_factory=dt.date.today)
+    reference: str = ""

@@ -5,6 +5,7 @@ student result slips. Fed with plain data from :mod:`exports.data`; plots come f
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -344,3 +345,280 @@ def student_slips_docx(slips: Sequence[StudentSlip], out: str | Path | None = No
         w.table(TableBlock(("ตัวชี้วัด", "คะแนน", "ผล"), rows, (60, 30, 30)), 120)
     w.footer("ใบแจ้งผล")
     return _save(w.doc, out)
+
+
+# ------------------------------------------------------------------ reports from the warehouse (issue 10)
+
+_RESULTS_CSS = """
+.letterhead { text-align: center; margin: 0 0 2mm 0; font-weight: bold; font-size: 13pt; }
+.letterhead img { height: 16mm; display: block; margin: 0 auto 1mm auto; }
+.facts td:first-child { width: 38%; color: #333; }
+table.data td { vertical-align: top; }
+table.data td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.data td.s { white-space: nowrap; }
+.slip { border: none; padding: 0; margin: 0; break-inside: avoid; height: 128mm; overflow: hidden; }
+.slip h1 { font-size: 14pt; }
+.slip .office { text-align: center; font-weight: bold; font-size: 11.5pt; }
+.slip table.data { font-size: 10pt; }
+.slip .big { font-size: 16pt; margin: 1.5mm 0; }
+.slip .meaning { text-align: center; margin: 0 0 1.5mm 0; }
+.cut { border-top: 0.8pt dashed #000; margin: 3mm 0; text-align: center; font-size: 9pt; color: #444;
+       height: 0; line-height: 0; }
+.cut span { background: #fff; padding: 0 2mm; }
+.signs { display: flex; justify-content: space-around; margin-top: 8mm; break-inside: avoid; }
+.sign { text-align: center; width: 45%; }
+.slip .signs { margin-top: 3mm; }
+.report p.par { text-indent: 12mm; text-align: justify; margin: 0 0 2mm 0; }
+"""
+
+_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+
+#: Codes people type keep Arabic digits in a Thai-digit document: indicator codes (ค 1.1 ป.6/2), grades
+#: and classes (ป.6, ป.6/1), anything with a Latin letter (ADM-1, S6-00) and ids of 5 digits or more.
+_CODE = re.compile(r"[ก-ฮ]{1,2} \d+\.\d+(?: [ก-ฮ]\.\d+/\d+)?|[ปม]\.\d+(?:/\d+)?|[\w-]*[A-Za-z][\w.-]*|\d{5,}")
+
+
+def _td(text: object, thai: bool = True) -> str:
+    """`text` with Thai digits, except in the codes and ids people type (see :data:`_CODE`)."""
+    s = "" if text is None else str(text)
+    if not thai:
+        return s
+    out, last = [], 0
+    for m in _CODE.finditer(s):
+        out += [digits(s[last:m.start()], True), m.group(0)]
+        last = m.end()
+    out.append(digits(s[last:], True))
+    return "".join(out)
+
+
+def _results_document(body: str, *, thai_digits: bool, landscape: bool = False) -> str:
+    css = (ASSETS / "report.css").read_text(encoding="utf-8")
+    counter = "thai" if thai_digits else "decimal"
+    size = "A4 landscape" if landscape else "A4"
+    return (
+        f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><style>{font_face_css()}\n{css}\n{_RESULTS_CSS}'
+        f'\n@page {{ size: {size}; @bottom-center {{ content: "หน้า " counter(page, {counter}) "/" '
+        f"counter(pages, {counter}); }} }}</style></head><body>{body}</body></html>"
+    )
+
+
+def _results_table_html(caption: str, t: TableBlock, thai_digits: bool) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in t.header)
+    body = "".join(
+        "<tr>" + "".join(
+            f"<td class='n'>{esc(_td(v, thai_digits))}</td>" if _NUMBER.match(str(v)) else
+            f"<td class='s'>{esc(_td(v, thai_digits))}</td>" if len(str(v)) <= 18 else
+            f"<td>{esc(_td(v, thai_digits))}</td>" for v in row) + "</tr>"
+        for row in t.rows)
+    cap = f"<h3>{esc(_td(caption, thai_digits))}</h3>" if caption else ""
+    return f"{cap}<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _results_section_html(s: Any, number: str, thai_digits: bool, level: int = 2) -> str:
+    from exports.supervision import bar_chart_figure
+
+    parts = [f"<h{level}>{esc(_td(number, thai_digits))} {esc(_td(s.title, thai_digits))}</h{level}>"]
+    parts += [f"<p class='par'>{esc(_td(p, thai_digits))}</p>" for p in s.paragraphs]
+    for caption, t in s.tables:
+        parts.append(_results_table_html(caption, t, thai_digits))
+    for c in s.charts:
+        parts.append(_figure_html(to_svg(bar_chart_figure(c)), ""))
+    for k, sub in enumerate(s.subsections, start=1):
+        parts.append(_results_section_html(sub, f"{number}{k}.", thai_digits, 3))
+    return "".join(parts)
+
+
+def results_report_html(r: Any, *, thai_digits: bool = True) -> str:
+    """A ResultsReport as HTML for WeasyPrint: letterhead, title, facts, numbered sections, signatures."""
+    from exports.supervision import _signs_html
+
+    facts = "".join(f"<tr><td>{esc(k)}</td><td>{esc(_td(v, thai_digits))}</td></tr>" for k, v in r.facts)
+    sections = "".join(_results_section_html(s, f"{k}.", thai_digits) for k, s in enumerate(r.sections, start=1))
+    body = (f'<section class="report"><div class="letterhead">{esc(r.office)}</div><h1>{esc(r.title)}</h1>'
+            f'<p class="sub">{esc(_td(r.subtitle, thai_digits))} · จัดทำเมื่อ '
+            f"{esc(thai_date(r.created_on, thai_digits=thai_digits))}</p><table class='facts'>{facts}</table>"
+            f"{sections}{_signs_html(r.signatures, thai_digits) if r.signatures else ''}</section>")
+    body = body.replace(f"<h1>{esc(r.title)}</h1>", f"<h1>{esc(_td(r.title, thai_digits))}</h1>")
+    return _results_document(body, thai_digits=thai_digits, landscape=r.landscape)
+
+
+def results_report_pdf(r: Any, out: str | Path | None = None, *, thai_digits: bool = True) -> bytes:
+    """รายงานผลการสอบ (school, district, class sheet, item analysis) as PDF."""
+    return _pdf(results_report_html(r, thai_digits=thai_digits), out)
+
+
+def results_report_docx(r: Any, out: str | Path | None = None, *, font: str = DEFAULT_FONT,
+                        thai_digits: bool = True) -> bytes:
+    """รายงานผลการสอบ as an editable DOCX (the same sections, tables and charts as the PDF)."""
+    from exports.supervision import _signs_docx
+
+    w = _Writer(font, DEFAULT_SIZE.get(font, 12.0) - (1 if r.landscape else 0), thai_digits)
+    if r.landscape:
+        from docx.enum.section import WD_ORIENT
+
+        sec = w.doc.sections[0]
+        sec.orientation, sec.page_width, sec.page_height = WD_ORIENT.LANDSCAPE, sec.page_height, sec.page_width
+    w.para(r.office, bold=True, size=w.size + 1, align=WD_ALIGN_PARAGRAPH.CENTER)
+    w.para(_td(r.title, thai_digits), size=w.size + 5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    w.para(f"{_td(r.subtitle, thai_digits)} · จัดทำเมื่อ {thai_date(r.created_on, thai_digits=thai_digits)}",
+           align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
+    if r.facts:
+        w.table(TableBlock(("รายการ", "ค่า"), tuple((k, _td(v, thai_digits)) for k, v in r.facts), (70, 110)), 180)
+    width = 265.0 if r.landscape else 180.0
+    for k, s in enumerate(r.sections, start=1):
+        _results_section_docx(w, s, f"{k}.", width)
+    if r.signatures:
+        _signs_docx(w, r.signatures)
+    w.footer(r.reference or r.title)
+    return _save(w.doc, out)
+
+
+def _results_section_docx(w: Any, s: Any, number: str, width: float, level: int = 1) -> None:
+    from exports.supervision import bar_chart_figure
+
+    w.para(f"{_td(number, w.thai)} {_td(s.title, w.thai)}", bold=True, size=w.size + (3 if level == 1 else 1))
+    for p in s.paragraphs:
+        w.para(_td(p, w.thai), keep_next=False)
+    for caption, t in s.tables:
+        if caption:
+            w.para(_td(caption, w.thai), bold=True)
+        cells = tuple(tuple(_td(v, w.thai) for v in row) for row in t.rows)
+        w.table(TableBlock(tuple(_td(h, w.thai) for h in t.header), cells, t.widths_mm), width)
+        w.para("", keep_next=False)
+    for c in s.charts:
+        w.picture(to_png(bar_chart_figure(c)), 160, keep_next=False)
+    for k, sub in enumerate(s.subsections, start=1):
+        _results_section_docx(w, sub, f"{number}{k}.", width, level + 1)
+
+
+def _xlsx_value(v: Any) -> Any:
+    s = str(v)
+    if _NUMBER.match(s) and not (len(s) > 1 and s.startswith("0") and "." not in s):
+        return float(s.replace(",", "")) if "." in s or "," in s else int(s)
+    return s
+
+
+def results_report_xlsx(r: Any, out: str | Path, *, locale: str = "th") -> bytes:
+    """Every table of the report as a sheet (numbers as numbers); the facts on the first sheet."""
+    from exports.xlsx import write_tables
+    from psychometrics.tables import Table
+
+    tables = [Table(r.title[:31], ("รายการ", "ค่า"), [(k, _xlsx_value(v)) for k, v in r.facts],
+                    notes=(r.office, r.subtitle))]
+    for s in _all_sections(r.sections):
+        for caption, t in s.tables:
+            tables.append(Table(caption or s.title, tuple(t.header),
+                                [tuple(_xlsx_value(v) for v in row) for row in t.rows]))
+    write_tables(out, tables, locale=locale, decimals=2)
+    return Path(out).read_bytes()
+
+
+def _all_sections(sections: Sequence[Any]) -> list[Any]:
+    out = []
+    for s in sections:
+        out.append(s)
+        out += _all_sections(s.subsections)
+    return out
+
+
+def _slip_html(s: Any, slips: Any, thai_digits: bool) -> str:
+    from exports.supervision import _signs_html
+
+    d = lambda v: esc(_td(v, thai_digits))  # noqa: E731
+    rows = "".join(f"<tr><td class='s'>{esc(code)}</td><td>{d(text)}</td><td class='n'>{d(f'{pct:.0f}')}</td>"
+                   f"<td class='s'>{esc(verdict)}</td></tr>" for code, text, pct, verdict in s.indicators)
+    name = f"<tr><td>ชื่อ-นามสกุล</td><td colspan='3'>{esc(s.name)}</td></tr>" if s.name else ""
+    return (
+        f'<div class="slip"><div class="office">{esc(slips.office)}</div><h1>{esc(slips.title)}</h1>'
+        f'<p class="sub">{esc(_school_name(slips.school))} · ภาคเรียนที่ {d(slips.term)} ปีการศึกษา {d(slips.year_be)}</p>'
+        f"<table class='facts'>{name}<tr><td>เลขประจำตัว</td><td>{esc(s.student_code)}</td><td>ชั้น</td>"
+        f"<td>{esc(s.class_room)} เลขที่ {d(s.seat)}</td></tr></table>"
+        f'<p class="big">{d(f"{s.score:g} / {s.max_score:g}")} คะแนน · ร้อยละ {d(f"{s.percent:.2f}")} · '
+        f"ระดับ {d(s.grade)}</p><p class='meaning'>ระดับผลการเรียน {d(s.grade)} หมายถึง {esc(s.grade_meaning)} · "
+        f"ระดับคุณภาพ {esc(s.quality)}: {d(s.quality_meaning)}</p>"
+        "<table class='data'><thead><tr><th>ตัวชี้วัด</th><th>สิ่งที่วัด</th><th>ร้อยละ</th><th>ผล</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>{_signs_html(slips.signatures, thai_digits) if slips.signatures else ''}</div>"
+    )
+
+
+def _school_name(name: str) -> str:
+    return name if name.startswith("โรงเรียน") else f"โรงเรียน{name}"
+
+
+def result_slips_html(slips: Any, *, thai_digits: bool = True) -> str:
+    """Two slips to an A4 page with a dashed cut line (ตัดตามเส้นประ) between them."""
+    parts = []
+    for k, s in enumerate(slips.slips):
+        if k % 2:
+            parts.append('<div class="cut"><span>✂ ตัดตามเส้นประ</span></div>')
+        parts.append(_slip_html(s, slips, thai_digits))
+    return _results_document("".join(parts), thai_digits=thai_digits)
+
+
+def result_slips_pdf(slips: Any, out: str | Path | None = None, *, thai_digits: bool = True) -> bytes:
+    """ใบแจ้งผลการสอบรายบุคคล as PDF, two to a page."""
+    return _pdf(result_slips_html(slips, thai_digits=thai_digits), out)
+
+
+def result_slips_docx(slips: Any, out: str | Path | None = None, *, font: str = DEFAULT_FONT,
+                      thai_digits: bool = True) -> bytes:
+    """ใบแจ้งผลการสอบรายบุคคล as an editable DOCX, one after another with cut lines."""
+    from exports.supervision import _signs_docx
+
+    w = _Writer(font, DEFAULT_SIZE.get(font, 12.0) - 1, thai_digits)
+    dg = lambda v: _td(v, thai_digits)  # noqa: E731
+    for k, s in enumerate(slips.slips):
+        if k:
+            w.para("- - - - - - - - - - - - ✂ ตัดตามเส้นประ - - - - - - - - - - - -", align=WD_ALIGN_PARAGRAPH.CENTER,
+                   keep_next=False)
+        w.para(slips.office, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(slips.title, size=w.size + 3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(f"{_school_name(slips.school)} · ภาคเรียนที่ {dg(slips.term)} ปีการศึกษา {dg(slips.year_be)}",
+               align=WD_ALIGN_PARAGRAPH.CENTER)
+        who = f"{s.name} · " if s.name else ""
+        w.para(f"{who}เลขประจำตัว {s.student_code} · ชั้น {dg(s.class_room)} เลขที่ {dg(s.seat)}")
+        w.para(dg(f"{s.score:g} / {s.max_score:g} คะแนน · ร้อยละ {s.percent:.2f} · ระดับ {s.grade}"),
+               size=w.size + 3, bold=True)
+        w.para(f"ระดับผลการเรียน {dg(s.grade)} หมายถึง {s.grade_meaning} · ระดับคุณภาพ {s.quality}: {s.quality_meaning}")
+        rows = tuple((code, text, dg(f"{pct:.0f}"), verdict) for code, text, pct, verdict in s.indicators)
+        w.table(TableBlock(("ตัวชี้วัด", "สิ่งที่วัด", "ร้อยละ", "ผล"), rows, (30, 100, 20, 25)), 175)
+        if slips.signatures:
+            _signs_docx(w, slips.signatures)
+    w.footer(slips.reference or slips.title)
+    return _save(w.doc, out)
+
+
+def result_slips_xlsx(slips: Any, out: str | Path, *, locale: str = "th") -> bytes:
+    """One row per student (the slips' figures), and one column per indicator (% earned)."""
+    from exports.xlsx import write_tables
+    from psychometrics.tables import Table
+
+    codes = list(dict.fromkeys(code for s in slips.slips for code, *_ in s.indicators))
+    rows = []
+    for s in slips.slips:
+        pct = {code: p for code, _, p, _ in s.indicators}
+        rows.append((s.student_code, s.class_room, _xlsx_value(s.seat), s.name, s.score, s.max_score,
+                     round(s.percent, 2), _xlsx_value(s.grade), s.quality, *[pct.get(c) for c in codes]))
+    columns = ("เลขประจำตัว", "ชั้น", "เลขที่", "ชื่อ-นามสกุล", "คะแนน", "คะแนนเต็ม", "ร้อยละ", "ระดับผลการเรียน",
+               "ระดับคุณภาพ", *codes)
+    write_tables(out, [Table(f"ใบแจ้งผล {slips.school}"[:31], columns, rows, notes=(slips.office, slips.title))],
+                 locale=locale, decimals=2)
+    return Path(out).read_bytes()
+
+
+def write_results(data: Any, out: str | Path, fmt: str, *, thai_digits: bool = True) -> bytes:
+    """Render a ResultsReport or ResultSlips to `out` as pdf, docx or xlsx."""
+    from exports.data import ResultSlips
+    from exports.errors import ExportError
+
+    fmt = str(fmt).lower().lstrip(".")
+    slips = isinstance(data, ResultSlips)
+    if fmt == "pdf":
+        return (result_slips_pdf if slips else results_report_pdf)(data, out, thai_digits=thai_digits)
+    if fmt == "docx":
+        return (result_slips_docx if slips else results_report_docx)(data, out, thai_digits=thai_digits)
+    if fmt == "xlsx":
+        return (result_slips_xlsx if slips else results_report_xlsx)(data, out)
+    raise ExportError("render.format_unknown", fmt=fmt,
+                      message_th=f"ไม่รู้จักรูปแบบ {fmt!r} ของรายงาน: ใช้ได้ pdf, docx, xlsx",
+                      message_en=f"unknown report format {fmt!r}: one of pdf, docx, xlsx")

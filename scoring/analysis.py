@@ -215,8 +215,11 @@ def _irt(x, ids, model, anchors, anchor_mode, n_quadrature, source, progress, t,
         keep = [k for k, code in enumerate(anchors.item_ids) if code not in unusable]
         anchors = anchors.subset(np.asarray(keep, int))
     fixed = anchors if anchors is not None and anchor_mode == "fixed" else None
-    run = calibrate_matrix(x, model, item_ids=ids, n_quadrature=n_quadrature, fixed=fixed, source=source,
-                           standard_errors="auto")
+    # an item everyone answered alike (all right, all wrong) has no IRT estimate: CTT only for it
+    varies = np.array([np.unique(col[~np.isnan(col)]).size > 1 for col in x.T])
+    cols = np.flatnonzero(varies)
+    run = calibrate_matrix(x[:, cols], model, item_ids=[ids[j] for j in cols], n_quadrature=n_quadrature,
+                           fixed=fixed, source=source, standard_errors="auto")
     params, se = run.params, run.standard_errors
     linking: dict[str, Any] = {}
     if anchors is not None and anchor_mode == "fixed":
@@ -237,10 +240,67 @@ def _irt(x, ids, model, anchors, anchor_mode, n_quadrature, source, progress, t,
     t["irt_s"] = time.perf_counter() - t0
     progress(3, len(STEPS), *STEPS[3])
     t0 = time.perf_counter()
-    theta = ability(params, x, "eap", n_quadrature=n_quadrature).theta
-    fit = infit_outfit(params, x, theta)
+    if all(mod in ("1pl", "rasch", "2pl", "3pl") for mod in params.model):
+        fit = _dichotomous_fit(params.a, params.b, params.c, x[:, cols], n_quadrature)
+    else:
+        theta = ability(params, x[:, cols], "eap", n_quadrature=n_quadrature).theta
+        fit = infit_outfit(params, x[:, cols], theta)
     t["fit_s"] = time.perf_counter() - t0
-    return _Irt(params, np.asarray(se.a), np.asarray(se.b), fit.item_infit, fit.item_outfit, linking, run.converged)
+    if cols.size < len(ids):  # back to every item of the form, NaN where there is no estimate
+        params = _widen(params, cols, len(ids))
+        spread = [np.asarray(v) for v in (se.a, se.b, fit.item_infit, fit.item_outfit)]
+        se_a, se_b, infit, outfit = (_spread(v, cols, len(ids)) for v in spread)
+    else:
+        se_a, se_b, infit, outfit = np.asarray(se.a), np.asarray(se.b), fit.item_infit, fit.item_outfit
+    return _Irt(params, se_a, se_b, infit, outfit, linking, run.converged)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    item_infit: np.ndarray
+    item_outfit: np.ndarray
+
+
+def _dichotomous_fit(a, b, c, x: np.ndarray, n_quadrature: int) -> _Fit:
+    """EAP θ (N(0, 1) prior, `n_quadrature` equally spaced nodes on ±5) and item infit/outfit mean squares
+    for 0/1 items, as :func:`psychometrics.irt.fit.infit_outfit` defines them, in a few float32 matrix
+    products (40,000 × 60 in a fraction of a second)."""
+    nodes = np.linspace(-5.0, 5.0, n_quadrature)
+    log_w = -0.5 * nodes ** 2
+    seen = ~np.isnan(x)
+    x0 = np.where(seen, x, 0.0).astype(np.float32)
+    p_nodes = c + (1 - c) / (1 + np.exp(-a * (nodes[:, None] - b)))                 # (q, m)
+    log_p, log_q = np.log(p_nodes).astype(np.float32), np.log1p(-p_nodes).astype(np.float32)
+    loglik = x0 @ log_p.T + (seen.astype(np.float32) - x0) @ log_q.T + log_w            # (n, q)
+    loglik -= loglik.max(axis=1, keepdims=True)
+    post = np.exp(loglik)
+    theta = (post @ nodes) / post.sum(axis=1)
+    p = c + (1 - c) / (1 + np.exp(-a * (theta[:, None] - b)))                          # (n, m)
+    w = p * (1 - p)
+    r2 = np.where(seen, (x0 - p) ** 2, 0.0)
+    n_seen = seen.sum(axis=0)
+    outfit = np.where(seen, r2 / w, 0.0).sum(axis=0) / np.maximum(n_seen, 1)
+    infit = r2.sum(axis=0) / np.where(seen, w, 0.0).sum(axis=0)
+    return _Fit(infit, outfit)
+
+
+def _spread(values: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, np.nan)
+    out[cols] = values
+    return out
+
+
+def _widen(params, cols: np.ndarray, n: int):
+    """`params` of the items `cols` as parameters of all n items (NaN a and b elsewhere)."""
+
+    thr = np.full((n, params.thresholds.shape[1]), np.nan)
+    thr[cols] = params.thresholds
+    models = ["2pl"] * n
+    for k, j in enumerate(cols):
+        models[j] = params.model[k]
+    return type("Widened", (), {"a": _spread(params.a, cols, n), "b": _spread(params.b, cols, n),
+                                "c": _spread(params.c, cols, n), "thresholds": thr, "model": tuple(models),
+                                "n_items": n})()
 
 
 def _dif(x, ids, sex, school_size, progress, t) -> dict[str, Any]:
@@ -249,13 +309,19 @@ def _dif(x, ids, sex, school_size, progress, t) -> dict[str, Any]:
     progress(4, len(STEPS), *STEPS[4])
     t0 = time.perf_counter()
     out = {}
+    # Mantel–Haenszel needs 0/1 items: polytomous (rubric) items get no class, the rest match on their sum
+    binary = np.all(np.isnan(x) | (x == 0) | (x == 1), axis=0)
+    cols = np.flatnonzero(binary)
     for name, group, focal in (("sex", _sex_groups(sex), "F"), ("school_size", _size_groups(school_size), "small")):
-        if group is None or len(set(group[group != ""].tolist())) < 2:
+        if group is None or len(set(group[group != ""].tolist())) < 2 or cols.size < 2:
             continue
         keep = group != ""
-        res = mantel_haenszel(np.where(keep[:, None], x, np.nan), np.where(keep, group, None), focal,
-                              item_ids=ids)
-        out[name] = res.ets_class
+        res = mantel_haenszel(np.where(keep[:, None], x[:, cols], np.nan), np.where(keep, group, None), focal,
+                              item_ids=[ids[j] for j in cols])
+        classes = ["-"] * len(ids)
+        for k, j in enumerate(cols):
+            classes[j] = res.ets_class[k]
+        out[name] = tuple(classes)
     t["dif_s"] = time.perf_counter() - t0
     return out
 
@@ -290,12 +356,12 @@ def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, 
         table = _distractor_table(dis, j) if dis is not None else None
         if table and any(v["dead"] for v in table.values()):
             flags.append("dead_distractor")
-        classes = {name: cls[j] for name, cls in dif.items()}
+        classes = {name: cls[j] for name, cls in dif.items() if cls[j] != "-"}
         worst = max(classes.values(), key=lambda c: _ETS_RANK.get(c, 0), default=None)
         dif_class = None if worst is None else worst[0]
         if dif_class == "C":
             flags.append("dif_c")
-        b = None if irt.params is None else _r(irt.params.b[j])
+        b = None if irt.params is None else _r(_location(irt.params, j))
         if b is not None and banked[j] is not None and abs(b - banked[j]) > drift_limit:
             flags.append("drift")
         items.append(ItemResult(
@@ -313,6 +379,16 @@ def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, 
         sem=float(test.sem), mean=float(test.mean), sd=float(test.sd), minimum=float(test.minimum),
         maximum=float(test.maximum), model=model if irt.params is not None else None, scale=scale,
         linking=irt.linking, converged=irt.converged, timings={k: round(v, 4) for k, v in t.items()}, ctt=ctt)
+
+
+def _location(params, j: int) -> float:
+    """b of a dichotomous item; the mean threshold of a polytomous one (its location on θ)."""
+    b = float(params.b[j])
+    if np.isfinite(b):
+        return b
+    thr = params.thresholds[j]
+    thr = thr[np.isfinite(thr)]
+    return float(thr.mean()) if thr.size else float("nan")
 
 
 def _banked_b(anchors, ids) -> list[float | None]:
@@ -336,6 +412,25 @@ def _distractor_table(dis, j: int) -> dict[str, Any]:
     return out
 
 
+def _json_safe(value: Any) -> Any:
+    """NaN and ±inf as None (PostgreSQL's JSON has no NaN), recursively."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _json_safe_input(row: Any) -> Any:
+    from dataclasses import replace
+
+    clean = {k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+             for k, v in (("p", row.p), ("r_pbis", row.r_pbis), ("discrimination_index", row.discrimination_index))}
+    return replace(row, se=_json_safe(row.se), extra=_json_safe(row.extra), **clean)
+
+
 def write_back(session: Session, actor: Actor, source: str, result: AnalysisResult, *,
                scale: str | None = None) -> dict[str, Any]:
     """Store the statistics, the next parameter set of `scale` and the review tasks, in one transaction.
@@ -353,15 +448,15 @@ def write_back(session: Session, actor: Actor, source: str, result: AnalysisResu
                            message_en=f"item {missing[0]} has no bank version to write back to")
     scale = scale or result.scale
     when = utcnow().isoformat()
-    rows = [StatisticInput(
+    rows = [_json_safe_input(StatisticInput(
         version_id=it.version_id, n=it.n, p=it.p, r_pbis=it.r_pbis, discrimination_index=it.r,
         irt_model=result.model, a=it.a, b=it.b, c=it.c, se={"a": it.se_a, "b": it.se_b},
         scale=scale if result.model else None,
         extra={"kind": "administration", "position": it.position, "verdict_p": it.verdict_p,
                "verdict_r": it.verdict_r, "decision": it.decision,
                "fit": {"infit": it.infit, "outfit": it.outfit}, "dif": it.dif, "dif_class": it.dif_class,
-               "distractors": it.distractors, "flags": list(it.flags), "kr20": round(result.kr20, 4),
-               "linking": result.linking, "analysed_at": when})
+               "distractors": it.distractors, "flags": list(it.flags), "kr20": _r(result.kr20), "alpha": _r(result.alpha),
+               "linking": result.linking, "analysed_at": when}))
         for it in result.items]
     n_rows = record_statistics(session, actor, source, rows, commit=False)
     ref = None
@@ -369,11 +464,11 @@ def write_back(session: Session, actor: Actor, source: str, result: AnalysisResu
         ps = create_parameter_set(
             session, actor, scale, source, result.model,
             [ParameterRow(it.version_id, result.model, it.a, it.b, it.c, se={"a": it.se_a, "b": it.se_b},
-                          is_anchor=it.banked_b is not None) for it in result.items],
-            n_persons=result.n_persons, linking=result.linking,
-            meta={"converged": result.converged, "kr20": result.kr20}, commit=False)
+                          is_anchor=it.banked_b is not None) for it in result.items if it.a is not None],
+            n_persons=result.n_persons, linking=_json_safe(result.linking),
+            meta={"converged": result.converged, "kr20": _r(result.kr20), "alpha": _r(result.alpha)}, commit=False)
         ref = ps.ref
-    flags = [ReviewFlag(result.items[j].version_id, kind, details) for j, kind, details in result.flags]
+    flags = [ReviewFlag(result.items[j].version_id, kind, _json_safe(details)) for j, kind, details in result.flags]
     n_tasks = open_review_tasks(session, actor, source, flags, commit=False)
     session.commit()
     return {"n_statistics": n_rows, "parameter_set": ref, "n_flags": len(flags), "n_new_tasks": n_tasks}
@@ -395,15 +490,20 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
     t0 = time.perf_counter()
     adm = load(session, actor, administration, "administration.read", "results")
     authorize(actor, adm, "item.write_statistics")
-    progress(0, len(STEPS), *STEPS[0])
+    code, grade, settings = adm.code, adm.grade, dict(adm.settings or {})
     m = load_scored_matrix(session, actor, adm.id)
     if m.n_persons < 2:
         raise ScoringError("analysis.no_answers", kind="conflict",
-                           message_th=f"การสอบ {adm.code} ยังไม่มีคำตอบพอให้วิเคราะห์ ({m.n_persons} คน)",
-                           message_en=f"administration {adm.code} has too few answers to analyse ({m.n_persons})")
-    t_read = time.perf_counter() - t0
-    scale = scale or (adm.settings or {}).get("scale") or f"district-{adm.grade}"
+                           message_th=f"การสอบ {code} ยังไม่มีคำตอบพอให้วิเคราะห์ ({m.n_persons} คน)",
+                           message_en=f"administration {code} has too few answers to analyse ({m.n_persons})")
+    scale = scale or settings.get("scale_name") or f"district-{grade}"
     anchors = banked_parameters(session, actor, scale, m.item_version_ids, m.item_codes)
+    sizes = _school_sizes(session, m.school_ids)
+    # end the read transaction before the long computation: a write session holds SQLite's write lock,
+    # and the job's progress is written by another connection meanwhile
+    session.commit()
+    t_read = time.perf_counter() - t0
+    progress(1, len(STEPS), *STEPS[0])
     single = all(k == "single" for k in m.kinds)
     dichotomous = bool(np.all(m.max_points == 1))
     choices = _choices(m.codes) if single else None
@@ -411,17 +511,18 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
     result = analyse_matrix(
         m.scores if dichotomous else np.round(m.scores), m.item_codes, version_ids=m.item_version_ids,
         choices=choices, keys=keys, n_options=m.n_options if single else None, sex=m.sex,
-        school_size=_school_sizes(session, m.school_ids), model=None if not model else
-        (model if dichotomous else "gpcm"), anchors=anchors, anchor_mode=anchor_mode, scale=scale,
-        drift_limit=drift_limit, progress=progress, source=adm.code, max_scores=None if dichotomous else m.max_points)
+        school_size=sizes, model=None if not model else (model if dichotomous else "gpcm"), anchors=anchors,
+        anchor_mode=anchor_mode, scale=scale, drift_limit=drift_limit, progress=progress, source=code,
+        max_scores=None if dichotomous else m.max_points)
     progress(5, len(STEPS), *STEPS[5])
     t1 = time.perf_counter()
-    written = write_back(session, actor, f"admin:{adm.code}", result, scale=scale)
+    written = write_back(session, actor, f"admin:{code}", result, scale=scale)
     timings = {"read_s": round(t_read, 4), **result.timings, "write_s": round(time.perf_counter() - t1, 4),
                "total_s": round(time.perf_counter() - t0, 4)}
     progress(len(STEPS), len(STEPS), "เสร็จแล้ว", "done")
-    return {"administration": adm.code, "n_persons": result.n_persons, "n_items": len(result.items),
-            "kr20": result.kr20, "model": result.model, "scale": scale, "linking": result.linking, **written,
+    return {"administration": code, "n_persons": result.n_persons, "n_items": len(result.items),
+            "kr20": _r(result.kr20), "alpha": _r(result.alpha), "model": result.model, "scale": scale,
+            "linking": _json_safe(result.linking), **written,
             "timings": timings, "message_th": result.message("th"), "message_en": result.message("en"),
             "result": result}
 

@@ -104,3 +104,25 @@ def test_write_back_stores_history_parameter_set_and_tasks_once(session):
     ps = get_parameter_set(session, actor, "district-p6", 1)
     assert len(ps.items) == M and ps.linking["method"] == "stocking_lord" and ps.n_persons == N
     assert latest_parameter_set(session, actor, "district-p6").number == 2
+
+
+def test_an_item_everyone_got_right_keeps_its_ctt_and_gets_no_irt_estimate():
+    x, ids, *_ = simulate(7)
+    x[:, 4] = 1.0
+    result = analyse_matrix(x, ids)
+    assert result.items[4].p == 1.0 and result.items[4].a is None and result.items[4].b is None
+    assert result.items[5].a is not None and result.items[4].infit is None
+
+
+def test_the_fast_dichotomous_fit_agrees_with_the_engines_infit_outfit():
+    from psychometrics.irt.ability import ability
+    from psychometrics.irt.fit import infit_outfit
+    from scoring.analysis import _dichotomous_fit
+
+    x, ids, *_, banked = simulate(9)
+    x[::7, 3] = np.nan
+    ours = _dichotomous_fit(banked.a, banked.b, banked.c, x, 61)
+    theta = ability(banked, x, "eap", n_quadrature=61).theta
+    engine = infit_outfit(banked, x, theta)
+    np.testing.assert_allclose(ours.item_infit, engine.item_infit, atol=0.01)
+    np.testing.assert_allclose(ours.item_outfit, engine.item_outfit, atol=0.03)

@@ -45,6 +45,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("web.cli.worker:worker", "งานเบื้องหลัง: คิว Redis หรือ SQLite / run queued jobs"),
     "jobs": ("web.jobs.cli:jobs", "งานเบื้องหลัง: รายการและความคืบหน้า / job history and progress"),
     "analysis": ("web.analysis.run_cli:analysis", "วิเคราะห์ข้อสอบของการสอบและบันทึกกลับคลัง / analyse an administration"),
+    "reports": ("web.reports.cli:reports", "รายงานผลการสอบ: โรงเรียน เขต ห้อง ใบแจ้งผล ข้อสอบ / reports"),
 }
 
 LANGS = ("th", "en")

@@ -193,6 +193,19 @@ def analyse(app: Flask, administration: str, model: str = "2pl", anchor_mode: st
     return summary(out)
 
 
+def school_reports(app: Flask, administration: str, fmt: str = "pdf", folder: str = "") -> dict[str, Any]:
+    """รายงานผลระดับโรงเรียนทุกโรงเรียน (bulk reports): one file per school, progress school by school."""
+    from web.reports.cli import every_school_report
+
+    if not folder or not Path(folder).is_dir():
+        return _refused_input("school_reports", "reports.folder_missing", f"ไม่พบโฟลเดอร์ {folder}",
+                              f"no folder {folder}")
+    try:
+        return every_school_report(app, administration, fmt, Path(folder), progress_reporter(app))
+    except KhlangError as e:
+        return refused("school_reports", e)
+
+
 def render_release_booklets(app: Flask, administration: str, out_dir: str = "", again: bool = False) -> dict[str, Any]:
     """พิมพ์แบบทดสอบรายโรงเรียนเมื่อเผยแพร่: each variant rendered once (exports.render), stamped for every
     school (exports.stamp), recorded with :func:`scoring.administrations.record_booklets`."""
@@ -257,4 +270,5 @@ def import_answer_file(app: Flask, administration: str, school: str, path: str) 
 
 
 #: Every job, by the name callers enqueue it with.
-JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse, render_release_booklets, import_answer_file)}
+JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse,
+                                                        school_reports, render_release_booklets, import_answer_file)}

@@ -1,0 +1,1 @@
+"""Reports from the warehouse: `khlang reports` (pages come with the pages issue)."""
