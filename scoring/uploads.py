@@ -455,35 +455,34 @@ def _write(session: Session, actor: Actor, adm_id: int, school_id: int, parsed: 
         return "unchanged", same
     if same is not None:  # an earlier file sent again: it becomes the one in force
         session.execute(delete(AnswerUpload).where(AnswerUpload.id == same))
-    session.execute(update(AnswerUpload).where(AnswerUpload.administration_id == adm_id,
-                                               AnswerUpload.school_id == school_id).values(is_current=False))
+    if current:
+        session.execute(update(AnswerUpload).where(AnswerUpload.administration_id == adm_id,
+                                                   AnswerUpload.school_id == school_id).values(is_current=False))
     upload = AnswerUpload(administration_id=adm_id, school_id=school_id, file_hash=parsed.file_hash,
                           file_name=parsed.file_name[:255], n_students=len(parsed.student_ids),
                           uploaded_by_name=actor.username)
     session.add(upload)
     session.flush()
-    old = select(ResponseSet.id).where(ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id)
-    session.execute(delete(StudentScore).where(StudentScore.response_set_id.in_(old)))
-    session.execute(delete(ResponseSet).where(ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id))
+    if existing:  # the school's earlier answers make way (a first upload has none to delete)
+        old = select(ResponseSet.id).where(ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id)
+        session.execute(delete(StudentScore).where(StudentScore.response_set_id.in_(old)))
+        session.execute(delete(ResponseSet).where(ResponseSet.administration_id == adm_id,
+                                                  ResponseSet.school_id == school_id))
     codes = parsed.codes.tolist()
     ids: dict[int, int] = {}
     sets = [{"administration_id": adm_id, "student_id": int(s), "school_id": school_id, "upload_id": upload.id,
              "variant": v, "answers": a} for s, v, a in zip(parsed.student_ids.tolist(), parsed.variants, codes, strict=True)]
     ids.update(insert_rows(session, ResponseSet.__table__, sets, ("student_id", "id")))
     insert_rows(session, StudentScore.__table__, _score_rows(adm_id, school_id, parsed, res, ids))
-    write_school(session, session.get(Administration, adm_id), school_id, school_fig, class_figs)
+    write_school(session, session.get(Administration, adm_id), school_id, school_fig, class_figs,
+                 replacing=bool(existing))
     session.commit()
     return ("replaced" if current else "written"), upload.id
 
 
-_PG_ARRAY = {"INTEGER": "bigint[]", "BIGINT": "bigint[]", "FLOAT": "float8[]", "DOUBLE PRECISION": "float8[]",
-             "BOOLEAN": "boolean[]", "JSON": "jsonb[]", "JSONB": "jsonb[]"}
-
-
 def insert_rows(session: Session, table, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tuple]:
-    """Insert many rows in one statement: on PostgreSQL ``INSERT … SELECT * FROM unnest(arrays)`` (one
-    small statement whatever the row count), elsewhere an executemany that SQLAlchemy batches into
-    multi-row INSERTs. Returns the `returning` columns of every row."""
+    """Insert many rows at once: on PostgreSQL by COPY (ids drawn from the table's sequence first), elsewhere
+    by an executemany that SQLAlchemy batches into multi-row INSERTs. Returns the `returning` columns."""
     if not rows:
         return []
     columns = list(rows[0])
@@ -494,20 +493,20 @@ def insert_rows(session: Session, table, rows: list[dict], returning: tuple[str,
 
     from sqlalchemy import text
 
-    params, casts = {}, []
-    for k, c in enumerate(columns):
-        sql_type = table.c[c].type.compile(dialect=session.get_bind().dialect).split("(")[0].upper()
-        array = _PG_ARRAY.get(sql_type, "text[]")
-        values = [r[c] for r in rows]
-        if array == "jsonb[]":
-            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
-        params[f"p{k}"] = values
-        casts.append(f"CAST(:p{k} AS {array})")
-    # names from our own table metadata, values only as bound parameters
-    sql = (f'INSERT INTO "{table.name}" ({", ".join(columns)}) SELECT * FROM unnest({", ".join(casts)})'  # noqa: S608
-           + (f" RETURNING {', '.join(returning)}" if returning else ""))
-    result = session.execute(text(sql), params)
-    return [tuple(r) for r in result.all()] if returning else []
+    if "id" in table.c and "id" not in columns and table.c["id"].primary_key:
+        ids = session.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                              {"t": table.name, "n": len(rows)}).scalars().all()
+        rows = [{**r, "id": i} for r, i in zip(rows, ids, strict=True)]
+        columns.append("id")
+    is_json = [type(table.c[c].type).__name__.upper().startswith(("JSON", "JSONTYPE")) or
+               table.c[c].type.compile(dialect=session.get_bind().dialect).upper().startswith("JSON")
+               for c in columns]
+    raw = session.connection().connection.driver_connection  # the psycopg connection, in this transaction
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
+        for r in rows:
+            copy.write_row([json.dumps(r[c], ensure_ascii=False) if j and r[c] is not None else r[c]
+                            for c, j in zip(columns, is_json, strict=True)])
+    return [tuple(r[c] for c in returning) for r in rows] if returning else []
 
 
 def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, ids: dict[int, int]) -> list[dict]:

@@ -214,7 +214,7 @@ def subtract(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_school(session: Session, adm: Administration, school_id: int, school_figures: dict[str, Any],
-                 class_figures: dict[int, dict[str, Any]]) -> None:
+                 class_figures: dict[int, dict[str, Any]], *, replacing: bool = True) -> None:
     """Replace the school's and its classes' rows and update the district row (the caller commits).
 
     The district row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock is already
@@ -222,10 +222,12 @@ def write_school(session: Session, adm: Administration, school_id: int, school_f
     """
     district = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
                                                           ResultSummary.scope == "district").with_for_update())
-    old = session.scalar(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
-                                                          ResultSummary.scope == f"school:{school_id}"))
-    session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
-                                                ResultSummary.school_id == school_id))
+    old = None
+    if replacing:  # `replacing=False`: the school has no rows yet (its first upload)
+        old = session.scalar(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
+                                                              ResultSummary.scope == f"school:{school_id}"))
+        session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
+                                                    ResultSummary.school_id == school_id))
     now = utcnow()
     rows = [ResultSummary(administration_id=adm.id, scope=f"school:{school_id}", level="school",
                           school_id=school_id, data=school_figures, updated_at=now)]
@@ -351,16 +353,19 @@ def district_results(session: Session, actor: Actor, administration_id: int | st
                            message_th="บัญชีโรงเรียนดูผลรายโรงเรียนของทั้งเขตไม่ได้ (ดูผลของโรงเรียนตนเองได้)",
                            message_en="a school account cannot see every school's results")
     term, year, form = _context(session, adm)
-    rows = _summaries(session, [adm.id], level=None)
-    schools = {s.id: s for s in session.scalars(select(School))}
+    rows = session.execute(select(ResultSummary.scope, ResultSummary.level, ResultSummary.school_id,
+                                  ResultSummary.data)
+                           .where(ResultSummary.administration_id == adm.id, ResultSummary.level != "class")).all()
+    schools = {i: (n, c) for i, n, c in session.execute(select(School.id, School.name_th, School.code).where(
+        School.id.in_([r.school_id for r in rows if r.school_id])))}
     school_views = tuple(sorted(
-        (view(r.scope, schools[r.school_id].name_th, r.data, schools[r.school_id].code)
+        (view(r.scope, schools[r.school_id][0], r.data, schools[r.school_id][1])
          for r in rows if r.level == "school" and r.school_id in schools), key=lambda g: g.school_code or ""))
     d = next((r for r in rows if r.scope == "district"), None)
     return DistrictResults(adm.code, adm.title, year.year_be, term.number, adm.grade,
                            view("district", "เขตพื้นที่", d.data if d else {}), school_views,
                            _trend(session, adm, form, year, None), cfg.effective(adm.settings),
-                           _references({r.scope: r for r in rows}))
+                           _references({r.scope: r for r in rows if r.scope in REFERENCE_LEVELS}))
 
 
 # ------------------------------------------------------------------------------- province and nation
