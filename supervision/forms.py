@@ -25,6 +25,7 @@ from supervision.models import SupervisionForm
 from supervision.reference_forms import REFERENCE_FORMS
 
 _CODE = re.compile(r"^[a-z0-9_\-]{2,40}$")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def rate(form: FormDefinition, ratings: dict[str, Any]) -> Rated:
                                  f"item {item.code}: no score", item=item.code))
             continue
         try:
-            value = float(str(raw).strip())
+            value = float(str(raw).strip().translate(_THAI_DIGITS))  # "๔" as typed on a Thai keyboard
         except ValueError:
             value = float("nan")
         if value not in allowed or value != int(value):

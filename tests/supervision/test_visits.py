@@ -44,6 +44,11 @@ def test_domain_and_overall_means_of_learning_management():
     assert rated.overall_mean == 3.4 and form.interpret(rated.overall_mean) == "ปานกลาง"
 
 
+def test_scores_typed_in_thai_digits_count():
+    form = parse_form(CLASSROOM_VISIT)
+    assert rate(form, {str(k): "๔" for k in range(1, 11)}).overall_mean == 4.0
+
+
 def test_score_outside_the_scale_and_missing_items_are_refused_in_thai():
     form = parse_form(CLASSROOM_VISIT)
     with pytest.raises(KhlangError) as e:
