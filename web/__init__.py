@@ -42,11 +42,13 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
             store_ext.get_store(app).dispose()  # no connection outlives a refused start
             raise
 
+    from web.admin import views as admin_views
     from web.bank import views as bank_views
     from web.home import views as home_views
 
     app.register_blueprint(home_views.bp)
     app.register_blueprint(bank_views.bp)
+    app.register_blueprint(admin_views.bp)
     return app
 
 

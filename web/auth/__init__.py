@@ -123,6 +123,16 @@ def _audit_denied(actor: Actor, action: str) -> None:
                object_id=request.path, detail={"action": action, "method": request.method})
 
 
+def audit_download(document: str, object_id: str | None = None, **detail: Any) -> None:
+    """Record a download of secure material (who, school, what, from where) in the audit log."""
+    from itembank.audit import record
+    from web.store_ext import write_session
+
+    with write_session() as s:
+        record(s, "download", actor=acting(), ip=client_ip(), object_type=document, object_id=object_id,
+               detail={k: v for k, v in detail.items() if v})
+
+
 def _load_session_user(token: str) -> SignedIn | None:
     from itembank.accounts import session_user
     from web.store_ext import write_session

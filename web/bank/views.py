@@ -13,7 +13,7 @@ from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError
 from itembank.schemas import SearchFilters
 from itembank.statistics import statistics_history
-from web.auth import acting, requires
+from web.auth import acting, audit_download, requires
 from web.bank.labels import GRADES, KIND_LABELS, LEVEL_LABELS, PURPOSE_LABELS, STATUS_LABELS, TYPE_LABELS
 from web.store_ext import read_session
 
@@ -140,5 +140,6 @@ def ioc_form_xlsx():
     with tempfile.TemporaryDirectory() as tmp:
         path = write_ioc_form(Path(tmp) / "ioc.xlsx", versions, expert_name=expert)
         data = path.read_bytes()
+    audit_download("ioc_form", None, items=[v.item_code for v in versions][:500], expert=expert)
     return send_file(io.BytesIO(data), as_attachment=True, download_name="ioc-form.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
