@@ -19,6 +19,7 @@ from sqlmodel import Session
 from itembank.authz import Actor, authorize
 from scoring import settings as cfg
 from scoring.administrations import load
+from scoring.bulk import insert_rows
 from scoring.errors import ScoringError
 from scoring.models import Administration, Enrolment, ResultSummary, StudentScore, Term
 from scoring.responses import load_scored_matrix
@@ -108,8 +109,6 @@ def recompute_scores(session: Session, actor: Actor, admin: str) -> Rescored:
     session.execute(delete(StudentScore).where(StudentScore.administration_id == adm.id))
     session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
                                                 ResultSummary.level != "district"))
-    from scoring.uploads import insert_rows
-
     insert_rows(session, StudentScore.__table__, _rows(adm.id, m, res))
     cut = cfg.effective(settings)["mastery_cut"]
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -39,6 +39,7 @@ from itembank.schools import School, get_school
 from psychometrics.tables import Table
 from scoring import settings as cfg
 from scoring.administrations import aware, load, participates
+from scoring.bulk import insert_rows
 from scoring.errors import MAX_PROBLEMS, ScoringError, problem, raise_problems
 from scoring.keying import NOT_PRESENTED, OMITTED, SEVERAL, FormKey, score_codes
 from scoring.models import (
@@ -478,35 +479,6 @@ def _write(session: Session, actor: Actor, adm_id: int, school_id: int, parsed: 
                  replacing=bool(existing))
     session.commit()
     return ("replaced" if current else "written"), upload.id
-
-
-def insert_rows(session: Session, table, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tuple]:
-    """Insert many rows at once: on PostgreSQL by COPY (ids drawn from the table's sequence first), elsewhere
-    by an executemany that SQLAlchemy batches into multi-row INSERTs. Returns the `returning` columns."""
-    if not rows:
-        return []
-    columns = list(rows[0])
-    if session.get_bind().dialect.name != "postgresql":
-        stmt = insert(table).returning(*(table.c[c] for c in returning or (columns[0],)))
-        return [tuple(r) for r in session.execute(stmt, rows).all()]
-    import json
-
-    from sqlalchemy import text
-
-    if "id" in table.c and "id" not in columns and table.c["id"].primary_key:
-        ids = session.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-                              {"t": table.name, "n": len(rows)}).scalars().all()
-        rows = [{**r, "id": i} for r, i in zip(rows, ids, strict=True)]
-        columns.append("id")
-    is_json = [type(table.c[c].type).__name__.upper().startswith(("JSON", "JSONTYPE")) or
-               table.c[c].type.compile(dialect=session.get_bind().dialect).upper().startswith("JSON")
-               for c in columns]
-    raw = session.connection().connection.driver_connection  # the psycopg connection, in this transaction
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
-        for r in rows:
-            copy.write_row([json.dumps(r[c], ensure_ascii=False) if j and r[c] is not None else r[c]
-                            for c, j in zip(columns, is_json, strict=True)])
-    return [tuple(r[c] for c in returning) for r in rows] if returning else []
 
 
 def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, ids: dict[int, int]) -> list[dict]:
