@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from demo import demo_instruments, demo_item_sets, demo_items, demo_schools, demo_users
+from demo.administrations import seed_demo_administrations
 from demo.forms import seed_demo_forms
 from demo.supervision import seed_demo_supervision
 from itembank import service
@@ -83,6 +84,7 @@ def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
             service.save_instrument(s, officer, _instrument_draft(ins))
     forms = seed_demo_forms(store, officer, progress)
     seed_demo_supervision(store, accounts, progress)
+    seed_demo_administrations(store, schools, accounts, progress)
     return SeedReport(len(schools), len(users), len(items), n_approved, len(sets), len(instruments),
                       time.perf_counter() - start, len(forms))
 

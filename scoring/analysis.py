@@ -356,7 +356,7 @@ def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, 
         table = _distractor_table(dis, j) if dis is not None else None
         if table and any(v["dead"] for v in table.values()):
             flags.append("dead_distractor")
-        classes = {name: cls[j] for name, cls in dif.items() if cls[j] != "-"}
+        classes = {name: cls[j] for name, cls in dif.items() if cls[j] and cls[j] != "-"}
         worst = max(classes.values(), key=lambda c: _ETS_RANK.get(c, 0), default=None)
         dif_class = None if worst is None else worst[0]
         if dif_class == "C":
