@@ -284,12 +284,16 @@ def get_administration(session: Session, actor: Actor, code: str) -> Administrat
 
 
 def close_administration(session: Session, actor: Actor, code: str) -> AdministrationInfo:
-    """Close an administration to uploads (ปิดรับคำตอบ)."""
+    """Close an administration to uploads (ปิดรับคำตอบ); the scores are recomputed once more, so the stored
+    district percentile ranks are final."""
     adm = load(session, actor, code, "administration.write")
     if adm.closed_at is None:
+        from scoring.rescoring import recompute_scores
+
         adm.closed_at = utcnow()
         session.add(adm)
-        session.commit()
+        session.flush()
+        recompute_scores(session, actor, adm.code)
     return _info(session, adm)
 
 

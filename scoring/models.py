@@ -196,7 +196,7 @@ class StudentScore(SQLModel, table=True):
     wle: float | None = None
     wle_se: float | None = None
     scale_score: float | None = None
-    percentile: float | None = None
+    percentile: float | None = None  # district rank; stored when the scores are recomputed or closed (exports rank live)
     mastery: dict[str, float] = Field(default_factory=dict, sa_type=JSONType)  # indicator -> share correct
 
 

@@ -23,7 +23,7 @@ from scoring.bulk import insert_rows
 from scoring.errors import ScoringError
 from scoring.models import Administration, Enrolment, ResultSummary, StudentScore, Term
 from scoring.responses import load_scored_matrix
-from scoring.scores import banked_parameters, student_results
+from scoring.scores import banked_parameters, percentile_ranks, student_results
 from scoring.warehouse import ensure_district_row, figures, refresh_district
 
 DECISIONS = ("keep", "rekey", "cancel")
@@ -141,9 +141,10 @@ def _rows(adm_id: int, m, res) -> list[dict]:
         return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, float)]
 
     theta, tse, wle, wse, scale = (col(x) for x in (res.theta, res.theta_se, res.wle, res.wle_se, res.scale_score))
+    ranks = col(percentile_ranks(res.raw, res.raw))  # the whole district is here: ranks are final
     return [{"response_set_id": int(rs), "administration_id": adm_id, "school_id": int(sch), "raw": float(r),
              "max_points": res.max_points, "percent": float(p), "grade": float(g), "quality": str(q), "theta": th,
-             "theta_se": ts, "wle": w, "wle_se": ws, "scale_score": sc, "percentile": None, "mastery": mm}
-            for rs, sch, r, p, g, q, th, ts, w, ws, sc, mm in zip(
+             "theta_se": ts, "wle": w, "wle_se": ws, "scale_score": sc, "percentile": pr, "mastery": mm}
+            for rs, sch, r, p, g, q, th, ts, w, ws, sc, pr, mm in zip(
                 m.response_set_ids.tolist(), m.school_ids.tolist(), res.raw, res.percent, res.grade, res.quality,
-                theta, tse, wle, wse, scale, res.mastery, strict=True)]
+                theta, tse, wle, wse, scale, ranks, res.mastery, strict=True)]

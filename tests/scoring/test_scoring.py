@@ -148,3 +148,14 @@ def test_province_and_nation_figures_stand_beside_the_school_and_district(sessio
     assert "nation" in district_results(session, SYSTEM, "ADM-1").references
     with pytest.raises(Exception, match="0 ถึง 100"):
         enter_reference(session, SYSTEM, "ADM-1", "province", 140)
+
+
+def test_closing_stores_final_district_percentile_ranks(session, world):
+    from sqlalchemy import select
+
+    from scoring.administrations import close_administration
+    from scoring.models import StudentScore
+
+    assert set(session.scalars(select(StudentScore.percentile))) == {None}
+    close_administration(session, SYSTEM, "ADM-1")
+    assert sorted(session.scalars(select(StudentScore.percentile))) == [25.0, 75.0]
