@@ -603,6 +603,29 @@ def check_totp(session: Session, user_id: int, code: str, *, now: datetime | Non
     return False
 
 
+def check_second_factor(session: Session, user_id: int, code: str, *, ip: str | None = None,
+                        policy: SignInPolicy = SignInPolicy(), now: datetime | None = None) -> None:
+    """The second step of signing in: a wrong TOTP code counts as a failed sign-in of the account (the
+    same lockout: guessing codes is guessing a password), a locked account is refused; audited."""
+    from itembank.audit import record
+
+    now = now or utcnow()
+    user = session.get(User, user_id)
+    if user is None:
+        raise _error("auth.failed", FAILED_TH, "wrong username or password")
+    if recent_failures(session, user.username, policy, now) >= policy.max_failures:
+        record(session, "auth.locked", user_id=user.id, username=user.username, ip=ip, outcome="denied")
+        raise _error("auth.locked", LOCKED_TH, "too many failed sign-ins: wait 15 minutes", kind="forbidden")
+    if check_totp(session, user_id, code, now=now):
+        return
+    session.add(LoginAttempt(username=user.username, ok=False, ip=ip, at=now))
+    record(session, "auth.totp_failure", user_id=user.id, username=user.username, ip=ip, outcome="failed",
+           commit=False)
+    session.commit()
+    raise _error("auth.totp_failed", "รหัสยืนยันไม่ถูกต้อง หรือใช้ไปแล้ว: รอรหัสใหม่จากแอปแล้วลองอีกครั้ง",
+                 "wrong or already used code")
+
+
 # --- API tokens ----------------------------------------------------------------------------------
 
 TOKEN_PREFIX = "khl_"

@@ -117,13 +117,21 @@ def totp():
         enrol = (session["enrol_secret"], _qr_svg(session["enrol_uri"]))
     error = None
     if request.method == "POST":
-        with write_session() as s:
-            ok = accounts.check_totp(s, user.id, request.form.get("code", ""))
-        if ok:
-            next_url = session.get("pending_next")
-            return _finish(user, next_url)
-        error = "รหัสยืนยันไม่ถูกต้อง หรือใช้ไปแล้ว: รอรหัสใหม่จากแอปแล้วลองอีกครั้ง"
-        time.sleep(float(current_app.config["LOGIN_FAILURE_DELAY"]))
+        try:
+            with write_session() as s:
+                accounts.check_second_factor(s, user.id, request.form.get("code", ""), ip=client_ip(),
+                                             policy=policy())
+        except KhlangError as e:
+            if e.code == "auth.locked":
+                session.clear()
+                flash(accounts.LOCKED_TH)
+                return redirect(url_for("auth.login"))
+            if e.code != "auth.totp_failed":
+                raise
+            error = e.text(_locale())
+            time.sleep(float(current_app.config["LOGIN_FAILURE_DELAY"]))
+        else:
+            return _finish(user, session.get("pending_next"))
     return render_template("auth/totp.html", error=error, enrol=enrol), (401 if error else 200)
 
 

@@ -235,3 +235,21 @@ def test_demo_accounts_are_offered_only_in_demo_mode(app):
     app.config["DEMO_MODE"] = True
     page = app.test_client().get("/login").get_data(as_text=True)
     assert 'data-test="demo-accounts"' in page and "officer.demo" in page and app.config["DEMO_PASSWORD"] in page
+
+
+def test_guessing_totp_codes_counts_toward_the_lockout(app):
+    app.config["TOTP_REQUIRED"] = True
+    user = make_account(app, "analyst")
+    client = app.test_client()
+    client.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    client.get("/login/totp")
+    token = csrf_token(client, "/login/totp")
+    for guess in range(10):
+        r = client.post("/login/totp", data={"code": f"x{guess:05d}", "csrf_token": token})   # never a real code
+        assert r.status_code == 401
+    r = client.post("/login/totp", data={"code": "x99999", "csrf_token": token})
+    assert r.status_code == 302 and r.headers["Location"] == "/login"
+    assert len(_audit(app, "auth.totp_failure")) == 10
+    other = app.test_client()                      # the password alone no longer opens the account
+    r = other.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(other)})
+    assert r.status_code == 401 and "15 นาที" in r.get_data(as_text=True)
