@@ -162,3 +162,23 @@ def exposure_counts(session: Session, version_ids: Sequence[int]) -> dict[int, t
         .where(ItemStatistic.version_id.in_(list(version_ids)), ItemStatistic.source.like("admin:%"))
         .group_by(ItemStatistic.version_id)).all()
     return {v: (int(k), int(n or 0)) for v, k, n in rows}
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """What the bank knows of an item from its use: statistics history, exposure and review tasks."""
+
+    history: list[StatisticHistoryRow]
+    n_administrations: int
+    n_examinees: int
+    tasks: list[Any]  # itembank.review_tasks.ReviewTaskPublic, newest first (empty without review_task.read)
+
+
+def item_record(session: Session, actor: Actor, code: str) -> ItemRecord:
+    """The item's history with p, r, a, b, fit and DIF per source, how often it was given, and its review tasks."""
+    from itembank.review_tasks import list_review_tasks
+
+    history = statistics_history(session, actor, code)
+    admins = [h for h in history if h.source.startswith("admin:")]
+    tasks = list_review_tasks(session, actor, status=None, item_code=code) if actor.may("review_task.read") else []
+    return ItemRecord(history, len(admins), sum(h.n for h in admins), tasks)

@@ -202,12 +202,12 @@ def show_command(code: str, number: int | None, url: str | None) -> None:
     """แสดงข้อสอบหนึ่งข้อ: เนื้อหา เฉลย ตัวชี้วัด สถานะ IOC และประวัติการพิจารณา / one item in full."""
     from itembank.browse import item_page
     from itembank.exporting import item_row
-    from itembank.statistics import statistics_history
+    from itembank.statistics import item_record
     from itembank.template import BY_NAME
 
     with _session(url) as s:
         page = item_page(s, _actor(None, "system"), code, number)
-        history = statistics_history(s, _actor(None, "system"), code)
+        record = item_record(s, _actor(None, "system"), code)
     v, ioc = page.version, page.ioc
     ioc_text = f"{ioc.ioc:.2f}" if ioc.ioc is not None else "-"
     click.echo(_say(f"{v.item_code} ฉบับที่ {v.number} · สถานะ {page.status} ({_word('status', page.status)}) · "
@@ -220,15 +220,22 @@ def show_command(code: str, number: int | None, url: str | None) -> None:
     for event in page.history:
         click.echo(f"  {_when(event.at)} {_word('status', event.from_status)} → {_word('status', event.to_status)} "
                    f"{_say('โดย', 'by')} {event.actor_name} {event.comment}")
-    _echo_statistics(history)
+    _echo_statistics(record)
 
 
 def _num(value: Any, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _echo_statistics(history: Any) -> None:
-    """The item's statistics, one line per version and administration (ประวัติค่าสถิติ)."""
+def _echo_statistics(record: Any) -> None:
+    """The item's statistics, one line per version and administration (ประวัติค่าสถิติ), then its review tasks."""
+    history = record.history
+    if record.n_administrations:
+        click.echo(_say(f"ใช้สอบแล้ว {record.n_administrations} ครั้ง ผู้สอบรวม {record.n_examinees:,} คน",
+                        f"given in {record.n_administrations} administrations to {record.n_examinees:,} examinees"))
+    for t in record.tasks:
+        click.echo(_say(f"งานตรวจทาน #{t.id} {t.kind_text('th')} ({t.source}) สถานะ {t.status}",
+                        f"review task #{t.id} {t.kind_text('en')} ({t.source}) {t.status}"))
     if not history:
         return
     click.echo(_say("ประวัติค่าสถิติ (ฉบับ แหล่ง n p r a b infit DIF วันที่):",

@@ -12,7 +12,7 @@ from itembank.authz import Actor
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError
 from itembank.schemas import SearchFilters
-from itembank.statistics import statistics_history
+from itembank.statistics import item_record
 from web.auth import acting, audit_download, requires
 from web.bank.labels import GRADES, KIND_LABELS, LEVEL_LABELS, PURPOSE_LABELS, STATUS_LABELS, TYPE_LABELS
 from web.store_ext import read_session
@@ -69,12 +69,13 @@ def show_item(code: str):
     with read_session() as session:
         try:
             page = browse.item_page(session, browsing_actor(), code, number)
-            history = statistics_history(session, browsing_actor(), code)
+            record = item_record(session, browsing_actor(), code)
         except ItemBankError as e:
             if e.kind == "not_found":
                 abort(404)
             raise
-    return render_template("bank/item.html", page=page, v=page.version, statistics=history)
+    return render_template("bank/item.html", page=page, v=page.version, statistics=record.history,
+                           record=record)
 
 
 @bp.get("/instruments/")
