@@ -55,6 +55,49 @@ def run_command(ctx: click.Context, administration: str, model: str, anchor_mode
     click.echo(_say(outcome["message_th"], outcome["message_en"]))
 
 
+@analysis.command("tasks")
+@click.option("--all", "show_all", is_flag=True, help="ทุกสถานะ (ค่าเริ่มต้น: ที่ยังเปิดอยู่) / every status")
+@click.option("--admin", "administration", default=None, help="เฉพาะการสอบนี้ / of one administration")
+@click.pass_context
+def tasks_command(ctx: click.Context, show_all: bool, administration: str | None) -> None:
+    """งานตรวจทานข้อสอบที่การวิเคราะห์เปิดไว้: เฉลยอาจผิด ตัวลวงไม่มีคนเลือก DIF ระดับ C ค่า b เปลี่ยน / review tasks."""
+    from itembank.authz import Actor
+    from itembank.review_tasks import list_review_tasks
+    from web.cli import lang, make_app
+    from web.store_ext import get_store
+
+    with get_store(make_app(ctx)).read_session() as s:
+        rows = list_review_tasks(s, Actor.system(), status=None if show_all else "open",
+                                 source=f"admin:{administration}" if administration else None)
+    if not rows:
+        click.echo(_say("ไม่มีงานตรวจทาน", "no review tasks"))
+    for t in rows:
+        where = t.details.get("position")
+        click.echo("\t".join((f"#{t.id}", t.item_code, f"v{t.version_number}", t.kind_text(lang()), t.source,
+                              _say(f"ข้อ {where}", f"item {where}") if where else "-", t.status)))
+
+
+@analysis.command("decide")
+@click.argument("task_id", type=int)
+@click.argument("decision", type=click.Choice(("kept", "rekeyed", "cancelled", "revised", "dismissed")))
+@click.option("--comment", default="", help="เหตุผล / comment")
+@click.option("--as", "as_name", default=None, help="ชื่อผู้ใช้ที่ตัดสิน / who decides")
+@click.option("--role", default="officer", show_default=True, help="บทบาทของผู้ใช้ตาม --as / role of --as")
+@click.pass_context
+def decide_command(ctx: click.Context, task_id: int, decision: str, comment: str, as_name: str | None,
+                   role: str) -> None:
+    """ตัดสินงานตรวจทาน: kept (คงไว้) rekeyed (แก้เฉลย) cancelled (ยกเลิกข้อ) revised dismissed / decide a task."""
+    from itembank.authz import Actor
+    from itembank.review_tasks import decide_review_task
+    from web.cli import make_app
+    from web.store_ext import get_store
+
+    actor = Actor.system() if not as_name else Actor(None, as_name, role)
+    with get_store(make_app(ctx)).session() as s:
+        t = decide_review_task(s, actor, task_id, decision, comment)
+    click.echo(_say(f"งานตรวจทาน #{t.id} ({t.item_code}): {t.status}", f"review task #{t.id} ({t.item_code}): {t.status}"))
+
+
 def _run(app: Any, arguments: dict[str, Any]) -> dict[str, Any]:
     from itembank.authz import Actor
     from scoring.analysis import run_analysis

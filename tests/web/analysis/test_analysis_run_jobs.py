@@ -59,3 +59,25 @@ def test_the_analyse_job_keeps_its_refusal_in_its_record(session, db_url, tmp_pa
     assert outcome["ok"] is False and "NO-SUCH" in " ".join(outcome["problems"])
     shown = run("jobs", "show", handle.id)
     assert "ไม่ดำเนินการ" in shown.output and "NO-SUCH" in shown.output
+
+
+def test_review_tasks_are_listed_and_decided_from_the_command_line(session, run):
+    from forms_bank import make_forms_bank
+
+    from itembank.review_tasks import ReviewFlag, open_review_tasks
+
+    codes = make_forms_bank(session)
+    open_review_tasks(session, Actor.system(), "admin:P6-2567",
+                      [ReviewFlag(codes["F6-003"], "mis_key", {"position": 4}),
+                       ReviewFlag(codes["F6-007"], "dead_distractor", {"position": 8, "options": ["ง"]})])
+    session.rollback()
+    listing = run("analysis", "tasks", "--admin", "P6-2567")
+    assert listing.exit_code == 0
+    assert "F6-003\tv1\tเฉลยอาจผิด (r ติดลบ)\tadmin:P6-2567\tข้อ 4\topen" in listing.output
+    task_id = listing.output.split("\t")[0].lstrip("#")
+    decided = run("analysis", "decide", task_id, "rekeyed", "--comment", "เฉลยที่ถูกคือ ค", "--as", "มาลี")
+    assert decided.exit_code == 0 and "rekeyed" in decided.output
+    assert task_id not in run("analysis", "tasks").output.split("\t")[0]
+    assert "rekeyed" in run("analysis", "tasks", "--all").output
+    refused = run("analysis", "decide", task_id, "kept", "--as", "โรงเรียน", "--role", "school")
+    assert refused.exit_code == 1
