@@ -10,7 +10,7 @@ from pathlib import Path
 from exports.data import THAI_OPTION_LETTERS, Booklet, BookletItem, Media, Passage, TableBlock
 from exports.formula import formula_svg
 from exports.pdf import ASSETS, SandboxFetcher, font_face_css, render_pdf
-from exports.text import academic_term, clean, digits, esc, thai_date
+from exports.text import academic_term, clean, digits, esc, segment_html, thai_date
 
 #: Where the cover keeps room for a school's name; :mod:`exports.stamp` writes into it (mm from top).
 COVER_SCHOOL_BOX_MM = (18.0, 12.0)  # top, height — the page's top margin, then the first cover block
@@ -138,7 +138,7 @@ def header_codes(b: Booklet) -> str:
     return codes + (f" · โรงเรียน {b.school_code}" if b.school_code else "")
 
 
-def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
+def booklet_html(booklet: Booklet, *, thai_digits: bool = True, segment: bool = True) -> str:
     """The complete HTML document of `booklet`; every user string is escaped or sanitised.
 
     Parameters
@@ -147,6 +147,9 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
     thai_digits : bool, default=True
         Item numbers, dates, page numbers and numbers in headings in Thai digits (๑ ๒ ๓);
         ``False`` prints Arabic digits. Item text is printed as the bank holds it.
+    segment : bool, default=True
+        Break Thai lines only between dictionary words (:func:`exports.text.segment_html`);
+        ``False`` leaves line breaking to Pango's libthai (for benchmarks).
     """
     css = (ASSETS / "booklet.css").read_text(encoding="utf-8")
     counter = "thai" if thai_digits else "decimal"
@@ -190,7 +193,11 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True) -> str:
                     f'<br>{esc(digits(p.instruction, thai_digits))}</div>{html}</div>')
         parts.append(html)
     parts.append('<div class="end">— หมดข้อสอบ —</div></div></body></html>')
-    return "\n".join(parts)
+    doc = "\n".join(parts)
+    if not segment:
+        return doc
+    head, body = doc.split("<body", 1)
+    return head + segment_html("<body" + body)  # Thai lines break only between words
 
 
 def render_booklet_pdf(
@@ -199,9 +206,10 @@ def render_booklet_pdf(
     *,
     thai_digits: bool = True,
     fetcher: SandboxFetcher | None = None,
+    segment: bool = True,
 ) -> bytes:
     """Render `booklet` to PDF (WeasyPrint, sandboxed); write it to `out` if given; return the bytes."""
-    pdf = render_pdf(booklet_html(booklet, thai_digits=thai_digits), fetcher=fetcher)
+    pdf = render_pdf(booklet_html(booklet, thai_digits=thai_digits, segment=segment), fetcher=fetcher)
     if out is not None:
         Path(out).write_bytes(pdf)
     return pdf

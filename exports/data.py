@@ -163,14 +163,14 @@ class Booklet:
     title: str  # แบบทดสอบวัดผลสัมฤทธิ์ทางการเรียน ...
     learning_area: str  # คณิตศาสตร์
     grade: str  # ป.6
-    exam_date: dt.date
+    exam_date: dt.date | None  # the exam's date (from the administration or an option); None: a blank to fill
     minutes: int
     district: str  # สำนักงานเขตพื้นที่การศึกษาประถมศึกษา...
     items: tuple[BookletItem, ...]
     passages: tuple[Passage, ...] = ()
     school: str = ""  # blank for the district master; stamped per school
     school_code: str = ""
-    academic_year: str = ""  # "ภาคเรียนที่ 2 ปีการศึกษา 2568"
+    academic_year: str = ""  # "ภาคเรียนที่ 2 ปีการศึกษา 2568"; blank: taken from exam_date
     instructions: tuple[str, ...] = ()
     administration: str = ""
 

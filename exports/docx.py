@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -43,7 +44,7 @@ from exports.data import THAI_OPTION_LETTERS, AnswerKey, Booklet, BookletItem, M
 from exports.errors import ExportError
 from exports.formula import formula_png
 from exports.pdf import sarabun_dir
-from exports.text import digits
+from exports.text import digits, segment_plain
 
 DEFAULT_FONT = "Sarabun"
 #: Body size that matches the PDF booklet. TH Sarabun New needs about 1.5× (16 pt ≙ Sarabun 10.5 pt).
@@ -108,6 +109,9 @@ class _Writer:
     def __init__(self, font: str, size: float, thai_digits: bool):
         self.doc: DocumentType = Document()
         self.font, self.size, self.thai = font, size, thai_digits
+        # booklets and keys: Thai breaks only between dictionary words (U+200B between words, U+2060
+        # inside, exports.text.segment_plain) and 0-9 kept as written (_as_written); reports: as given
+        self.segment = False
         styles = self.doc.styles.element
         thai_rpr(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), font, size)
         for name in ("Normal", "Table Grid"):
@@ -135,8 +139,12 @@ class _Writer:
 
     def run(self, p: Paragraph, text: str, *, size: float | None = None, bold: bool | None = None,
             italic: bool | None = None) -> None:  # fmt: skip
-        r = p.add_run(text)
-        thai_rpr(r._r.get_or_add_rPr(), self.font, size or self.size, bold, italic)
+        for chunk in _DIGIT_RUNS.split(segment_plain(text)) if self.segment else [text]:
+            if chunk:
+                r = p.add_run(chunk)
+                thai_rpr(r._r.get_or_add_rPr(), self.font, size or self.size, bold, italic)
+                if self.segment:
+                    _as_written(r, chunk)
 
     def rich(self, p: Paragraph, html: str) -> None:
         """Runs from an HTML-subset string: <b>, <i>, <u>, <sub>, <sup>, <br> kept; other tags dropped."""
@@ -144,11 +152,16 @@ class _Writer:
             if text == "\n":
                 p.add_run().add_break(WD_BREAK.LINE)
                 continue
-            r = p.add_run(text)
-            thai_rpr(r._r.get_or_add_rPr(), self.font, self.size, "b" in style or None, "i" in style or None)
-            r.font.underline = True if "u" in style else None
-            r.font.subscript = True if "sub" in style else None
-            r.font.superscript = True if "sup" in style else None
+            for chunk in _DIGIT_RUNS.split(segment_plain(text)) if self.segment else [text]:
+                if not chunk:
+                    continue
+                r = p.add_run(chunk)
+                thai_rpr(r._r.get_or_add_rPr(), self.font, self.size, "b" in style or None, "i" in style or None)
+                if self.segment:
+                    _as_written(r, chunk)
+                r.font.underline = True if "u" in style else None
+                r.font.subscript = True if "sub" in style else None
+                r.font.superscript = True if "sup" in style else None
 
     def table(self, block: TableBlock, width_mm: float) -> DocxTable:
         n = len(block.header)
@@ -182,6 +195,22 @@ class _Writer:
         _field(p, "PAGE", self)
         self.run(p, "/", size=self.size - 2)
         _field(p, "NUMPAGES", self)
+
+
+_DIGIT_RUNS = re.compile("([^ \t\n\u200b]*[0-9][^ \t\n\u200b]*)")  # a chunk holding 0-9, with what is glued to it
+
+
+def _as_written(r: object, chunk: str) -> None:
+    """Arabic digits stay Arabic: the digit policy has already written Thai digits where they belong
+    (๐–๙ in the text), so the 0–9 left are codes, formulas and numbers as the bank wrote them. Their
+    run is English, so LibreOffice's "context" numerals (which print the page fields in Thai digits)
+    and Word leave them as they are."""
+    if not _DIGIT_RUNS.fullmatch(chunk):
+        return
+    lang = r._r.get_or_add_rPr().find(qn("w:lang"))  # type: ignore[attr-defined]
+    if lang is not None:
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:bidi"), "en-US")
 
 
 def _fixed_widths(t: DocxTable, widths_mm: Sequence[float]) -> None:
@@ -302,6 +331,7 @@ def booklet_docx(
         Item numbers and cover numbers in Thai digits.
     """
     w = _Writer(font, size or DEFAULT_SIZE.get(font, 12.0), thai_digits)
+    w.segment = True
     _cover_docx(w, booklet)
     section = w.doc.add_section(WD_SECTION.NEW_PAGE)
     _columns(section, 2)
@@ -438,6 +468,7 @@ def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = Non
 
     seq = [keys] if isinstance(keys, AnswerKey) else list(keys)
     w = _Writer(font, DEFAULT_SIZE.get(font, 12.0), thai_digits)
+    w.segment = True
     for k, key in enumerate(seq):
         if k:
             w.doc.add_page_break()

@@ -10,9 +10,11 @@ Text layer: WeasyPrint maps each glyph to the text of the first cluster it met. 
 SARA AM (ำ) as NIKHAHIT + SARA AA, so the SARA AA glyph is mapped to "ำ" and every า in the document
 copies as ำ ("สำนักงาน" → "สำนักงำน"). :func:`repair_to_unicode` rewrites each embedded font's
 ToUnicode map from the font itself (cmap, and AGL glyph names for mark variants and ligatures such
-as NIKHAHIT+MAI THO in "น้ำ", which WeasyPrint mapped to nothing). า then reads "า" and ำ reads
-"ํา", its Unicode compatibility decomposition (NFKC-equal), so search and copy work and print is
-unchanged.
+as NIKHAHIT+MAI THO in "น้ำ", which WeasyPrint mapped to nothing). า then reads "า". ำ would
+read "ํา" (its two glyphs), so :func:`_join_sara_am` gives the SARA AA that follows a NIKHAHIT a
+code of its own (a second CID drawing the same glyph), mapped to
+"ำ"; the NIKHAHIT before it reads as nothing (or as its tone mark in "น้ำ"): copying and searching
+"จำนวน" find "จำนวน". Print is unchanged.
 """
 
 from __future__ import annotations
@@ -203,6 +205,7 @@ def repair_to_unicode(pdf: bytes) -> bytes:
         for xobj in _form_xobjects(doc):
             for _, font in xobj.get("/Resources", {}).get("/Font", {}).items():
                 _repair_font(font, done)
+        _join_sara_am(doc)
         out = io.BytesIO()
         doc.save(out)
     return out.getvalue()
@@ -243,3 +246,117 @@ def _repair_font(font: pikepdf.Object, done: set[tuple[int, int]]) -> None:
         return b"<" + m[1] + b"> <" + text.encode("utf-16-be").hex().encode() + b">"
 
     stream.write(_BFCHAR.sub(fix, data))
+
+
+_NIKHAHIT, _SARA_AA, _SARA_AM = "\u0e4d", "\u0e32", "\u0e33"
+
+
+def _am_font(doc: pikepdf.Pdf, font: pikepdf.Object) -> tuple[set[int], int, int] | None:
+    """(NIKHAHIT codes, SARA AA code, its new alias code) of a repaired Type0 font, after making the
+    alias: CIDToGIDMap draws it with the SARA AA glyph, /W gives it that width, ToUnicode maps it to
+    nothing and each NIKHAHIT code to its text with ำ in place of ํ."""
+    if font.get("/Subtype") != "/Type0" or "/ToUnicode" not in font:
+        return None
+    stream = font["/ToUnicode"]
+    data = stream.read_bytes()
+    texts = {int(a, 16): bytes.fromhex(b.decode()).decode("utf-16-be", "replace") for a, b in _BFCHAR.findall(data)}
+    nik = {c for c, t in texts.items() if t.endswith(_NIKHAHIT)}
+    aa = [c for c, t in texts.items() if t == _SARA_AA]
+    descendant = font["/DescendantFonts"][0]
+    if not nik or not aa or descendant.get("/CIDToGIDMap") != "/Identity":
+        return None
+    aa_code = aa[0]
+    alias = max(max(texts), 0xFF) + 1
+    widths = descendant.get("/W", pikepdf.Array())
+    width = _width_of(widths, aa_code, float(descendant.get("/DW", 1000)))
+    mapping = bytearray()
+    for cid in range(alias + 1):
+        gid = aa_code if cid == alias else cid
+        mapping += gid.to_bytes(2, "big")
+    descendant["/CIDToGIDMap"] = pikepdf.Stream(doc, bytes(mapping))
+    widths.append(alias)
+    widths.append(pikepdf.Array([width]))
+    descendant["/W"] = widths
+    entries = []
+    for cid in sorted(nik):  # the NIKHAHIT of ำ reads as nothing (or its tone mark, น้ำ) ...
+        entries.append(f"<{cid:04x}> <{texts[cid][:-1].encode('utf-16-be').hex()}>")
+    entries.append(f"<{alias:04x}> <{_SARA_AM.encode('utf-16-be').hex()}>")  # ... and its SARA AA as ำ
+    extra = f"{len(entries)} beginbfchar\n" + "\n".join(entries) + "\nendbfchar\n"
+    data = re.sub(rb"<(" + b"|".join(f"{c:04x}".encode() for c in nik) + rb")>\s*<[0-9a-fA-F]*>\s*", b"", data,
+                  flags=re.I)
+    data = re.sub(rb"(\d+) beginbfchar", lambda m: str(int(m[1]) - len(nik)).encode() + b" beginbfchar", data, count=1)
+    stream.write(data.replace(b"endcmap", extra.encode() + b"endcmap", 1))
+    return nik, aa_code, alias
+
+
+def _width_of(widths: pikepdf.Array, code: int, default: float) -> float:
+    items = list(widths)
+    k = 0
+    while k < len(items):
+        first = int(items[k])
+        nxt = items[k + 1]
+        if isinstance(nxt, pikepdf.Array):
+            if first <= code < first + len(nxt):
+                return float(nxt[code - first])
+            k += 2
+        else:
+            if first <= code <= int(nxt):
+                return float(items[k + 2])
+            k += 3
+    return default
+
+
+def _join_sara_am(doc: pikepdf.Pdf) -> None:
+    """Give every SARA AA drawn right after a NIKHAHIT (the two glyphs of ำ) its alias code."""
+    fonts: dict[tuple[int, int], tuple[set[int], int, int] | None] = {}
+    holders = [page.obj for page in doc.pages] + _form_xobjects(doc)
+    for holder in holders:
+        resources = holder.get("/Resources", {}).get("/Font", {})
+        names = {}
+        for name, font in resources.items():
+            key = font.objgen
+            if key not in fonts:
+                fonts[key] = _am_font(doc, font)
+            if fonts[key] is not None:
+                names[name] = fonts[key]
+        if not names:
+            continue
+        if isinstance(holder, pikepdf.Stream) and holder.get("/Subtype") == "/Form":
+            _rewrite(holder, holder, names)
+        else:
+            page = pikepdf.Page(holder)
+            page.contents_coalesce()
+            _rewrite(holder.Contents, holder, names)
+
+
+def _rewrite(stream: pikepdf.Object, holder: pikepdf.Object,
+             names: dict[str, tuple[set[int], int, int]]) -> None:
+    ops = pikepdf.parse_content_stream(holder) if stream is holder else pikepdf.parse_content_stream(stream)
+    current = None
+    changed = False
+    out = []
+    for operands, op in ops:
+        name = str(op)
+        if name == "Tf":
+            current = names.get(str(operands[0]))
+        elif current is not None and name in ("TJ", "Tj"):
+            nik, aa, alias = current
+            parts = list(operands[0]) if name == "TJ" else [operands[0]]
+            previous = -1
+            new_parts = []
+            for part in parts:
+                if isinstance(part, pikepdf.String):
+                    raw = bytes(part)
+                    codes = [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)]
+                    for i, c in enumerate(codes):
+                        if c == aa and previous in nik:
+                            codes[i] = alias
+                            changed = True
+                        previous = codes[i]
+                    new_parts.append(pikepdf.String(b"".join(c.to_bytes(2, "big") for c in codes)))
+                else:
+                    new_parts.append(part)
+            operands = [pikepdf.Array(new_parts)] if name == "TJ" else [new_parts[0]]
+        out.append((operands, op))
+    if changed:
+        stream.write(pikepdf.unparse_content_stream(out))

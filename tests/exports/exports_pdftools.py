@@ -57,6 +57,9 @@ class Word:
     page_height: float
 
 
+_FOLLOWING = set("ะัาำิีึืฺุู็่้๊๋์ํ")
+
+
 def words(pdf: Path) -> list[Word]:
     """Every word with its box in points, from pdftotext -bbox (XHTML)."""
     xhtml = run("pdftotext", "-bbox", "-enc", "UTF-8", pdf, "-")
@@ -67,6 +70,14 @@ def words(pdf: Path) -> list[Word]:
     for k, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
         w, h = float(page.get("width")), float(page.get("height"))
         for word in page.findall("h:word", ns):
+            text_ = word.text or ""
+            prev = out[-1] if out else None
+            if (prev is not None and prev.page == k and text_[:1] in _FOLLOWING
+                    and abs(float(word.get("xMin")) - prev.x1) < 1 and abs(float(word.get("yMin")) - prev.y0) < 2):
+                # ำ drawn as NIKHAHIT + SARA AA (its own code since exports.pdf._join_sara_am) starts a
+                # word of its own in pdftotext's grouping: it belongs to the word before it
+                out[-1] = Word(k, prev.x0, prev.y0, float(word.get("xMax")), prev.y1, prev.text + nfkc(text_), w, h)
+                continue
             out.append(
                 Word(
                     k,
@@ -121,3 +132,77 @@ def assert_items_whole(b: Booklet, ws: list[Word]) -> None:
         ):
             split.append(n)
     assert split == []
+
+
+MM = 72 / 25.4
+_UNIT_START = ("ซม.", "มม.", "กม.", "กก.", "มล.", "ม.", "น.", "บาท", "ตร.", "ลบ.", "%", "องศา", "นาที")
+
+
+def body_lines(pdf: Path, top_mm: float = 18, bottom_mm: float = 20) -> list[list[Word]]:
+    """The body's lines, words left to right: words of one page and column whose tops lie within 2 pt
+    (a mark that GPOS moves, such as ์ over ท, is a word of its own a fraction of a point lower)."""
+    ws = [w for w in words(pdf) if top_mm * MM < w.y0 < (297 - bottom_mm) * MM]
+    ws.sort(key=lambda w: (w.page, column(w), w.y0, w.x0))
+    out: list[list[Word]] = []
+    for w in ws:
+        last = out[-1][0] if out else None
+        if last is not None and (last.page, column(last)) == (w.page, column(w)) and abs(w.y0 - last.y0) < 2:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in out]
+
+
+def _fix_am(s: str) -> str:
+    return s.replace("\u0e4d\u0e32", "\u0e33")
+
+
+def line_breaks(lines: list[list[Word]]) -> list[tuple[str, str]]:
+    """(end of a line, start of the next) where a paragraph wrapped: consecutive lines of one page and
+    column whose first line reaches within 12 pt of the widest line there (a line that ends short
+    ended its paragraph; an option label ก. ข. … starts a line of its own)."""
+    right: dict[tuple[int, int], float] = {}
+    for line in lines:
+        k = (line[0].page, column(line[0]))
+        right[k] = max(right.get(k, 0.0), line[-1].x1)
+    out = []
+    for a, b in zip(lines, lines[1:], strict=False):
+        k = (a[0].page, column(a[0]))
+        if k != (b[0].page, column(b[0])) or b[0].y0 - a[0].y0 > 40 or a[-1].x1 < right[k] - 12:
+            continue
+        if re.fullmatch(r"[ก-ฉ]\.", b[0].text):
+            continue
+        out.append((_fix_am(a[-1].text), _fix_am(b[0].text)))
+    return out
+
+
+def bad_line_ends(pairs: list[tuple[str, str]], source: str = "") -> tuple[int, list[tuple[str, str]]]:
+    """How many Thai line ends were checked, and those not at a word boundary (Khlang's dictionary):
+    a line beginning with punctuation or ๆ, a number parted from its unit, a Thai word cut in two.
+    `source` (the printed text) tells a break at a space (``สาย ข ออก``) from one inside a word."""
+    spaced = re.sub(r"\s+", " ", source)
+    from exports.text import thai_words
+
+    thai = re.compile(r"[\u0e01-\u0e4e]")
+    checked, bad = 0, []
+    for tail, head in pairs:
+        if not tail or not head:
+            continue
+        if head[0] in ",.;:)]}ๆฯ%" and not head.startswith("..."):  # "17, 35, 53, ..." may wrap before ...
+            bad.append((tail, head))
+            continue
+        if tail[-1].isdigit() and head.startswith(_UNIT_START):
+            bad.append((tail, head))
+            continue
+        if f"{tail} {head}" in spaced:
+            continue
+        if not (thai.match(tail[-1]) and thai.match(head[0])):
+            continue
+        checked += 1
+        bounds, pos = set(), 0
+        for w in thai_words(tail + head):
+            pos += len(w)
+            bounds.add(pos)
+        if len(tail) not in bounds:
+            bad.append((tail, head))
+    return checked, bad

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from exports_pdftools import (
-    Word,
     assert_items_whole,
+    bad_line_ends,
+    body_lines,
     column,
     fonts,
+    line_breaks,
     needs_poppler,
     nfkc,
     rasterise,
@@ -26,7 +28,6 @@ from exports.text import digits
 
 pytestmark = needs_poppler
 
-MM = 72 / 25.4
 LEADING_VOWELS = set("เแโใไ")
 # characters that can never begin a line: following vowels, above/below vowels, tone marks
 NON_INITIAL = set("ะัาำิีึืฺุู็่้๊๋์ํ๎ๅ")
@@ -75,21 +76,6 @@ def test_forty_page_booklet_keeps_every_item_whole(tmp_path: Path) -> None:
     assert_items_whole(b, ws)
 
 
-def body_lines(pdf: Path) -> list[list[Word]]:
-    """The body's lines, words left to right: words of one page and column whose tops lie within 2 pt
-    (a mark that GPOS moves, such as ์ over ท, is a word of its own a fraction of a point lower)."""
-    ws = [w for w in words(pdf) if 18 * MM < w.y0 < (297 - 20) * MM]
-    ws.sort(key=lambda w: (w.page, column(w), w.y0, w.x0))
-    out: list[list[Word]] = []
-    for w in ws:
-        last = out[-1][0] if out else None
-        if last is not None and (last.page, column(last)) == (w.page, column(w)) and abs(w.y0 - last.y0) < 2:
-            out[-1].append(w)
-        else:
-            out.append([w])
-    return [sorted(line, key=lambda w: w.x0) for line in out]
-
-
 def test_thai_lines_never_break_inside_a_syllable(demo_pdf: Path) -> None:
     bad, breaks = [], 0
     ordered = body_lines(demo_pdf)
@@ -107,6 +93,14 @@ def test_thai_lines_never_break_inside_a_syllable(demo_pdf: Path) -> None:
             bad.append((last, first))
     assert breaks > 30  # the check saw real Thai line breaks
     assert bad == []
+
+
+def test_every_line_ends_at_a_word_boundary(demo_pdf: Path) -> None:
+    b = demo_booklet("A")
+    source = " ".join([b.title, b.district, *(i.stem for i in b.items), *(o for i in b.items for o in i.options),
+                       *(p.text for p in b.passages)])
+    checked, bad = bad_line_ends(line_breaks(body_lines(demo_pdf)), re.sub(r"<[^>]+>", " ", source))
+    assert checked > 8 and bad == []
 
 
 def test_pages_rasterise(demo_pdf: Path, tmp_path: Path) -> None:
@@ -145,7 +139,8 @@ def test_user_text_is_sanitised_not_executed() -> None:
         ("<u>ก</u>", "<a href='file:///etc/passwd'>ข</a>"),
         1,
     )
-    html = booklet_html(Booklet(**{**b.__dict__, "items": (evil,), "passages": (), "title": "<h1>T</h1>"}))
+    html = booklet_html(Booklet(**{**b.__dict__, "items": (evil,), "passages": (), "title": "<h1>T</h1>"}),
+                        segment=False)
     assert "<b>ตัวหนา</b>" in html and '<img src="http' not in html and "<script" not in html
     assert "file:///etc" not in html and 'style="x"' not in html and "&lt;h1&gt;T&lt;/h1&gt;" in html
 
@@ -180,3 +175,12 @@ def test_passage_sits_with_its_first_item(demo_pdf: Path) -> None:
     lead = next(w for w in ws if w.text.startswith(nfkc("ใช้ข้อมูล")))  # -bbox cuts words at shifted marks
     number = next(w for w in ws if w.text == digits(f"{first}.") and w.page > 1)
     assert (lead.page, column(lead)) == (number.page, column(number)) and lead.y0 < number.y0
+
+
+def test_sara_am_copies_as_sara_am(demo_pdf: Path) -> None:
+    """ำ in the text layer is U+0E33 itself, so a search for "สำนักงาน" or "จำนวน" finds it."""
+    from exports_pdftools import run
+
+    raw = run("pdftotext", "-enc", "UTF-8", demo_pdf, "-")
+    assert "สำนักงาน" in raw and "\u0e4d\u0e32" not in raw
+    assert "สำนักงำน" not in raw and "น้ำ" in raw

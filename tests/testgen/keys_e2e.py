@@ -133,7 +133,12 @@ _SEEDED: dict[str, str] = {}
 
 
 def seeded_demo_url(root: Path) -> str:
-    """A SQLite database holding the whole demo district (seeded once per test process)."""
+    """A SQLite database holding the whole demo district (seeded once per test process; or the one
+    KHLANG_DEMO_DB names, already seeded with ``khlang demo seed``)."""
+    import os
+
+    if os.environ.get("KHLANG_DEMO_DB"):
+        return os.environ["KHLANG_DEMO_DB"]
     if "url" not in _SEEDED:
         from demo.seed import seed_demo
         from itembank.store import Store
