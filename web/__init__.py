@@ -19,6 +19,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
 
     instance_path = instance_path or os.environ.get("KHLANG_INSTANCE") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    from web.production import UnsafeConfiguration, check_production, refuse_demo_accounts
+
     app.config.update(load_config(app.instance_path, overrides))
     check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -37,7 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
         part.init_app(app)
     if app.config.get("PRODUCTION"):
         try:
-            _refuse_demo_accounts(app)
+            refuse_demo_accounts(app)
         except UnsafeConfiguration:
             store_ext.get_store(app).dispose()  # no connection outlives a refused start
             raise
@@ -52,55 +54,12 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
     return app
 
 
-class UnsafeConfiguration(RuntimeError):
-    """The server refuses to start: the configuration is not safe for production (message in Thai)."""
-
-
-#: Secret keys that are known to the world (the tests', examples'): never in production.
-KNOWN_SECRETS = {"test", "dev", "secret", "changeme", "change-me", "khlang"}
-
-
-def check_production(config: Mapping[str, Any]) -> None:
-    """Refuse to start in production with demo mode, debug, a default or short secret, or TOTP off."""
-    if not config.get("PRODUCTION"):
-        return
-    problems = []
-    if config.get("DEMO_MODE"):
-        problems.append("DEMO_MODE เปิดอยู่ (บัญชีทดลองใช้ในระบบจริงไม่ได้)")
-    if config.get("DEBUG") or config.get("TESTING"):
-        problems.append("DEBUG/TESTING เปิดอยู่")
-    secret = str(config.get("SECRET_KEY") or "")
-    if len(secret) < 32 or secret.lower() in KNOWN_SECRETS:
-        problems.append("ต้องตั้ง KHLANG_SECRET_KEY เป็นค่าสุ่มยาวอย่างน้อย 32 ตัวอักษร")
-    if not config.get("TOTP_REQUIRED"):
-        problems.append("TOTP_REQUIRED ต้องเปิด (นักวัดผล นักวิเคราะห์ ผู้ดูแลระบบ ยืนยันตัวตนสองขั้นตอน)")
-    if problems:
-        raise UnsafeConfiguration("ไม่เริ่มระบบในโหมด production: " + "; ".join(problems))
-
-
 def _session_settings(config: dict[str, Any]) -> None:
     from datetime import timedelta
 
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(config["SESSION_ABSOLUTE_HOURS"]))
     if config.get("PRODUCTION"):
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
-
-
-def _refuse_demo_accounts(app: Flask) -> None:
-    """Production refuses to start while an account still has the public demo password."""
-    from itembank.accounts import accounts_with_password
-    from web.store_ext import get_store
-
-    try:
-        with get_store(app).read_session() as s:
-            names = accounts_with_password(s, app.config["DEMO_PASSWORD"])
-    except Exception as e:  # no schema yet: `khlang db upgrade` comes first, nothing to refuse
-        if type(e).__name__ not in ("OperationalError", "ProgrammingError"):
-            raise
-        return
-    if names:
-        raise UnsafeConfiguration("ไม่เริ่มระบบในโหมด production: มีบัญชีที่ใช้รหัสผ่านสาธิต "
-                                  f"({', '.join(names[:5])}{' …' if len(names) > 5 else ''}): ปิดหรือตั้งรหัสใหม่ก่อน")
 
 
 def _instance_secret(instance_path: str) -> str:

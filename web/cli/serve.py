@@ -14,7 +14,7 @@ def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
     """เปิดเว็บ Khlang (ใช้ฐานข้อมูลตาม DATABASE_URL หรือ SQLite ในโฟลเดอร์ instance)"""
     from web.cli import make_app
 
-    app = make_app(ctx)
+    app = make_app(ctx, {"DEBUG": True} if debug else None)  # production refuses to start in debug
     run_app(app, host, port, debug)
 
 

@@ -9,7 +9,8 @@ import pytest
 from signin import csrf_token, make_account, sign_in
 from test_route_inventory import _db_digest, _routes
 
-from web import UnsafeConfiguration, create_app
+from web import create_app
+from web.production import UnsafeConfiguration
 from web.store_ext import get_store
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -159,3 +160,15 @@ def test_a_script_in_a_text_field_is_shown_back_escaped(app):
                                            "next": payload, "csrf_token": csrf_token(client)})
     page = response.get_data(as_text=True)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+def test_khlang_serve_debug_is_refused_in_production_in_thai(db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    env = {"DATABASE_URL": db_url, "KHLANG_INSTANCE": str(tmp_path / "i"), "KHLANG_PRODUCTION": "true",
+           "KHLANG_SECRET_KEY": "k" * 40, "KHLANG_TOTP_REQUIRED": "true"}
+    result = CliRunner(env=env).invoke(cli, ["serve", "--debug"])
+    assert result.exit_code == 1 and "ไม่เริ่มระบบ" in result.output and "DEBUG" in result.output
+    assert "Traceback" not in result.output
