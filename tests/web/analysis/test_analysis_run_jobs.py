@@ -54,8 +54,13 @@ def test_the_analyse_job_keeps_its_refusal_in_its_record(session, db_url, tmp_pa
 
     app = create_app({"DATABASE_URL": db_url, "TESTING": True, "JOBS_BACKEND": "immediate"},
                      instance_path=str(tmp_path / "instance"))
-    handle = get_jobs(app).enqueue("analyse", administration="NO-SUCH")
-    outcome = get_jobs(app).outcome(handle, timeout=30)
+    from web.store_ext import get_store
+
+    try:
+        handle = get_jobs(app).enqueue("analyse", administration="NO-SUCH")
+        outcome = get_jobs(app).outcome(handle, timeout=30)
+    finally:
+        get_store(app).dispose()
     assert outcome["ok"] is False and "NO-SUCH" in " ".join(outcome["problems"])
     shown = run("jobs", "show", handle.id)
     assert "ไม่ดำเนินการ" in shown.output and "NO-SUCH" in shown.output
