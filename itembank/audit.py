@@ -64,6 +64,20 @@ def record(session: Session, event: str, *, actor: Actor | None = None, user_id:
         session.flush()
 
 
+def record_student_read(session: Session, actor: Actor, what: str, *, school_id: int | None = None,
+                        object_id: Any = None, n_students: int | None = None, commit: bool = False) -> bool:
+    """PDPA: a read of student-level data by anyone but the students' own school is audited (one row per
+    read, in the caller's transaction unless `commit`). True when a row was written.
+
+    Services that return student rows (names, answers, scores) call it once per read."""
+    if "school" in actor.roles and (school_id is None or school_id == actor.school_id) and len(actor.roles) == 1:
+        return False
+    record(session, "student.read", actor=actor, object_type=what, object_id=object_id,
+           detail={k: v for k, v in {"school_id": school_id, "n_students": n_students}.items() if v is not None},
+           commit=commit)
+    return True
+
+
 def _since(session: Session, since: datetime) -> Iterator[AuditLog]:
     yield from session.scalars(select(AuditLog).where(AuditLog.at >= since).order_by(AuditLog.id))
 
@@ -135,5 +149,5 @@ def _install_append_only_guard(target: Any, connection: Any, tables: Any = (), *
             connection.exec_driver_sql(statement)
 
 
-__all__ = ["AuditLog", "record", "export_csv", "neutralise", "append_only_ddl", "drop_append_only_ddl",
+__all__ = ["AuditLog", "record", "record_student_read", "export_csv", "neutralise", "append_only_ddl", "drop_append_only_ddl",
            "utcnow"]

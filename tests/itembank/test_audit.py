@@ -80,3 +80,18 @@ def test_khlang_audit_export(session, db_url, tmp_path):
     assert result.exit_code != 0 and "ปปปป-ดด-วว" in result.output
     result = runner.invoke(cli, ["audit", "export", "--since", "2026-01-01", "--out", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 1
+
+
+def test_reads_of_student_data_are_audited_unless_by_the_students_own_school(session):
+    from factories import make_actor
+
+    from itembank.audit import record_student_read
+
+    own = make_actor("school", school_id=7)
+    assert not record_student_read(session, own, "scores", school_id=7, n_students=30)
+    assert record_student_read(session, make_actor("analyst"), "scores", school_id=7, object_id="ADM-1", n_students=30)
+    assert record_student_read(session, make_actor("supervisor"), "roster", school_id=8)
+    session.commit()
+    rows = session.scalars(select(AuditLog).where(AuditLog.event == "student.read").order_by(AuditLog.id)).all()
+    assert [(r.roles, r.object_type, r.detail.get("n_students")) for r in rows] == [
+        ("analyst", "scores", 30), ("supervisor", "roster", None)]
