@@ -73,3 +73,13 @@ def test_downloading_the_ioc_form_is_audited(app, sample_bank):
         (row,) = s.scalars(select(AuditLog).where(AuditLog.event == "download")).all()
     assert row.username == officer.user.username and row.object_type == "ioc_form"
     assert row.detail["expert"] == "ครูสมศรี" and "M6-0001" in row.detail["items"]
+
+
+def test_a_script_in_a_name_is_shown_back_as_text(app):
+    admin = signed_in_client(app, "admin")
+    payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    admin.post("/admin/users", data={"username": "xss", "display_name": payload, "roles": ["officer"],
+                                     "csrf_token": csrf_token(admin, "/admin/users")})
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert 'data-user="xss"' in page and "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
