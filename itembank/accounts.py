@@ -677,13 +677,20 @@ def revoke_tokens(session: Session, actor: Actor, username: str) -> int:
     return n
 
 
-def set_demo_password(session: Session, actor: Actor, usernames: Iterable[str], password: str) -> int:
-    """Give demo accounts the public demo password (one hash, computed once: the demo seeds fast)."""
+def set_demo_password(session: Session, actor: Actor, usernames: Iterable[str], password: str, *,
+                      only_without_password: bool = False) -> int:
+    """Give demo accounts the public demo password (one hash, computed once: the demo seeds fast);
+    `only_without_password` leaves accounts that have one (a demo seeded before sign-in existed)."""
     authorize(actor, None, "user.manage")
-    digest = hash_password(password)
     names = list(usernames)
-    n = session.execute(update(User).where(User.username.in_(names))
-                        .values(password_hash=digest, password_changed_at=utcnow())).rowcount
+    query = update(User).where(User.username.in_(names))
+    if only_without_password:
+        query = query.where(User.password_hash.is_(None))
+        if not session.scalar(select(func.count()).select_from(User).where(
+                User.username.in_(names), User.password_hash.is_(None))):
+            return 0
+    digest = hash_password(password)
+    n = session.execute(query.values(password_hash=digest, password_changed_at=utcnow())).rowcount
     session.commit()
     return n
 

@@ -286,3 +286,15 @@ def test_actor_for_checks_the_account(session):
     with pytest.raises(ItemBankError) as e:
         actor_for(session, "somchai")
     assert e.value.kind == "forbidden"
+
+
+def test_demo_passwords_fill_only_accounts_without_one_when_asked(session):
+    from itembank.accounts import check_password_sign_in, set_demo_password
+
+    create_user(session, Actor.system(), "officer.malee", "มาลี", "officer")
+    create_user(session, Actor.system(), "admin.kittisak", "กิตติศักดิ์", "admin", password="ช้างเผือกเดินข้ามสะพาน")
+    names = ["officer.malee", "admin.kittisak"]
+    assert set_demo_password(session, Actor.system(), names, "khlang-demo-2569", only_without_password=True) == 1
+    assert set_demo_password(session, Actor.system(), names, "khlang-demo-2569", only_without_password=True) == 0
+    check_password_sign_in(session, "officer.malee", "khlang-demo-2569")
+    check_password_sign_in(session, "admin.kittisak", "ช้างเผือกเดินข้ามสะพาน")

@@ -35,7 +35,8 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int):
     upgrade(url)
     _write_district_name(app)
     store = get_store(app)
-    if is_seeded(store):  # never after --reset
+    if is_seeded(store):  # never after --reset; a demo seeded before sign-in gets its passwords
+        _demo_passwords(store, app.config["DEMO_PASSWORD"], only_without_password=True)
         return None
     report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
                        progress=lambda m: click.echo(f"  {m}"))
@@ -59,14 +60,15 @@ def run_command(ctx: click.Context, host: str, port: int) -> None:
     run_app(make_app(ctx), host, port)
 
 
-def _demo_passwords(store, password: str) -> None:
+def _demo_passwords(store, password: str, only_without_password: bool = False) -> None:
     """Every demo account signs in with the public demo password (README), in demo mode only."""
     from demo import demo_users
     from itembank.accounts import set_demo_password
     from itembank.authz import Actor
 
     with store.session() as s:
-        set_demo_password(s, Actor.system(), [u.username for u in demo_users()], password)
+        set_demo_password(s, Actor.system(), [u.username for u in demo_users()], password,
+                          only_without_password=only_without_password)
 
 
 def _write_district_name(app) -> None:
