@@ -22,7 +22,7 @@ import segno
 from exports.data import AnswerSheetSpec
 from exports.errors import ExportError
 from exports.pdf import SandboxFetcher, font_face_css, render_pdf
-from exports.text import esc
+from exports.text import digits, esc
 
 PAGE_MM = (210.0, 297.0)
 FIDUCIAL_MM = 6.0
@@ -174,8 +174,9 @@ def _id_row_y(r: int) -> float:
     return 62.0 + r * ID_ROW_PITCH_MM
 
 
-def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any]) -> str:
-    """The sheet as HTML: every mark absolutely positioned from `layout`."""
+def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any], *, thai_digits: bool = True) -> str:
+    """The sheet as HTML: every mark absolutely positioned from `layout`; item numbers in the booklet's
+    digits, option letters dark enough to read (≥ 7 pt) and over every column of answers."""
     r = BUBBLE_MM / 2
     marks = []
     for fx, fy in FIDUCIAL_CENTRES:
@@ -195,7 +196,12 @@ def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any]) -> str:
             star = "*" if item.get("max_marks", 1) > 1 else ""
             marks.append(
                 f'<div class="no" style="left:{item["x"] - COL_PITCH_MM / 2 - 9.5:.3f}mm;'
-                f'top:{item["y"] - ROW_PITCH_MM / 2:.3f}mm">{star}{item["item"]}</div>'
+                f'top:{item["y"] - ROW_PITCH_MM / 2:.3f}mm">{star}{esc(digits(item["item"], thai_digits))}</div>'
+            )
+        if (item["item"] - 1) % rows == 0:  # the option letters over each column of answers
+            marks.append(
+                f'<div class="colhead" style="left:{item["x"] - 2.5:.3f}mm;top:{item["y"] - ROW_PITCH_MM / 2 - 4.2:.3f}mm">'
+                f'{esc(item["label"])}</div>'
             )
     if layout["variant"] and any(i.get("max_marks", 1) > 1 for i in layout["items"]):
         several_note = "ข้อที่มีเครื่องหมาย * ตอบได้มากกว่า 1 ข้อ ให้ระบายทุกตัวเลือกที่ถูก"
@@ -220,7 +226,7 @@ def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any]) -> str:
     qr = segno.make(layout["qr"]["payload"], error="m", micro=False)
     qr_svg = qr.svg_inline(scale=1, border=0, omitsize=False)
     qr_uri = "data:image/svg+xml;base64," + base64.b64encode(qr_svg.encode()).decode()
-    grid_top = GRID_TOP_MM - 6
+    grid_top = GRID_TOP_MM - 10.5
     return f"""<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><style>{font_face_css()}
 @page {{ size: A4; margin: 0; }}
 html {{ font-family: "Sarabun", "Laksaman", sans-serif; font-size: 10pt; }}
@@ -231,8 +237,9 @@ body {{ margin: 0; }}
 .b {{ width: {BUBBLE_MM - 2 * RING_MM:.3f}mm; height: {BUBBLE_MM - 2 * RING_MM:.3f}mm; border: {
         RING_MM
     }mm solid #000;
-      border-radius: 50%; font-size: 6.5pt; line-height: {BUBBLE_MM - 2 * RING_MM:.3f}mm; text-align: center;
-      color: #b0b0b0; }}
+      border-radius: 50%; font-size: 7pt; line-height: {BUBBLE_MM - 2 * RING_MM:.3f}mm; text-align: center;
+      color: #555; }}
+.colhead {{ width: 5mm; height: 4mm; line-height: 4mm; text-align: center; font-size: 8.5pt; font-weight: bold; }}
 .lab {{ width: 5.3mm; height: 5mm; line-height: 5mm; text-align: right; font-size: 8pt; }}
 .no {{ width: 8mm; height: {ROW_PITCH_MM}mm; line-height: {
         ROW_PITCH_MM
@@ -246,7 +253,7 @@ body {{ margin: 0; }}
 .qr {{ left: {qx}mm; top: {qy}mm; width: {qs}mm; height: {qs}mm; }}
 .qr img {{ width: {qs}mm; height: {qs}mm; }}
 .grid-title {{ left: 16mm; top: {grid_top}mm; font-weight: bold; font-size: 10pt; }}
-.rule {{ left: 16mm; top: {grid_top + 5}mm; width: 178mm; border-top: 0.3mm solid #000; }}
+.rule {{ left: 16mm; top: {grid_top + 5.5}mm; width: 178mm; border-top: 0.3mm solid #000; }}
 .rows-{rows} {{ }}
 </style></head><body><div class="sheet">
 <div class="head"><h1>{esc(spec.title)}</h1>
@@ -270,10 +277,11 @@ def render_answer_sheet(
     *,
     variant: str | None = None,
     spec_out: str | Path | None = None,
+    thai_digits: bool = True,
 ) -> tuple[bytes, dict[str, Any]]:
     """Render the answer sheet PDF and its layout; write them to `out` / `spec_out` (JSON) if given."""
     layout = answer_sheet_layout(spec, variant=variant)
-    pdf = render_pdf(answer_sheet_html(spec, layout), fetcher=SandboxFetcher())
+    pdf = render_pdf(answer_sheet_html(spec, layout, thai_digits=thai_digits), fetcher=SandboxFetcher())
     if out is not None:
         Path(out).write_bytes(pdf)
     if spec_out is not None:

@@ -85,7 +85,7 @@ def build_answer_sheet(session: Session, actor: Actor, form_code: str, *, admini
     several = tuple((var.label, tuple(sorted(p + 1 for p, q in enumerate(var.order) if q in several_form)))
                     for var in stored) if stored else (("A", tuple(q + 1 for q in several_form)),)
     grade = form.grade or "ป.6"
-    classes = tuple(f"{grade[:2]}{i}" for i in range(1, 7)) if grade.startswith(("ป.", "ม.")) else ("ป.6",)
+    classes = (grade,)  # only the form's own grade: a sheet offers no class the form is not for
     return AnswerSheetSpec(administration=administration or form.code, form_code=form.code, n_items=len(rows),
                            options=THAI_OPTION_LETTERS[:min(n_options, 6)], variants=variants[:6], classes=classes,
                            school=school, several=tuple((v, ns) for v, ns in several if ns))
