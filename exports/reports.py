@@ -356,7 +356,12 @@ _RESULTS_CSS = """
 table.data td { vertical-align: top; }
 table.data td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data td.s { white-space: nowrap; }
-.slip { border: none; padding: 0; margin: 0; break-inside: avoid; height: 128mm; overflow: hidden; }
+.slip { border: none; padding: 0; margin: 0; break-inside: avoid; }
+.slip.half { height: 128mm; overflow: hidden; }
+.slip.full { break-after: page; }
+.slip.full:last-child { break-after: auto; }
+.slip table.data.ind { font-size: 9.5pt; }
+.slip table.data.ind td { padding: 0.3mm 1.5mm; }
 .slip h1 { font-size: 14pt; }
 .slip .office { text-align: center; font-weight: bold; font-size: 11.5pt; }
 .slip table.data { font-size: 10pt; }
@@ -521,7 +526,11 @@ def _all_sections(sections: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _slip_html(s: Any, slips: Any, thai_digits: bool) -> str:
+#: Slips with more indicators than this print one to a page (two to a page would cut them off).
+HALF_PAGE_INDICATORS = 6
+
+
+def _slip_html(s: Any, slips: Any, thai_digits: bool, size: str = "half") -> str:
     from exports.supervision import _signs_html
 
     d = lambda v: esc(_td(v, thai_digits))  # noqa: E731
@@ -529,14 +538,14 @@ def _slip_html(s: Any, slips: Any, thai_digits: bool) -> str:
                    f"<td class='s'>{esc(verdict)}</td></tr>" for code, text, pct, verdict in s.indicators)
     name = f"<tr><td>ชื่อ-นามสกุล</td><td colspan='3'>{esc(s.name)}</td></tr>" if s.name else ""
     return (
-        f'<div class="slip"><div class="office">{esc(slips.office)}</div><h1>{esc(slips.title)}</h1>'
+        f'<div class="slip {size}"><div class="office">{esc(slips.office)}</div><h1>{d(slips.title)}</h1>'
         f'<p class="sub">{esc(_school_name(slips.school))} · ภาคเรียนที่ {d(slips.term)} ปีการศึกษา {d(slips.year_be)}</p>'
         f"<table class='facts'>{name}<tr><td>เลขประจำตัว</td><td>{esc(s.student_code)}</td><td>ชั้น</td>"
         f"<td>{esc(s.class_room)} เลขที่ {d(s.seat)}</td></tr></table>"
         f'<p class="big">{d(f"{s.score:g} / {s.max_score:g}")} คะแนน · ร้อยละ {d(f"{s.percent:.2f}")} · '
         f"ระดับ {d(s.grade)}</p><p class='meaning'>ระดับผลการเรียน {d(s.grade)} หมายถึง {esc(s.grade_meaning)} · "
         f"ระดับคุณภาพ {esc(s.quality)}: {d(s.quality_meaning)}</p>"
-        "<table class='data'><thead><tr><th>ตัวชี้วัด</th><th>สิ่งที่วัด</th><th>ร้อยละ</th><th>ผล</th></tr></thead>"
+        "<table class='data ind'><thead><tr><th>ตัวชี้วัด</th><th>สิ่งที่วัด</th><th>ร้อยละ</th><th>ผล</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>{_signs_html(slips.signatures, thai_digits) if slips.signatures else ''}</div>"
     )
 
@@ -546,12 +555,14 @@ def _school_name(name: str) -> str:
 
 
 def result_slips_html(slips: Any, *, thai_digits: bool = True) -> str:
-    """Two slips to an A4 page with a dashed cut line (ตัดตามเส้นประ) between them."""
+    """Two slips to an A4 page with a dashed cut line (ตัดตามเส้นประ) between them; one to a page when a slip
+    lists more than :data:`HALF_PAGE_INDICATORS` indicators."""
     parts = []
+    half = max((len(s.indicators) for s in slips.slips), default=0) <= HALF_PAGE_INDICATORS
     for k, s in enumerate(slips.slips):
-        if k % 2:
+        if k % 2 and half:
             parts.append('<div class="cut"><span>✂ ตัดตามเส้นประ</span></div>')
-        parts.append(_slip_html(s, slips, thai_digits))
+        parts.append(_slip_html(s, slips, thai_digits, "half" if half else "full"))
     return _results_document("".join(parts), thai_digits=thai_digits)
 
 
@@ -572,7 +583,7 @@ def result_slips_docx(slips: Any, out: str | Path | None = None, *, font: str = 
             w.para("- - - - - - - - - - - - ✂ ตัดตามเส้นประ - - - - - - - - - - - -", align=WD_ALIGN_PARAGRAPH.CENTER,
                    keep_next=False)
         w.para(slips.office, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        w.para(slips.title, size=w.size + 3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(dg(slips.title), size=w.size + 3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         w.para(f"{_school_name(slips.school)} · ภาคเรียนที่ {dg(slips.term)} ปีการศึกษา {dg(slips.year_be)}",
                align=WD_ALIGN_PARAGRAPH.CENTER)
         who = f"{s.name} · " if s.name else ""
