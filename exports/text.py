@@ -107,9 +107,9 @@ def display_date(value: dt.date | None, lang: str = "th", tz: str = "Asia/Bangko
 # segmenters (libthai in Pango, ICU in LibreOffice) break compounds the school does not accept
 # (ผู้อำนวย/การ, ข้อ/ใด). We segment with PyThaiNLP's dictionary engine (newmm) on its word list
 # plus the bank's words (assets/thai_words.txt), keep numbers with their units, punctuation with its
-# word and codes whole, and hand the engines break opportunities only there: in HTML words are
-# separated by U+200B (which WeasyPrint leaves out of the text layer) and a word libthai would cut
-# is a nowrap span; in DOCX words are separated by U+200B and the Thai character clusters inside a
+# word and codes whole, and hand the engines break opportunities only there: in HTML a word libthai
+# would cut is a nowrap span with U+200B at its edges (which WeasyPrint leaves out of the text
+# layer), and libthai breaks between the other words; in DOCX words are separated by U+200B and the Thai character clusters inside a
 # word are joined by U+2060 WORD JOINER (numbers and units by U+00A0). Measured: WJ does not stop
 # Pango (libthai breaks through it), nowrap spans do; ICU (LibreOffice) honours WJ and ZWSP.
 
@@ -220,16 +220,17 @@ _TAG = re.compile(r"(<[^>]*>)")
 def _segment_text(escaped: str) -> str:
     words = thai_words(html.unescape(escaped))
     out: list[str] = []
-    prev_word = False
+    prev = ""  # "" after a space, "w" after a plain word, "s" after a span
     for w in words:
         if w.isspace():
             out.append(w)
-            prev_word = False
+            prev = ""
             continue
-        if prev_word:
-            out.append(ZWSP)
-        out.append(f'<span class="w">{esc(w)}</span>' if _needs_span(w) else esc(w))
-        prev_word = True
+        span = _needs_span(w)
+        if prev == "s" or (prev == "w" and span):
+            out.append(ZWSP)  # a span's edges need a break opportunity; between plain words libthai has one
+        out.append(f'<span class="w">{esc(w)}</span>' if span else esc(w))
+        prev = "s" if span else "w"
     return "".join(out)
 
 
