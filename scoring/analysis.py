@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -424,8 +424,6 @@ def _json_safe(value: Any) -> Any:
 
 
 def _json_safe_input(row: Any) -> Any:
-    from dataclasses import replace
-
     clean = {k: (None if isinstance(v, float) and not np.isfinite(v) else v)
              for k, v in (("p", row.p), ("r_pbis", row.r_pbis), ("discrimination_index", row.discrimination_index))}
     return replace(row, se=_json_safe(row.se), extra=_json_safe(row.extra), **clean)
@@ -497,7 +495,7 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
                            message_th=f"การสอบ {code} ยังไม่มีคำตอบพอให้วิเคราะห์ ({m.n_persons} คน)",
                            message_en=f"administration {code} has too few answers to analyse ({m.n_persons})")
     scale = scale or settings.get("scale_name") or f"district-{grade}"
-    anchors = banked_parameters(session, actor, scale, m.item_version_ids, m.item_codes)
+    anchors, anchors_from = banked_parameters(session, actor, scale, m.item_version_ids, m.item_codes)
     sizes = _school_sizes(session, m.school_ids)
     # end the read transaction before the long computation: a write session holds SQLite's write lock,
     # and the job's progress is written by another connection meanwhile
@@ -514,6 +512,8 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
         school_size=sizes, model=None if not model else (model if dichotomous else "gpcm"), anchors=anchors,
         anchor_mode=anchor_mode, scale=scale, drift_limit=drift_limit, progress=progress, source=code,
         max_scores=None if dichotomous else m.max_points)
+    if result.linking:  # which versioned parameters the scale was held by (scale@vN, or the bank's statistics)
+        result = replace(result, linking={**result.linking, "anchors_from": anchors_from})
     progress(5, len(STEPS), *STEPS[5])
     t1 = time.perf_counter()
     written = write_back(session, actor, f"admin:{code}", result, scale=scale)
@@ -528,24 +528,26 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
 
 
 def banked_parameters(session: Session, actor: Actor, scale: str, version_ids: Sequence[int],
-                      codes: Sequence[str]) -> ItemParameters | None:
-    """The parameters the bank holds for these versions (named by item code): the scale's newest set, else the
-    latest calibrated statistics; None when no version has any."""
+                      codes: Sequence[str]) -> tuple[ItemParameters | None, str | None]:
+    """The parameters the bank holds for these versions (named by item code) and where they come from: the
+    scale's newest parameter set (``scale@vN``), else the latest calibrated statistics (``statistics``);
+    (None, None) when no version has any."""
     from itembank.parameter_sets import latest_parameter_set
     from itembank.statistics import latest_statistics
     from psychometrics.irt.models import ItemParameters
 
     ps = latest_parameter_set(session, actor, scale, version_ids=version_ids)
     found = {r.version_id: (r.a, r.b, r.c) for r in ps.items} if ps is not None else {}
+    source = ps.ref if found else "statistics"
     if not found:
         found = {v: (s.a, s.b, s.c) for v, s in latest_statistics(session, version_ids).items()
                  if s.irt_model in ("2pl", "1pl", "rasch", "3pl")}
     rows = [(code, *found[v]) for v, code in zip(version_ids, codes, strict=True)
-            if v in found and found[v][0] and found[v][1] is not None]
+            if v in found and (found[v][0] or 0) > 0 and found[v][1] is not None]  # a usable anchor slopes up
     if not rows:
-        return None
+        return None, None
     return ItemParameters.dichotomous([r[1] for r in rows], [r[2] for r in rows], [r[3] or 0.0 for r in rows],
-                                      item_ids=tuple(r[0] for r in rows))
+                                      item_ids=tuple(r[0] for r in rows)), source
 
 
 def _choices(codes: np.ndarray) -> np.ndarray:

@@ -389,7 +389,8 @@ def _linking_text(linking: dict[str, Any]) -> str:
     if not method:
         return "ไม่มีค่าพารามิเตอร์เดิมในคลัง: ประมาณค่าบนสเกลของการสอบนี้"
     name = {"fixed_anchor": "ตรึงค่าข้อยึด", "stocking_lord": "Stocking–Lord"}.get(method, method)
-    return (f"{name} ข้อร่วม {linking.get('n_common', 0)} ข้อ A = {_f(linking.get('A'), 3)} "
+    source = f" จาก {linking['anchors_from']}" if linking.get("anchors_from") else ""
+    return (f"{name}{source} ข้อร่วม {linking.get('n_common', 0)} ข้อ A = {_f(linking.get('A'), 3)} "
             f"B = {_f(linking.get('B'), 3)}")
 
 

@@ -35,6 +35,8 @@ def test_demo_last_year_is_analysed_with_its_defects_and_this_year_awaits_releas
     assert [t.details["position"] for t in mis] == [MISKEYED_POSITION + 1]
     history = statistics_history(session, system, mis[0].item_code)
     assert [h.source.split("-")[0] for h in history] == ["pilot", "admin:P6"] and history[-1].r < 0
+    # the late school's re-run held the scale by the first run's parameter set, and says so
+    assert history[-1].extra["linking"]["anchors_from"] == "district-ป.6@v1"
     uploads = session.scalar(select(func.count()).select_from(AnswerUpload))
     assert uploads >= 31                                                           # one school uploaded twice
     school = school_report(session, system, "P6-MA-2568", "1029020001")
