@@ -92,9 +92,9 @@ def cover_instructions(b: Booklet) -> tuple[str, ...]:
     lines = []
     if len(parts) == 1:
         lines.append(f"แบบทดสอบฉบับนี้เป็น{parts[0].name} จำนวน {len(b.items)} ข้อ {parts[0].instruction}")
-    else:
-        lines.append(f"แบบทดสอบฉบับนี้มี {len(parts)} ตอน จำนวน {len(b.items)} ข้อ ดังนี้ "
-                     + " ".join(f"ตอนที่ {p.number} {p.name} {p.span} {p.instruction}" for p in parts))
+    else:  # the table above lists the parts; each part's heading carries its own instruction
+        lines.append(f"แบบทดสอบฉบับนี้มี {len(parts)} ตอน จำนวน {len(b.items)} ข้อ "
+                     "ทำตามคำชี้แจงที่หัวของแต่ละตอน")
     bubbles = any(p.kind in ("choice", "several") for p in parts)
     written = [p for p in parts if p.kind in ("written", "working")]
     if bubbles:
@@ -117,8 +117,13 @@ def cover_facts(b: Booklet) -> list[tuple[str, str]]:
     """(label, value) rows of the cover: items by part, points, minutes, date (Arabic digits)."""
     parts = booklet_parts(b)
     facts = [("จำนวน", f"{len(b.items)} ข้อ")]
-    if len(parts) > 1:
-        facts += [(f"ตอนที่ {p.number}", f"{p.name} {p.span} ({p.points:g} คะแนน)") for p in parts]
+    if len(parts) > 1:  # one row per way of answering, its parts' items and points
+        kinds = list(dict.fromkeys(p.kind for p in parts))
+        for kind in kinds:
+            mine = [p for p in parts if p.kind == kind]
+            numbers = ", ".join(f"ตอนที่ {p.number}" for p in mine)
+            spans = ", ".join(p.span.removeprefix("ข้อ ") for p in mine)
+            facts.append((PART_KINDS[kind][0], f"{numbers}: ข้อ {spans} ({sum(p.points for p in mine):g} คะแนน)"))
     facts += [
         ("คะแนนเต็ม", f"{b.total_points:g} คะแนน"),
         ("เวลา", f"{b.minutes} นาที"),
