@@ -472,7 +472,7 @@ def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = Non
     for k, key in enumerate(seq):
         if k:
             w.doc.add_page_break()
-        w.para(f"เฉลย {key.title}", size=w.size + 4, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(digits(f"เฉลย {key.title}", thai_digits), size=w.size + 4, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         w.para(f"แบบทดสอบ {key.form_code} · ชุด {key.variant}", align=WD_ALIGN_PARAGRAPH.CENTER)
         rows = tuple(
             (

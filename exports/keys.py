@@ -74,7 +74,7 @@ def key_html(keys: Sequence[AnswerKey], *, thai_digits: bool = True) -> str:
             for e in key.entries
         )
         sections.append(
-            f'<section class="key"><h1>เฉลย {esc(key.title)}</h1>'
+            f'<section class="key"><h1>เฉลย {esc(digits(key.title, thai_digits))}</h1>'
             f'<p class="sub">แบบทดสอบ {esc(key.form_code)} · ชุด {esc(key.variant)} · '
             f"{esc(digits(len(key.entries), thai_digits))} ข้อ</p>"
             f'<div class="keys">{cells}</div>'
