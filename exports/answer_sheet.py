@@ -253,20 +253,20 @@ body {{ margin: 0; }}
 .qr {{ left: {qx}mm; top: {qy}mm; width: {qs}mm; height: {qs}mm; }}
 .qr img {{ width: {qs}mm; height: {qs}mm; }}
 .grid-title {{ left: 16mm; top: {grid_top}mm; font-weight: bold; font-size: 10pt; }}
+.grid-title .note {{ font-weight: normal; font-size: 9.5pt; }}
 .rule {{ left: 16mm; top: {grid_top + 5.5}mm; width: 178mm; border-top: 0.3mm solid #000; }}
 .rows-{rows} {{ }}
 </style></head><body><div class="sheet">
 <div class="head"><h1>{esc(spec.title)}</h1>
 <p>การสอบ {esc(spec.administration)} · แบบทดสอบ {esc(spec.form_code)}{
         f" · ชุด {esc(layout['variant'])}" if layout["variant"] else ""
-    } · แผ่นที่ {spec.sheet_number}</p>
+    } · แผ่นที่ {digits(spec.sheet_number, thai_digits)}</p>
 <p>ชื่อ-นามสกุล ..................................................... โรงเรียน{
         esc(spec.school) if spec.school else " ......................................"
     }</p>
-<p>ใช้ดินสอ 2B ระบายวงกลมให้เต็มวง ลบให้สะอาดเมื่อเปลี่ยนคำตอบ ห้ามพับหรือขีดเขียนบริเวณวงกลมและสี่เหลี่ยมดำที่มุม</p>
-{f"<p><b>{esc(several_note)}</b></p>" if several_note else ""}</div>
+<p>ใช้ดินสอ 2B ระบายวงกลมให้เต็มวง ลบให้สะอาดเมื่อเปลี่ยนคำตอบ ห้ามพับหรือขีดเขียนบริเวณวงกลมและสี่เหลี่ยมดำที่มุม</p></div>
 <div class="qr"><img src="{qr_uri}" alt="QR"></div>
-<div class="grid-title">คำตอบ</div><div class="rule"></div>
+<div class="grid-title">คำตอบ{f' <span class="note">({esc(digits(several_note, thai_digits))})</span>' if several_note else ""}</div><div class="rule"></div>
 {"".join(marks)}
 </div></body></html>"""
 
