@@ -361,7 +361,7 @@ def _variant_header(w: _Writer, section: object, b: Booklet) -> None:
     header.is_linked_to_previous = False
     p = header.paragraphs[0]
     p.paragraph_format.tab_stops.add_tab_stop(Mm(182), alignment=2)  # right
-    w.run(p, digits(f"{b.title} {b.learning_area} {b.grade}", w.thai), size=w.size - 3)
+    w.run(p, digits(b.title, w.thai), size=w.size - 3)
     w.run(p, "\t")
     w.run(p, f"ชุด {b.variant}", size=w.size + 4, bold=True)
 
