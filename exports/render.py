@@ -1,7 +1,8 @@
 """The one place a document's renderer is picked by its format.
 
 Booklets render to PDF or DOCX, keys to PDF, DOCX or CSV, answer sheets to PDF or to their JSON layout
-(the position of every bubble, in mm, for the OMR reader)::
+(the position of every bubble, in mm, for the OMR reader); results reports and slips to PDF, DOCX or
+XLSX; supervision visit records and the committee (ก.ต.ป.น.) report to PDF or DOCX::
 
     pdf = render(booklet, "pdf", thai_digits=False)
     write(key, Path("key_A.csv"))                     # the format from the extension
@@ -20,16 +21,28 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from exports.data import AnswerKey, AnswerSheetSpec, Booklet
+from exports.data import (
+    AnswerKey,
+    AnswerSheetSpec,
+    Booklet,
+    CommitteeReport,
+    ResultSlips,
+    ResultsReport,
+    VisitRecord,
+)
 from exports.errors import ExportError
 
-Document = Booklet | AnswerKey | AnswerSheetSpec
+Document = Booklet | AnswerKey | AnswerSheetSpec | ResultsReport | ResultSlips | VisitRecord | CommitteeReport
 
 #: Every document with its formats, and its name in the messages (Thai, English).
 FORMATS: dict[type, tuple[tuple[str, ...], str, str]] = {
     Booklet: (("pdf", "docx"), "แบบทดสอบ", "booklet"),
     AnswerKey: (("pdf", "docx", "csv"), "เฉลย", "key"),
     AnswerSheetSpec: (("pdf", "json"), "กระดาษคำตอบ", "answer sheet"),
+    ResultsReport: (("pdf", "docx", "xlsx"), "รายงานผลการสอบ", "results report"),
+    ResultSlips: (("pdf", "docx", "xlsx"), "ใบแจ้งผลการสอบ", "result slips"),
+    VisitRecord: (("pdf", "docx"), "บันทึกการนิเทศ", "visit record"),
+    CommitteeReport: (("pdf", "docx"), "รายงาน ก.ต.ป.น.", "committee report"),
 }
 
 
@@ -111,7 +124,49 @@ def _sheet_json(spec: AnswerSheetSpec, thai_digits: bool) -> bytes:
     return json.dumps(answer_sheet_layout(spec), ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def _through_file(fn: Callable[..., bytes], suffix: str) -> Callable[[Any, bool], bytes]:
+    """A renderer that writes a file (openpyxl's workbooks) as one that returns bytes."""
+
+    def rendered(data: Any, thai_digits: bool) -> bytes:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            return fn(data, Path(folder) / f"document{suffix}")
+
+    return rendered
+
+
+def _lazy(module: str, name: str) -> Callable[[Any, bool], bytes]:
+    """The renderer `module.name(data, thai_digits=...)`, imported when first used."""
+
+    def rendered(data: Any, thai_digits: bool) -> bytes:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(data, thai_digits=thai_digits)
+
+    return rendered
+
+
+def _lazy_xlsx(name: str) -> Callable[[Any, bool], bytes]:
+    def rendered(data: Any, thai_digits: bool) -> bytes:
+        from exports import reports
+
+        return _through_file(getattr(reports, name), ".xlsx")(data, thai_digits)
+
+    return rendered
+
+
 _RENDERERS: dict[tuple[type, str], Callable[[Any, bool], bytes]] = {
+    (ResultsReport, "pdf"): _lazy("exports.reports", "results_report_pdf"),
+    (ResultsReport, "docx"): _lazy("exports.reports", "results_report_docx"),
+    (ResultsReport, "xlsx"): _lazy_xlsx("results_report_xlsx"),
+    (ResultSlips, "pdf"): _lazy("exports.reports", "result_slips_pdf"),
+    (ResultSlips, "docx"): _lazy("exports.reports", "result_slips_docx"),
+    (ResultSlips, "xlsx"): _lazy_xlsx("result_slips_xlsx"),
+    (VisitRecord, "pdf"): _lazy("exports.supervision", "visit_record_pdf"),
+    (VisitRecord, "docx"): _lazy("exports.supervision", "visit_record_docx"),
+    (CommitteeReport, "pdf"): _lazy("exports.supervision", "committee_report_pdf"),
+    (CommitteeReport, "docx"): _lazy("exports.supervision", "committee_report_docx"),
     (Booklet, "pdf"): _booklet_pdf,
     (Booklet, "docx"): _booklet_docx,
     (AnswerKey, "pdf"): _key_pdf,

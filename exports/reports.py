@@ -618,18 +618,7 @@ def result_slips_xlsx(slips: Any, out: str | Path, *, locale: str = "th") -> byt
 
 
 def write_results(data: Any, out: str | Path, fmt: str, *, thai_digits: bool = True) -> bytes:
-    """Render a ResultsReport or ResultSlips to `out` as pdf, docx or xlsx."""
-    from exports.data import ResultSlips
-    from exports.errors import ExportError
+    """Render a ResultsReport or ResultSlips to `out` as pdf, docx or xlsx (through :func:`exports.render.write`)."""
+    from exports.render import write
 
-    fmt = str(fmt).lower().lstrip(".")
-    slips = isinstance(data, ResultSlips)
-    if fmt == "pdf":
-        return (result_slips_pdf if slips else results_report_pdf)(data, out, thai_digits=thai_digits)
-    if fmt == "docx":
-        return (result_slips_docx if slips else results_report_docx)(data, out, thai_digits=thai_digits)
-    if fmt == "xlsx":
-        return (result_slips_xlsx if slips else results_report_xlsx)(data, out)
-    raise ExportError("render.format_unknown", fmt=fmt,
-                      message_th=f"ไม่รู้จักรูปแบบ {fmt!r} ของรายงาน: ใช้ได้ pdf, docx, xlsx",
-                      message_en=f"unknown report format {fmt!r}: one of pdf, docx, xlsx")
+    return write(data, out, fmt, thai_digits=thai_digits)

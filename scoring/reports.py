@@ -1,6 +1,6 @@
 """รายงานผลการสอบ (reports from the warehouse): the data of the school report, the district report, the
 class score sheet, the student result slips and the item-analysis report, as :mod:`exports.data`
-dataclasses that :func:`exports.reports.write_results` renders to PDF, DOCX and XLSX.
+dataclasses that :func:`exports.render.write` renders to PDF, DOCX and XLSX.
 
 Contents follow what Thai offices read in NT/O-NET reports (thai-practice.md §2): mean, SD, min/max,
 quality levels as counts and % with their cuts, the 8-level grade, results per indicator with its

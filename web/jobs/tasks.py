@@ -269,6 +269,9 @@ def import_answer_file(app: Flask, administration: str, school: str, path: str) 
             "message_en": out.message("en")}
 
 
+from web.supervision.jobs import committee_report  # noqa: E402  (its area keeps it; registered here)
+
 #: Every job, by the name callers enqueue it with.
 JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse,
-                                                        school_reports, render_release_booklets, import_answer_file)}
+                                                        school_reports, render_release_booklets, import_answer_file,
+                                                        committee_report)}

@@ -58,13 +58,13 @@ def _command(kind: str) -> None:
                   help="ไฟล์ที่จะเขียน / file to write")
     @click.pass_context
     def command(ctx: click.Context, administration: str, school: str | None, fmt: str, out: Path) -> None:
-        from exports.reports import write_results
+        from exports.render import write
         from web.cli import make_app
 
         if needs_school and not school:
             raise click.UsageError(_say("ต้องระบุ --school รหัสโรงเรียน", "--school CODE is required"), ctx)
         data = build_report(make_app(ctx), kind, administration, school)
-        write_results(data, out, fmt)
+        write(data, out, fmt)
         click.echo(_say(f"เขียน{KINDS[kind]} ที่ {out}", f"wrote the {kind} report to {out}"))
 
 
@@ -103,7 +103,7 @@ def all_command(ctx: click.Context, administration: str, fmt: str, folder: Path,
 
 def every_school_report(app: Any, administration: str, fmt: str, folder: Path, progress: Any = None) -> dict:
     """Every school's report of an administration into `folder` (one file per school), reporting progress."""
-    from exports.reports import write_results
+    from exports.render import write
     from itembank.authz import Actor
     from scoring.reports import report_schools
     from web.store_ext import get_store
@@ -115,7 +115,7 @@ def every_school_report(app: Any, administration: str, fmt: str, folder: Path, p
         if progress:
             progress(k, len(codes), f"รายงานโรงเรียน {code} ({k + 1}/{len(codes)})", f"school {code}")
         out = Path(folder) / f"{administration}_{code}.{fmt}"
-        write_results(build_report(app, "school", administration, code), out, fmt)
+        write(build_report(app, "school", administration, code), out, fmt)
         files.append(str(out))
     if progress:
         progress(len(codes), len(codes), "เสร็จแล้ว", "done")

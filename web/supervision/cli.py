@@ -252,13 +252,12 @@ def acknowledge_command(ctx, as_name, visit_id: int):
 @click.pass_context
 def record_command(ctx, as_name, visit_id: int, fmt: str, out: Path, arabic_digits: bool):
     """พิมพ์บันทึกการนิเทศ (PDF หรือ DOCX) พร้อมช่องลงนาม / print a visit record"""
-    from exports.supervision import visit_record_docx, visit_record_pdf
+    from exports.render import write
     from supervision.records import visit_record
 
     with _session(ctx, write=True) as (s, actor):
         record = visit_record(s, actor, visit_id, _district(ctx))
-    render = visit_record_pdf if fmt == "pdf" else visit_record_docx
-    render(record, out, thai_digits=not arabic_digits)
+    write(record, out, fmt, thai_digits=not arabic_digits)
     click.echo(_say(f"บันทึกการนิเทศรหัส {visit_id}: {out}", f"visit record {visit_id}: {out}"))
 
 
@@ -297,13 +296,13 @@ def notes_command(ctx, as_name, year: int, recs: Path | None, practices: Path | 
 @click.pass_context
 def report_command(ctx, as_name, year: int, fmt: str, out: Path, without: str, arabic_digits: bool):
     """รายงาน ก.ต.ป.น. ประจำปี (DOCX หรือ PDF) จากแผน การนิเทศ คลังผลการสอบ และ SAR / the committee report"""
-    from exports.supervision import committee_report_docx, committee_report_pdf
+    from exports.render import write
     from supervision.committee import committee_report
 
     with _session(ctx, write=True) as (s, actor):
         report = committee_report(s, actor, year, district=_district(ctx),
                                   without=[w.strip() for w in without.split(",") if w.strip()])
-    (committee_report_pdf if fmt == "pdf" else committee_report_docx)(report, out, thai_digits=not arabic_digits)
+    write(report, out, fmt, thai_digits=not arabic_digits)
     click.echo(_say(f"รายงาน ก.ต.ป.น. ปีการศึกษา {year}: {out} ({len(report.sections)} หัวข้อ)",
                     f"committee report {year}: {out} ({len(report.sections)} sections)"))
 

@@ -18,7 +18,7 @@ from itembank.errors import KhlangError
 def committee_report(app: Flask, year: int, fmt: str = "pdf", out: str = "", without: str = "",
                      as_name: str | None = None) -> dict[str, Any]:
     """รายงาน ก.ต.ป.น. (committee report): :func:`supervision.committee.committee_report`, then rendered."""
-    from exports.supervision import committee_report_docx, committee_report_pdf
+    from exports.render import write
     from itembank.accounts import actor_for
     from itembank.authz import Actor
     from supervision.committee import committee_report as build
@@ -40,7 +40,7 @@ def committee_report(app: Flask, year: int, fmt: str = "pdf", out: str = "", wit
             actor = actor_for(s, as_name) if as_name else Actor.system()
             report = build(s, actor, int(year), district=str(app.config.get("DISTRICT_NAME", "")),
                            without=[w for w in without.split(",") if w.strip()], progress=progress)
-        (committee_report_pdf if fmt == "pdf" else committee_report_docx)(report, out)
+        write(report, out, fmt)
     except KhlangError as e:
         return refused("committee_report", e)
     if report_progress is not None:
