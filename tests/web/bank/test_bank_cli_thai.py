@@ -93,10 +93,9 @@ def test_show_prints_status_words_and_buddhist_era_bangkok_times(run, bank, sess
 
     from sqlmodel import select
 
-    from itembank.models import ReviewEvent
-
     from itembank.accounts import create_user
     from itembank.authz import Actor
+    from itembank.models import ReviewEvent
 
     create_user(session, Actor.system(), "ครู", "ครู", "officer")    # --as names an account
     assert run("bank", "review", "submit", "M6-001", "--as", "ครู", "--role", "officer").exit_code == 0
