@@ -35,14 +35,11 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -51,34 +48,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from itembank.authz import Actor  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bank import fresh_database  # noqa: E402,F401  (benchmarks/bank.py: a migrated database, PostgreSQL dropped after)
+
 GOALS = {"school_s": 0.5, "lock_s": 0.1, "morning_s": 30.0, "school_report_ms": 100.0, "district_report_ms": 300.0}
-PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 N_ITEMS = 60
 SYSTEM = Actor.system()
 LETTERS = "กขคง"
-
-
-@contextmanager
-def fresh_database(kind: str, folder: Path) -> Iterator[str]:
-    from web.migrations import upgrade
-
-    if kind == "sqlite":
-        url = f"sqlite:///{folder / f'ingest-{uuid.uuid4().hex[:6]}.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    import psycopg
-
-    name = f"khlang_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        upgrade(url)
-        yield url
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(store, n_schools: int, per_school: int, folder: Path) -> dict:
