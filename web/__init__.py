@@ -44,14 +44,31 @@ def create_app(overrides: Mapping[str, Any] | None = None, instance_path: str | 
             store_ext.get_store(app).dispose()  # no connection outlives a refused start
             raise
 
-    from web.admin import views as admin_views
-    from web.bank import views as bank_views
-    from web.home import views as home_views
+    import importlib
 
-    app.register_blueprint(home_views.bp)
-    app.register_blueprint(bank_views.bp)
-    app.register_blueprint(admin_views.bp)
+    from web import api
+
+    api.init_app(app)
+    for module in AREAS:
+        views = importlib.import_module(module)
+        for name in ("bp", "api_bp"):
+            if hasattr(views, name):
+                app.register_blueprint(getattr(views, name))
     return app
+
+
+#: Every area's pages (``bp``) and API routes (``api_bp`` or a ``web/<area>/api.py`` of its own).
+AREAS = (
+    "web.home.views",
+    "web.bank.views", "web.bank.edit", "web.bank.io", "web.bank.api",
+    "web.forms.views", "web.forms.api",
+    "web.administrations.views", "web.administrations.api", "web.portal.views",
+    "web.analysis.views", "web.analysis.api",
+    "web.reports.views",
+    "web.supervision.views", "web.supervision.api",
+    "web.admin.views", "web.admin.pages",
+    "web.jobs.views",
+)
 
 
 def _session_settings(config: dict[str, Any]) -> None:

@@ -182,8 +182,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _auth_context() -> dict:
         from itembank.authz import ROLE_TH
+        from web.nav import links_for
 
-        return {"signed_in": current_user if current_user.is_authenticated else None, "ROLE_TH": ROLE_TH}
+        signed = current_user if current_user.is_authenticated else None
+        return {"signed_in": signed, "ROLE_TH": ROLE_TH,
+                "nav_links": links_for(signed.user.actor() if signed else None)}
 
     from web.auth import views
 

@@ -1,0 +1,118 @@
+"""งานเบื้องหลัง (jobs) a person started: a page with a progress bar, and the same as JSON.
+
+Every long piece of work (assembly, booklet renders, analysis, calibration, imports) runs as a job;
+a page that starts one redirects to ``/jobs/<id>``, which polls ``/api/v1/jobs/<id>`` (khlang.js)
+until the job ends, then links to what it made (``outcome["url"]`` when the job gives one).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from pydantic import BaseModel
+
+from itembank.errors import KhlangError
+from web.api import PageOut, PageQuery, api, page_of, responses
+from web.auth import acting, requires
+from web.store_ext import read_session
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+api_bp = Blueprint("jobs_api", __name__, url_prefix="/api/v1")
+
+KIND_TH = {
+    "import_items": "นำเข้าข้อสอบ", "calibrate": "ประมาณค่าพารามิเตอร์", "render_booklet": "จัดทำแบบทดสอบ",
+    "assemble": "ประกอบฉบับข้อสอบ", "analyse": "วิเคราะห์ข้อสอบ", "school_reports": "รายงานโรงเรียน",
+    "render_release_booklets": "จัดทำแบบทดสอบของทุกโรงเรียน", "import_answer_file": "นำเข้าคำตอบ",
+    "committee_report": "รายงาน ก.ต.ป.น.",
+}
+STATUS_TH = {"queued": "รอคิว", "running": "กำลังทำ", "done": "เสร็จแล้ว", "refused": "ไม่ผ่าน", "failed": "ขัดข้อง"}
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    kind_th: str
+    status: str
+    status_th: str
+    progress: float
+    done: int | None = None
+    total: int | None = None
+    message: str
+    outcome: dict[str, Any] | None = None
+    created_by_name: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    finished: bool
+
+
+class JobPage(PageOut):
+    items: list[JobOut]
+
+
+class JobListQuery(PageQuery):
+    status: str | None = None
+
+
+def job_out(job) -> JobOut:
+    from flask_babel import get_locale
+
+    english = str(get_locale() or "th").startswith("en")
+    return JobOut(id=job.id, kind=job.kind, kind_th=KIND_TH.get(job.kind, job.kind), status=job.status,
+                  status_th=STATUS_TH.get(job.status, job.status), progress=job.progress, done=job.done,
+                  total=job.total, message=(job.message_en if english and job.message_en else job.message_th),
+                  outcome=job.outcome, created_by_name=job.created_by_name, created_at=job.created_at,
+                  started_at=job.started_at, finished_at=job.finished_at, finished=job.is_finished)
+
+
+def _get(job_id: str):
+    from itembank.jobs import get_job
+
+    with read_session() as s:
+        try:
+            return get_job(s, acting(), job_id)
+        except KhlangError as e:
+            if e.kind in ("not_found", "forbidden"):
+                abort(404)
+            raise
+
+
+@bp.get("/")
+@requires("job.read")
+def list_jobs():
+    """The newest jobs: one's own, or everyone's for an administrator."""
+    from itembank.jobs import list_jobs as _list
+
+    with read_session() as s:
+        jobs = _list(s, acting(), limit=200)
+    return render_template("jobs/list.html", jobs=[job_out(j) for j in jobs])
+
+
+@bp.get("/<job_id>")
+@requires("job.read")
+def show(job_id: str):
+    """One job with a live progress bar (the page works without JavaScript too: reload)."""
+    return render_template("jobs/show.html", job=job_out(_get(job_id)))
+
+
+@api_bp.get("/jobs")
+@requires("job.read")
+@api.validate(query=JobListQuery, resp=responses(JobPage), tags=["jobs"])
+def api_list(query: JobListQuery):
+    """งานเบื้องหลังของผู้ใช้ (ผู้ดูแลระบบเห็นทุกงาน), ใหม่สุดก่อน"""
+    from itembank.jobs import list_jobs as _list
+
+    with read_session() as s:
+        jobs = _list(s, acting(), status=query.status, limit=10_000)
+    start = (query.page - 1) * query.per_page
+    return JobPage(items=[job_out(j) for j in jobs[start:start + query.per_page]], **page_of(len(jobs), query))
+
+
+@api_bp.get("/jobs/<job_id>")
+@requires("job.read")
+@api.validate(resp=responses(JobOut), tags=["jobs"])
+def api_show(job_id: str):
+    """สถานะและความก้าวหน้าของงานหนึ่งงาน"""
+    return job_out(_get(job_id))

@@ -1,0 +1,1 @@
+"""The school portal (โรงเรียน): pages a school uses."""
