@@ -64,7 +64,7 @@ AREAS = (
     "web.forms.views", "web.forms.api",
     "web.administrations.views", "web.administrations.api", "web.portal.views",
     "web.analysis.views", "web.analysis.api",
-    "web.reports.views",
+    "web.reports.views", "web.reports.api",
     "web.supervision.views", "web.supervision.api",
     "web.admin.views", "web.admin.pages",
     "web.jobs.views",
