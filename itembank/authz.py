@@ -15,7 +15,7 @@ from itembank.errors import ItemBankError
 
 #: The one role list: every role a person's account may hold, then "system" (the command line and
 #: background jobs), which acts but never signs in.
-ROLES = ("officer", "reviewer", "analyst", "supervisor", "qa", "admin", "school", "system")
+ROLES = ("officer", "reviewer", "analyst", "supervisor", "qa", "secretary", "admin", "school", "system")
 ACTOR_ONLY_ROLES = ("system",)
 PERSON_ROLES = tuple(r for r in ROLES if r not in ACTOR_ONLY_ROLES)
 #: Roles that may do every registered action.
@@ -27,6 +27,7 @@ ROLE_TH = {
     "analyst": "นักวิเคราะห์",
     "supervisor": "ศึกษานิเทศก์",
     "qa": "เจ้าหน้าที่ประกันคุณภาพ",
+    "secretary": "เลขานุการคณะกรรมการ ก.ต.ป.น.",
     "admin": "ผู้ดูแลระบบ",
     "school": "โรงเรียน",
     "system": "ระบบ",
@@ -122,6 +123,17 @@ register_actions(
         "backup.run": "สำรองและกู้คืนฐานข้อมูล",
     },
     {**{role: {"account.self"} for role in PERSON_ROLES}, "qa": {"account.self", "audit.read"}},
+)
+# PDPA (itembank.privacy): a student's own data exported on request (a data-subject access request, s.30)
+# by the students' school or the district's officer; the retention purge is the administrator's alone.
+# The committee secretary's grants (committee reports and records, results summaries) are the rooms' own
+# actions: supervision.authz and scoring.authz grant them.
+register_actions(
+    {
+        "privacy.export": "ส่งออกข้อมูลส่วนบุคคลของนักเรียนตามคำขอของเจ้าของข้อมูล",
+        "privacy.purge": "ลบข้อมูลส่วนบุคคลของนักเรียนที่พ้นระยะเวลาเก็บรักษา",
+    },
+    {"officer": {"privacy.export"}, "school": {"privacy.export"}},
 )
 
 

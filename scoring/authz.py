@@ -30,6 +30,7 @@ register_actions(ACTIONS, {
     "analyst": _OFFICE | {"scores.export"},
     "supervisor": _OFFICE,
     "qa": {"administration.read", "scores.read"},
+    "secretary": {"administration.read", "scores.read"},  # the committee's results summaries
     "school": {"roster.read", "roster.import", "student.read_names", "administration.read",
                "administration.download", "answers.upload", "scores.read", "scores.export"},
 })

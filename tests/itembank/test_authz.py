@@ -43,12 +43,19 @@ def test_the_table_snapshot():
                              "roster.read", "roster.import", "student.read_names", "administration.read",
                              "administration.download", "answers.upload", "scores.read", "scores.export",
                              "visit.read", "visit.acknowledge", "recommendation.update", "qa.read",
-                             "supervision.plan_read"])
+                             "supervision.plan_read", "privacy.export"])
     assert not [a for a in school if a.startswith(("item.", "form.", "blueprint.", "user.", "audit.", "backup."))]
     assert "item.approve" in PERMISSIONS["reviewer"] and "item.approve" not in PERMISSIONS["officer"]
     assert "item.read_key" not in PERMISSIONS["supervisor"] and "item.read_key" not in PERMISSIONS["qa"]
     assert "item.import" in PERMISSIONS["officer"] and "item.import" not in PERMISSIONS["reviewer"]
     assert PERMISSIONS["admin"] == PERMISSIONS["system"] == frozenset(ACTION_TH)
+    # the committee secretary (เลขานุการ ก.ต.ป.น.): committee reports and records, results summaries, nothing else
+    assert sorted(PERMISSIONS["secretary"]) == sorted([
+        "account.self", "school.read", "job.read", "committee.read", "committee.write", "qa.summary",
+        "supervision.plan_read", "administration.read", "scores.read"])
+    # PDPA: a student's data on request by the school or the district's officer; the purge by administrators
+    assert [r for r in ROLES if "privacy.export" in PERMISSIONS[r]] == ["officer", "admin", "school", "system"]
+    assert [r for r in ROLES if "privacy.purge" in PERMISSIONS[r]] == ["admin", "system"]
 
 
 def test_a_school_account_reads_its_own_school_only():

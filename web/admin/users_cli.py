@@ -24,7 +24,7 @@ def _school_ids(session, codes: tuple[str, ...], actor) -> list[int]:
     return [get_school(session, actor, c).id for c in codes]
 
 
-ROLE_HELP = "บทบาท (ใส่ซ้ำได้หลายบทบาท บทบาทแรกเป็นบทบาทหลัก): officer reviewer analyst supervisor qa admin school"
+ROLE_HELP = "บทบาท (ใส่ซ้ำได้หลายบทบาท บทบาทแรกเป็นบทบาทหลัก): officer reviewer analyst supervisor qa secretary admin school"
 
 
 @click.group("users")
