@@ -170,6 +170,15 @@ def _before(req, resp, req_validation_error, instance, model_adapter) -> None:
     abort(make_response(jsonify(body.model_dump(exclude_none=True)), 422))
 
 
+def _model_name(model: Any) -> str:
+    """A model's component name: its class name. ``X | None`` is refused with a message saying why."""
+    name = getattr(model, "__name__", None)
+    if not name:
+        raise TypeError(f"an API model must be one pydantic class, not {model!r}: annotate the view's "
+                        "argument as `form: X` / `json: X` / `query: X` (spectree cannot take `X | None`)")
+    return name
+
+
 def _after(req, resp, resp_validation_error, instance, model_adapter) -> None:
     if resp_validation_error is not None:  # a bug of ours: logged with the request id, never shown
         import logging
@@ -195,7 +204,7 @@ api = SpecTree(
     annotations=True,
     security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer"))],
     security={"bearer": []},
-    naming_strategy=lambda model: model.__name__,
+    naming_strategy=lambda model: _model_name(model),
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
