@@ -537,3 +537,46 @@ class ResultSlips:
     signatures: tuple[SignatureLine, ...] = ()
     created_on: dt.date = field(default_factory=dt.date.today)
     reference: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One line of an attendance sheet: a student of the room (name only for the school's own accounts)."""
+
+    seat: int | None
+    student_code: str
+    name: str = ""
+    variant: str = ""  # the variant handed to this seat (ก ข ก ข … along the seats)
+
+
+@dataclass(frozen=True)
+class ProctorRoom:
+    """ห้องสอบ: the students of one class room, and spare lines."""
+
+    grade: str
+    room: str
+    candidates: tuple[Candidate, ...] = ()
+    blank_lines: int = 3
+
+
+@dataclass(frozen=True)
+class ProctorPack:
+    """ชุดเอกสารกรรมการคุมสอบ of one school: instructions, attendance sheets, envelope cover sheets."""
+
+    administration: str
+    title: str
+    form_code: str
+    learning_area: str
+    grade: str
+    year_be: int
+    term: int
+    exam_date: dt.date | None
+    minutes: int
+    n_items: int
+    variants: tuple[str, ...]
+    school: str
+    school_code: str
+    rooms: tuple[ProctorRoom, ...]
+    district: str = ""
+    start_time: str = ""
+    with_names: bool = False

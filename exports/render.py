@@ -26,13 +26,15 @@ from exports.data import (
     AnswerSheetSpec,
     Booklet,
     CommitteeReport,
+    ProctorPack,
     ResultSlips,
     ResultsReport,
     VisitRecord,
 )
 from exports.errors import ExportError
 
-Document = Booklet | AnswerKey | AnswerSheetSpec | ResultsReport | ResultSlips | VisitRecord | CommitteeReport
+Document = (Booklet | AnswerKey | AnswerSheetSpec | ResultsReport | ResultSlips | VisitRecord | CommitteeReport
+            | ProctorPack)
 
 #: Every document with its formats, and its name in the messages (Thai, English).
 FORMATS: dict[type, tuple[tuple[str, ...], str, str]] = {
@@ -43,6 +45,7 @@ FORMATS: dict[type, tuple[tuple[str, ...], str, str]] = {
     ResultSlips: (("pdf", "docx", "xlsx"), "ใบแจ้งผลการสอบ", "result slips"),
     VisitRecord: (("pdf", "docx"), "บันทึกการนิเทศ", "visit record"),
     CommitteeReport: (("pdf", "docx"), "รายงาน ก.ต.ป.น.", "committee report"),
+    ProctorPack: (("pdf",), "ชุดเอกสารกรรมการคุมสอบ", "proctor's kit"),
 }
 
 
@@ -174,4 +177,5 @@ _RENDERERS: dict[tuple[type, str], Callable[[Any, bool], bytes]] = {
     (AnswerKey, "csv"): _key_csv,
     (AnswerSheetSpec, "pdf"): _sheet_pdf,
     (AnswerSheetSpec, "json"): _sheet_json,
+    (ProctorPack, "pdf"): _lazy("exports.proctor", "proctor_pack_pdf"),
 }

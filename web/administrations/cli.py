@@ -208,6 +208,37 @@ def download_command(ctx, code, school_code, variant, out: Path):
     click.echo(_say(f"เขียน {out.name}", f"wrote {out.name}"))
 
 
+@admin.command("proctor-pack")
+@click.argument("code")
+@click.option("--school", "school_code", required=True, help="รหัสโรงเรียน 10 หลัก / school code")
+@click.option("--date", "exam_date", default=None, help="วันสอบ ปี-เดือน-วัน พ.ศ. หรือ ค.ศ. (ค่าเริ่มต้น: ตามการสอบ) / exam date")
+@click.option("--arabic-digits", is_flag=True, help="ใช้เลขอารบิก / Arabic digits")
+@click.option("--out", "out", required=True, type=OutputPath(formats=(".pdf",)), help="ไฟล์ PDF / output PDF")
+@click.pass_context
+def proctor_pack_command(ctx, code, school_code, exam_date, arabic_digits, out: Path):
+    """ชุดเอกสารกรรมการคุมสอบของโรงเรียน: คำชี้แจง บัญชีลงชื่อผู้เข้าสอบ ใบปะหน้าซอง / a school's proctor's kit"""
+    import datetime as dt
+
+    from exports.render import write
+    from scoring.proctor import proctor_pack
+
+    when = None
+    if exam_date:
+        try:
+            y, m, d = (int(x) for x in exam_date.strip().split("-"))
+            when = dt.date(y - 543 if y >= 2400 else y, m, d)  # พ.ศ. or ค.ศ.
+        except ValueError as e:
+            raise click.BadParameter(_say(f"วันที่ {exam_date!r} ไม่ถูกต้อง: ใช้รูปแบบ ปี-เดือน-วัน เช่น 2569-12-15",
+                                          f"bad date {exam_date!r}: use YEAR-MM-DD, e.g. 2026-12-15"),
+                                     param_hint="--date") from e
+    with _session(ctx) as (s, actor):
+        pack = proctor_pack(s, actor, code, school_code, district=_app(ctx).config["DISTRICT_NAME"], exam_date=when)
+    write(pack, out, "pdf", thai_digits=not arabic_digits)
+    n = sum(len(r.candidates) for r in pack.rooms)
+    click.echo(_say(f"เขียน {out.name}: {len(pack.rooms)} ห้องสอบ นักเรียน {n} คน",
+                    f"wrote {out.name}: {len(pack.rooms)} rooms, {n} students"))
+
+
 @click.group("students")
 def students() -> None:
     """รายชื่อนักเรียน: นำเข้าจาก CSV/XLSX ของโรงเรียน ดูรายชื่อ
