@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from itembank import accounts
 from itembank.authz import PERSON_ROLES, ROLE_TH
@@ -33,13 +34,39 @@ def _area(session, text: str) -> list[int]:
     return [get_school(session, acting(), c).id for c in text.replace(",", " ").split()]
 
 
+#: The administrator's pages: (endpoint, Thai title, what it is for, the action it needs).
+SECTIONS = (
+    ("admin.users", _l("ผู้ใช้และบทบาท"), _l("เพิ่มผู้ใช้ กำหนดบทบาท ปิดบัญชี ตั้งรหัสผ่านใหม่"), "user.read"),
+    ("admin_pages.schools", _l("โรงเรียน"), _l("รายชื่อโรงเรียน เพิ่มและแก้ไขข้อมูลโรงเรียน"), "school.write"),
+    ("admin_pages.years", _l("ปีการศึกษาและภาคเรียน"), _l("ปีการศึกษา วันเปิด-ปิด และภาคเรียน"), "year.write"),
+    ("admin_pages.jobs", _l("งานเบื้องหลัง"), _l("งานของทุกคน สถานะ และความก้าวหน้า"), "job.read_any"),
+    ("admin_pages.audit", _l("บันทึกการใช้งาน"), _l("ใครทำอะไร เมื่อใด จากที่ใด"), "audit.read"),
+    ("admin_pages.backups", _l("สำรองข้อมูล"), _l("สำรองฐานข้อมูลและรายการไฟล์สำรอง"), "backup.run"),
+)
+
+
+@bp.get("/")
+@requires("user.read")
+def index():
+    """ผู้ดูแลระบบ: the administrator's pages, those the signed-in account may use."""
+    from flask import current_app
+
+    actor = acting()
+    cards = [(endpoint, title, text) for endpoint, title, text, action in SECTIONS
+             if actor.may(action) and endpoint in current_app.view_functions]
+    return render_template("admin/index.html", cards=cards)
+
+
 @bp.get("/users")
 @requires("user.read")
 def users():
     """Every account with its roles, school, area, second factor and state."""
+    from web.admin.pages import _school_rows
+
     with read_session() as s:
         rows = accounts.list_users(s, acting(), role=request.args.get("role") or None)
-    return render_template("admin/users.html", users=rows, roles=PERSON_ROLES, role_th=ROLE_TH,
+        schools = {sc.id: sc for sc in _school_rows(s, "", "")}
+    return render_template("admin/users.html", users=rows, roles=PERSON_ROLES, role_th=ROLE_TH, schools=schools,
                            may_manage=acting().may("user.manage"))
 
 
