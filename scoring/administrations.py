@@ -426,3 +426,81 @@ def booklet_download(session: Session, actor: Actor, code: str, school_code: str
                          user_id=actor.user_id, user_name=actor.username))
     session.commit()
     return str(entry["path"])
+
+
+# ------------------------------------------------------------------------------ pages: choices, schedule
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a new administration may be made of: the frozen forms and the schools."""
+
+    forms: tuple[tuple[str, str, str | None, int], ...]  # code, title, grade, n_items
+    schools: tuple[tuple[str, str], ...]  # code, name
+
+
+def administration_choices(session: Session, actor: Actor) -> Choices:
+    """The frozen forms (newest first) and every school, for the page that creates an administration."""
+    authorize(actor, None, "administration.write")
+    forms = tuple((f.code, f.title, f.grade, f.n_items)
+                  for f in session.scalars(select(Form).order_by(Form.frozen_at.desc(), Form.code)))
+    schools = tuple((s.code, s.name_th) for s in session.scalars(select(School).order_by(School.code)))
+    return Choices(forms, schools)
+
+
+def schedule_administration(session: Session, actor: Actor, code: str, *, release_at: dt.datetime | None,
+                            key_release_at: dt.datetime | None,
+                            results_release_at: dt.datetime | None) -> AdministrationInfo:
+    """Set the three times at once (None: not scheduled). The key and the results come at or after the release."""
+    adm = load(session, actor, code, "administration.release")
+    if adm.closed_at is not None:
+        raise ScoringError("administration.closed", kind="conflict",
+                           message_th=f"การสอบ {adm.code} ปิดแล้ว", message_en=f"administration {adm.code} is closed")
+    for at, th, en in ((key_release_at, "เวลาเผยแพร่เฉลย", "the key release"),
+                       (results_release_at, "เวลาเผยแพร่ผลสอบ", "the results release")):
+        if at is not None and (release_at is None or aware(at) < aware(release_at)):
+            raise ScoringError("administration.schedule", where=None,
+                               message_th=f"{th} ต้องไม่ก่อนเวลาเผยแพร่แบบทดสอบ (และต้องกำหนดเวลาเผยแพร่ก่อน)",
+                               message_en=f"{en} cannot come before the release (set the release time first)")
+    adm.release_at, adm.key_release_at, adm.results_release_at = release_at, key_release_at, results_release_at
+    session.add(adm)
+    session.commit()
+    return _info(session, adm)
+
+
+LATE = {"download": ("ยังไม่ดาวน์โหลดแบบทดสอบ", "not downloaded yet"),
+        "upload": ("ยังไม่ส่งคำตอบ", "no answers uploaded yet")}
+
+
+def late_schools(info: AdministrationInfo, what: str) -> list[SchoolProgress]:
+    """The schools of `info` (read with progress) that have not downloaded (`download`) or uploaded (`upload`)."""
+    if what not in LATE:
+        raise ScoringError("late.what", message_th=f"ไม่รู้จัก {what!r} (ใช้ download หรือ upload)",
+                           message_en=f"unknown {what!r} (download or upload)")
+    if what == "download":
+        return [p for p in info.schools if p.n_downloads == 0]
+    return [p for p in info.schools if p.uploaded_at is None]
+
+
+def late_table(info: AdministrationInfo, what: str, when=lambda t: "" if t is None else t.isoformat()):
+    """The late schools as a table to export (CSV/XLSX) and send reminders from; `when` writes a time."""
+    from psychometrics.tables import Table
+
+    rows = [(p.code, p.name, p.n_downloads, when(p.last_download_at), when(p.uploaded_at), p.n_answered,
+             p.n_students) for p in late_schools(info, what)]
+    return Table(LATE[what][0], ("รหัสโรงเรียน", "โรงเรียน", "ดาวน์โหลด (ครั้ง)", "ดาวน์โหลดล่าสุด", "ส่งคำตอบเมื่อ",
+                                 "นักเรียนที่ส่งคำตอบ", "นักเรียนในรายชื่อ"), rows,
+                 (f"การสอบ {info.code} {info.title}: โรงเรียนที่{LATE[what][0]} {len(rows)} โรง",))
+
+
+def school_copies(session: Session, actor: Actor, code: str, school_code: str) -> dict[str, str]:
+    """The rendered booklets of one school: {variant: sha256}; embargo and ownership as :func:`load`."""
+    adm = load(session, actor, code, "administration.download")
+    school = session.scalar(select(School).where(School.code == school_code.strip()))
+    row = session.get(AdministrationSchool, (adm.id, school.id)) if school is not None else None
+    if row is None:
+        raise ScoringError("administration.school", kind="not_found",
+                           message_th=f"โรงเรียน {school_code} ไม่ได้เข้าร่วมการสอบ {adm.code}",
+                           message_en=f"school {school_code} does not take part in {adm.code}")
+    authorize(actor, school, "administration.download")
+    return {v: str(e.get("sha256", "")) for v, e in sorted((row.booklets or {}).items())}

@@ -264,3 +264,19 @@ def roster(session: Session, actor: Actor, school_code: str, year_be: int, grade
                         " ".join(x for x in (s.prefix, s.first_name, s.last_name) if x) or None if names else None)
             for s, g, room, seat in rows]
 
+
+
+def check_roster(session: Session, actor: Actor, school_code: str, path: str | Path, year_be: int, *,
+                 display_name: str | None = None) -> RosterImport:
+    """What importing a roster would do, nothing written (the dry run before the confirmation):
+    every row problem as :func:`import_roster` would refuse, or the counts it would report."""
+    school = get_school(session, actor, school_code)
+    authorize(actor, school, "roster.import")
+    rows = read_roster(Path(path), display_name)
+    codes = [r.student_code for r in rows]
+    known = {s.student_code: s for s in session.scalars(
+        select(Student).where(Student.school_id == school.id, Student.student_code.in_(codes)))}
+    n_changed = sum(1 for r in rows if r.student_code in known and any(
+        getattr(known[r.student_code], k) != getattr(r, k) for k in ("sex", "prefix", "first_name", "last_name")))
+    return RosterImport(school.code, int(year_be), len(rows), len(rows) - len(known), n_changed,
+                        len({(r.grade, r.room) for r in rows}))

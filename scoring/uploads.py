@@ -498,3 +498,52 @@ def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, ids: dic
 def year_of(session: Session, adm: Administration) -> int:
     term = session.get(Term, adm.term_id)
     return session.get(AcademicYear, term.academic_year_id).year_be
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """What importing a checked file would do (nothing written yet): the confirmation step of the pages."""
+
+    administration: str
+    school_code: str
+    file_name: str
+    n_students: int
+    n_roll: int
+    mean_percent: float | None
+    status: str  # written | replaced | unchanged (what the import would do)
+    variants: dict[str, int]
+
+    def message(self, lang: str = "th") -> str:
+        mean = f"{self.mean_percent:.1f}" if self.mean_percent is not None else "-"
+        if lang == "en":
+            return (f"{self.file_name}: {self.n_students} of {self.n_roll} students, mean {mean} %; "
+                    + {"written": "a first upload", "replaced": "replaces the previous upload",
+                       "unchanged": "the same file is already imported"}[self.status])
+        return (f"{self.file_name}: นักเรียน {self.n_students} จาก {self.n_roll} คน เฉลี่ยร้อยละ {mean}; "
+                + {"written": "ส่งครั้งแรก", "replaced": "จะแทนที่ไฟล์ที่ส่งก่อนหน้า",
+                   "unchanged": "ไฟล์นี้นำเข้าแล้ว"}[self.status])
+
+
+def check_answers(session: Session, actor: Actor, admin: str, school_code: str, path: str | Path, *,
+                  display_name: str | None = None) -> AnswerCheck:
+    """Read, check and score one school's answer file without writing anything (the dry run): every
+    problem with file, row and column as :func:`import_answers` would refuse, or what it would do."""
+    ctx = _context(session, actor, admin, school_code, "answers.upload")
+    _check_window(ctx.adm)
+    enrolled = _enrolled(session, ctx.school.id, ctx.year_id)
+    students = {code: (sid, cid) for sid, code, *_, cid, _g, _r, _s in enrolled}
+    parsed = read_upload(Path(path), ctx, students, display_name)
+    res = student_results(ctx.key, score_codes(ctx.key, parsed.codes))
+    existing = session.execute(select(AnswerUpload.file_hash, AnswerUpload.is_current).where(
+        AnswerUpload.administration_id == ctx.adm.id, AnswerUpload.school_id == ctx.school.id)).all()
+    if any(h == parsed.file_hash and cur for h, cur in existing):
+        status = "unchanged"
+    else:
+        status = "replaced" if any(cur for _, cur in existing) else "written"
+    counts: dict[str, int] = {}
+    for v in parsed.variants:
+        counts[v] = counts.get(v, 0) + 1
+    n_roll = sum(1 for row in enrolled if row[6] == ctx.adm.grade)
+    mean = float(np.mean(res.percent)) if len(res.percent) else None
+    return AnswerCheck(ctx.adm.code, ctx.school.code, parsed.file_name, len(parsed.student_ids), n_roll, mean, status,
+                       dict(sorted(counts.items())))
