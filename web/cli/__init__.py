@@ -31,6 +31,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("web.admin.cli:demo", "เขตพื้นที่ตัวอย่าง: demo seed / demo run"),
     "users": ("web.admin.users_cli:users", "บัญชีผู้ใช้: เพิ่ม ปิด รหัสผ่าน บทบาท โทเค็น / user accounts"),
     "audit": ("web.admin.audit_cli:audit", "บันทึกการใช้งาน: ส่งออก CSV / export the audit log"),
+    "privacy": ("web.admin.privacy_cli:privacy", "ข้อมูลส่วนบุคคลของนักเรียน: ส่งออกตามคำขอ ลบเมื่อพ้นกำหนด / PDPA"),
     "backup": ("web.admin.backup_cli:backup", "สำรองฐานข้อมูล / back up the database"),
     "restore": ("web.admin.backup_cli:restore", "กู้คืนฐานข้อมูลจากไฟล์สำรอง / restore a backup"),
     "serve": ("web.cli.serve:serve", "เปิดเว็บ Khlang / serve the web app"),
