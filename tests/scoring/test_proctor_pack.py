@@ -86,3 +86,4 @@ def test_before_release_and_for_another_school_the_kit_does_not_exist(session, t
     with pytest.raises(KhlangError) as other:
         proctor_pack(session, school, "ADM-2", S2)
     assert other.value.kind == "not_found" or other.value.code == "authz.other_school"  # the web shows both as 404
+
