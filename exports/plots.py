@@ -189,6 +189,37 @@ def options_figure(options: Sequence[OptionChoices], columns: int = 4) -> Figure
     return fig
 
 
+def forms_information_figure(forms: Sequence[tuple[str, Sequence[ItemCurve]]]) -> Figure:
+    """Parallel forms on one plot: the test information I(θ) of each form (solid) and its SE (dashed, right axis)."""
+    with rc_context(_STYLE):
+        fig = _figure(160, 70)
+        ax = fig.add_subplot()
+        se_ax = ax.twinx()
+        se_max = 0.0
+        for k, (name, curves) in enumerate(forms):
+            if not curves:
+                continue
+            a = np.array([c.discrimination for c in curves])[:, None]
+            b = np.array([c.difficulty for c in curves])[:, None]
+            g = np.array([c.guessing for c in curves])[:, None]
+            p = g + (1 - g) / (1 + np.exp(-a * (THETA[None, :] - b)))
+            info = (a**2 * (p - g) ** 2 * (1 - p) / ((1 - g) ** 2 * p)).sum(axis=0)
+            color = f"C{k % 10}"
+            ax.plot(THETA, info, color=color, lw=1.6, label=name)
+            se = 1 / np.sqrt(info)
+            se_ax.plot(THETA, se, color=color, lw=0.9, ls="--")
+            se_max = max(se_max, float(np.min([3.0, np.max(se)])))
+        ax.set_xlabel("ความสามารถ (θ)")
+        ax.set_ylabel("สารสนเทศ I(θ)")
+        se_ax.set_ylabel("SE(θ) (เส้นประ)")
+        se_ax.set_ylim(0, (se_max or 1.0) * 1.05)
+        se_ax.spines["right"].set_visible(True)
+        if ax.get_lines():
+            ax.legend(fontsize=7, frameon=False, loc="upper left")
+        ax.set_title("สารสนเทศของแบบทดสอบแต่ละฉบับ")
+    return fig
+
+
 def to_svg(fig: Figure) -> bytes:
     buf = io.BytesIO()
     with rc_context(_STYLE):

@@ -269,9 +269,37 @@ def import_answer_file(app: Flask, administration: str, school: str, path: str) 
             "message_en": out.message("en")}
 
 
+
+def assemble(app: Flask, blueprint: str, n_forms: int | None = None, seed: int = 0,
+             time_limit: float = 30.0) -> dict[str, Any]:
+    """ประกอบฉบับข้อสอบตามผัง: :func:`testgen.planning.assemble_draft`; the forms wait, not frozen, in the outcome
+    (``draft``) for the officer to preview and freeze at ``url``."""
+    from itembank.authz import Actor
+    from testgen.planning import assemble_draft
+    from web.store_ext import get_store
+
+    progress = progress_reporter(app)
+    current = CURRENT_JOB.get()
+    job_id = current[0] if current else None
+    if progress:
+        progress(0, 2, f"กำลังจัดฉบับตามผัง {blueprint}", f"assembling on blueprint {blueprint}")
+    try:
+        with get_store(app).session() as s:
+            draft = assemble_draft(s, Actor.system(), blueprint, n_forms=n_forms, seed=seed, time_limit=time_limit)
+    except KhlangError as e:
+        return refused("assemble", e)
+    if progress:
+        progress(2, 2, "จัดฉบับเสร็จแล้ว", "assembled")
+    n = len(draft["forms"])
+    return {"ok": True, "job": "assemble", "blueprint": blueprint, "n_forms": n, "draft": draft,
+            "url": f"/forms/assemblies/{job_id}" if job_id else None,
+            "message_th": f"จัดฉบับตามผัง {blueprint} ได้ {n} ฉบับ ({draft['provenance']['status']}) รอตรวจและยืนยันฉบับ",
+            "message_en": f"assembled {n} form(s) on {blueprint}; preview and freeze them"}
+
+
 from web.supervision.jobs import committee_report  # noqa: E402  (its area keeps it; registered here)
 
 #: Every job, by the name callers enqueue it with.
 JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse,
                                                         school_reports, render_release_booklets, import_answer_file,
-                                                        committee_report)}
+                                                        committee_report, assemble)}
