@@ -11,7 +11,7 @@ With three experts IOC takes only the values −1, −.67, −.33, 0, .33, .67, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -128,7 +128,8 @@ def retire(session: Session, actor: Actor, version_id: int, reason: str = "") ->
     return _move(session, actor, version, ReviewStatus.retired, reason.strip())
 
 
-def _store_ratings(session: Session, version: ItemVersion, ratings: Sequence[IocRatingInput]) -> IocResult:
+def _store_ratings(session: Session, version: ItemVersion, ratings: Sequence[IocRatingInput], *,
+                   commit: bool = True) -> IocResult:
     problems = []
     for r in ratings:
         if not r.expert_name.strip():
@@ -153,7 +154,10 @@ def _store_ratings(session: Session, version: ItemVersion, ratings: Sequence[Ioc
                                .where(IocRating.version_id == version.id)).one()
     version.ioc = round(total / n, 4) if n else None
     version.ioc_n = n
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return ioc_summary(session, version.id)
 
 
@@ -169,6 +173,24 @@ def rate_ioc(session: Session, actor: Actor, version_id: int, rating: int, comme
     authorize(actor, version, "item.rate_ioc")
     _check_open(session, version)
     return _store_ratings(session, version, [IocRatingInput(actor.username, rating, comment, actor.user_id)])
+
+
+def rate_ioc_many(session: Session, actor: Actor, ratings: Mapping[int, tuple[int, str]]) -> dict[int, IocResult]:
+    """The actor, as an expert, rates several versions at once (the review page: +1 / 0 / −1 per item),
+    through the same store as the XLSX form; all or nothing. `ratings`: version id → (rating, comment)."""
+    results: dict[int, IocResult] = {}
+    try:
+        for version_id, (rating, comment) in sorted(ratings.items()):
+            version = _version(session, version_id)
+            authorize(actor, version, "item.rate_ioc")
+            _check_open(session, version)
+            results[version_id] = _store_ratings(
+                session, version, [IocRatingInput(actor.username, rating, comment, actor.user_id)], commit=False)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return results
 
 
 def record_ioc_ratings(session: Session, actor: Actor, version_id: int,

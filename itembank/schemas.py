@@ -281,13 +281,25 @@ class ReviewEventPublic(_ReadModel):
 
 
 @dataclass(frozen=True)
+class ItemUsage:
+    """How a version fared and was used: its latest p and r (any source) and its administrations."""
+
+    p: float | None = None
+    r: float | None = None
+    n_administrations: int = 0
+    last_used: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SearchPage:
-    """One page of search results with the total number of matches."""
+    """One page of search results with the total number of matches (and, when asked, each
+    version's :class:`ItemUsage` by version id)."""
 
     items: list[ItemVersionPublic]
     total: int
     page: int
     per_page: int
+    usage: dict[int, ItemUsage] = field(default_factory=dict)
 
     @property
     def n_pages(self) -> int:

@@ -9,14 +9,17 @@ item_version. The page and the total come from one narrow query (a window count)
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
+from itembank.errors import ItemBankError
 from itembank.messages import bank_error
 from itembank.models import (
     ItemSet,
@@ -26,10 +29,14 @@ from itembank.models import (
     ItemVersionTrait,
 )
 from itembank.sanitize import search_text
-from itembank.schemas import ItemVersionForSchool, ItemVersionPublic, SearchFilters, SearchPage
+from itembank.schemas import ItemUsage, ItemVersionForSchool, ItemVersionPublic, SearchFilters, SearchPage
 from itembank.validation import normalise_grade, normalise_indicator
 
 MAX_PER_PAGE = 500
+
+#: Orders of a search page: the item code (then version), newest first, p and r of the latest
+#: statistics (highest first, items without statistics last), last used in an administration.
+SORTS = ("code", "newest", "p", "r", "last_used")
 
 
 def escape_like(text: str) -> str:
@@ -78,17 +85,45 @@ def search_query(filters: SearchFilters, dialect: str = "postgresql") -> Select[
     return select(ItemVersion.id).where(*_conditions(filters, dialect))
 
 
+def _order(sort: str) -> list[Any]:
+    from itembank.statistics import ItemStatistic
+
+    def newest_stat(column: Any) -> Any:
+        return (select(column).where(ItemStatistic.version_id == ItemVersion.id)
+                .order_by(ItemStatistic.computed_at.desc(), ItemStatistic.id.desc()).limit(1).scalar_subquery())
+
+    by_code = [ItemVersion.item_code, ItemVersion.number]
+    if sort == "newest":
+        return [ItemVersion.created_at.desc(), ItemVersion.id.desc()]
+    if sort == "p":
+        return [newest_stat(ItemStatistic.p).desc().nulls_last(), *by_code]
+    if sort == "r":
+        return [newest_stat(ItemStatistic.discrimination_index).desc().nulls_last(), *by_code]
+    if sort == "last_used":
+        used = (select(func.max(ItemStatistic.computed_at))
+                .where(ItemStatistic.version_id == ItemVersion.id, ItemStatistic.source.like("admin:%"))
+                .scalar_subquery())
+        return [used.desc().nulls_last(), *by_code]
+    return by_code
+
+
 def search_items(session: Session, actor: Actor, filters: SearchFilters | None = None, page: int = 1,
-                 per_page: int = 20) -> SearchPage:
-    """One page of the item versions that match every filter, ordered by item code then version."""
+                 per_page: int = 20, *, sort: str = "code", with_usage: bool = False) -> SearchPage:
+    """One page of the item versions that match every filter, in the order `sort` names (one of
+    :data:`SORTS`; by item code then version by default). With `with_usage`, the page carries each
+    version's latest p and r and its use in administrations (:class:`~itembank.schemas.ItemUsage`)."""
     authorize(actor, None, "item.search")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise bank_error("search.bad_page", page=page, per_page=per_page, max=MAX_PER_PAGE)
+    if sort not in SORTS:
+        raise ItemBankError("search.bad_sort", kind="invalid", sort=sort,
+                            message_th=f"ไม่รู้จักการเรียงลำดับ {sort!r} (เลือกได้: {', '.join(SORTS)})",
+                            message_en=f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
     conditions = _conditions(filters or SearchFilters(), session.get_bind().dialect.name)
     # one narrow pass: the page's ids and the total (a window count over every match, before LIMIT)
     rows = session.execute(
         select(ItemVersion.id, func.count().over().label("total")).where(*conditions)
-        .order_by(ItemVersion.item_code, ItemVersion.number).limit(per_page).offset((page - 1) * per_page)
+        .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)
     ).all()
     if rows:
         total = rows[0].total
@@ -99,7 +134,27 @@ def search_items(session: Session, actor: Actor, filters: SearchFilters | None =
     public = to_public(session, [loaded[i] for i in ids])
     if not actor.may("item.read_key"):
         public = [p.model_copy(update={"key": [], "accepted_answers": []}) for p in public]
-    return SearchPage(items=public, total=total, page=page, per_page=per_page)
+    usage = _usage(session, ids) if with_usage else {}
+    return SearchPage(items=public, total=total, page=page, per_page=per_page, usage=usage)
+
+
+def _usage(session: Session, ids: Sequence[int]) -> dict[int, ItemUsage]:
+    from itembank.statistics import ItemStatistic, latest_statistics
+
+    if not ids:
+        return {}
+    latest = latest_statistics(session, ids)
+    used = {vid: (int(k), at) for vid, k, at in session.execute(
+        select(ItemStatistic.version_id, func.count(ItemStatistic.id), func.max(ItemStatistic.computed_at))
+        .where(ItemStatistic.version_id.in_(list(ids)), ItemStatistic.source.like("admin:%"))
+        .group_by(ItemStatistic.version_id))}
+    out = {}
+    for vid in ids:
+        s = latest.get(vid)
+        n_admin, last = used.get(vid, (0, None))
+        out[vid] = ItemUsage(p=s.p if s else None, r=s.discrimination_index if s else None,
+                             n_administrations=n_admin, last_used=last)
+    return out
 
 
 def _read_fields(session: Session, versions: Sequence[ItemVersion]) -> list[dict[str, Any]]:
@@ -166,3 +221,50 @@ def parse_filters(*, area: str | None = None, indicator: str | None = None, trai
 
 def _bad_grade(grade: str) -> str:
     raise bank_error("search.bad_grade", grade=grade)
+
+
+# -- near duplicates: a similar stem already in the bank, shown before a new one is saved ---------------
+
+_NOISE = re.compile(r"[\s\u200b.,;:!?'\"()\[\]{}<>/\\|@#$%^&*+=~`_\-–—…“”‘’]+")
+
+
+def _shingles(text: str, n: int = 3) -> set[str]:
+    t = _NOISE.sub("", text)
+    return {t[i:i + n] for i in range(max(1, len(t) - n + 1))} if t else set()
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """An item in the bank whose stem is much like the one being written."""
+
+    item_code: str
+    number: int
+    stem: str
+    similarity: float   # 0–1, the Dice coefficient of the two stems' character trigrams
+
+
+def near_duplicates(session: Session, actor: Actor, stem: str, *, learning_area: str | None = None,
+                    exclude_code: str | None = None, threshold: float = 0.8, limit: int = 5,
+                    max_candidates: int = 20000) -> list[NearDuplicate]:
+    """Latest versions (not retired) of other items whose stem is at least `threshold` alike
+    (markup, spaces and punctuation ignored; Thai and Latin alike), most similar first."""
+    authorize(actor, None, "item.search")
+    mine = _shingles(search_text(stem))
+    if len(mine) < 4:
+        return []
+    query = (select(ItemVersion.item_code, ItemVersion.number, ItemVersion.search_text, ItemVersion.stem)
+             .where(ItemVersion.is_latest.is_(True), ItemVersion.status != "retired"))
+    if learning_area:
+        query = query.where(ItemVersion.learning_area == learning_area)
+    if exclude_code:
+        query = query.where(ItemVersion.item_code != exclude_code.strip())
+    found = []
+    for code, number, text, full in session.execute(query.limit(max_candidates)):
+        theirs = _shingles(text or "")
+        if not theirs or min(len(mine), len(theirs)) < threshold * max(len(mine), len(theirs)):
+            continue  # sizes alone rule out the threshold
+        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
+        if score >= threshold:
+            found.append(NearDuplicate(code, number, full, round(score, 3)))
+    found.sort(key=lambda d: (-d.similarity, d.item_code))
+    return found[:limit]

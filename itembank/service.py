@@ -55,7 +55,9 @@ from itembank.schemas import (
     ItemSetDraft,
     ItemVersionForSchool,
     ItemVersionPublic,
+    OptionDraft,
     ReviewStatus,
+    RubricLevel,
     UpsertReport,
 )
 from itembank.search import search_items, to_public, to_school
@@ -67,6 +69,7 @@ __all__ = [
     "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
     "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
+    "version_draft", "draft_of", "set_versions", "edit_item_set", "set_base_code", "set_version_number",
 ]
 
 ANALYZE_AFTER = 1000  # versions written in one call: refresh the planner's statistics afterwards
@@ -584,3 +587,95 @@ def review_item(session: Session, actor: Actor, code: str, step: str, *, number:
     if step == "retire":
         return review.retire(session, actor, version.id, comment)
     raise ValueError(f"unknown review step {step!r}; one of {', '.join(REVIEW_STEPS)}")
+
+
+# -- editing on the pages: a version's content as a draft, passages with versions ------------------
+
+
+def draft_of(version: ItemVersionPublic) -> ItemDraft:
+    """The draft that would store `version`'s content again (the edit form starts from it)."""
+    return ItemDraft(
+        code=version.item_code, type=version.type, stem=version.stem,
+        options=tuple(OptionDraft(str(o.get("label", "")), str(o.get("text", "")), bool(o.get("fixed")))
+                      for o in version.options),
+        key=tuple(version.key), accepted_answers=tuple(version.accepted_answers),
+        score_points=version.score_points,
+        rubric=tuple(RubricLevel(float(r.get("points", 0)), str(r.get("description", "")), str(r.get("label", "")))
+                     for r in version.rubric),
+        media=tuple(version.media), indicator_codes=tuple(version.indicator_codes),
+        trait_codes=tuple(version.trait_codes), competency_codes=tuple(version.competency_codes),
+        cognitive_level=version.cognitive_level, grade=version.grade, learning_area=version.learning_area,
+        estimated_time_s=version.estimated_time_s, set_code=version.set_code, set_position=version.set_position,
+        curriculum_edition=version.curriculum_edition,
+    )
+
+
+def version_draft(session: Session, actor: Actor, code: str, number: int | None = None) -> ItemDraft:
+    """Version `number` of the item (latest when None) as a draft, for someone who may edit it."""
+    item = get_item(session, code)
+    authorize(actor, item, "item.edit")
+    return draft_of(to_public(session, [get_version(session, code, number)])[0])
+
+
+#: A passage's later versions are stored as their own rows, coded ``<code>~2``, ``<code>~3``: an item
+#: version points at the row it was written with, so a frozen form prints the passage it was frozen with.
+SET_VERSION_SEP = "~"
+
+
+def set_base_code(code: str) -> str:
+    """The passage's own code without its version suffix (``P-001~3`` → ``P-001``)."""
+    head, sep, tail = code.strip().rpartition(SET_VERSION_SEP)
+    return head if sep and tail.isdigit() else code.strip()
+
+
+def set_version_number(code: str) -> int:
+    """The version a passage row holds (1 for the first row, which has no suffix)."""
+    head, sep, tail = code.strip().rpartition(SET_VERSION_SEP)
+    return int(tail) if sep and tail.isdigit() else 1
+
+
+def set_versions(session: Session, code: str) -> list[ItemSet]:
+    """Every version of a passage (any of its codes given), oldest first; ItemBankError when none."""
+    from itembank.search import escape_like
+
+    base = set_base_code(code)
+    rows = session.scalars(select(ItemSet).where(
+        (ItemSet.code == base) | ItemSet.code.like(escape_like(base + SET_VERSION_SEP) + "%", escape="\\")))
+    found = sorted((r for r in rows if set_base_code(r.code) == base), key=lambda r: set_version_number(r.code))
+    if not found:
+        raise bank_error("set.not_found", set_code=code)
+    return found
+
+
+def set_latest_members(session: Session, code: str) -> list[ItemVersion]:
+    """The latest versions of the items whose latest version uses any version of this passage."""
+    ids = [r.id for r in set_versions(session, code)]
+    return list(session.scalars(select(ItemVersion).where(ItemVersion.set_id.in_(ids), ItemVersion.is_latest)
+                                .order_by(ItemVersion.set_position, ItemVersion.item_code)))
+
+
+def edit_item_set(session: Session, actor: Actor, code: str, title: str, stimulus: str,
+                  media: Sequence[str] = ()) -> tuple[ItemSet, list[str]]:
+    """A passage's next version and, in the same transaction, the next version (a draft) of every item
+    that uses it, pointing at the new passage; earlier versions, and frozen forms, keep the old text.
+
+    Returns the passage row now latest and the codes of the items that got a new version. The same
+    text again changes nothing.
+    """
+    authorize(actor, None, "itemset.write")
+    versions = set_versions(session, code)
+    latest = versions[-1]
+    title, clean = title.strip(), sanitize_html(stimulus)
+    if (latest.title, latest.stimulus, list(latest.media)) == (title, clean, list(media)):
+        return latest, []
+    members = set_latest_members(session, code)
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_([m.item_id for m in members])))}
+    for m in members:
+        authorize(actor, items[m.item_id], "item.edit")
+    base = set_base_code(latest.code)
+    new_code = f"{base}{SET_VERSION_SEP}{set_version_number(latest.code) + 1}"
+    drafts = [replace(d, set_code=new_code, status=ReviewStatus.draft)
+              for d in (draft_of(p) for p in to_public(session, members))]
+    _upsert(session, actor, drafts, [ItemSetDraft(new_code, title, stimulus, tuple(media))], False)
+    row = session.scalar(select(ItemSet).where(ItemSet.code == new_code))
+    return row, [d.code for d in drafts]
