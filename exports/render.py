@@ -32,9 +32,10 @@ from exports.data import (
     VisitRecord,
 )
 from exports.errors import ExportError
+from exports.instruments import InstrumentSheet
 
 Document = (Booklet | AnswerKey | AnswerSheetSpec | ResultsReport | ResultSlips | VisitRecord | CommitteeReport
-            | ProctorPack)
+            | InstrumentSheet | ProctorPack)
 
 #: Every document with its formats, and its name in the messages (Thai, English).
 FORMATS: dict[type, tuple[tuple[str, ...], str, str]] = {
@@ -45,6 +46,7 @@ FORMATS: dict[type, tuple[tuple[str, ...], str, str]] = {
     ResultSlips: (("pdf", "docx", "xlsx"), "ใบแจ้งผลการสอบ", "result slips"),
     VisitRecord: (("pdf", "docx"), "บันทึกการนิเทศ", "visit record"),
     CommitteeReport: (("pdf", "docx"), "รายงาน ก.ต.ป.น.", "committee report"),
+    InstrumentSheet: (("pdf", "docx"), "เครื่องมือวัด", "instrument"),
     ProctorPack: (("pdf",), "ชุดเอกสารกรรมการคุมสอบ", "proctor's kit"),
 }
 
@@ -177,5 +179,7 @@ _RENDERERS: dict[tuple[type, str], Callable[[Any, bool], bytes]] = {
     (AnswerKey, "csv"): _key_csv,
     (AnswerSheetSpec, "pdf"): _sheet_pdf,
     (AnswerSheetSpec, "json"): _sheet_json,
+    (InstrumentSheet, "pdf"): _lazy("exports.instruments", "instrument_pdf"),
+    (InstrumentSheet, "docx"): _lazy("exports.instruments", "instrument_docx"),
     (ProctorPack, "pdf"): _lazy("exports.proctor", "proctor_pack_pdf"),
 }
