@@ -566,3 +566,314 @@ def _school_sizes(session: Session, school_ids: np.ndarray) -> np.ndarray:
     sizes = dict(session.execute(select(School.id, School.size).where(School.id.in_(ids.tolist()))).all())
     small = np.array([sizes.get(int(i)) in ("small", "เล็ก", "4") for i in ids])
     return np.where(small[np.searchsorted(ids, school_ids)], "small", "other")
+
+
+# ------------------------------------------------------------------ what the pages and the API read
+
+#: Thai and English words of every flag a page shows (stored flags of the analysis, and flags read
+#: from p, r, the distractor table and fit), with a severity: "bad" opens a review task or needs a
+#: decision, "warn" asks for a look.
+FLAG_WORDS: dict[str, tuple[str, str, str]] = {
+    "mis_key": ("เฉลยอาจผิด (r ติดลบ)", "probable mis-key (negative r)", "bad"),
+    "negative_distractor": ("ตัวลวงที่กลุ่มสูงเลือกมากกว่ากลุ่มต่ำ", "a distractor drawing the upper group", "bad"),
+    "dif_c": ("ทำหน้าที่ต่างกันระหว่างกลุ่ม (DIF ระดับ C)", "DIF class C", "bad"),
+    "drift": ("ค่า b เปลี่ยนเกินเกณฑ์", "drift of b beyond the limit", "bad"),
+    "too_hard": ("ยากเกินไป (p ต่ำกว่า 0.20)", "too hard (p below 0.20)", "warn"),
+    "too_easy": ("ง่ายเกินไป (p สูงกว่า 0.80)", "too easy (p above 0.80)", "warn"),
+    "low_r": ("อำนาจจำแนกต่ำ (r ต่ำกว่า 0.20)", "low discrimination (r below 0.20)", "warn"),
+    "dead_distractor": ("ตัวลวงไม่มีคนเลือก", "dead distractor", "warn"),
+    "misfit": ("ไม่สอดคล้องกับโมเดล (infit นอกช่วง 0.7–1.3)", "misfit (infit outside 0.7–1.3)", "warn"),
+}
+FLAG_ORDER = tuple(FLAG_WORDS)
+
+
+def flag_text(kind: str, locale: str = "th") -> str:
+    th, en, _ = FLAG_WORDS.get(kind, (kind, kind, "warn"))
+    return en if locale == "en" else th
+
+
+def page_flags(p: float | None, r: float | None, extra: dict[str, Any] | None) -> tuple[str, ...]:
+    """The flags of one statistics row as pages show them: the stored ones and those read from the numbers."""
+    e = extra or {}
+    found = set(e.get("flags") or ())
+    if p is not None and np.isfinite(p):
+        if p < 0.20:
+            found.add("too_hard")
+        elif p > 0.80:
+            found.add("too_easy")
+    if r is not None and np.isfinite(r) and 0 <= round(r, 2) < 0.20:
+        found.add("low_r")
+    for o in (e.get("distractors") or {}).values():
+        if o.get("upper_over_lower") and not o.get("key"):
+            found.add("negative_distractor")
+    infit = (e.get("fit") or {}).get("infit")
+    if infit is not None and not 0.7 <= infit <= 1.3:
+        found.add("misfit")
+    return tuple(k for k in FLAG_ORDER if k in found) + tuple(sorted(found - set(FLAG_ORDER)))
+
+
+def _no_school(actor: Actor) -> None:
+    if actor.role == "school":
+        raise ScoringError("results.items_forbidden", kind="forbidden",
+                           message_th="บัญชีโรงเรียนดูการวิเคราะห์ข้อสอบของเขตไม่ได้",
+                           message_en="a school account cannot read the item analysis")
+
+
+@dataclass(frozen=True)
+class AdministrationAnalysis:
+    """One administration on the analysis page: is it analysed, when, with how many flags and open tasks."""
+
+    code: str
+    title: str
+    grade: str
+    year_be: int
+    term: int
+    form_code: str
+    n_items: int
+    n_analysed: int
+    n_persons: int
+    analysed_at: Any
+    kr20: float | None
+    model: str | None
+    n_flagged: int
+    n_open_tasks: int
+
+    @property
+    def status(self) -> str:
+        return "analysed" if self.n_analysed else "not_analysed"
+
+
+def analysis_overview(session: Session, actor: Actor) -> list[AdministrationAnalysis]:
+    """Every administration the actor may see, with its analysis status (not for school accounts)."""
+    from sqlalchemy import select
+
+    from itembank.review_tasks import ReviewTask
+    from itembank.statistics import ItemStatistic
+    from scoring.administrations import list_administrations
+
+    _no_school(actor)
+    infos = list_administrations(session, actor)
+    sources = [f"admin:{a.code}" for a in infos]
+    stats: dict[str, list[Any]] = {}
+    if sources:
+        for row in session.execute(select(ItemStatistic.source, ItemStatistic.n, ItemStatistic.p,
+                                          ItemStatistic.discrimination_index, ItemStatistic.irt_model,
+                                          ItemStatistic.extra, ItemStatistic.computed_at)
+                                   .where(ItemStatistic.source.in_(sources))):
+            stats.setdefault(row[0], []).append(row)
+    open_tasks: dict[str, int] = {}
+    if sources:
+        for source, in session.execute(select(ReviewTask.source).where(ReviewTask.source.in_(sources),
+                                                                        ReviewTask.status == "open")):
+            open_tasks[source] = open_tasks.get(source, 0) + 1
+    out = []
+    for a in infos:
+        rows = stats.get(f"admin:{a.code}", [])
+        kr20 = next(((r[5] or {}).get("kr20") for r in rows if (r[5] or {}).get("kr20") is not None), None)
+        out.append(AdministrationAnalysis(
+            a.code, a.title, a.grade, a.year_be, a.term, a.form_code, a.n_items, len(rows),
+            max((r[1] for r in rows), default=0), max((r[6] for r in rows), default=None), kr20,
+            next((r[4] for r in rows if r[4]), None), sum(1 for r in rows if page_flags(r[2], r[3], r[5])),
+            open_tasks.get(f"admin:{a.code}", 0)))
+    return out
+
+
+@dataclass(frozen=True)
+class ItemStatRow:
+    """One item of an administration's statistics table (None everywhere before the analysis)."""
+
+    position: int
+    item_code: str
+    version_id: int
+    version_number: int
+    stem: str
+    n: int | None = None
+    p: float | None = None
+    r: float | None = None
+    r_pbis: float | None = None
+    verdict_p: str | None = None
+    verdict_r: str | None = None
+    decision: str | None = None
+    irt_model: str | None = None
+    a: float | None = None
+    b: float | None = None
+    c: float | None = None
+    se_b: float | None = None
+    infit: float | None = None
+    outfit: float | None = None
+    dif_class: str | None = None
+    flags: tuple[str, ...] = ()
+    distractors: dict[str, Any] | None = None
+    tasks: tuple[Any, ...] = ()  # itembank.review_tasks.ReviewTaskPublic opened from this administration
+
+
+@dataclass(frozen=True)
+class AdministrationStatistics:
+    """The item statistics of one administration, in form order, and the whole test's figures."""
+
+    code: str
+    title: str
+    grade: str
+    year_be: int
+    term: int
+    analysed: bool
+    analysed_at: Any
+    n_persons: int
+    kr20: float | None
+    alpha: float | None
+    model: str | None
+    scale: str | None
+    linking: dict[str, Any]
+    items: tuple[ItemStatRow, ...]
+
+    @property
+    def n_flagged(self) -> int:
+        return sum(1 for it in self.items if it.flags)
+
+    def curves(self) -> list[Any]:
+        """exports.data.ItemCurve of every calibrated item (the TIF and the ICCs)."""
+        from exports.data import ItemCurve
+
+        return [ItemCurve(it.item_code, it.a, it.b, it.c or 0.0) for it in self.items
+                if it.a is not None and it.b is not None and np.isfinite(it.a) and np.isfinite(it.b)]
+
+
+def administration_statistics(session: Session, actor: Actor, administration: str) -> AdministrationStatistics:
+    """The statistics table of an administration with its flags and the review tasks they opened."""
+    from sqlalchemy import select
+
+    from itembank.models import ItemVersion
+    from itembank.review_tasks import list_review_tasks
+    from itembank.statistics import ItemStatistic
+    from scoring.administrations import load
+    from scoring.keying import form_key
+    from scoring.models import AcademicYear, Term
+    from scoring.reports import _plain
+    from testgen.models import Form
+
+    _no_school(actor)
+    adm = load(session, actor, administration, "scores.read", "results")
+    term = session.get(Term, adm.term_id)
+    year = session.get(AcademicYear, term.academic_year_id)
+    key = form_key(session, session.get(Form, adm.form_id), adm.settings or {})
+    vids = [it.item_version_id for it in key.items]
+    source = f"admin:{adm.code}"
+    stats = {s.version_id: s for s in session.scalars(select(ItemStatistic).where(
+        ItemStatistic.source == source, ItemStatistic.version_id.in_(vids)))} if vids else {}
+    versions = {v: (number, stem) for v, number, stem in session.execute(
+        select(ItemVersion.id, ItemVersion.number, ItemVersion.stem).where(ItemVersion.id.in_(vids)))} if vids else {}
+    tasks: dict[int, list[Any]] = {}
+    if actor.may("review_task.read"):
+        for t in list_review_tasks(session, actor, status=None, source=source, limit=10_000):
+            tasks.setdefault(t.version_id, []).append(t)
+    rows = []
+    for it in key.items:
+        number, stem = versions.get(it.item_version_id, (0, ""))
+        s = stats.get(it.item_version_id)
+        base = {"position": it.position + 1, "item_code": it.item_code, "version_id": it.item_version_id,
+                "version_number": number, "stem": _plain(stem)[:120],
+                "tasks": tuple(tasks.get(it.item_version_id, ()))}
+        if s is None:
+            rows.append(ItemStatRow(**base))
+            continue
+        e = s.extra or {}
+        fit = e.get("fit") or {}
+        rows.append(ItemStatRow(
+            **base, n=s.n, p=s.p, r=s.discrimination_index, r_pbis=s.r_pbis, verdict_p=e.get("verdict_p"),
+            verdict_r=e.get("verdict_r"), decision=e.get("decision"), irt_model=s.irt_model, a=s.a, b=s.b, c=s.c,
+            se_b=(s.se or {}).get("b"), infit=fit.get("infit"), outfit=fit.get("outfit"), dif_class=e.get("dif_class"),
+            flags=page_flags(s.p, s.discrimination_index, e), distractors=e.get("distractors")))
+    first = next(iter(stats.values()), None)
+    e0 = (first.extra or {}) if first is not None else {}
+    return AdministrationStatistics(
+        adm.code, adm.title, adm.grade, year.year_be, term.number, bool(stats),
+        max((s.computed_at for s in stats.values()), default=None), max((s.n for s in stats.values()), default=0),
+        e0.get("kr20"), e0.get("alpha"), first.irt_model if first is not None else None,
+        first.scale if first is not None else None, dict(e0.get("linking") or {}), tuple(rows))
+
+
+@dataclass(frozen=True)
+class ItemHistory:
+    """An item across administrations: its current text, one statistics row per source, its tasks."""
+
+    code: str
+    stem: str
+    version_number: int
+    rows: tuple[Any, ...]  # itembank.statistics.StatisticHistoryRow, oldest first
+    flags: tuple[tuple[str, ...], ...]  # page_flags of each row
+    n_administrations: int
+    n_examinees: int
+    tasks: tuple[Any, ...]
+
+    @property
+    def calibrated(self) -> Any:
+        """The newest row with IRT parameters (the ICC is drawn from it), or None."""
+        return next((h for h in reversed(self.rows) if h.a is not None and h.b is not None), None)
+
+    def curve(self) -> Any:
+        from exports.data import ItemCurve
+
+        h = self.calibrated
+        return None if h is None else ItemCurve(self.code, h.a, h.b, h.c or 0.0)
+
+    def options(self, source: str | None = None) -> Any:
+        """exports.data.OptionChoices of the newest row with a distractor table (or of `source`)."""
+        from exports.data import OptionChoices
+
+        rows = [h for h in self.rows if (h.extra or {}).get("distractors") and (source is None or h.source == source)]
+        if not rows:
+            return None
+        h = rows[-1]
+        table = h.extra["distractors"]
+        labels = tuple(table)
+        upper = tuple(int(table[k].get("upper") or 0) for k in labels)
+        lower = tuple(int(table[k].get("lower") or 0) for k in labels)
+        return OptionChoices(f"{self.code} ({h.source.removeprefix('admin:')})", labels,
+                             tuple(k + 1 for k, lab in enumerate(labels) if table[lab].get("key")), upper, lower,
+                             max(sum(upper), sum(lower), 1))
+
+
+def item_history(session: Session, actor: Actor, code: str) -> ItemHistory:
+    """:func:`itembank.statistics.item_record` of item `code` with the page's flags (not_found when no such item)."""
+    from sqlalchemy import select
+
+    from itembank.models import Item, ItemVersion
+    from itembank.statistics import item_record
+    from scoring.reports import _plain
+
+    _no_school(actor)
+    item = session.scalar(select(Item).where(Item.code == code))
+    if item is None:
+        raise ScoringError("item.not_found", kind="not_found", message_th=f"ไม่พบข้อสอบรหัส {code}",
+                           message_en=f"no item {code}")
+    record = item_record(session, actor, code)
+    newest = session.scalars(select(ItemVersion).where(ItemVersion.item_id == item.id)
+                             .order_by(ItemVersion.number.desc()).limit(1)).first()
+    return ItemHistory(code, _plain(newest.stem if newest else "")[:300], newest.number if newest else 0,
+                       tuple(record.history), tuple(page_flags(h.p, h.r, h.extra) for h in record.history),
+                       record.n_administrations, record.n_examinees, tuple(record.tasks))
+
+
+def parameter_sets(session: Session, actor: Actor, scale: str | None = None) -> list[Any]:
+    """The bank's parameter sets (itembank.parameter_sets), the newest first, with their number of items."""
+    from sqlalchemy import func, select
+
+    from itembank.parameter_sets import ParameterSetItem, list_parameter_sets
+
+    _no_school(actor)
+    sets = list_parameter_sets(session, actor, scale)
+    counts = dict(session.execute(select(ParameterSetItem.parameter_set_id, func.count(ParameterSetItem.id))
+                                  .group_by(ParameterSetItem.parameter_set_id)).all())
+    return [(ps, int(counts.get(ps.id, 0))) for ps in sets]
+
+
+def check_can_analyse(session: Session, actor: Actor, administration: str) -> str:
+    """Refuse before a job is queued: the administration must exist and the actor may write statistics.
+    Returns its code."""
+    from itembank.authz import authorize
+    from scoring.administrations import load
+
+    _no_school(actor)
+    adm = load(session, actor, administration, "administration.read", "results")
+    authorize(actor, adm, "item.write_statistics")
+    return adm.code

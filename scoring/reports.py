@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from exports.data import (
@@ -406,3 +406,74 @@ def _plain(html: str) -> str:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+# ------------------------------------------------------------------------- what the pages and the API read
+
+#: The reports shown in pages (the class sheet and the slips are the school portal's).
+PAGE_KINDS = {"district": "รายงานผลระดับเขตพื้นที่", "school": "รายงานผลระดับโรงเรียน",
+              "items": "รายงานการวิเคราะห์ข้อสอบ"}
+
+
+def own_school_code(session: Session, actor: Actor) -> str | None:
+    """The code of a school account's own school (None for district staff)."""
+    if actor.role != "school" or actor.school_id is None:
+        return None
+    school = session.get(School, actor.school_id)
+    return school.code if school is not None else None
+
+
+def report_for(session: Session, actor: Actor, administration: str, kind: str, school_code: str | None = None, *,
+               office: str = "") -> ResultsReport:
+    """The report a page shows or a download renders, as `actor`: a school reads only its own school's report
+    (beside the district), after results release; the district and item reports are the district's."""
+    if kind not in PAGE_KINDS:
+        raise ScoringError("reports.unknown_kind", kind="not_found", message_th=f"ไม่มีรายงานชนิด {kind}",
+                           message_en=f"no report of kind {kind}")
+    own = own_school_code(session, actor)
+    if actor.role == "school":
+        if kind != "school":
+            raise ScoringError("results.district_forbidden", kind="forbidden",
+                               message_th="บัญชีโรงเรียนดูได้เฉพาะรายงานผลของโรงเรียนตนเอง",
+                               message_en="a school account reads its own school's report only")
+        if school_code and school_code != own:
+            raise ScoringError("school.not_found", kind="not_found", message_th=f"ไม่พบโรงเรียนรหัส {school_code}",
+                               message_en=f"no school {school_code}")
+        school_code = own
+    if kind == "district":
+        return district_report(session, actor, administration, office=office)
+    if kind == "items":
+        return item_report(session, actor, administration, office=office)
+    if not school_code:
+        raise ScoringError("reports.school_missing", message_th="ระบุโรงเรียน (รหัส 10 หลัก) ของรายงานระดับโรงเรียน",
+                           message_en="name the school (10-digit code) of a school report")
+    return school_report(session, actor, administration, school_code, office=office)
+
+
+def reports_overview(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The administrations whose reports the actor may read: for a school its own, once results are released;
+    for district staff every administration, with the schools that have results and whether it was analysed."""
+    from itembank.statistics import ItemStatistic
+    from scoring.administrations import is_released, list_administrations
+    from scoring.models import Administration, ResultSummary
+
+    own = own_school_code(session, actor)
+    out = []
+    for a in list_administrations(session, actor):
+        adm = session.get(Administration, a.id)
+        released = is_released(adm, "results")
+        if actor.role == "school" and not released:
+            continue
+        n_results = session.scalar(select(func.count(ResultSummary.id)).where(
+            ResultSummary.administration_id == a.id, ResultSummary.level == "school")) or 0
+        analysed = bool(session.scalar(select(func.count(ItemStatistic.id)).where(
+            ItemStatistic.source == f"admin:{a.code}")))
+        schools: list[tuple[str, str]] = []
+        if actor.role != "school":
+            schools = [(c, n) for c, n in session.execute(
+                select(School.code, School.name_th).join(ResultSummary, ResultSummary.school_id == School.id)
+                .where(ResultSummary.administration_id == a.id, ResultSummary.level == "school")
+                .order_by(School.code)).all()]
+        out.append({"info": a, "results_released": released, "n_schools": int(n_results), "analysed": analysed,
+                    "schools": schools, "own_school": own})
+    return out

@@ -121,6 +121,9 @@ def summary(out: dict[str, Any]) -> dict[str, Any]:
                f"งานตรวจทานใหม่ {out['n_new_tasks']} งาน ({t['total_s']:.1f} วินาที)")
     tail_en = (f"wrote {out['n_statistics']} items, parameter set {out['parameter_set'] or '-'}, "
                f"{out['n_new_tasks']} new review tasks ({t['total_s']:.1f} s)")
+    from urllib.parse import quote
+
     return {"ok": True, "job": "analyse", **{k: v for k, v in out.items() if k != "result"},
+            "url": f"/analysis/{quote(str(out['administration']), safe='')}/",
             "message_th": f"{out['administration']}: {out['message_th']} · {tail_th}",
             "message_en": f"{out['administration']}: {out['message_en']} · {tail_en}"}
