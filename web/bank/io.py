@@ -154,6 +154,20 @@ def staged(token: str, actor: Any) -> tuple[Path, dict[str, Any]]:
 
 # ------------------------------------------------------------------------------------------- checking
 
+_EDITION_IN_TEXT = re.compile(r"หลักสูตรฉบับ ([0-9A-Za-z.()\- ]*[0-9])")
+
+
+def _edition_words(text: str) -> str:
+    """A curriculum edition's key in a message (``2551-rev2560``) as people name it."""
+    from itembank.curriculum.editions import EDITION_ALIASES, EDITIONS
+
+    def named(m: re.Match[str]) -> str:
+        found = EDITIONS.get(EDITION_ALIASES.get(m.group(1), m.group(1)))
+        return found.title_th if found else m.group(0)
+
+    return _EDITION_IN_TEXT.sub(named, text)
+
+
 def problem_rows(e: KhlangError) -> list[dict[str, Any]]:
     """Every problem of a refusal as a table row: file, row, column and the Thai message alone."""
     out = []
@@ -162,6 +176,7 @@ def problem_rows(e: KhlangError) -> list[dict[str, Any]]:
         text = p.text("th")
         if where is not None and where.th() and text.startswith(where.th() + ": "):
             text = text[len(where.th()) + 2:]
+        text = _edition_words(text)
         out.append({"file": where.file if where else None, "row": where.row if where else None,
                     "column": where.column if where else None, "message": text, "code": p.code})
     return out
