@@ -125,11 +125,13 @@ def indicator_texts(codes: list[str] | tuple[str, ...]) -> list[tuple[str, str]]
 def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
     """The people's display names for the login names stored on rows (unknown names are left out)."""
     from itembank.accounts import User
+    from itembank.authz import ROLE_TH
 
     names = sorted({n for n in usernames if n})
-    if not names:
-        return {}
-    return dict(session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
+    found = {"system": ROLE_TH["system"]} if "system" in names else {}
+    if names:
+        found.update(session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import JSON, func, insert, select, update
+from sqlalchemy import JSON, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -173,9 +173,7 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
         authorize(actor, None, "item.import_status")
     enemy_codes = [e for d in canon for e in d.enemy_codes]
     items = _load_items(session, [d.code for d in canon] + enemy_codes)
-    set_codes = sorted({d.set_code for d in canon if d.set_code} | set(batch_sets))
-    existing_sets = {s.code: s for chunk in _chunks(set_codes)
-                     for s in session.scalars(select(ItemSet).where(ItemSet.code.in_(chunk)))}
+    canon, batch_sets, existing_sets, new_sets = _resolve_sets(session, canon, batch_sets)
     problems += _check_references(session, canon, items, existing_sets, batch_sets)
     if problems:
         raise bank_error("items.invalid", problems=problems, n=len(problems))
@@ -205,13 +203,64 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
             report.n_created += 1
             report.codes_created.append(d.code)
             to_write.append(d)
-    new_sets = [s for code, s in batch_sets.items() if code not in existing_sets]
-    changed_sets = [s for code, s in batch_sets.items() if code in existing_sets
-                    and (existing_sets[code].title, existing_sets[code].stimulus, existing_sets[code].media)
-                    != (s.title, s.stimulus, list(s.media))]
     report.n_sets_created = len(new_sets)
-    return _Plan(report, canon, items, existing_sets, new_sets, changed_sets, to_write, existing_version,
+    return _Plan(report, canon, items, existing_sets, new_sets, [], to_write, existing_version,
                  content_hashes)
+
+
+def _load_set_versions(session: Session, bases: Sequence[str]) -> dict[str, list[ItemSet]]:
+    """Every stored version of each passage code in `bases`, oldest first."""
+    from itembank.search import escape_like
+
+    found: dict[str, list[ItemSet]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(bases))):
+        likes = [ItemSet.code.like(escape_like(b + SET_VERSION_SEP) + "%", escape="\\") for b in chunk]
+        for row in session.scalars(select(ItemSet).where(ItemSet.code.in_(chunk) | or_(*likes))):
+            if set_base_code(row.code) in chunk:
+                found[set_base_code(row.code)].append(row)
+    for rows in found.values():
+        rows.sort(key=lambda r: set_version_number(r.code))
+    return found
+
+
+def _resolve_sets(session: Session, canon: list[ItemDraft], batch_sets: dict[str, ItemSetDraft]
+                  ) -> tuple[list[ItemDraft], dict[str, ItemSetDraft], dict[str, ItemSet], list[ItemSetDraft]]:
+    """Passages get versions: a stored passage row never changes (a frozen form prints the one its
+    item versions point at). A passage in the batch whose text differs from its latest version becomes
+    the next version (``<code>~2``); the batch's items that name the passage by its code point at its
+    latest version, so importing the same file again changes nothing.
+
+    Returns the drafts with resolved set codes, the batch's passages by resolved code, the stored
+    passage rows by code, and the passages to write.
+    """
+    named = {d.set_code for d in canon if d.set_code} | set(batch_sets)
+    stored = _load_set_versions(session, [set_base_code(c) for c in named])
+    existing = {r.code: r for rows in stored.values() for r in rows}
+    mapping: dict[str, str] = {}
+    resolved: dict[str, ItemSetDraft] = {}
+    new_sets: list[ItemSetDraft] = []
+    for code, draft in batch_sets.items():
+        base = set_base_code(code)
+        rows = stored.get(base)
+        if not rows:
+            resolved[code] = draft
+            new_sets.append(draft)
+            continue
+        latest = rows[-1]
+        if (latest.title, latest.stimulus, list(latest.media)) == (draft.title, draft.stimulus, list(draft.media)):
+            mapping[code] = latest.code
+            continue
+        new_code = f"{base}{SET_VERSION_SEP}{set_version_number(latest.code) + 1}"
+        new = replace(draft, code=new_code)
+        mapping[code] = new_code
+        resolved[new_code] = new
+        new_sets.append(new)
+    for code in named - set(batch_sets):
+        if set_base_code(code) == code and stored.get(code):
+            mapping[code] = stored[code][-1].code    # named by its code: the latest version
+    if mapping:
+        canon = [replace(d, set_code=mapping.get(d.set_code, d.set_code)) if d.set_code else d for d in canon]
+    return canon, resolved, existing, new_sets
 
 
 def _ensure_editions(session: Session, editions: set[str]) -> None:
@@ -227,10 +276,7 @@ def _write_sets(session: Session, actor: Actor, plan: _Plan) -> None:
                       created_by_name=actor.username)
         session.add(row)
         plan.sets[s.code] = row
-    for s in plan.changed_sets:
-        row = plan.sets[s.code]
-        row.title, row.stimulus, row.media = s.title, s.stimulus, list(s.media)
-    session.flush()
+    session.flush()  # a stored passage never changes: a new text is a new row (_resolve_sets)
 
 
 def _version_row(d: ItemDraft, item: Item | _NewItem, actor: Actor, set_id: int | None, now: Any,
@@ -674,8 +720,8 @@ def edit_item_set(session: Session, actor: Actor, code: str, title: str, stimulu
         authorize(actor, items[m.item_id], "item.edit")
     base = set_base_code(latest.code)
     new_code = f"{base}{SET_VERSION_SEP}{set_version_number(latest.code) + 1}"
-    drafts = [replace(d, set_code=new_code, status=ReviewStatus.draft)
+    drafts = [replace(d, set_code=base, status=ReviewStatus.draft)   # the plan points them at new_code
               for d in (draft_of(p) for p in to_public(session, members))]
-    _upsert(session, actor, drafts, [ItemSetDraft(new_code, title, stimulus, tuple(media))], False)
+    _upsert(session, actor, drafts, [ItemSetDraft(base, title, stimulus, tuple(media))], False)
     row = session.scalar(select(ItemSet).where(ItemSet.code == new_code))
     return row, [d.code for d in drafts]

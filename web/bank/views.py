@@ -193,7 +193,9 @@ def item_options(code: str):
     labels = tuple(o[0] for o in plots.options)
     choice = OptionChoices(code, labels, tuple(i + 1 for i, o in enumerate(plots.options) if o[1]),
                            tuple(o[2] for o in plots.options), tuple(o[3] for o in plots.options), plots.group_size)
-    return _svg(to_svg(options_figure([choice], columns=1)))
+    fig = options_figure([choice], columns=1)
+    fig.set_size_inches(110 / 25.4, 65 / 25.4)
+    return _svg(to_svg(fig))
 
 
 @bp.get("/media/<sha256>")

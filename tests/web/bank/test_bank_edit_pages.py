@@ -298,3 +298,24 @@ def test_upsert_of_an_unchanged_draft_writes_nothing_after_a_page_edit(app, samp
         draft = service.version_draft(s, Actor.system(), "T6-0001")
         report = service.upsert_items(s, Actor.system(), [draft])
     assert report.n_unchanged == 1 and make_item_draft  # factories imported for other tests' items
+
+
+def test_an_import_with_a_changed_passage_makes_its_next_version(app, client, sample_bank):
+    """A passage changed by an import does not change the stored one (frozen forms keep it); the same
+    file again changes nothing."""
+    from factories import make_set_draft
+
+    drafts = [make_item_draft(code="T6-0001", learning_area="ท", indicator_codes=("ท 1.1 ป.6/3",),
+                              stem="จากเรื่อง ตลาดน้ำ ผู้คนมาค้าขายด้วยวิธีใด",
+                              options=sample_bank[4].options, key=("ข",), set_code="SET-001", set_position=1)]
+    changed = make_set_draft("SET-001", stimulus="<p>ตลาดน้ำอัมพวาเปิดตอนเย็น</p>")
+    with get_store(app).session() as s:
+        report = service.upsert_items(s, Actor.system(), drafts, sets=[changed])
+        assert report.n_new_version == 1 and report.n_sets_created == 1
+        again = service.upsert_items(s, Actor.system(), drafts, sets=[changed])
+        assert again.n_unchanged == 1 and again.n_sets_created == 0
+        rows = service.set_versions(s, "SET-001")
+        assert [r.code for r in rows] == ["SET-001", "SET-001~2"]
+        assert "พายเรือ" in rows[0].stimulus and "อัมพวา" in rows[1].stimulus
+    assert "อัมพวา" not in client.get("/bank/items/T6-0001?v=1").get_data(as_text=True)
+    assert "อัมพวา" in client.get("/bank/items/T6-0001").get_data(as_text=True)
