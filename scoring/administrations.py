@@ -71,6 +71,8 @@ def load(session: Session, actor: Actor, ref: str | int, action: str = "administ
     """
     if isinstance(ref, int):
         adm = session.get(Administration, ref)
+    elif "\x00" in str(ref) or len(str(ref)) > 64:  # no such code (and a NUL would break PostgreSQL)
+        adm = None
     else:
         adm = session.scalar(select(Administration).where(Administration.code == str(ref).strip()))
     if adm is None:
@@ -504,3 +506,19 @@ def school_copies(session: Session, actor: Actor, code: str, school_code: str) -
                            message_en=f"school {school_code} does not take part in {adm.code}")
     authorize(actor, school, "administration.download")
     return {v: str(e.get("sha256", "")) for v, e in sorted((row.booklets or {}).items())}
+
+
+def participant(session: Session, actor: Actor, code: str, school_code: str, action: str = "administration.read",
+                what: str = "content") -> tuple[Administration, School]:
+    """The administration and one of its schools, as `actor` may see them now. A school that does not
+    exist, does not take part, or (for a school account) is another school: the same not_found."""
+    adm = load(session, actor, code, action, what)
+    text = (school_code or "").strip()
+    school = (session.scalar(select(School).where(School.code == text))
+              if text and "\x00" not in text and len(text) <= 10 else None)
+    if school is None or not participates(session, adm, school.id) or (
+            actor.role == "school" and school.id != actor.school_id):
+        raise ScoringError("administration.school", kind="not_found",
+                           message_th=f"โรงเรียน {text} ไม่ได้เข้าร่วมการสอบ {adm.code}",
+                           message_en=f"school {text} does not take part in {adm.code}")
+    return adm, school
