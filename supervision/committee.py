@@ -57,6 +57,12 @@ def _n(v: float | None, fmt: str = ".2f") -> str:
     return "-" if v is None else format(v, fmt)
 
 
+def committee_notes(session: Session, actor: Actor, academic_year: int) -> CommitteeNotes | None:
+    """What the secretariat entered for the year (None before anything was entered)."""
+    authorize(actor, None, "committee.read")
+    return session.scalar(select(CommitteeNotes).where(CommitteeNotes.academic_year == academic_year))
+
+
 def save_committee_notes(session: Session, actor: Actor, academic_year: int, *, recommendations: Sequence[str] = (),
                          good_practices: Sequence[dict] = (), sections_off: Sequence[str] = (),
                          meeting_on: dt.date | None = None) -> CommitteeNotes:

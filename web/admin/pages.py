@@ -58,26 +58,15 @@ def _clean(value: str | None, limit: int) -> str:
 
 
 def _school_rows(session, q: str, network: str):
-    """The schools matching a code or name fragment and a network, by code (a query the centre lacks)."""
-    from sqlalchemy import or_, select
+    from scoring.years import find_schools
 
-    from itembank.schools import School
-
-    query = select(School).order_by(School.code)
-    if q:
-        like = f"%{q}%"
-        query = query.where(or_(School.code.like(like), School.name_th.like(like)))
-    if network:
-        query = query.where(School.network == network)
-    return session.scalars(query).all()
+    return find_schools(session, acting(), q=q, network=network)
 
 
 def _networks(session) -> list[str]:
-    from sqlalchemy import select
+    from scoring.years import school_networks
 
-    from itembank.schools import School
-
-    return sorted(n for n in session.scalars(select(School.network).distinct()) if n)
+    return school_networks(session, acting())
 
 
 def _school_fields(form) -> dict[str, str | None]:
@@ -160,27 +149,22 @@ def edit_school(code: str):
 @bp.post("/schools/<code>")
 @requires("school.write")
 def update_school(code: str):
-    from itembank.audit import record
     from itembank.schools import get_school
+    from scoring.years import update_school as update
 
     values = _school_fields(request.form)
     code = _clean(code, 20)
     problems = _check_school(code, values)
-    with write_session() as s:
+    if not problems:
+        with write_session() as s:
+            changed = update(s, acting(), code, values, ip=client_ip())
+        flash(f"บันทึกข้อมูล{values['name_th']}แล้ว" if changed else "ไม่มีการเปลี่ยนแปลง", "ok")
+        return redirect(url_for("admin_pages.edit_school", code=code))
+    with read_session() as s:
         school = get_school(s, acting(), code)
-        if problems:
-            s.rollback()
-            return render_template("admin_pages/school.html", school=school, values=values, sizes=SIZE_TH,
-                                   networks=_networks(s), problems=problems), 422
-        before = {f: getattr(school, f) for f in SCHOOL_FIELDS}
-        changed = {f: v for f, v in values.items() if before[f] != v}
-        for f, v in changed.items():
-            setattr(school, f, v)
-        if changed:
-            record(s, "school.update", actor=acting(), ip=client_ip(), object_type="school", object_id=code,
-                   detail={"fields": sorted(changed)}, commit=False)
-    flash(f"บันทึกข้อมูล{values['name_th']}แล้ว" if changed else "ไม่มีการเปลี่ยนแปลง", "ok")
-    return redirect(url_for("admin_pages.edit_school", code=code))
+        networks = _networks(s)
+    return render_template("admin_pages/school.html", school=school, values=values, sizes=SIZE_TH,
+                           networks=networks, problems=problems), 422
 
 
 # ------------------------------------------------------------------------------------ years and terms
@@ -270,29 +254,14 @@ def jobs():
 
 def _audit_rows(session, *, who: str, event: str, outcome: str, since: dt.date | None, until: dt.date | None,
                 page: int):
-    """One page of the audit log, newest first, and how many rows match (a query the centre lacks)."""
-    from sqlalchemy import func, select
+    """One page of the audit log; the days are the office's (Asia/Bangkok), not UTC."""
+    from scoring.years import audit_page
 
-    from itembank.audit import AuditLog
-    from itembank.authz import authorize
-
-    authorize(acting(), None, "audit.read")
-    query = select(AuditLog)
-    if who:
-        query = query.where(AuditLog.username.like(f"%{who}%"))
-    if event:
-        query = query.where(AuditLog.event.like(f"{event}%"))
-    if outcome:
-        query = query.where(AuditLog.outcome == outcome)
     tz = _office_tz()
-    if since:
-        query = query.where(AuditLog.at >= dt.datetime.combine(since, dt.time(), tz).astimezone(dt.UTC))
-    if until:
-        query = query.where(AuditLog.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
-                            .astimezone(dt.UTC))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditLog.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return rows, total
+    start = dt.datetime.combine(since, dt.time(), tz).astimezone(dt.UTC) if since else None
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz).astimezone(dt.UTC) if until else None
+    return audit_page(session, acting(), who=who, event=event, outcome=outcome, since=start, until=end, page=page,
+                      per_page=PER_PAGE)
 
 
 def _office_tz():
