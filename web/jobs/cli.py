@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from web.admin.cli_actor import as_option
+
 #: Thai and English words of a job's status.
 STATUS_WORDS = {
     "queued": ("รอคิว", "queued"),
@@ -27,10 +29,11 @@ def _session(ctx: click.Context) -> Iterator[Any]:
         yield s
 
 
-def _actor(as_name: str | None, role: str) -> Any:
-    from itembank.authz import Actor
+def _actor(session: Any, as_name: str | None) -> Any:
+    """The system actor (every job), or the named active account (its own jobs, or every job if it may)."""
+    from web.admin.cli_actor import actor_for
 
-    return Actor.system() if not as_name else Actor(None, as_name, role)
+    return actor_for(session, as_name)
 
 
 def _say(th: str, en: str) -> str:
@@ -62,16 +65,14 @@ def jobs() -> None:
 @click.option("--kind", default=None, help="ชนิดงาน เช่น analyse, reports / job kind")
 @click.option("--status", default=None, help="สถานะ: queued running done refused failed")
 @click.option("--limit", default=30, show_default=True, help="จำนวนงาน / how many")
-@click.option("--as", "as_name", default=None, help="ชื่อผู้ใช้ (ค่าเริ่มต้น: system เห็นทุกงาน) / user")
-@click.option("--role", default="officer", show_default=True, help="บทบาทของผู้ใช้ตาม --as / role of --as")
+@as_option
 @click.pass_context
-def list_command(ctx: click.Context, kind: str | None, status: str | None, limit: int, as_name: str | None,
-                 role: str) -> None:
+def list_command(ctx: click.Context, kind: str | None, status: str | None, limit: int, as_name: str | None) -> None:
     """งานล่าสุดก่อน: รหัส ชนิด ผู้สั่ง เวลา สถานะ ความคืบหน้า / the newest jobs first."""
     from itembank.jobs import list_jobs
 
     with _session(ctx) as s:
-        rows = list_jobs(s, _actor(as_name, role), kind=kind, status=status, limit=limit)
+        rows = list_jobs(s, _actor(s, as_name), kind=kind, status=status, limit=limit)
     if not rows:
         click.echo(_say("ยังไม่มีงานเบื้องหลัง", "no jobs yet"))
     for j in rows:
@@ -80,15 +81,14 @@ def list_command(ctx: click.Context, kind: str | None, status: str | None, limit
 
 @jobs.command("show")
 @click.argument("job_id")
-@click.option("--as", "as_name", default=None, help="ชื่อผู้ใช้ (ค่าเริ่มต้น: system) / user")
-@click.option("--role", default="officer", show_default=True, help="บทบาทของผู้ใช้ตาม --as / role of --as")
+@as_option
 @click.pass_context
-def show_command(ctx: click.Context, job_id: str, as_name: str | None, role: str) -> None:
+def show_command(ctx: click.Context, job_id: str, as_name: str | None) -> None:
     """งานหนึ่งงาน: อาร์กิวเมนต์ ความคืบหน้า ผล และปัญหาที่พบ / one job in full."""
     from itembank.jobs import get_job
 
     with _session(ctx) as s:
-        j = get_job(s, _actor(as_name, role), job_id)
+        j = get_job(s, _actor(s, as_name), job_id)
     click.echo(f"{j.id} · {j.kind} · {_say('ผู้สั่ง', 'by')} {j.created_by_name}")
     click.echo(status_line(j))
     click.echo(_say(f"สั่งเมื่อ {_when(j.created_at)} · เริ่ม {_when(j.started_at)} · เสร็จ {_when(j.finished_at)}",

@@ -46,6 +46,23 @@ def build_report(app: Any, kind: str, administration: str, school: str | None) -
         return builder(s, actor, administration, school, office=office)
 
 
+#: Reports that list students one by one (names, scores): each one written is an audited read (PDPA).
+STUDENT_LEVEL = ("class", "slips")
+
+
+def audit_student_read(app: Any, kind: str, administration: str, school: str | None) -> None:
+    """One audit row for a report of student-level rows (the command line acts as the system)."""
+    from itembank.audit import record_student_read
+    from itembank.authz import Actor
+    from itembank.schools import get_school
+    from web.store_ext import get_store
+
+    actor = Actor.system()
+    with get_store(app).session() as s:
+        school_id = get_school(s, actor, school).id if school else None
+        record_student_read(s, actor, f"report_{kind}", school_id=school_id, object_id=administration, commit=True)
+
+
 def _command(kind: str) -> None:
     needs_school = kind in ("school", "class", "slips")
 
@@ -63,7 +80,10 @@ def _command(kind: str) -> None:
 
         if needs_school and not school:
             raise click.UsageError(_say("ต้องระบุ --school รหัสโรงเรียน", "--school CODE is required"), ctx)
-        data = build_report(make_app(ctx), kind, administration, school)
+        app = make_app(ctx)
+        data = build_report(app, kind, administration, school)
+        if kind in STUDENT_LEVEL:
+            audit_student_read(app, kind, administration, school)
         write(data, out, fmt)
         click.echo(_say(f"เขียน{KINDS[kind]} ที่ {out}", f"wrote the {kind} report to {out}"))
 

@@ -30,6 +30,16 @@ def write_table(table, out: Path) -> None:
     out.write_text(buf.getvalue(), encoding="utf-8-sig")
 
 
+def audit_student_read(ctx, what: str, admin: str, school_code: str | None, n_students: int) -> None:
+    """PDPA: printing or writing student-level rows is a read of student data, audited (one row per command)."""
+    from itembank.audit import record_student_read
+    from itembank.schools import get_school
+
+    with _session(ctx, write=True) as (s, actor):
+        school_id = get_school(s, actor, school_code).id if school_code else None
+        record_student_read(s, actor, what, school_id=school_id, object_id=admin, n_students=n_students, commit=True)
+
+
 @click.group("scores")
 def scores() -> None:
     """คะแนน: แม่แบบไฟล์คำตอบ นำเข้าคำตอบ ส่งออกคะแนน
@@ -49,6 +59,7 @@ def template_command(ctx, admin, school_code, out: Path):
 
     with _session(ctx) as (s, actor):
         table = answer_template(s, actor, admin, school_code)
+    audit_student_read(ctx, "answer_template", admin, school_code, len(table.rows))
     write_table(table, out)
     click.echo(_say(f"เขียนแม่แบบ {out.name}: นักเรียน {len(table.rows)} คน", f"wrote {out.name}: {len(table.rows)} students"))
 
@@ -89,6 +100,7 @@ def export_command(ctx, admin, out: Path, school_code, answers):
 
     with _session(ctx) as (s, actor):
         table = export_scores(s, actor, admin, school_code=school_code, answers=answers)
+    audit_student_read(ctx, "scores_export", admin, school_code, len(table.rows))
     write_table(table, out)
     click.echo(_say(f"เขียน {out.name}: นักเรียน {len(table.rows)} คน", f"wrote {out.name}: {len(table.rows)} students"))
 

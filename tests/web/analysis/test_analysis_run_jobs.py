@@ -39,6 +39,9 @@ def test_progress_is_recorded_as_done_of_total_with_a_thai_line(session, run):
 
 
 def test_a_person_sees_only_their_jobs_and_an_unknown_job_is_refused_in_thai(session, run):
+    from itembank.accounts import create_user
+
+    create_user(session, Actor.system(), "ก", "ก", "officer")  # --as names an account (checked)
     record_job(session, Actor(None, "ก", "officer"), "job-a", "analyse", {})
     record_job(session, Actor(None, "ข", "officer"), "job-b", "analyse", {})
     mine = run("jobs", "list", "--as", "ก")
