@@ -54,13 +54,31 @@ def export_command(school_code: str, student_code: str, out: Path, as_name: str 
         f"wrote student {student_code} of {data.school_code} to {out}: {counts}"))
 
 
+def retention_years() -> int:
+    """The office's retention period: PRIVACY_RETENTION_YEARS of the configuration (khlang.cfg or
+    KHLANG_PRIVACY_RETENTION_YEARS), a whole number of years, at least 1."""
+    from web.cli import config
+
+    value = config().get("PRIVACY_RETENTION_YEARS")
+    if value is None:
+        raise click.UsageError(_say(
+            "ระบุระยะเวลาเก็บรักษาด้วย --older-than จำนวนปี หรือตั้ง PRIVACY_RETENTION_YEARS ใน khlang.cfg",
+            "give --older-than YEARS or set PRIVACY_RETENTION_YEARS in khlang.cfg"))
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise click.UsageError(_say(
+            f"PRIVACY_RETENTION_YEARS ต้องเป็นจำนวนปีเต็มตั้งแต่ 1 ขึ้นไป (ตั้งไว้ {value!r})",
+            f"PRIVACY_RETENTION_YEARS must be a whole number of years, at least 1 (is {value!r})"))
+    return value
+
+
 @privacy.command("purge")
-@click.option("--older-than", "years", type=click.IntRange(min=1), required=True,
-              help="ระยะเวลาเก็บรักษา (ปี): ลบข้อมูลรายนักเรียนของปีการศึกษาที่สิ้นสุดเกินกว่านี้ / retention in years")
+@click.option("--older-than", "years", type=click.IntRange(min=1), default=None,
+              help="ระยะเวลาเก็บรักษา (ปี): ลบข้อมูลรายนักเรียนของปีการศึกษาที่สิ้นสุดเกินกว่านี้ "
+                   "(ไม่ระบุ: PRIVACY_RETENTION_YEARS ใน khlang.cfg) / retention in years")
 @click.option("--dry-run", is_flag=True, help="นับอย่างเดียว ไม่ลบ / count only, change nothing")
 @click.option("--yes", is_flag=True, help="ยืนยันการลบโดยไม่ถาม / confirm without asking")
 @as_option
-def purge_command(years: int, dry_run: bool, yes: bool, as_name: str | None) -> None:
+def purge_command(years: int | None, dry_run: bool, yes: bool, as_name: str | None) -> None:
     """ลบคำตอบ คะแนนรายคน การลงทะเบียนชั้นเรียน และนักเรียนที่พ้นระยะเวลาเก็บรักษา เก็บสรุปผลและค่าสถิติไว้
 
     Deletes the student-level rows of academic years that ended more than YEARS ago, in one
@@ -68,6 +86,7 @@ def purge_command(years: int, dry_run: bool, yes: bool, as_name: str | None) -> 
     """
     from itembank.privacy import purge
 
+    years = years or retention_years()
     if not dry_run and not yes:
         click.confirm(_say(f"ลบข้อมูลรายนักเรียนของปีการศึกษาที่สิ้นสุดเกิน {years} ปีแล้ว (ย้อนกลับไม่ได้) ยืนยันหรือไม่",
                            f"delete student-level rows of academic years ended over {years} years ago "

@@ -86,3 +86,19 @@ def test_purge_dry_run_then_for_real_by_an_administrator_only(run, world, sessio
     r = run("privacy", "purge", "--older-than", "10", "--as", "admin.kittisak", "--yes")
     assert r.exit_code == 0 and "ลบแล้ว" in r.output
     assert student_row_count(session)["student"] == 3
+
+
+def test_purge_reads_the_office_retention_period_from_the_configuration(run, world, db_url, tmp_path):
+    def purge_with(value: str | None):
+        env = {"DATABASE_URL": db_url, "KHLANG_INSTANCE": str(tmp_path / "instance")}
+        if value is not None:
+            env["KHLANG_PRIVACY_RETENTION_YEARS"] = value
+        return CliRunner(env=env).invoke(cli, ["privacy", "purge", "--dry-run"], catch_exceptions=False)
+
+    missing = purge_with(None)
+    assert missing.exit_code == 2 and "PRIVACY_RETENTION_YEARS" in missing.output and "--older-than" in missing.output
+    bad = purge_with("0")
+    assert bad.exit_code == 2 and "จำนวนปีเต็ม" in bad.output
+    ok = purge_with("10")
+    assert ok.exit_code == 0 and "ทดลอง" in ok.output
+
