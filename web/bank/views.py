@@ -140,8 +140,12 @@ def show_item(code: str):
             raise
     v = page.version
     plot_args = {"code": v.item_code, "v": v.number}
+    try:
+        edition = load_curriculum(v.curriculum_edition).title_th
+    except Exception:  # noqa: BLE001 - an edition the package does not ship: say so rather than fail
+        edition = _l("หลักสูตรฉบับอื่น")
     return render_template(
-        "bank/item.html", page=page, v=v, statistics=record.history, record=record, forms=forms, names=names,
+        "bank/item.html", page=page, v=v, statistics=record.history, edition=edition, record=record, forms=forms, names=names,
         icc_url=url_for("bank.item_icc", **plot_args) if plots.b is not None else None,
         options_url=url_for("bank.item_options", **plot_args) if plots.options else None, plots=plots,
         may_edit=actor.may("item.edit"), may_set=actor.may("itemset.write"), may_submit=actor.may("item.submit"))
