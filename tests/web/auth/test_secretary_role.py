@@ -49,3 +49,46 @@ def test_the_secretary_may_do_nothing_else(action):
     assert e.value.kind == "forbidden"
     assert "เลขานุการคณะกรรมการ ก.ต.ป.น." in e.value.text("th") and "ไม่มีสิทธิ์" in e.value.text("th")
     assert action not in PERMISSIONS["secretary"]
+
+
+def test_migration_0007_keeps_the_rows_that_refer_to_accounts_on_sqlite(tmp_path):
+    """SQLite changes the CHECK constraint by copying user_account: sessions, tokens and areas keep
+    their rows and their foreign keys; the downgrade turns secretaries into QA officers first."""
+    import sqlite3
+
+    from web.migrations import current, downgrade, upgrade
+
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url, "0006")
+    with sqlite3.connect(path) as c:
+        c.execute("PRAGMA foreign_keys=ON")
+        c.execute("INSERT INTO school (id, code, name_th, created_at) VALUES (1, '1029020001', 'ก', '2026-01-01')")
+        c.execute("INSERT INTO user_account (id, username, display_name, role, roles, is_active, created_at) "
+                  "VALUES (1, 'sup1', 'ศน.', 'supervisor', 'supervisor', 1, '2026-01-01')")
+        c.execute("INSERT INTO supervisor_area (user_id, school_id) VALUES (1, 1)")
+        c.execute("INSERT INTO auth_session (id, user_id, created_at, last_seen_at) VALUES ('s', 1, '2026-01-01', "
+                  "'2026-01-01')")
+        c.execute("INSERT INTO api_token (user_id, token_hash, scopes, label, created_at) VALUES (1, 'h', '*', '', "
+                  "'2026-01-01')")
+    upgrade(url)
+    assert current(url) == "0007"
+    with sqlite3.connect(path) as c:
+        c.execute("PRAGMA foreign_keys=ON")
+        assert c.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert c.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("user_account", "supervisor_area", "auth_session", "api_token")] == [1, 1, 1, 1]
+        assert c.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        c.execute("INSERT INTO user_account (id, username, display_name, role, roles, is_active, created_at) "
+                  "VALUES (2, 'sec', 'เลขา', 'secretary', 'secretary', 1, '2026-01-01')")
+        c.execute("UPDATE user_account SET roles = 'supervisor secretary' WHERE id = 1")
+        with pytest.raises(sqlite3.IntegrityError):
+            c.execute("INSERT INTO user_account (username, display_name, role, roles, is_active, created_at) "
+                      "VALUES ('x', 'x', 'teacher', 'teacher', 1, '2026-01-01')")
+    downgrade(url, "0006")
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT role, roles, is_active FROM user_account WHERE id = 2").fetchone() == ("qa", "qa", 0)
+        assert c.execute("SELECT roles, is_active FROM user_account WHERE id = 1").fetchone() == ("supervisor", 1)
+    upgrade(url)
+    assert current(url) == "0007"

@@ -54,5 +54,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE user_account SET role = 'qa' WHERE role = 'secretary'")
+    # the old schema has no such role: a secretary account is disabled (no other role would grant the same
+    # rights, and a QA officer's are wider) and the role is taken off every account that held it
+    op.execute("UPDATE user_account SET role = 'qa', is_active = false WHERE role = 'secretary'")
+    op.execute("UPDATE user_account SET roles = TRIM(REPLACE(REPLACE(' ' || roles || ' ', ' secretary ', ' '), "
+               "'  ', ' ')) WHERE ' ' || roles || ' ' LIKE '% secretary %'")
+    op.execute("UPDATE user_account SET roles = role WHERE roles = ''")
     _replace(_BEFORE)
