@@ -34,6 +34,14 @@ def _clean(value: str | None, required: bool = True) -> str | None:
     return value
 
 
+_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"is_number": lambda v: bool(_NUMBER.match(str(v).strip()))}
+
+
 def build(code: str, kind: str, school: str | None):
     """The report as the signed-in user may read it (a refusal propagates as the Thai error)."""
     from scoring.reports import report_for
