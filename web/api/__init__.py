@@ -20,6 +20,7 @@ message in the user's language (Thai by default), ``errors`` says what is wrong 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from flask import Blueprint, Flask, abort, jsonify, make_response
@@ -171,12 +172,39 @@ def _before(req, resp, req_validation_error, instance, model_adapter) -> None:
 
 
 def _model_name(model: Any) -> str:
-    """A model's component name: its class name. ``X | None`` is refused with a message saying why."""
-    name = getattr(model, "__name__", None)
-    if not name:
-        raise TypeError(f"an API model must be one pydantic class, not {model!r}: annotate the view's "
-                        "argument as `form: X` / `json: X` / `query: X` (spectree cannot take `X | None`)")
-    return name
+    """A model's component name: its class name."""
+    return getattr(model, "__name__", None) or repr(model)
+
+
+REQUEST_PARTS = ("query", "json", "form", "headers", "cookies")
+
+
+def _one_model(func: Any) -> Any:
+    """``form: X | None = None`` (a part a client may leave out) is documented and validated as ``X``:
+    spectree takes one model class per request part, not a union."""
+    import types
+    import typing
+
+    wanted = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k in REQUEST_PARTS}
+    if not wanted:
+        return func
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+    except Exception:  # an unresolvable annotation: spectree will say so itself
+        return func
+    for name in wanted:
+        hint = hints.get(name)
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
+            models = [a for a in typing.get_args(hint) if a is not type(None)]
+            if len(models) == 1:
+                func.__annotations__[name] = models[0]
+    return func
+
+
+class _SpecTree(SpecTree):
+    def validate(self, *args: Any, **kwargs: Any):
+        decorate = super().validate(*args, **kwargs)
+        return lambda func: decorate(_one_model(func))
 
 
 def _after(req, resp, resp_validation_error, instance, model_adapter) -> None:
@@ -189,7 +217,7 @@ def _after(req, resp, resp_validation_error, instance, model_adapter) -> None:
                                               req.method, req.path, request_id(), resp_validation_error)
 
 
-api = SpecTree(
+api = _SpecTree(
     "flask",
     title="Khlang (คลัง) API",
     version="1",
@@ -241,6 +269,36 @@ def index():
     return jsonify(ApiIndex(name="Khlang", version="1", openapi="/api/v1/openapi.json").model_dump())
 
 
+_NAIVE = re.compile(rb'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?"')
+
+
+def _aware(value: Any) -> Any:
+    if isinstance(value, str):
+        return value + "+00:00" if _NAIVE.fullmatch(f'"{value}"'.encode()) else value
+    if isinstance(value, list):
+        return [_aware(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _aware(v) for k, v in value.items()}
+    return value
+
+
+def _aware_datetimes(response):
+    """Times in API JSON are RFC 3339 with an offset (the OpenAPI ``date-time`` format): the store keeps
+    UTC, and SQLite hands it back without its offset, so a naive time gets ``+00:00``."""
+    from flask import request
+
+    if (request.path.startswith("/api/v1/") and response.mimetype == "application/json"
+            and not response.direct_passthrough and response.content_length is not None
+            and response.content_length < 20_000_000):
+        data = response.get_data()
+        if _NAIVE.search(data):
+            import json
+
+            response.set_data(json.dumps(_aware(json.loads(data)), ensure_ascii=False, separators=(",", ":")))
+    return response
+
+
 def init_app(app: Flask) -> None:
     """The OpenAPI document and the index; the areas' API blueprints are registered by the factory."""
     app.register_blueprint(bp)
+    app.after_request(_aware_datetimes)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scoring"))  # scor
 ROLES = ("anonymous", "school", "officer", "analyst")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("KHLANG_FUZZ_EXAMPLES", "15"))
+STATUS_LOG = os.environ.get("KHLANG_FUZZ_STATUS") == "1"  # print the status codes seen per operation
 
 
 @dataclass
@@ -47,6 +50,7 @@ def build_world(app, tmp_path: Path) -> dict[str, dict[str, str]]:
     from itembank import service
     from itembank.accounts import issue_token
     from itembank.authz import Actor
+    from scoring.administrations import record_booklets
     from scoring.rosters import import_roster
     from web.store_ext import get_store
 
@@ -54,6 +58,9 @@ def build_world(app, tmp_path: Path) -> dict[str, dict[str, str]]:
         world = make_world(s)
         import_roster(s, SYSTEM, SCHOOLS[0], roster_csv(tmp_path), 2568)
         s.commit()
+        pdf = tmp_path / "booklet-A.pdf"  # a booklet "rendered at release" (the render job itself is not fuzzed)
+        pdf.write_bytes(b"%PDF-1.4\n%fuzz\n")
+        record_booklets(s, SYSTEM, world["admin"], {SCHOOLS[0]: {"A": {"path": str(pdf), "sha256": "0" * 64}}})
     _sample_items(app, service)
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for role in ROLES[1:]:
@@ -89,33 +96,82 @@ def fuzz_world(db_url, tmp_path_factory):
     clear_tables(store.engine)
     store.dispose()
     tmp = tmp_path_factory.mktemp("fuzz")
-    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"},
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test", "PROPAGATE_EXCEPTIONS": False},
                      instance_path=str(tmp / "instance"))
     world = FuzzWorld(app, build_world(app, tmp))
     yield world
     get_store(app).dispose()
 
 
+#: Path values that exist in the world, by the path segment before the parameter (else by its name):
+#: half of the cases use them, so the routes do real work instead of answering 404 to random codes.
+KNOWN = {"items": "S6-00", "versions": "1", "number": "1", "administrations": "ADM-1", "forms": "F-1",
+         "variants": "A", "variant": "A", "schools": "1040120001", "school": "1040120001",
+         "school_code": "1040120001", "instruments": "INS-1", "blueprints": "BP-1", "years": "2568",
+         "year": "2568", "kind": "school", "fmt": "pdf"}
+
+
+def real_path(path: str, params: dict) -> dict:
+    """The path parameters with the world's values where one is known."""
+    segments = path.split("/")
+    out = dict(params)
+    for name in params:
+        at = segments.index("{" + name + "}") if "{" + name + "}" in segments else 0
+        before = segments[at - 1] if at > 0 else ""
+        value = KNOWN.get(before) if not before.startswith("{") else None
+        value = value or KNOWN.get(name)
+        if value is not None:
+            out[name] = type(params[name])(value) if isinstance(params[name], int | float) else value
+    return out
+
+
 def fuzz(app, headers: dict[str, str], examples: int = EXAMPLES) -> dict[str, str]:
     """Every operation of the document, ``examples`` cases each; the failures by operation (empty: none)."""
-    from hypothesis import given
-
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: dict[str, str] = {}
+    seen: dict[str, list[int]] = defaultdict(list)
     for result in schema.get_all_operations():
         operation = result.ok()
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=examples, deadline=None, phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck), database=None, derandomize=True)
-        def run(case):
-            case.call_and_validate(headers=headers, checks=CHECKS)
-
         try:
-            run()
+            _fuzz_operation(operation, headers, examples, seen[operation.label])
         except Exception as e:  # noqa: BLE001 - every operation's failure is reported, not only the first
-            failures[operation.label] = f"{type(e).__name__}: {e}"[:3000]
+            cause = e.__cause__
+            where = "".join(traceback.format_exception(cause)[-4:]) if isinstance(cause, AttributeError | TypeError |
+                                                                                 KeyError | ValueError) else ""
+            failures[operation.label] = str(e)[:3000] + where
+    if STATUS_LOG:
+        for label, codes in seen.items():
+            print(f"{label}: {dict(sorted(Counter(codes).items()))}")
     return failures
+
+
+def _fuzz_operation(operation, headers: dict[str, str], examples: int, statuses: list[int]) -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(case=operation.as_strategy(), real=st.booleans())
+    @settings(max_examples=examples, deadline=None, phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck), database=None, derandomize=True)
+    def run(case, real):
+        if real and case.path_parameters:
+            case.path_parameters = real_path(operation.path, case.path_parameters)
+        # the document's bearer scheme makes schemathesis invent tokens: the role's own replaces them
+        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+        case.headers.update(headers)
+        try:
+            response = case.call_and_validate(checks=CHECKS)
+        except Exception as e:
+            raise AssertionError(f"{_reproduce(case)}\n{type(e).__name__}: {e}") from e
+        statuses.append(response.status_code)
+
+    run()
+
+
+def _reproduce(case) -> str:
+    try:
+        return case.as_curl_command(base_url="http://127.0.0.1:5000")
+    except Exception:  # noqa: BLE001
+        return f"{case.method} {case.formatted_path} query={case.query!r} body={case.body!r}"
 
 
 @pytest.mark.parametrize("role", ROLES)
