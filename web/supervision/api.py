@@ -8,6 +8,7 @@ district's. Every list is paged.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Literal
 
 from flask import Blueprint, abort
@@ -27,6 +28,19 @@ def _year(value: int | None) -> int:
     from web.supervision.views import current_year
 
     return value or current_year()
+
+
+@contextmanager
+def _hidden():
+    """Another school's object and a missing one get the same plain 404."""
+    from itembank.errors import KhlangError
+
+    try:
+        yield
+    except KhlangError as e:
+        if e.kind == "not_found":
+            abort(404)
+        raise
 
 
 def _id(value: int) -> int:
@@ -273,7 +287,7 @@ def visit(visit_id: int):
     from supervision.visits import get_visit, list_visits
 
     actor = acting()
-    with write_session() as s:
+    with write_session() as s, _hidden():
         v = get_visit(s, actor, _id(visit_id))
         found = [x for x in list_visits(s, actor, academic_year=v.academic_year) if x.id == v.id]
     if not found:
@@ -305,7 +319,7 @@ def acknowledge(visit_id: int):
     """โรงเรียนรับทราบผลการนิเทศ"""
     from supervision.visits import acknowledge_visit
 
-    with write_session() as s:
+    with write_session() as s, _hidden():
         v = acknowledge_visit(s, acting(), _id(visit_id))
     return _visit_out(v)
 
@@ -330,7 +344,7 @@ def update_recommendation(recommendation_id: int, json: SupRecommendationUpdate)
     """ปรับสถานะข้อเสนอแนะ: โรงเรียนรายงานความก้าวหน้า ศึกษานิเทศก์ยืนยัน (verified)"""
     from supervision.visits import update_recommendation as update
 
-    with write_session() as s:
+    with write_session() as s, _hidden():
         r = update(s, acting(), _id(recommendation_id), json.status, json.note)
     return _rec_out(r, dt.date.today())
 

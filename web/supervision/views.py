@@ -10,6 +10,7 @@ supervisor to the schools the plan assigns.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
@@ -79,6 +80,17 @@ def _id(value: int) -> int:
     return value
 
 
+@contextmanager
+def _hidden():
+    """Another school's object and a missing one get the same plain 404 (no name, no code echoed)."""
+    try:
+        yield
+    except KhlangError as e:
+        if e.kind == "not_found":
+            abort(404)
+        raise
+
+
 def _problems(e: KhlangError) -> list[str]:
     locale = _locale()
     return [p.text(locale) for p in (e.problems or (e,))]
@@ -127,7 +139,7 @@ def index():
     return render_template("supervision/index.html", **_context(
         year=year, visits=list(reversed(visits))[:10], n_visits=len(visits), coverage=coverage,
         open_recs=open_recs, due_soon=due_soon, overdue=overdue, not_visited=not_visited[:20],
-        n_not_visited=len(not_visited), names=names, to_acknowledge=to_acknowledge, today=today))
+        n_not_visited=len(not_visited), names=names, to_acknowledge=to_acknowledge, today=today, months=MONTH_TH))
 
 
 # ------------------------------------------------------------------------------------------------- plan
@@ -356,7 +368,7 @@ def show_visit(visit_id: int):
     from supervision.visits import get_visit, list_recommendations
 
     actor = acting()
-    with write_session() as s:
+    with write_session() as s, _hidden():
         visit = get_visit(s, actor, _id(visit_id))
         record = visit_record(s, actor, visit.id)
         code = _school_code(s, visit.school_id)
@@ -371,7 +383,7 @@ def acknowledge(visit_id: int):
     """The school acknowledges the visit (รับทราบผลการนิเทศ)."""
     from supervision.visits import acknowledge_visit
 
-    with write_session() as s:
+    with write_session() as s, _hidden():
         v = acknowledge_visit(s, acting(), _id(visit_id))
     flash(f"{v.school} รับทราบผลการนิเทศแล้ว", "ok")
     return redirect(url_for("supervision.show_visit", visit_id=v.id))
@@ -390,7 +402,7 @@ def visit_record_file(visit_id: int, fmt: str):
 
     if fmt not in ("pdf", "docx"):
         abort(404)
-    with write_session() as s:
+    with write_session() as s, _hidden():
         record = visit_record(s, acting(), _id(visit_id), str(current_app.config.get("DISTRICT_NAME", "")))
     data = render(record, fmt, thai_digits=False)
     audit_download("visit_record", str(visit_id), format=fmt)
@@ -443,7 +455,7 @@ def update_recommendation(recommendation_id: int):
 
     status = request.form.get("status", "")
     try:
-        with write_session() as s:
+        with write_session() as s, _hidden():
             r = update(s, acting(), _id(recommendation_id), status, _clean(request.form.get("note"), 1000))
     except KhlangError as e:
         if e.kind != "conflict":
@@ -496,15 +508,10 @@ def school_qa(code: str):
 
     actor, year = acting(), _year()
     code = _clean(code, 10)
-    with read_session() as s:
-        try:
-            rows = rows_of(s, actor, code, year)
-        except KhlangError as e:
-            if e.kind == "forbidden":
-                abort(404)  # another school's record: the same answer as a missing one
-            raise
-        from itembank.schools import get_school
+    from itembank.schools import get_school
 
+    with read_session() as s, _hidden():
+        rows = rows_of(s, actor, code, year)
         school = get_school(s, actor, code)
     return render_template("supervision/school_qa.html", **_context(
         year=year, rows=rows, school=school, levels=QA_LEVELS, names=qa_codes(), sources=SOURCE_TH))

@@ -101,7 +101,10 @@ def test_a_school_sees_only_its_own_visits_and_acknowledges_them(app, district):
     school = _client(app, district["school_a"])
     page = school.get("/supervision/visits?year=2569").get_data(as_text=True)
     assert f'data-visit="{visit_a}"' in page and f'data-visit="{visit_b}"' not in page
-    assert school.get(f"/supervision/visits/{visit_b}").status_code == 404
+    hidden, missing = school.get(f"/supervision/visits/{visit_b}"), school.get("/supervision/visits/2147483000")
+    assert hidden.status_code == missing.status_code == 404
+    assert "โรงเรียนบ้านโคกสูง" not in hidden.get_data(as_text=True)
+    assert hidden.get_data(as_text=True).split("request")[0] == missing.get_data(as_text=True).split("request")[0]
     assert school.get(f"/supervision/visits/{visit_b}/record.pdf").status_code == 404
     assert school.get("/supervision/visits/99999999999").status_code == 404
     assert "การนิเทศที่รอรับทราบ" in school.get("/supervision/?year=2569").get_data(as_text=True)
