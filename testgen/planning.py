@@ -189,6 +189,23 @@ def check_code(code: str, what_th: str = "รหัสผัง", what_en: str =
     return code
 
 
+def store_blueprint(session: Session, actor: Actor, code: str, blueprint: Blueprint, *, grade: str | None
+                    ) -> StoredBlueprint:
+    """Save a built blueprint under `code`; one that frozen forms were assembled on is never overwritten."""
+    from testgen.forms import save_blueprint
+
+    authorize(actor, None, "blueprint.write")
+    code = check_code(code)
+    row = session.scalar(select(StoredBlueprint).where(StoredBlueprint.code == code))
+    if row is not None:
+        used = list(session.scalars(select(Form.code).where(Form.blueprint_id == row.id).order_by(Form.code)))
+        if used:
+            raise TestGenError("blueprint.in_use", kind="conflict", message_th=(
+                f"ผัง {code} ใช้จัดฉบับ {', '.join(used)} ที่ยืนยันแล้ว จึงแก้ไขไม่ได้: บันทึกเป็นรหัสใหม่"),
+                message_en=f"blueprint {code} was used by frozen forms {', '.join(used)}: save it under a new code")
+    return save_blueprint(session, actor, code, blueprint, grade=grade)
+
+
 def list_blueprints(session: Session, actor: Actor) -> list[StoredBlueprint]:
     """Every stored blueprint, newest first."""
     authorize(actor, None, "form.read")

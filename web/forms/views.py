@@ -219,8 +219,7 @@ def _int(value: str, default: int | None = 0) -> int | None:
 @requires("blueprint.write")
 def save_blueprint():
     """Save the blueprint of the table; every bad cell is named and nothing is written."""
-    from testgen.forms import save_blueprint as save
-    from testgen.planning import BlueprintCell, blueprint_from_cells, check_code
+    from testgen.planning import BlueprintCell, blueprint_from_cells, check_code, store_blueprint
 
     form = request.form
     area, grade = form.get("area", "").strip(), form.get("grade", "").strip()
@@ -252,9 +251,9 @@ def save_blueprint():
         bp_ = blueprint_from_cells(form.get("name", ""), cells, n_forms=n_forms or 1,
                                    objective=form.get("objective", "none"), max_overlap=overlap or 0)
         with write_session() as s:
-            save(s, acting(), code, bp_, grade=grade)
+            store_blueprint(s, acting(), code, bp_, grade=grade)
     except KhlangError as e:
-        if e.kind != "invalid":
+        if e.kind not in ("invalid", "conflict"):
             raise
         return _grid_form(area, grade, values, 422, _problems(e))
     flash(_("บันทึกผัง %(c)s แล้ว: ดูรายงานข้อสอบไม่พอก่อนจัดฉบับ", c=code), "notice")
