@@ -47,7 +47,7 @@ class PersonalTable:
 REGISTRY: tuple[PersonalTable, ...] = (
     PersonalTable("student", "ข้อมูลนักเรียน (เลขประจำตัว คำนำหน้า ชื่อ-นามสกุล เพศ)", "id"),
     PersonalTable("enrolment", "ชั้นเรียนและเลขที่ในแต่ละปีการศึกษา", "student_id"),
-    PersonalTable("response_set", "คำตอบรายข้อในแต่ละการสอบ", "student_id"),
+    PersonalTable("response_set", "คำตอบรายข้อในแต่ละการสอบ (รหัสคำตอบตามลำดับข้อของฉบับ)", "student_id"),
     PersonalTable("student_score", "คะแนนในแต่ละการสอบ", "response_set_id", via="response_set"),
 )
 
@@ -204,7 +204,7 @@ class PurgeResult:
         return sum(self.counts.values())
 
     def message(self, lang: str = "th") -> str:
-        years = ", ".join(map(str, self.years_be)) or ("-" if lang == "th" else "none")
+        years = ", ".join(map(str, self.years_be)) or ("ไม่มี" if lang == "th" else "none")
         if lang == "en":
             parts = ", ".join(f"{n} {k}" for k, n in self.counts.items())
             verb = "would remove" if self.dry_run else "removed"
@@ -214,9 +214,15 @@ class PurgeResult:
                  "student_score": "คะแนนรายคน"}
         parts = " ".join(f"{words.get(k, k)} {n:,} แถว" for k, n in self.counts.items())
         verb = "จะลบ (ทดลอง ไม่มีการเปลี่ยนแปลง)" if self.dry_run else "ลบแล้ว"
-        cutoff = f"{self.cutoff.day}/{self.cutoff.month}/{self.cutoff.year + 543}"
+        cutoff = f"{self.cutoff.day} {_MONTHS_TH[self.cutoff.month - 1]} {self.cutoff.year + 543}"
+        if not self.years_be:
+            return (f"ไม่มีปีการศึกษาใดสิ้นสุดก่อน {cutoff} (เก็บรักษา {self.older_than_years} ปี): "
+                    "ไม่มีข้อมูลรายนักเรียนที่ต้องลบ")
         return (f"ปีการศึกษาที่สิ้นสุดก่อน {cutoff} (ปีการศึกษา {years}): {verb} {parts}; "
                 "เก็บสรุปผลระดับเขต โรงเรียน ห้องเรียน และค่าสถิติของข้อสอบไว้")
+
+
+_MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
 def year_end(year_be: int, ends_on: dt.date | None) -> dt.date:

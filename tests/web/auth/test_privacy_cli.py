@@ -78,14 +78,29 @@ def test_purge_dry_run_then_for_real_by_an_administrator_only(run, world, sessio
     assert r.exit_code == 1 and "ไม่มีสิทธิ์ลบข้อมูลส่วนบุคคล" in r.output
     r = run("privacy", "purge", "--older-than", "0", "--dry-run")
     assert r.exit_code == 2
-    # 2568 ended on 31 March 2026; today (the test machine's date, 2026 or later) it is past no 10-year retention
     r = run("privacy", "purge", "--older-than", "10", "--dry-run", "--as", "admin.kittisak")
-    assert r.exit_code == 0 and "ทดลอง" in r.output and "นักเรียน 0 แถว" in r.output
+    assert r.exit_code == 0 and "ไม่มีข้อมูลรายนักเรียนที่ต้องลบ" in r.output  # 2568 ended on 31 March 2026
+    _ended_long_ago(session, 2568)
+    r = run("privacy", "purge", "--older-than", "10", "--dry-run", "--as", "admin.kittisak")
+    assert r.exit_code == 0 and "ทดลอง" in r.output and "นักเรียน 3 แถว" in r.output
     r = run("privacy", "purge", "--older-than", "10", "--as", "admin.kittisak", input="n\n")
     assert r.exit_code == 1  # not confirmed: aborted
-    r = run("privacy", "purge", "--older-than", "10", "--as", "admin.kittisak", "--yes")
-    assert r.exit_code == 0 and "ลบแล้ว" in r.output
     assert student_row_count(session)["student"] == 3
+    session.rollback()
+    r = run("privacy", "purge", "--older-than", "10", "--as", "admin.kittisak", "--yes")
+    assert r.exit_code == 0 and "ลบแล้ว" in r.output and "ชุดคำตอบ 3 แถว" in r.output
+    assert student_row_count(session) == {"student": 0, "enrolment": 0, "response_set": 0, "student_score": 0}
+
+
+def _ended_long_ago(session, year_be: int) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from scoring.models import AcademicYear
+
+    session.execute(update(AcademicYear).where(AcademicYear.year_be == year_be).values(ends_on=dt.date(2012, 3, 31)))
+    session.commit()
 
 
 def test_purge_reads_the_office_retention_period_from_the_configuration(run, world, db_url, tmp_path):
@@ -100,5 +115,5 @@ def test_purge_reads_the_office_retention_period_from_the_configuration(run, wor
     bad = purge_with("0")
     assert bad.exit_code == 2 and "จำนวนปีเต็ม" in bad.output
     ok = purge_with("10")
-    assert ok.exit_code == 0 and "ทดลอง" in ok.output
+    assert ok.exit_code == 0 and "เก็บรักษา 10 ปี" in ok.output
 
