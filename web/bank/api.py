@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, request, url_for
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
 from itembank.errors import ItemBankError
@@ -98,6 +98,7 @@ class BankVersionPage(PageOut):
 class BankImportForm(BaseModel):
     """multipart/form-data: ``file`` the item file (.xlsx or .csv), ``dry_run`` check only (nothing written)."""
 
+    model_config = ConfigDict(extra="forbid")
     file: BaseFile
     dry_run: bool = False
 
@@ -276,14 +277,15 @@ def list_versions(code: str, query: PageQuery):
     return BankVersionPage(items=versions[start:start + query.per_page], **page_of(len(versions), query))
 
 
-@bp.get("/items/<code>/versions/<int:number>")
+@bp.get("/items/<code>/versions/<number>")
 @requires("item.read")
 @api.validate(resp=responses(BankItemOut), tags=["bank"])
-def show_version(code: str, number: int):
-    """ข้อสอบฉบับที่ number ของข้อสอบหนึ่งข้อ"""
-    if number < 1 or number > 1_000_000:
+def show_version(code: str, number: str):
+    """ข้อสอบฉบับที่ number (1, 2, …) ของข้อสอบหนึ่งข้อ"""
+    # a string in the route, so that who may not read items gets the same 403 whatever the number says
+    if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= 1_000_000:
         abort(404)
-    return _read(code, number)
+    return _read(code, int(number))
 
 
 @bp.post("/imports")
