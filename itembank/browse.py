@@ -144,6 +144,7 @@ class PassageVersion:
     stimulus: str
     created_at: datetime
     created_by_name: str
+    media: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def passage_page(session: Session, actor: Actor, code: str) -> PassagePage:
     return PassagePage(
         base_code=set_base_code(code),
         versions=[PassageVersion(r.code, set_version_number(r.code), r.title, r.stimulus, r.created_at,
-                                 r.created_by_name) for r in rows],
+                                 r.created_by_name, tuple(r.media or ())) for r in rows],
         members=[(m.item_code, m.number, m.stem) for m in set_latest_members(session, code)])
 
 

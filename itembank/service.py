@@ -69,7 +69,8 @@ __all__ = [
     "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
     "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
-    "version_draft", "draft_of", "set_versions", "edit_item_set", "set_base_code", "set_version_number",
+    "version_draft", "draft_of", "set_versions", "edit_item_set", "create_item_set", "set_base_code",
+    "set_version_number",
 ]
 
 ANALYZE_AFTER = 1000  # versions written in one call: refresh the planner's statistics afterwards
@@ -725,3 +726,18 @@ def edit_item_set(session: Session, actor: Actor, code: str, title: str, stimulu
     _upsert(session, actor, drafts, [ItemSetDraft(base, title, stimulus, tuple(media))], False)
     row = session.scalar(select(ItemSet).where(ItemSet.code == new_code))
     return row, [d.code for d in drafts]
+
+
+def create_item_set(session: Session, actor: Actor, draft: ItemSetDraft) -> ItemSet:
+    """A new passage (version 1); a code already in the bank is a conflict. Items join it by its code."""
+    authorize(actor, None, "itemset.write")
+    code = draft.code.strip()
+    if not code or SET_VERSION_SEP in code:
+        raise ItemBankError("set.bad_code", kind="invalid", set_code=code,
+                            message_th=f"รหัสบทอ่าน “{code}” ใช้ไม่ได้ (ต้องไม่ว่างและไม่มีเครื่องหมาย {SET_VERSION_SEP})",
+                            message_en=f"passage code {code!r} is not valid (not empty, no {SET_VERSION_SEP})")
+    if session.scalar(select(ItemSet.id).where(ItemSet.code == code)) is not None:
+        raise ItemBankError("set.exists", kind="conflict", set_code=code,
+                            message_th=f"มีบทอ่านรหัส {code} อยู่แล้ว", message_en=f"passage {code} already exists")
+    _upsert(session, actor, [], [replace(draft, code=code)], False)
+    return session.scalar(select(ItemSet).where(ItemSet.code == code))

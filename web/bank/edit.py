@@ -19,7 +19,7 @@ from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError, KhlangError
 from itembank.media import check_media, store_media
 from itembank.review import DEFAULT_MIN_IOC, rate_ioc_many
-from itembank.schemas import ItemDraft, OptionDraft, RubricLevel
+from itembank.schemas import ItemDraft, ItemSetDraft, OptionDraft, RubricLevel
 from itembank.search import near_duplicates
 from web.auth import acting, requires
 from web.bank.labels import GRADES, IOC_LABELS
@@ -112,7 +112,10 @@ def _draft_from_form(form: Any, base: ItemDraft | None, code: str) -> tuple[Item
         cognitive_level=form.get("cognitive_level") or None, grade=form.get("grade") or None,
         learning_area=form.get("learning_area") or None,
         estimated_time_s=int(seconds) if seconds is not None else None,
+        set_code=form.get("set_code", "").strip() or None,
     )
+    position = _float(form.get("set_position", ""), _("ลำดับในบทอ่าน"), problems)
+    fields["set_position"] = int(position) if position is not None and fields["set_code"] else None
     draft = replace(base, **fields) if base is not None else ItemDraft(**fields)
     return draft, problems
 
@@ -131,7 +134,7 @@ def _form_values(draft: ItemDraft) -> dict[str, Any]:
         "matching_key": "\n".join(draft.key) if str(draft.type) == "matching" else "",
         "accepted_answers": "\n".join(draft.accepted_answers),
         "rubric": [(r.points, r.description) for r in draft.rubric] + [("", "")] * (RUBRIC_ROWS - len(draft.rubric)),
-        "set_code": draft.set_code,
+        "set_code": draft.set_code or "", "set_position": draft.set_position or "",
     }
 
 
@@ -275,6 +278,35 @@ def submit_item(code: str):
 # -- passages ---------------------------------------------------------------------------------------
 
 
+@bp.route("/passage-new", methods=["GET", "POST"])
+@requires("itemset.write")
+def new_passage():
+    """บทอ่านใหม่: a passage (version 1); items join it by its code in their form."""
+    problems: list[str] = []
+    code, title, stimulus = (request.form.get(k, "").strip() for k in ("code", "title", "stimulus"))
+    if request.method == "POST":
+        picture = _stored_picture(problems)
+        if not title:
+            problems.append(_("ต้องระบุชื่อบทอ่าน"))
+        if not stimulus:
+            problems.append(_("ต้องมีเนื้อความของบทอ่าน"))
+        if not problems:
+            with write_session() as session:
+                try:
+                    row = service.create_item_set(session, acting(), ItemSetDraft(
+                        code, title, stimulus, (picture,) if picture else ()))
+                    new_code = row.code
+                except ItemBankError as e:
+                    if e.kind == "forbidden":
+                        raise
+                    problems += _messages(e)
+            if not problems:
+                flash(_("สร้างบทอ่าน %(code)s แล้ว ใส่รหัสนี้ในช่องบทอ่านของข้อสอบเพื่อใช้บทอ่านนี้", code=new_code), "info")
+                return redirect(url_for("bank_edit.edit_passage", code=new_code))
+    return render_template("bank_edit/passage_new.html", code=code, title=title, stimulus=stimulus,
+                           problems=problems), 422 if problems else 200
+
+
 @bp.route("/passages/<path:code>", methods=["GET", "POST"])
 @requires("itemset.write")
 def edit_passage(code: str):
@@ -283,8 +315,8 @@ def edit_passage(code: str):
     problems: list[str] = []
     title = request.form.get("title", "")
     stimulus = request.form.get("stimulus", "")
+    media = [m for m in request.form.getlist("media") if len(m) == 64]
     if request.method == "POST":
-        media = [m for m in request.form.getlist("media") if len(m) == 64]
         picture = _stored_picture(problems)
         if picture:
             media.append(picture)
@@ -318,8 +350,8 @@ def edit_passage(code: str):
                 abort(404)
             raise
     if request.method == "GET":
-        title, stimulus = page.latest.title, page.latest.stimulus
-    return render_template("bank_edit/passage.html", page=page, title=title, stimulus=stimulus,
+        title, stimulus, media = page.latest.title, page.latest.stimulus, list(page.latest.media)
+    return render_template("bank_edit/passage.html", page=page, title=title, stimulus=stimulus, media=media,
                            problems=problems), 422 if problems else 200
 
 

@@ -319,3 +319,38 @@ def test_an_import_with_a_changed_passage_makes_its_next_version(app, client, sa
         assert "พายเรือ" in rows[0].stimulus and "อัมพวา" in rows[1].stimulus
     assert "อัมพวา" not in client.get("/bank/items/T6-0001?v=1").get_data(as_text=True)
     assert "อัมพวา" in client.get("/bank/items/T6-0001").get_data(as_text=True)
+
+
+def test_a_new_passage_and_an_item_that_joins_it(app, client, sample_bank):
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'><circle r='2'/></svg>"
+    response = client.post("/bank/passage-new", content_type="multipart/form-data", data=_form(
+        client, "/bank/passage-new", code="TH6-P-001", title="นิทานเรื่อง กระต่ายกับเต่า",
+        stimulus="<p>กระต่ายวิ่งเร็วแต่ประมาท</p>", picture=(io.BytesIO(svg), "turtle.svg")))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    page = client.get("/bank/passages/TH6-P-001").get_data(as_text=True)
+    assert 'name="media"' in page and "กระต่ายวิ่งเร็ว" in page
+    again = client.post("/bank/passage-new", data=_form(client, "/bank/passage-new", code="TH6-P-001",
+                                                        title="ซ้ำ", stimulus="<p>ซ้ำ</p>"))
+    assert again.status_code == 422 and "มีบทอ่านรหัส TH6-P-001 อยู่แล้ว" in again.get_data(as_text=True)
+    fields = {**ITEM_FIELDS, "code": "T6-0100", "learning_area": "ท", "indicator_codes": "ท 1.1 ป.6/3",
+              "stem": "กระต่ายแพ้การแข่งขันเพราะเหตุใด", "set_code": "TH6-P-001", "set_position": "1"}
+    response = client.post("/bank/new", data=_form(client, "/bank/new", **fields))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    item = client.get("/bank/items/T6-0100").get_data(as_text=True)
+    assert "กระต่ายวิ่งเร็ว" in item
+    # saving the passage again with its picture kept changes nothing; unticking the picture is a new version
+    page = client.get("/bank/passages/TH6-P-001").get_data(as_text=True)
+    sha = re.search(r'name="media" value="([0-9a-f]{64})"', page).group(1)
+    same = client.post("/bank/passages/TH6-P-001", data=_form(
+        client, "/bank/passages/TH6-P-001", title="นิทานเรื่อง กระต่ายกับเต่า",
+        stimulus="<p>กระต่ายวิ่งเร็วแต่ประมาท</p>", media=sha), follow_redirects=True)
+    assert "บทอ่านไม่เปลี่ยน" in same.get_data(as_text=True)
+
+
+def test_an_unknown_sort_is_refused_in_thai_by_the_service_and_ignored_by_the_page(app, client, sample_bank):
+    from itembank.search import search_items
+
+    with get_store(app).session() as s:
+        with pytest.raises(ItemBankError, match="ไม่รู้จักการเรียงลำดับ"):
+            search_items(s, Actor.system(), sort="random")
+    assert client.get("/bank/?sort=random").status_code == 200
