@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -299,5 +300,92 @@ def student_row_count(session: Session) -> dict[str, int]:
     return {p.name: session.scalar(select(func.count()).select_from(t[p.name])) or 0 for p in REGISTRY}
 
 
-__all__ = ["REGISTRY", "PersonalTable", "StudentExport", "PurgeResult", "export_student", "purge",
-           "student_row_count", "year_end"]
+
+
+# --- minimisation: no national id numbers ----------------------------------------------------------
+
+
+#: 13 digits standing alone (not inside a longer number, a hash or a code), or written 1-2345-67890-12-3
+_ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d)[- ]?(\d{4})[- ]?(\d{5})[- ]?(\d{2})[- ]?(\d)(?![0-9A-Za-z])")
+
+
+def is_national_id(digits: str) -> bool:
+    """True for a 13-digit Thai national id number with a valid check digit."""
+    if len(digits) != 13 or not digits.isdigit() or digits[0] == "0":
+        return False
+    total = sum(int(d) * (13 - k) for k, d in enumerate(digits[:12]))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def national_ids_in(text: str) -> list[str]:
+    """The valid national id numbers written in `text` (13 digits, with or without dashes or spaces)."""
+    return [d for m in _ID_PATTERN.finditer(text) if is_national_id(d := "".join(m.groups()))]
+
+
+def masked(digits: str) -> str:
+    """A national id shown without its middle: 1-2345-xxxxx-xx-3."""
+    return f"{digits[0]}-{digits[1:5]}-xxxxx-xx-{digits[12]}"
+
+
+@dataclass(frozen=True)
+class IdFinding:
+    """A national id number found where Khlang should hold none: where, and the number masked."""
+
+    where: str  # table.column#row (database) or a file name
+    masked_id: str
+
+
+def scan_database(session: Session, actor: Actor) -> list[IdFinding]:
+    """Every valid national id number in any text or JSON value of any table (PDPA s.22, minimisation:
+    Khlang keeps a school's own student number, never the national id). Administrators only; audited."""
+    from sqlalchemy import JSON, String, Text, inspect
+
+    from itembank.audit import record
+
+    authorize(actor, None, "privacy.scan")
+    conn = session.connection()
+    names = sorted(inspect(conn).get_table_names())
+    meta = MetaData()
+    found: list[IdFinding] = []
+    for name in names:
+        table = Table(name, meta, autoload_with=conn)
+        cols = [c for c in table.c if isinstance(c.type, String | Text | JSON)]
+        if not cols:
+            continue
+        key = list(table.primary_key.columns)
+        for row in session.execute(select(*key, *cols)).yield_per(2000):
+            ident = ",".join(str(row[k]) for k in range(len(key)))
+            for c, value in zip(cols, row[len(key):], strict=True):
+                if value is None:
+                    continue
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                found += [IdFinding(f"{name}.{c.name}#{ident}", masked(d)) for d in national_ids_in(text)]
+    record(session, "privacy.scan", actor=actor, object_type="database", outcome="ok",
+           detail={"tables": len(names), "found": len(found)}, commit=True)
+    return found
+
+
+def scan_files(paths: Iterable[Any]) -> list[IdFinding]:
+    """Valid national id numbers in files (exports, logs, backups' text): each file read as UTF-8 text,
+    XLSX workbooks cell by cell."""
+    from pathlib import Path
+
+    found: list[IdFinding] = []
+    for p in map(Path, paths):
+        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        for f in files:
+            if f.suffix.lower() == ".xlsx":
+                from openpyxl import load_workbook
+
+                wb = load_workbook(f, read_only=True, data_only=True)
+                text = "\n".join(str(v) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)
+                                 for v in r if v is not None)
+                wb.close()
+            else:
+                text = f.read_bytes().decode("utf-8", errors="replace")
+            found += [IdFinding(str(f), masked(d)) for d in national_ids_in(text)]
+    return found
+
+
+__all__ = ["REGISTRY", "PersonalTable", "StudentExport", "PurgeResult", "IdFinding", "export_student", "purge",
+           "student_row_count", "year_end", "is_national_id", "national_ids_in", "scan_database", "scan_files"]

@@ -56,6 +56,7 @@ def test_the_table_snapshot():
     # PDPA: a student's data on request by the school or the district's officer; the purge by administrators
     assert [r for r in ROLES if "privacy.export" in PERMISSIONS[r]] == ["officer", "admin", "school", "system"]
     assert [r for r in ROLES if "privacy.purge" in PERMISSIONS[r]] == ["admin", "system"]
+    assert [r for r in ROLES if "privacy.scan" in PERMISSIONS[r]] == ["admin", "system"]
 
 
 def test_a_school_account_reads_its_own_school_only():

@@ -175,3 +175,45 @@ def test_the_purge_is_all_or_nothing(session, tmp_path, monkeypatch):
         privacy.purge(session, SYSTEM, 1, today=AFTER_RETENTION)
     session.rollback()
     assert privacy.student_row_count(session) == before
+
+
+def _valid_id(first12: str) -> str:
+    total = sum(int(d) * (13 - k) for k, d in enumerate(first12))
+    return first12 + str((11 - total % 11) % 10)
+
+
+def test_a_national_id_is_recognised_by_its_check_digit_and_its_boundaries():
+    good = _valid_id("110170012345")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    assert privacy.is_national_id(good) and not privacy.is_national_id(bad)
+    dashed = f"{good[0]}-{good[1:5]}-{good[5:10]}-{good[10:12]}-{good[12]}"
+    assert privacy.national_ids_in(f"เลขประจำตัวประชาชน{good} และ {dashed}") == [good, good]
+    for hidden in (f"{good}7", f"9{good}", f"a{good}", f"{good}f", bad):  # a longer number, a hash, a wrong digit
+        assert privacy.national_ids_in(hidden) == []
+    assert privacy.masked(good) == f"1-1017-xxxxx-xx-{good[12]}"
+
+
+def test_the_scan_finds_a_national_id_in_the_database_and_in_files(session, tmp_path):
+    from openpyxl import Workbook
+
+    from itembank.schools import SchoolBase, add_schools
+    from scoring.models import Student
+
+    good = _valid_id("350990012345")
+    ids = add_schools(session, SYSTEM, [SchoolBase(code="1029020001", name_th="โรงเรียนบ้านนาดี")])
+    session.add_all([Student(school_id=ids["1029020001"], student_code="01001", first_name="สมชาย"),
+                     Student(school_id=ids["1029020001"], student_code="01002", last_name=f"ใจดี {good}")])
+    session.commit()
+    (hit,) = privacy.scan_database(session, SYSTEM)
+    assert hit.where.startswith("student.last_name#") and good not in hit.masked_id
+    assert _audit(session, "privacy.scan")[0].detail["found"] == 1
+    with pytest.raises(KhlangError) as e:
+        privacy.scan_database(session, Actor(user_id=2, username="officer.malee", role="officer"))
+    assert e.value.kind == "forbidden"
+    (tmp_path / "clean.csv").write_text("เลขประจำตัว,ชื่อ\n01001,สมชาย\n", encoding="utf-8")
+    (tmp_path / "log.txt").write_text(f"upload by 1.2.3.4 id={good}\n", encoding="utf-8")
+    wb = Workbook()
+    wb.active.append(["เลขประจำตัวประชาชน", good])
+    wb.save(tmp_path / "out.xlsx")
+    found = privacy.scan_files([tmp_path])
+    assert sorted(Path(f.where).name for f in found) == ["log.txt", "out.xlsx"]

@@ -94,3 +94,25 @@ def purge_command(years: int | None, dry_run: bool, yes: bool, as_name: str | No
     with store_session() as s:
         result = purge(s, actor_for(s, as_name), years, dry_run=dry_run)
     click.echo(result.message(lang()))
+
+
+@privacy.command("scan")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@as_option
+def scan_command(paths: tuple[Path, ...], as_name: str | None) -> None:
+    """ตรวจหาเลขประจำตัวประชาชน 13 หลัก (เลขตรวจสอบถูกต้อง) ในฐานข้อมูลและไฟล์/โฟลเดอร์ที่ระบุ พบแล้วจบด้วยรหัส 1
+
+    Scan the database (every text and JSON value) and the files or folders given (exports, logs,
+    backups) for valid Thai national id numbers; each is shown masked; exit 1 when any is found.
+    """
+    from itembank.privacy import scan_database, scan_files
+
+    with store_session() as s:
+        found = scan_database(s, actor_for(s, as_name))
+    found += scan_files(paths)
+    for f in found:
+        click.echo(f"{f.where}\t{f.masked_id}")
+    if found:
+        raise click.ClickException(_say(f"พบเลขประจำตัวประชาชน {len(found)} รายการ: ลบออกหรือแทนด้วยเลขประจำตัวนักเรียน",
+                                        f"found {len(found)} national id numbers"))
+    click.echo(_say("ไม่พบเลขประจำตัวประชาชนในฐานข้อมูลและไฟล์ที่ตรวจ", "no national id numbers found"))

@@ -117,3 +117,15 @@ def test_purge_reads_the_office_retention_period_from_the_configuration(run, wor
     ok = purge_with("10")
     assert ok.exit_code == 0 and "เก็บรักษา 10 ปี" in ok.output
 
+
+
+def test_scan_exits_0_on_a_clean_database_and_1_when_a_file_holds_a_national_id(run, world, tmp_path):
+    r = run("privacy", "scan", "--as", "admin.kittisak")
+    assert r.exit_code == 0 and "ไม่พบเลขประจำตัวประชาชน" in r.output
+    first12 = "110170012345"
+    good = first12 + str((11 - sum(int(d) * (13 - k) for k, d in enumerate(first12)) % 11) % 10)
+    (tmp_path / "export.csv").write_text(f"เลขประจำตัวประชาชน\n{good}\n", encoding="utf-8")
+    r = run("privacy", "scan", str(tmp_path / "export.csv"))
+    assert r.exit_code == 1 and "พบเลขประจำตัวประชาชน 1 รายการ" in r.output and good not in r.output
+    r = run("privacy", "scan", "--as", "officer.malee")
+    assert r.exit_code == 1 and "ไม่มีสิทธิ์ตรวจหาเลขประจำตัวประชาชน" in r.output
