@@ -23,6 +23,7 @@ from itembank.schemas import ItemDraft, ItemSetDraft, OptionDraft, RubricLevel
 from itembank.search import near_duplicates
 from web.auth import acting, requires
 from web.bank.labels import GRADES, IOC_LABELS
+from web.bank.views import _forms_using
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("bank_edit", __name__, url_prefix="/bank")
@@ -139,11 +140,12 @@ def _form_values(draft: ItemDraft) -> dict[str, Any]:
 
 
 def _render_form(values: dict[str, Any], *, mode: str, code: str | None = None, problems=(),
-                 duplicates=(), latest_number: int | None = None, status: int = 200):
+                 duplicates=(), latest_number: int | None = None, status: int = 200, forms=()):
     area = values.get("learning_area") or ""
     return render_template(
         "bank_edit/item_form.html", values=values, mode=mode, code=code, problems=list(problems),
         duplicates=list(duplicates), latest_number=latest_number, picker=_picker(area), areas=AREA_LETTERS,
+        forms=list(forms),
         area_names=AREA_NAMES_TH, grades=GRADES, option_labels=OPTION_LABELS,
         action=url_for("bank_edit.new_item") if mode == "new" else url_for("bank_edit.edit_item", code=code),
     ), status
@@ -250,10 +252,11 @@ def edit_item(code: str):
             if e.kind == "not_found":
                 abort(404)
             raise
+        forms = _forms_using(session, acting(), {v.id for v in service.versions_of(session, code)})
     values = _form_values(draft)
     if request.args.get("learning_area") in AREA_LETTERS:
         values["learning_area"] = request.args["learning_area"]
-    return _render_form(values, mode="edit", code=draft.code, latest_number=number)
+    return _render_form(values, mode="edit", code=draft.code, latest_number=number, forms=forms)
 
 
 @bp.post("/submit/<path:code>")

@@ -123,6 +123,7 @@ def test_edit_makes_a_new_version_and_a_frozen_form_is_unchanged(app, client, sa
         freeze_items(s, Actor.system(), "F-1", "ฉบับทดลอง", ["M6-0001"])
     page = client.get("/bank/edit/M6-0001").get_data(as_text=True)
     assert "ผลบวกของ 2 และ 3" in page and "ฉบับที่ 2" in page
+    assert 'data-test="forms-affected"' in page and "F-1" in page
     fields = {**ITEM_FIELDS, "stem": "ผลบวกของ 12 และ 3 เท่ากับเท่าใด", "option-1": "15"}
     response = client.post("/bank/edit/M6-0001", data=_form(client, "/bank/edit/M6-0001", **fields))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
