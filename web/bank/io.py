@@ -183,7 +183,8 @@ def problem_rows(e: KhlangError) -> list[dict[str, Any]]:
 
 
 def dry_run(path: Path, name: str, actor: Any) -> dict[str, Any]:
-    """The dry run of a staged file: {"ok": True, report} or {"ok": False, problems}; nothing written."""
+    """The dry run of a staged file, as plain data: {"ok": True, "summary", "notices"} or {"ok": False,
+    "problems"}; nothing is written."""
     from itembank.importing import import_items
 
     try:
@@ -194,7 +195,31 @@ def dry_run(path: Path, name: str, actor: Any) -> dict[str, Any]:
         if e.kind != "invalid":
             raise
         return {"ok": False, "problems": problem_rows(e)}
-    return {"ok": True, "report": report, "notices": [problem_rows(n)[0] for n in report.notices]}
+    u = report.upsert
+    summary = {"n_rows": report.n_rows, "n_created": u.n_created, "n_new_version": u.n_new_version,
+               "n_unchanged": u.n_unchanged, "codes_created": list(u.codes_created),
+               "codes_new_version": list(u.codes_new_version)}
+    return {"ok": True, "summary": summary, "notices": [problem_rows(n)[0] for n in report.notices]}
+
+
+def _record_path(token: str) -> Path:
+    return stage_dir() / f"{token}.json"
+
+
+def checked(token: str, path: Path, record: dict[str, Any], actor: Any) -> dict[str, Any]:
+    """The dry run of a staged file, kept with it so that a reload (or the commit) does not read it again."""
+    result = record.get("checked")
+    if result is None:
+        result = dry_run(path, record["name"], actor)
+        record["checked"] = result
+        _record_path(token).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+def forget_check(token: str, record: dict[str, Any]) -> None:
+    """The bank changed: the next look at this file checks it again."""
+    record.pop("checked", None)
+    _record_path(token).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
 
 def sync_rows() -> int:
@@ -221,31 +246,38 @@ def upload():
     return redirect(url_for("bank_io.check", token=token))
 
 
+def _check_page(token: str, name: str, result: dict[str, Any]):
+    big = result["ok"] and result["summary"]["n_rows"] > sync_rows()
+    return render_template("bank_io/check.html", token=token, name=name, result=result, big=big), \
+        200 if result["ok"] else 422
+
+
 @bp.get("/import/<token>")
 @requires("item.import")
 def check(token: str):
     """The dry run of a staged file: the table of row problems, or the summary and the confirm step."""
     actor = acting()
     path, record = staged(token, actor)
-    result = dry_run(path, record["name"], actor)
-    status = 200 if result["ok"] else 422
-    return render_template("bank_io/check.html", token=token, name=record["name"], result=result,
-                           big=result["ok"] and result["report"].n_rows > sync_rows()), status
+    return _check_page(token, record["name"], checked(token, path, record, actor))
 
 
 @bp.post("/import/<token>/commit")
 @requires("item.import")
 def commit(token: str):
-    """Import every row of the staged file in one transaction, or nothing (as a job when it is big)."""
+    """Import every row of the staged file in one transaction, or nothing (as a job when it is big).
+
+    The import checks every row again (the bank may have changed since the dry run): a problem now
+    shows the table again and writes nothing."""
     from itembank.importing import import_items
 
     actor = acting()
     path, record = staged(token, actor)
     name = record["name"]
-    result = dry_run(path, name, actor)
-    if not result["ok"]:  # the bank changed since the dry run: show the problems again, write nothing
-        return render_template("bank_io/check.html", token=token, name=name, result=result, big=False), 422
-    if result["report"].n_rows > sync_rows():
+    result = checked(token, path, record, actor)
+    if not result["ok"]:
+        return _check_page(token, name, result)
+    forget_check(token, record)
+    if result["summary"]["n_rows"] > sync_rows():
         from web.jobs import get_jobs
 
         handle = get_jobs(current_app).enqueue("import_items", actor=actor, path=str(path), dry_run=False,
@@ -257,8 +289,7 @@ def commit(token: str):
     except ItemBankError as e:
         if e.kind != "invalid":
             raise
-        return render_template("bank_io/check.html", token=token, name=name,
-                               result={"ok": False, "problems": problem_rows(e)}, big=False), 422
+        return _check_page(token, name, {"ok": False, "problems": problem_rows(e)})
     u = report.upsert
     flash(_("นำเข้าแล้ว %(name)s: ข้อสอบใหม่ %(new)d ข้อ, แก้ไขเป็นฉบับใหม่ %(changed)d ข้อ, ไม่เปลี่ยนแปลง %(same)d ข้อ",
             name=name, new=u.n_created, changed=u.n_new_version, same=u.n_unchanged), "success")

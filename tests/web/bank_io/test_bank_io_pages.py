@@ -89,6 +89,8 @@ def test_the_fixed_file_shows_the_summary_then_commits_and_a_second_commit_chang
     again = client.post(commit_url, data={"csrf_token": token})
     assert again.status_code == 302 and "ไม่เปลี่ยนแปลง 3 ข้อ" in flashed(client)
     assert n_versions(app) == 3
+    # after a commit the file is checked anew: nothing of it would change the bank now
+    assert re.search(r'data-test="n-unchanged">3<', client.get(r.headers["Location"]).get_data(as_text=True))
     # the same file uploaded once more: its dry run says nothing would change
     html = client.get(upload(client, csv_bytes(ROWS)).headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-test="n-unchanged">3<', html)
