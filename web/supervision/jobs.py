@@ -36,7 +36,9 @@ def committee_report(app: Flask, year: int, fmt: str = "pdf", out: str = "", wit
         if fmt not in ("pdf", "docx") or not out or not Path(out).parent.is_dir():
             raise SupervisionError("committee.bad_output", message_th=f"ไฟล์ผลลัพธ์ {out!r} ใช้ไม่ได้ (ต้องเป็น .pdf หรือ .docx "
                               "ในโฟลเดอร์ที่มีอยู่)", message_en=f"bad output {out!r}")
-        with get_store(app).session() as s:
+        # a read session: the progress reports write the job's row from another connection meanwhile,
+        # which a write session's lock (SQLite BEGIN IMMEDIATE) would block until "database is locked"
+        with get_store(app).read_session() as s:
             actor = actor_for(s, as_name) if as_name else Actor.system()
             report = build(s, actor, int(year), district=str(app.config.get("DISTRICT_NAME", "")),
                            without=[w for w in without.split(",") if w.strip()], progress=progress)

@@ -10,7 +10,9 @@ supervisor to the schools the plan assigns.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
@@ -587,7 +589,62 @@ def committee():
     year = _year()
     with read_session() as s:
         notes = committee_notes(s, acting(), year)
-    return render_template("supervision/committee.html", **_context(year=year, sections=SECTIONS, notes=notes))
+    return render_template("supervision/committee.html", **_context(year=year, sections=SECTIONS, notes=notes,
+                                                                    files=_committee_files(year)))
+
+
+_FILE = re.compile(r"^committee-(\d{4})-(\d{8}T\d{6}Z)-[0-9a-f]{8}\.(pdf|docx)$")
+
+
+def _committee_dir() -> Path:
+    from flask import current_app
+
+    folder = Path(current_app.instance_path) / "committee"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _committee_files(year: int) -> list[dict]:
+    """The reports of `year` rendered by jobs, newest first (a job still running has no file yet)."""
+    out = []
+    for path in sorted(_committee_dir().glob(f"committee-{year}-*"), reverse=True):
+        m = _FILE.match(path.name)
+        if m and path.stat().st_size > 0:
+            at = dt.datetime.strptime(m.group(2), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+            out.append({"name": path.name, "fmt": m.group(3).upper(), "at": at, "size": path.stat().st_size})
+    return out[:10]
+
+
+@bp.post("/committee/<int:year>/render")
+@requires("committee.read")
+def committee_render(year: int):
+    """Render the report as a job with progress (a district's PDF takes a while); the page then lists the file."""
+    import secrets
+
+    from flask import current_app
+
+    from web.jobs import get_jobs
+
+    fmt = request.form.get("fmt", "pdf")
+    if fmt not in ("pdf", "docx") or not 2400 <= year <= 2700:
+        abort(404)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = _committee_dir() / f"committee-{year}-{stamp}-{secrets.token_hex(4)}.{fmt}"
+    handle = get_jobs(current_app).enqueue("committee_report", actor=acting(), year=year, fmt=fmt, out=str(out),
+                                           as_name=acting().username)
+    return redirect(url_for("jobs.show", job_id=handle.id))
+
+
+@bp.get("/committee/files/<name>")
+@requires("committee.read")
+def committee_saved(name: str):
+    """A report a job rendered (only names the jobs write are served, from the instance folder)."""
+    m = _FILE.match(name)
+    path = _committee_dir() / name
+    if not m or not path.is_file():
+        abort(404)
+    audit_download("committee_report", m.group(1), format=m.group(3), file=name)
+    return send_file(path, as_attachment=True, download_name=f"committee-{m.group(1)}.{m.group(3)}")
 
 
 @bp.post("/committee")

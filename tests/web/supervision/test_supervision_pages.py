@@ -192,3 +192,28 @@ def test_district_roles_read_and_anonymous_is_sent_to_sign_in(app, district, ano
                 "/supervision/qa", "/supervision/committee"):
         assert client.get(url).status_code == 200, url
     assert anon.get("/supervision/").status_code == 302
+
+
+def test_the_committee_report_renders_as_a_job_and_is_listed_for_download(db_url, session, tmp_path):
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test", "JOBS_BACKEND": "immediate"},
+                     instance_path=str(tmp_path / "instance"))
+    try:
+        qa = _client(app, make_account(app, "qa"))
+        token = csrf_token(qa, "/supervision/committee?year=2569")
+        r = qa.post("/supervision/committee/2569/render", data={"csrf_token": token, "fmt": "docx"})
+        assert r.status_code == 302 and "/jobs/" in r.headers["Location"]
+        assert "เสร็จแล้ว" in qa.get(r.headers["Location"]).get_data(as_text=True)
+        page = qa.get("/supervision/committee?year=2569").get_data(as_text=True)
+        name = page.split("/supervision/committee/files/")[1].split('"')[0]
+        with qa.get(f"/supervision/committee/files/{name}") as r:
+            assert r.status_code == 200 and r.data[:2] == b"PK"
+        for bad in ("..%2Fsecret_key", "committee-2569-x.pdf", "secret_key"):
+            assert qa.get(f"/supervision/committee/files/{bad}").status_code == 404
+        school = _client(app, make_account(app, "school"))
+        assert school.get(f"/supervision/committee/files/{name}").status_code == 403
+        assert school.post("/supervision/committee/2569/render", data={
+            "csrf_token": csrf_token(school, "/supervision/"), "fmt": "pdf"}).status_code == 403
+    finally:
+        get_store(app).dispose()
