@@ -151,6 +151,7 @@ def analyse_matrix(
     progress: Progress | None = None,
     source: str | None = None,
     max_scores: Sequence[float] | None = None,
+    option_tables: dict[int, dict[str, Any]] | None = None,
 ) -> AnalysisResult:
     """Analyse a persons × items 0/1 matrix (NaN = not presented); see the module's docstring.
 
@@ -159,6 +160,8 @@ def analyse_matrix(
     per person add DIF (female and small schools as focal groups). `anchors` (banked parameters with
     item ids) put the calibration on their scale: ``anchor_mode="fixed"`` fixes them in the EM,
     ``"link"`` calibrates freely and links by Stocking–Lord; either way b drift is judged against them.
+    `option_tables` (item index → distractor table, :func:`single_choice_tables`) give the single-choice
+    items of a mixed form their distractor table when `choices` cannot be passed for the whole form.
     """
     from psychometrics.ctt import KeyedResponses, analyze_test
     from psychometrics.errors import PsychometricsError
@@ -187,7 +190,7 @@ def analyse_matrix(
     unusable = {code for code, r in zip(ids, ctt.items.r, strict=True) if not r >= 0}
     irt = _irt(x, ids, model, anchors, anchor_mode, n_quadrature, source, progress, t, unusable)
     dif = _dif(x, ids, sex, school_size, progress, t)
-    return _result(ctt, irt, dif, ids, version_ids, anchors, drift_limit, scale, model, t)
+    return _result(ctt, irt, dif, ids, version_ids, anchors, drift_limit, scale, model, t, option_tables)
 
 
 @dataclass(frozen=True)
@@ -341,7 +344,8 @@ def _size_groups(size: np.ndarray | None) -> np.ndarray | None:
     return np.where(np.isin(s, ("4", "small", "เล็ก")), "small", np.where(np.isin(s, ("", "None", "nan")), "", "other"))
 
 
-def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, model, t) -> AnalysisResult:
+def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, model, t,
+            option_tables: dict[int, dict[str, Any]] | None = None) -> AnalysisResult:
     it, test, dis = ctt.items, ctt.test, ctt.distractors
     banked = _banked_b(anchors, ids)
     vp, vr = it.difficulty_verdicts("th"), it.discrimination_verdicts("th")
@@ -353,7 +357,7 @@ def _result(ctt, irt: _Irt, dif, ids, version_ids, anchors, drift_limit, scale, 
         flags = []
         if np.isfinite(r_rounded[j]) and r_rounded[j] < 0 or (dis is not None and bool(dis.check_key[j])):
             flags.append("mis_key")
-        table = _distractor_table(dis, j) if dis is not None else None
+        table = _distractor_table(dis, j) if dis is not None else (option_tables or {}).get(j)
         if table and any(v["dead"] for v in table.values()):
             flags.append("dead_distractor")
         classes = {name: cls[j] for name, cls in dif.items() if cls[j] and cls[j] != "-"}
@@ -506,12 +510,13 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
     dichotomous = bool(np.all(m.max_points == 1))
     choices = _choices(m.codes) if single else None
     keys = [frozenset(int(k) + 1 for k in ks) for ks in m.keys] if single else None
+    tables = None if single else single_choice_tables(m.scores, _choices(m.codes), m.kinds, m.keys, m.n_options)
     result = analyse_matrix(
         m.scores if dichotomous else np.round(m.scores), m.item_codes, version_ids=m.item_version_ids,
         choices=choices, keys=keys, n_options=m.n_options if single else None, sex=m.sex,
         school_size=sizes, model=None if not model else (model if dichotomous else "gpcm"), anchors=anchors,
         anchor_mode=anchor_mode, scale=scale, drift_limit=drift_limit, progress=progress, source=code,
-        max_scores=None if dichotomous else m.max_points)
+        max_scores=None if dichotomous else m.max_points, option_tables=tables)
     if result.linking:  # which versioned parameters the scale was held by (scale@vN, or the bank's statistics)
         result = replace(result, linking={**result.linking, "anchors_from": anchors_from})
     progress(5, len(STEPS), *STEPS[5])
@@ -548,6 +553,30 @@ def banked_parameters(session: Session, actor: Actor, scale: str, version_ids: S
         return None, None
     return ItemParameters.dichotomous([r[1] for r in rows], [r[2] for r in rows], [r[3] or 0.0 for r in rows],
                                       item_ids=tuple(r[0] for r in rows)), source
+
+
+def single_choice_tables(scores: np.ndarray, choices: np.ndarray, kinds: Sequence[str], keys: Sequence[Any],
+                         n_options: Sequence[int], groups: int = 27) -> dict[int, dict[str, Any]]:
+    """The distractor table of each single-choice item of a mixed form (rubric or multiple-answer items
+    beside them): upper and lower groups by the total score of the whole form, as for a form of choices only."""
+    from psychometrics.ctt import KeyedResponses
+    from psychometrics.ctt.distractors import analyze_distractors
+    from psychometrics.ctt.groups import split_groups
+    from psychometrics.errors import PsychometricsError
+
+    cols = [j for j, k in enumerate(kinds) if k == "single"]
+    x = np.asarray(scores, dtype=float)
+    if not cols or x.shape[0] < 2:
+        return {}
+    try:
+        split = split_groups(np.nansum(x, axis=1), groups)
+        keyed = KeyedResponses(tuple(str(j) for j in cols), (), x[:, cols], np.asarray(choices)[:, cols].astype(np.int8),
+                               tuple(frozenset(int(k) + 1 for k in keys[j]) for j in cols),
+                               np.asarray([max(2, int(n_options[j])) for j in cols], int))
+        dis = analyze_distractors(keyed, split)
+    except PsychometricsError:
+        return {}
+    return {j: _distractor_table(dis, k) for k, j in enumerate(cols)}
 
 
 def _choices(codes: np.ndarray) -> np.ndarray:

@@ -378,7 +378,7 @@ def item_report(session: Session, actor: Actor, administration: str, *, office: 
         (("จำนวนข้อที่วิเคราะห์", f"{len(rows)} ข้อ"), ("จำนวนผู้เข้าสอบ", f"{first.n:,} คน"),
          ("ค่าความเชื่อมั่น (KR-20)" if e0.get("kr20") is not None else "ค่าความเชื่อมั่น (α)",
           _f(e0.get("kr20") if e0.get("kr20") is not None else e0.get("alpha"))),
-         ("โมเดล IRT / สเกล", f"{first.irt_model or '-'} / {first.scale or '-'}"),
+         ("โมเดล IRT / สเกล", f"{(first.irt_model or '-').upper()} / {first.scale or '-'}"),
          ("การเชื่อมโยงสเกล", _linking_text(linking))),
         tuple(sections), _signatures(("ผู้วิเคราะห์", "นักวัดและประเมินผล"), ("ผู้ตรวจสอบ", "ศึกษานิเทศก์")),
         landscape=True, reference=adm.code)
@@ -440,14 +440,25 @@ def report_for(session: Session, actor: Actor, administration: str, kind: str, s
             raise ScoringError("school.not_found", kind="not_found", message_th=f"ไม่พบโรงเรียนรหัส {school_code}",
                                message_en=f"no school {school_code}")
         school_code = own
+    from dataclasses import replace
+
     if kind == "district":
-        return district_report(session, actor, administration, office=office)
-    if kind == "items":
-        return item_report(session, actor, administration, office=office)
-    if not school_code:
+        report = district_report(session, actor, administration, office=office)
+    elif kind == "items":
+        report = item_report(session, actor, administration, office=office)
+    elif not school_code:
         raise ScoringError("reports.school_missing", message_th="ระบุโรงเรียน (รหัส 10 หลัก) ของรายงานระดับโรงเรียน",
                            message_en="name the school (10-digit code) of a school report")
-    return school_report(session, actor, administration, school_code, office=office)
+    else:
+        report = school_report(session, actor, administration, school_code, office=office)
+    return replace(report, created_on=local_today())
+
+
+def local_today(tz: str = "Asia/Bangkok") -> dt.date:
+    """Today in Thailand (a report made at 01:00 in Bangkok is dated that day, not the UTC day before)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(tz)).date()
 
 
 def reports_overview(session: Session, actor: Actor) -> list[dict[str, Any]]:

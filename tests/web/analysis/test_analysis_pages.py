@@ -44,8 +44,10 @@ def test_item_history_with_icc_and_options_plots(app, analyst, analysed):
     assert "ประวัติค่าสถิติ" in html and "ADM-1" in html and 'id="icc"' in html
     icc = analyst.get("/analysis/plots/icc.svg?item=S6-01")
     assert icc.status_code == 200 and icc.mimetype == "image/svg+xml" and b"<svg" in icc.data
-    options = analyst.get("/analysis/plots/options.svg?item=S6-01")   # a distractor table: single-answer forms only
-    assert options.status_code == (200 if 'id="options"' in html else 404)
+    assert 'id="options"' in html          # a single-choice item of a mixed form has its distractor table
+    options = analyst.get("/analysis/plots/options.svg?item=S6-01")
+    assert options.status_code == 200 and b"<svg" in options.data
+    assert analyst.get("/analysis/plots/options.svg?item=S6-07").status_code == 404   # a rubric item: none
     tif = analyst.get("/analysis/plots/tif.svg?administration=ADM-1")
     assert tif.status_code == 200 and b"<svg" in tif.data
     assert analyst.get("/analysis/items/NOPE-1").status_code == 404
