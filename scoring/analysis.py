@@ -759,6 +759,18 @@ class AdministrationStatistics:
     def n_flagged(self) -> int:
         return sum(1 for it in self.items if it.flags)
 
+    def conclusion(self, locale: str = "th") -> str:
+        """The plain-language first line for officers: how many items are good, to revise, to drop, to check."""
+        if not self.analysed:
+            return ""
+        counts = {d: sum(1 for it in self.items if it.decision == d) for d in ("good", "revise", "drop")}
+        n = len(self.items)
+        if locale == "en":
+            return (f"Of {n} items, {counts['good']} are good, {counts['revise']} to revise and {counts['drop']} "
+                    f"to drop; {self.n_flagged} need a look.")
+        return (f"ข้อสอบ {n} ข้อ ใช้ได้ {counts['good']} ข้อ ควรปรับปรุง {counts['revise']} ข้อ "
+                f"ควรตัดทิ้ง {counts['drop']} ข้อ และมีข้อที่ต้องตรวจ {self.n_flagged} ข้อ")
+
     def curves(self) -> list[Any]:
         """exports.data.ItemCurve of every calibrated item (the TIF and the ICCs)."""
         from exports.data import ItemCurve

@@ -250,11 +250,15 @@ def run(code: str, json: AnalysisRunIn):
     """สั่งวิเคราะห์ข้อสอบของการสอบเป็นงานเบื้องหลัง (CTT, IRT, linking, fit, DIF แล้วบันทึกกลับคลัง): ได้รหัสงาน"""
     from flask import url_for
 
+    from itembank.audit import record_student_read
     from scoring.analysis import check_can_analyse
     from web.jobs import get_jobs
+    from web.store_ext import write_session
 
     with read_session() as s:
         adm = check_can_analyse(s, acting(), _code(code))
+    with write_session() as s:  # PDPA: the analysis reads every student's answers on this client's behalf
+        record_student_read(s, acting(), "answers.analysis", object_id=adm, commit=True)
     handle = get_jobs().enqueue("analyse", actor=acting(), administration=adm, model=json.model,
                                 anchor_mode=json.anchor_mode, scale=json.scale, drift_limit=json.drift_limit)
     return AnalysisJobOut(job_id=handle.id, kind="analyse", url=url_for("jobs_api.api_show", job_id=handle.id)), 202

@@ -58,10 +58,14 @@ def _num(value, digits: int = 2) -> str:
 
 @bp.context_processor
 def _labels() -> dict:
-    from scoring.analysis import FLAG_WORDS
+    from flask_babel import get_locale
 
+    from scoring.analysis import FLAG_WORDS, flag_text
+
+    locale = "en" if str(get_locale() or "th").startswith("en") else "th"
     return {"FLAG_WORDS": FLAG_WORDS, "MODEL_LABELS": MODEL_LABELS, "ANCHOR_LABELS": ANCHOR_LABELS,
-            "DECISION_LABELS": DECISION_LABELS, "TASK_STATUS_LABELS": TASK_STATUS_LABELS}
+            "DECISION_LABELS": DECISION_LABELS, "TASK_STATUS_LABELS": TASK_STATUS_LABELS, "page_locale": locale,
+            "flag_label": lambda kind: flag_text(kind, locale)}
 
 
 def _svg(fig) -> Response:
@@ -130,6 +134,11 @@ def run(code: str):
         return redirect(url_for("analysis.statistics", code=code))
     with read_session() as s:
         code = check_can_analyse(s, acting(), code)
+    from itembank.audit import record_student_read
+    from web.store_ext import write_session
+
+    with write_session() as s:  # PDPA: the analysis reads every student's answers on this person's behalf
+        record_student_read(s, acting(), "answers.analysis", object_id=code, commit=True)
     handle = get_jobs().enqueue("analyse", actor=acting(), administration=code, model=model, anchor_mode=anchor,
                                 scale=scale, drift_limit=drift)
     return redirect(url_for("jobs.show", job_id=handle.id))

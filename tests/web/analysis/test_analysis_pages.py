@@ -24,8 +24,18 @@ def test_an_analyst_runs_the_analysis_as_a_job_and_reads_the_statistics(app, ana
     stats = analyst.get("/analysis/ADM-1/").get_data(as_text=True)
     assert "ค่าความเชื่อมั่น" in stats and "S6-00" in stats
     assert 'id="item-statistics"' in stats and "tif.svg" in stats
+    assert "ข้อสอบ 8 ข้อ ใช้ได้" in stats                    # the conclusion first, in plain words
     overview = analyst.get("/analysis/").get_data(as_text=True)
     assert "วิเคราะห์แล้ว" in overview
+    from sqlalchemy import select
+
+    from itembank.audit import AuditLog
+    from web.store_ext import get_store
+
+    with get_store(app).session() as s:   # PDPA: the analysis read every student's answers for this analyst
+        row = s.scalar(select(AuditLog).where(AuditLog.event == "student.read",
+                                              AuditLog.object_type == "answers.analysis"))
+    assert row is not None and row.object_id == "ADM-1"
 
 
 def test_flags_are_thai_words_with_their_review_tasks(app, analyst, analysed):
