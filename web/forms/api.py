@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort, current_app, url_for
 from pydantic import BaseModel, Field, StringConstraints
 
 from itembank.vocabulary import VOCABULARY
@@ -451,13 +451,45 @@ def make_variants(code: str, json: FormsVariantsIn):
     return FormsVariantsOut(code=code, seed=json.seed, variants=labels)
 
 
+class FormsRenderJobOut(BaseModel):
+    job_id: str
+    kind: str
+    url: str
+    files: list[str]
+
+
+@bp.post("/forms/<code>/documents")
+@requires("form.render")
+@api.validate(resp=responses(FormsRenderJobOut, status=202), tags=["forms"])
+def prepare_documents(code: str):
+    """พิมพ์แบบทดสอบ เฉลย และกระดาษคำตอบที่ยังไม่ได้พิมพ์ของฉบับเป็นงานเบื้องหลัง: ได้รหัสงาน แล้วจึงดาวน์โหลด"""
+    from web.forms.documents import form_documents
+    from web.forms.views import prepare_documents as enqueue
+
+    code = _path(code)
+    with read_session() as s:
+        missing = [d.filename for d in form_documents(s, acting(), current_app, code) if not d.ready]
+    handle = enqueue(code)
+    return FormsRenderJobOut(job_id=handle.id, kind="render_form_documents",
+                             url=url_for("jobs_api.api_show", job_id=handle.id), files=missing), 202
+
+
 @bp.get("/forms/<code>/<kind>.pdf")
 @requires("form.render")
 @api.validate(query=FormsDocumentQuery, resp=responses(binary=True), tags=["forms"])
 def download(code: str, kind: str, query: FormsDocumentQuery) -> Response:
-    """แบบทดสอบ (booklet) เฉลย (key) หรือกระดาษคำตอบ (sheet) เป็น PDF; ?variant=A สำหรับชุด (บันทึกในประวัติการดาวน์โหลด)"""
-    from web.forms.views import DOCUMENTS, send_document
+    """แบบทดสอบ (booklet) เฉลย (key) หรือกระดาษคำตอบ (sheet) เป็น PDF; ?variant=A สำหรับชุด (บันทึกในประวัติการดาวน์โหลด)
+
+    A file not yet rendered is 409: render it first with ``POST /forms/{code}/documents`` (a job)."""
+    from testgen.errors import TestGenError
+    from web.forms.documents import DOCUMENTS
+    from web.forms.views import send_document
 
     if kind not in DOCUMENTS:
         abort(404)
-    return send_document(kind, _path(code), query.variant)
+    sent = send_document(kind, _path(code), query.variant)
+    if sent is None:
+        raise TestGenError("form.document_not_ready", kind="conflict", message_th=(
+            f"ไฟล์{DOCUMENTS[kind]}ของฉบับ {code} ยังไม่ได้พิมพ์: สั่ง POST /api/v1/forms/{code}/documents ก่อน"),
+            message_en=f"the {kind} of form {code} is not rendered yet: POST /api/v1/forms/{code}/documents first")
+    return sent

@@ -7,9 +7,6 @@ fulfilment → freeze → variants → booklets, keys and answer sheets. Every s
 
 from __future__ import annotations
 
-import hashlib
-import re
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -37,7 +34,7 @@ bp = Blueprint("forms", __name__, url_prefix="/forms")
 OBJECTIVE_LABELS = {"none": _l("ไม่กำหนด (ตามผังเท่านั้น)"),
                     "maximin": _l("สารสนเทศสูงสุดช่วง θ −1 ถึง 1 (ใช้เฉพาะข้อที่มีค่า IRT)"),
                     "ctt": _l("ค่าความยาก 0.2–0.9 อำนาจจำแนกรวมสูงสุด")}
-DOCUMENTS = {"booklet": "แบบทดสอบ", "key": "เฉลย", "sheet": "กระดาษคำตอบ"}
+DOC_LABELS = {"booklet": _l("แบบทดสอบ"), "key": _l("เฉลย"), "sheet": _l("กระดาษคำตอบ")}
 PER_PAGE = 50
 
 
@@ -47,7 +44,7 @@ def _forms_labels() -> dict:
         actor = acting()
         return actor is not None and actor.may(action)
 
-    return {"OBJECTIVE_LABELS": OBJECTIVE_LABELS, "may": may}
+    return {"OBJECTIVE_LABELS": OBJECTIVE_LABELS, "DOC_LABELS": DOC_LABELS, "may": may}
 
 
 def _not_found(e: KhlangError) -> None:
@@ -81,50 +78,31 @@ def load_assembly(job_id: str) -> tuple[Any, dict[str, Any] | None]:
     return job, (outcome.get("draft") if outcome.get("ok") else None)
 
 
-def document(kind: str, code: str, variant: str | None) -> tuple[bytes, str]:
-    """The PDF of a frozen form's booklet, key or answer sheet (rendered once, then kept in the instance folder)."""
-    from exports.render import render
-    from testgen.booklets import build_answer_key, build_answer_sheet, build_booklet
-    from testgen.forms import form_variants, get_form
+def send_document(kind: str, code: str, variant: str | None) -> Response | None:
+    """The rendered PDF of a form's file, recorded in the audit log; None when it is not rendered yet."""
+    from urllib.parse import quote
+
+    from web.forms.documents import DOCUMENTS, find_document
 
     if kind not in DOCUMENTS:
         abort(404)
-    variant = (variant or "").strip() or None
-    if variant is not None and not re.fullmatch(r"[A-Z]{1,2}", variant):
-        abort(404)
-    actor = acting()
     with read_session() as s:
-        form = get_form(s, actor, code)
-        labels = {v.label: v for v in form_variants(s, form)}
-        if variant is not None and variant not in labels:
-            abort(404)
-        if kind == "booklet":
-            data = build_booklet(s, actor, code, variant, district=current_app.config["DISTRICT_NAME"])
-        elif kind == "key":
-            data = build_answer_key(s, actor, code, variant)
-        else:
-            data = build_answer_sheet(s, actor, code)
-        # the same form, variant and key always print the same: keep the file by what it depends on
-        stamp = f"{form.content_hash}:{kind}:{variant}:{labels[variant].id if variant else ''}"
-    name = f"{code}{'-' + variant if variant else ''}-{kind}.pdf"
-    cache = Path(current_app.instance_path) / "form-documents" / hashlib.sha256(stamp.encode()).hexdigest()
-    if cache.is_file():
-        return cache.read_bytes(), name
-    pdf = render(data, "pdf")
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".part")
-    tmp.write_bytes(pdf)
-    tmp.replace(cache)
-    return pdf, name
+        doc = find_document(s, acting(), current_app, code, kind, variant)
+    if not doc.ready:
+        return None
+    audit_download(f"form_{kind}", code, variant=doc.variant)
+    return Response(doc.path.read_bytes(), mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}"})
 
 
-def send_document(kind: str, code: str, variant: str | None) -> Response:
-    pdf, name = document(kind, code, variant)
-    audit_download(f"form_{kind}", code, variant=variant)
-    from urllib.parse import quote
+def prepare_documents(code: str) -> Any:
+    """Enqueue the render of the form's files not yet rendered (the caller checked form.render)."""
+    from web.forms.documents import form_documents
+    from web.jobs import get_jobs
 
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    with read_session() as s:
+        docs = form_documents(s, acting(), current_app, code)
+    return get_jobs(current_app).enqueue("render_form_documents", actor=acting(), form_code=docs[0].form_code)
 
 
 def _svg(fig) -> Response:
@@ -441,6 +419,7 @@ def compare_svg():
 def show_form(code: str):
     """A frozen form as printed, its TIF/SE, blueprint fulfilment, variants and downloads."""
     from testgen.planning import form_preview, siblings
+    from web.forms.documents import form_documents
 
     with read_session() as s:
         try:
@@ -449,9 +428,11 @@ def show_form(code: str):
             _not_found(e)
             raise
         parallel = siblings(s, acting(), preview)
-    actor = acting()
+        actor = acting()
+        documents = form_documents(s, actor, current_app, code) if actor.may("form.render") else []
     return render_template("forms/form.html", f=preview, parallel=parallel, may_variants=actor.may("form.variants"),
-                           may_render=actor.may("form.render"))
+                           may_render=actor.may("form.render"), documents=documents,
+                           n_missing=sum(not d.ready for d in documents))
 
 
 @bp.get("/<code>/tif.svg")
@@ -493,14 +474,28 @@ def variants(code: str):
     return redirect(url_for("forms.show_form", code=code) + "#variants")
 
 
+@bp.post("/<code>/documents")
+@requires("form.render")
+def prepare(code: str):
+    """Render the form's booklets, keys and answer sheet as a job; its page links back to the downloads."""
+    try:
+        handle = prepare_documents(code)
+    except KhlangError as e:
+        _not_found(e)
+        raise
+    return redirect(url_for("jobs.show", job_id=handle.id))
+
+
 @bp.get("/<code>/<kind>.pdf")
 @requires("form.render")
 def download(code: str, kind: str):
     """แบบทดสอบ, เฉลย or กระดาษคำตอบ of a frozen form as PDF (``?variant=A``), recorded in the audit log."""
-    if kind not in DOCUMENTS:
-        abort(404)
     try:
-        return send_document(kind, code, request.args.get("variant"))
+        sent = send_document(kind, code, request.args.get("variant"))
     except KhlangError as e:
         _not_found(e)
         raise
+    if sent is None:
+        flash(_("ไฟล์นี้ยังไม่ได้พิมพ์: กด \"เตรียมไฟล์\" แล้วรอให้งานเสร็จ"), "error")
+        return redirect(url_for("forms.show_form", code=code) + "#downloads")
+    return sent

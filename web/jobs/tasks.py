@@ -287,7 +287,9 @@ def assemble(app: Flask, blueprint: str, n_forms: int | None = None, seed: int =
         with get_store(app).session() as s:
             draft = assemble_draft(s, Actor.system(), blueprint, n_forms=n_forms, seed=seed, time_limit=time_limit)
     except KhlangError as e:
-        return refused("assemble", e)
+        from urllib.parse import quote
+
+        return {**refused("assemble", e), "url": f"/forms/blueprints/{quote(blueprint, safe='')}#shortage"}
     if progress:
         progress(2, 2, "จัดฉบับเสร็จแล้ว", "assembled")
     n = len(draft["forms"])
@@ -297,9 +299,10 @@ def assemble(app: Flask, blueprint: str, n_forms: int | None = None, seed: int =
             "message_en": f"assembled {n} form(s) on {blueprint}; preview and freeze them"}
 
 
+from web.forms.jobs import render_form_documents  # noqa: E402  (its area keeps it; registered here)
 from web.supervision.jobs import committee_report  # noqa: E402  (its area keeps it; registered here)
 
 #: Every job, by the name callers enqueue it with.
 JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse,
                                                         school_reports, render_release_booklets, import_answer_file,
-                                                        committee_report, assemble)}
+                                                        committee_report, assemble, render_form_documents)}

@@ -64,6 +64,11 @@ def test_the_whole_path_through_the_api(app, client, bank):
 
     r = client.post("/api/v1/forms/AP-1/variants", json={"count": 3, "seed": 2}, headers=h)
     assert r.status_code == 200 and r.get_json()["variants"] == ["A", "B", "C"]
+    r = client.get("/api/v1/forms/AP-1/booklet.pdf?variant=C")
+    assert r.status_code == 409 and "ยังไม่ได้พิมพ์" in r.get_json()["error"]
+    r = client.post("/api/v1/forms/AP-1/documents", headers=h)
+    assert r.status_code == 202 and len(r.get_json()["files"]) == 9
+    assert client.get(r.get_json()["url"]).get_json()["status"] == "done"
     for path in ("/api/v1/forms/AP-1/booklet.pdf?variant=C", "/api/v1/forms/AP-1/key.pdf",
                  "/api/v1/forms/AP-1/sheet.pdf"):
         pdf = client.get(path)

@@ -96,8 +96,14 @@ def test_officer_builds_a_blueprint_assembles_freezes_and_downloads_a_booklet(ch
         assert page.inner_text("[data-test=variants]") == "A, B"
         assert page.eval_on_selector("figure.plot img", "i => i.complete && i.naturalWidth > 0")
         shoot(page, "officer-forms-form")
+        page.click("#prepare")  # booklets take seconds: rendered by a job, then only read
+        page.wait_for_url("**/jobs/*")
+        page.wait_for_selector("#job-result:not([hidden])", timeout=120_000)
+        assert page.inner_text("[data-test=job-status]") == "เสร็จแล้ว"
+        page.click("#job-link")
+        page.wait_for_selector("[data-test=dl-booklet-B]")
         with page.expect_download() as info:
-            page.click("text=แบบทดสอบชุด B")
+            page.click("[data-test=dl-booklet-B]")
         download = info.value
         assert download.suggested_filename == "P6-1-B-booklet.pdf"
         with open(download.path(), "rb") as f:

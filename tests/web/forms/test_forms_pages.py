@@ -87,6 +87,14 @@ def test_officer_builds_a_blueprint_sees_the_shortage_assembles_freezes_and_down
     r = client.post("/forms/P6-1/variants", data={"csrf_token": csrf_token(client, "/forms/P6-1"), "count": "2",
                                                   "seed": "5"}, follow_redirects=True)
     assert "สร้างชุด A, B แล้ว" in r.get_data(as_text=True)
+    r = client.get("/forms/P6-1/booklet.pdf?variant=B", follow_redirects=True)  # not rendered yet: no render here
+    assert "ไฟล์นี้ยังไม่ได้พิมพ์" in r.get_data(as_text=True) and 'id="prepare"' in r.get_data(as_text=True)
+    r = client.post("/forms/P6-1/documents", data={"csrf_token": csrf_token(client, "/forms/P6-1")})
+    assert r.status_code == 302 and "/jobs/" in r.headers["Location"]
+    job = client.get("/api/v1/jobs/" + r.headers["Location"].rsplit("/", 1)[-1]).get_json()
+    assert job["status"] == "done" and job["outcome"]["n_files"] == 7 and job["outcome"]["url"] == "/forms/P6-1#downloads"
+    form = client.get("/forms/P6-1").get_data(as_text=True)
+    assert "ทุกไฟล์พร้อมดาวน์โหลด" in form and 'id="prepare"' not in form
     before = _count(app, AuditLog)
     for path in ("/forms/P6-1/booklet.pdf?variant=B", "/forms/P6-1/key.pdf?variant=B", "/forms/P6-1/sheet.pdf",
                  "/forms/P6-1/booklet.pdf"):
@@ -94,8 +102,6 @@ def test_officer_builds_a_blueprint_sees_the_shortage_assembles_freezes_and_down
         assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-", path
         assert "attachment" in pdf.headers["Content-Disposition"]
     assert _count(app, AuditLog) == before + 4
-    again = client.get("/forms/P6-1/booklet.pdf?variant=B")  # kept: the second download renders nothing
-    assert again.status_code == 200
     assert client.get("/forms/P6-1/booklet.pdf?variant=Q").status_code == 404
     assert client.get("/forms/P6-1/poster.pdf").status_code == 404
 
@@ -121,6 +127,7 @@ def test_a_short_bank_is_reported_before_assembling_and_the_job_says_why(app, cl
     r = client.post("/forms/blueprints/BP-S/assemble", data={"csrf_token": csrf_token(client, "/forms/blueprints/BP-S")})
     job = client.get("/api/v1/jobs/" + r.headers["Location"].rsplit("/", 1)[-1]).get_json()
     assert job["status"] == "refused" and "ค 1.1 ป.6/1 วิเคราะห์" in " ".join(job["outcome"]["problems"])
+    assert job["outcome"]["url"] == "/forms/blueprints/BP-S#shortage"  # the job page links back to the report
     assert client.get(f"/forms/assemblies/{job['id']}").status_code == 302  # nothing to preview: back to the job
 
 
