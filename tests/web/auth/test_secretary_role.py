@@ -92,3 +92,16 @@ def test_migration_0007_keeps_the_rows_that_refer_to_accounts_on_sqlite(tmp_path
         assert c.execute("SELECT roles, is_active FROM user_account WHERE id = 1").fetchone() == ("supervisor", 1)
     upgrade(url)
     assert current(url) == "0007"
+
+
+def test_users_create_takes_the_secretary_role_and_refuses_an_unknown_one_in_thai(session, db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    runner = CliRunner(env={"DATABASE_URL": db_url, "KHLANG_INSTANCE": str(tmp_path / "instance")})
+    r = runner.invoke(cli, ["users", "create", "sec.wilai", "--role", "secretary", "--name", "นางวิไล ใจดี"])
+    assert r.exit_code == 0 and "sec.wilai (secretary)" in r.output
+    assert "sec.wilai\tsecretary\tใช้งาน" in runner.invoke(cli, ["users", "list", "--role", "secretary"]).output
+    r = runner.invoke(cli, ["users", "create", "x", "--role", "teacher"])
+    assert r.exit_code == 1 and "เลขานุการคณะกรรมการ ก.ต.ป.น. (secretary)" in r.output
