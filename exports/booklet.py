@@ -245,6 +245,34 @@ def _cover(b: Booklet, thai: bool) -> str:
 </section>"""
 
 
+#: Longest option (in printed characters, marks above and below not counted) that fits a quarter and a
+#: half of a booklet column (about 85 mm at 12 pt Sarabun, after the item's number and the option letter).
+QUARTER_CHARS, HALF_CHARS = 5, 14
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def printed_length(fragment: str) -> int:
+    """Characters a reader sees in an HTML-subset fragment: Thai marks above and below take no width."""
+    import html
+    import unicodedata
+
+    text = html.unescape(_TAGS.sub("", fragment)).strip()
+    return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
+
+def option_columns(options: tuple[str, ...] | list[str]) -> int:
+    """How many options share a line, as Thai exams print them: 4 when every option is as short as a
+    number, 2 when every option fits half a column, else 1 (pictures always 1). PDF and DOCX alike."""
+    if not options or any("<img" in o.lower() for o in options):
+        return 1
+    longest = max(printed_length(o) for o in options)
+    if longest <= QUARTER_CHARS and len(options) in (2, 4):
+        return len(options)
+    if longest <= HALF_CHARS and len(options) % 2 == 0:
+        return 2
+    return 1
+
+
 def grade_name(grade: str) -> str:
     """``ป.6`` → ``ชั้นประถมศึกษาปีที่ 6`` (other spellings are printed as given, after ``ชั้น``)."""
     m = re.fullmatch(r"\s*(ป|ม)\.\s*(\d+)\s*", grade)
@@ -270,7 +298,8 @@ def _item(item: BookletItem, n: int, thai: bool) -> str:
         options = "".join(
             f"<li>{THAI_OPTION_LETTERS[k]}. {clean(text)}</li>" for k, text in enumerate(item.options)
         )
-        parts.append(f'<ol class="options">{options}</ol>')
+        across = option_columns(item.options)
+        parts.append(f'<ol class="options c{across}">{options}</ol>' if across > 1 else f'<ol class="options">{options}</ol>')
     else:
         parts.append(f'<div class="ins points">({esc(digits(f"{item.points:g}", thai))} คะแนน)</div>')
         parts.extend('<div class="ins answer-line"></div>' for _ in range(item.answer_lines))

@@ -38,6 +38,7 @@ from exports.booklet import (
     cover_instructions,
     grade_name,
     header_codes,
+    option_columns,
     year_line,
 )
 from exports.data import THAI_OPTION_LETTERS, AnswerKey, Booklet, BookletItem, Media, Passage, TableBlock
@@ -444,8 +445,21 @@ def _item_docx(w: _Writer, item: BookletItem, n: int) -> None:
         w.table(item.table, 70)
     if item.media is not None:
         w.picture(_media_png(item.media), min(item.media.width_mm, 75))
+    across = option_columns(item.options)
     last = len(item.options) - 1
-    for k, option in enumerate(item.options):
+    if across > 1:  # short options share a line, as in the PDF: ก ข / ค ง, or ก ข ค ง
+        width = 72.0 / across                      # the column after the item number's 10 mm
+        for row in range(0, len(item.options), across):
+            p = w.para(keep_next=row + across <= last)
+            p.paragraph_format.left_indent = Mm(16)
+            p.paragraph_format.first_line_indent = Mm(-6)
+            for c in range(across):
+                p.paragraph_format.tab_stops.add_tab_stop(Mm(10 + c * width))
+                p.paragraph_format.tab_stops.add_tab_stop(Mm(16 + c * width))
+            for c, k in enumerate(range(row, min(row + across, len(item.options)))):
+                w.run(p, ("\t" if c else "") + f"{THAI_OPTION_LETTERS[k]}.\t")
+                w.rich(p, item.options[k])
+    for k, option in enumerate(item.options if across == 1 else ()):
         p = w.para(keep_next=k != last)
         p.paragraph_format.left_indent = Mm(16)
         p.paragraph_format.first_line_indent = Mm(-6)

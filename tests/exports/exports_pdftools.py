@@ -105,8 +105,21 @@ def column(w: Word) -> int:
     return 0 if (w.x0 + w.x1) / 2 < w.page_width / 2 else 1
 
 
+def _reading_order(ws: list[Word], tolerance: float = 2.5) -> list[Word]:
+    """Words by page, column, line and x: words within `tolerance` pt of a line's top share the line
+    (options printed side by side sit on baselines a fraction of a point apart)."""
+    ws = sorted(ws, key=lambda w: (w.page, column(w), w.y0))
+    keyed, line, top, last = [], 0, None, None
+    for w in ws:
+        where = (w.page, column(w))
+        if where != last or top is None or w.y0 - top > tolerance:
+            line, top, last = line + 1, w.y0, where
+        keyed.append((where, line, w.x0, w))
+    return [w for *_, w in sorted(keyed, key=lambda t: t[:3])]
+
+
 def assert_items_whole(b: Booklet, ws: list[Word]) -> None:
-    ws = sorted((w for w in ws if w.page > 1), key=lambda w: (w.page, column(w), round(w.y0), w.x0))
+    ws = _reading_order([w for w in ws if w.page > 1])
     numbers = {digits(f"{n}."): n for n in range(1, len(b.items) + 1)}
     letters = {f"{letter}.": k for k, letter in enumerate(THAI_OPTION_LETTERS)}
     placed: dict[int, tuple[int, int]] = {}

@@ -160,7 +160,7 @@ def test_grade_names() -> None:
 def test_split_check_catches_splits_when_keep_together_is_off(tmp_path: Path) -> None:
     from exports.pdf import render_pdf
 
-    b = demo_booklet("A")
+    b = demo_booklet("A", repeat=2)
     html = booklet_html(b).replace("break-inside: avoid; page-break-inside: avoid;", "")
     out = tmp_path / "loose.pdf"
     out.write_bytes(render_pdf(html))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_libreoffice_renders_thai_in_sarabun_with_no_item_split(docx_path: Path,
     for s in ("แบบทดสอบวัดผลสัมฤทธิ์ทางการเรียน", "สำนักงานเขตพื้นที่การศึกษา", "คำชี้แจง", "ห.ร.ม. ของ"):
         assert nfkc(s) in got, s
     # page fields; LibreOffice shows them in Thai digits (CTLTextNumerals) but keeps 0-9 in the text layer
-    assert "หน้า 2/5" in got
+    assert re.search(r"หน้า 2/[45]\b", got)  # 4 pages since short options share a line
     assert_items_whole(demo_booklet("A"), words(pdf))
 
 
