@@ -19,6 +19,39 @@ def as_option(f: Any) -> Any:
     return click.option("--as", "as_name", default=None, metavar="USERNAME", help=AS_HELP)(f)
 
 
+_AS_KEY = "khlang.as_name"
+
+
+def give_as_option(group: click.Group) -> click.Group:
+    """Give every command of `group` the ``--as USERNAME`` option; :func:`chosen_as` reads it back.
+
+    For command groups whose commands share one session helper (``khlang forms``): call it once after
+    the last command, then ``actor_for(session, chosen_as())`` in the helper."""
+    import functools
+
+    for command in group.commands.values():
+        if any(p.name == "as_name" for p in command.params) or command.callback is None:
+            continue
+        command.params.append(click.Option(["--as", "as_name"], default=None, metavar="USERNAME", help=AS_HELP))
+
+        def wrap(callback: Any) -> Any:
+            @functools.wraps(callback)
+            def run(*args: Any, as_name: str | None = None, **kwargs: Any) -> Any:
+                click.get_current_context().meta[_AS_KEY] = as_name
+                return callback(*args, **kwargs)
+
+            return run
+
+        command.callback = wrap(command.callback)
+    return group
+
+
+def chosen_as() -> str | None:
+    """The ``--as`` of the running command (given by :func:`give_as_option`), or None."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_AS_KEY) if ctx is not None else None
+
+
 def actor_for(session: Any, as_name: str | None) -> Any:
     """The system actor, or the Actor of the named active account (refused in Thai otherwise)."""
     from itembank.accounts import actor_for as account_actor

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from web.admin.cli_actor import give_as_option
 from web.cli.params import InputPath, OutputPath
 
 
@@ -29,34 +30,12 @@ def _app(ctx: click.Context) -> Any:
 def _session(ctx: click.Context, *, write: bool = False) -> Any:
     """A session on the configured store, and the actor the command line acts as: the account named by
     ``--as`` (checked: an active account, its roles authorized by the services) or the system actor."""
-    from web.admin.cli_actor import actor_for
+    from web.admin.cli_actor import actor_for, chosen_as
     from web.store_ext import get_store
 
     store = get_store(_app(ctx))
     with store.session() if write else store.read_session() as s:
-        yield s, actor_for(s, ctx.meta.get(_AS_KEY))
-
-
-_AS_KEY = "khlang.forms.as_name"
-
-
-def _acting_as(command: click.Command) -> click.Command:
-    """Give a forms command the ``--as USERNAME`` option of web.admin.cli_actor (kept for _session)."""
-    import functools
-
-    from web.admin.cli_actor import AS_HELP
-
-    command.params.append(click.Option(["--as", "as_name"], default=None, metavar="USERNAME", help=AS_HELP))
-    callback = command.callback
-    assert callback is not None
-
-    @functools.wraps(callback)
-    def run(*args: Any, as_name: str | None = None, **kwargs: Any) -> Any:
-        click.get_current_context().meta[_AS_KEY] = as_name
-        return callback(*args, **kwargs)
-
-    command.callback = run
-    return command
+        yield s, actor_for(s, chosen_as())
 
 
 def _lang() -> str:
@@ -287,5 +266,4 @@ def answer_sheet_command(ctx, form_code, out: Path, spec_out: Path | None):
     click.echo(_say(f"เขียน {out}", f"wrote {out}"))
 
 
-for _command in forms.commands.values():  # every forms command acts as --as USERNAME, or as the system
-    _acting_as(_command)
+give_as_option(forms)  # every forms command acts as --as USERNAME (checked), or as the system
