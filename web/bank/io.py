@@ -53,6 +53,7 @@ EXTENSIONS = (".xlsx", ".csv")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 STAGE_MAX_AGE_S = 24 * 3600
 DEFAULT_SYNC_ROWS = 2000
+DEFAULT_SYNC_BYTES = 1024 * 1024  # about 4,000 rows: a bigger file is checked by a job, not in the request
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -206,14 +207,64 @@ def _record_path(token: str) -> Path:
     return stage_dir() / f"{token}.json"
 
 
-def checked(token: str, path: Path, record: dict[str, Any], actor: Any) -> dict[str, Any]:
-    """The dry run of a staged file, kept with it so that a reload (or the commit) does not read it again."""
+def checked(token: str, path: Path, record: dict[str, Any], actor: Any) -> dict[str, Any] | None:
+    """The dry run of a staged file, kept with it so that a reload (or the commit) does not read it again.
+
+    A file over ``BANK_IMPORT_SYNC_BYTES`` is checked by the ``import_items`` job (``dry_run``): None
+    until that job has ended."""
     result = record.get("checked")
     if result is None:
-        result = dry_run(path, record["name"], actor)
+        if path.stat().st_size > sync_bytes():
+            result = _checked_by_job(path, record, actor)
+            if result is None:
+                _record_path(token).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+                return None
+        else:
+            result = dry_run(path, record["name"], actor)
         record["checked"] = result
+        record.pop("check_job", None)
         _record_path(token).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     return result
+
+
+_WHERE_TEXT = re.compile(r"^(?P<file>.*?)(?: แถว (?P<row>\d+))?(?: คอลัมน์ (?P<column>[^:]*))?: (?P<message>.*)$", re.S)
+
+
+def _problem_of_text(text: str, name: str) -> dict[str, Any]:
+    """A job's problem line (``items.csv แถว 3 คอลัมน์ เฉลย: …``) as a table row."""
+    m = _WHERE_TEXT.match(text)
+    if m is None or (m["row"] is None and m["column"] is None and m["file"] != name):
+        return {"file": None, "row": None, "column": None, "message": _edition_words(text), "code": ""}
+    return {"file": m["file"] or None, "row": int(m["row"]) if m["row"] else None, "column": m["column"],
+            "message": _edition_words(m["message"]), "code": ""}
+
+
+def _checked_by_job(path: Path, record: dict[str, Any], actor: Any) -> dict[str, Any] | None:
+    from itembank.jobs import get_job
+    from web.jobs import get_jobs
+
+    job_id = record.get("check_job")
+    if job_id is None:
+        handle = get_jobs(current_app).enqueue("import_items", actor=actor, path=str(path), dry_run=True,
+                                               as_name=actor.username)
+        record["check_job"] = handle.id
+        job_id = handle.id
+    with read_session() as s:
+        try:
+            job = get_job(s, actor, job_id)
+        except KhlangError:
+            record.pop("check_job", None)
+            return None
+    if not job.is_finished:
+        return None
+    out = job.outcome or {}
+    name = record["name"]
+    if out.get("ok"):
+        summary = {k: int(out.get(k) or 0) for k in ("n_rows", "n_created", "n_new_version", "n_unchanged")}
+        summary.update(codes_created=[], codes_new_version=[])
+        return {"ok": True, "summary": summary, "notices": [_problem_of_text(t, name) for t in out.get("notices", [])]}
+    problems = out.get("problems") or [out.get("message_th") or _("ตรวจไฟล์ไม่สำเร็จ")]
+    return {"ok": False, "problems": [_problem_of_text(str(t), name) for t in problems]}
 
 
 def forget_check(token: str, record: dict[str, Any]) -> None:
@@ -224,6 +275,10 @@ def forget_check(token: str, record: dict[str, Any]) -> None:
 
 def sync_rows() -> int:
     return int(current_app.config.get("BANK_IMPORT_SYNC_ROWS", DEFAULT_SYNC_ROWS))
+
+
+def sync_bytes() -> int:
+    return int(current_app.config.get("BANK_IMPORT_SYNC_BYTES", DEFAULT_SYNC_BYTES))
 
 
 # ------------------------------------------------------------------------------------------- pages
@@ -258,7 +313,11 @@ def check(token: str):
     """The dry run of a staged file: the table of row problems, or the summary and the confirm step."""
     actor = acting()
     path, record = staged(token, actor)
-    return _check_page(token, record["name"], checked(token, path, record, actor))
+    result = checked(token, path, record, actor)
+    if result is None:
+        return render_template("bank_io/checking.html", token=token, name=record["name"],
+                               job_id=record.get("check_job"))
+    return _check_page(token, record["name"], result)
 
 
 @bp.post("/import/<token>/commit")
@@ -274,6 +333,8 @@ def commit(token: str):
     path, record = staged(token, actor)
     name = record["name"]
     result = checked(token, path, record, actor)
+    if result is None:  # still being checked
+        return redirect(url_for("bank_io.check", token=token))
     if not result["ok"]:
         return _check_page(token, name, result)
     forget_check(token, record)

@@ -161,20 +161,53 @@ def test_an_xlsx_file_imports_like_the_csv(app, client):
     assert re.search(r'data-test="n-created">3<', html)
 
 
-def test_a_big_file_is_imported_by_the_job(db_url, tmp_path):
+def _big_app(db_url, tmp_path, backend="immediate"):
     from web import create_app
 
-    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test", "JOBS_BACKEND": "immediate",
-                      "BANK_IMPORT_SYNC_ROWS": 2}, instance_path=str(tmp_path / "instance"))
+    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test", "JOBS_BACKEND": backend,
+                       "BANK_IMPORT_SYNC_ROWS": 2, "BANK_IMPORT_SYNC_BYTES": 100},
+                      instance_path=str(tmp_path / "instance"))
+
+
+def test_a_big_file_is_checked_and_imported_by_the_job(db_url, session, tmp_path):
+    app = _big_app(db_url, tmp_path)
     try:
         client = signed_in_client(app, "officer")
         html = client.get(upload(client, csv_bytes(ROWS)).headers["Location"]).get_data(as_text=True)
-        assert "งานเบื้องหลัง" in html
+        assert "งานเบื้องหลัง" in html and re.search(r'data-test="n-created">3<', html)
         done = client.post(re.search(r'action="([^"]+/commit)"', html).group(1), data={"csrf_token": csrf(client)})
         assert done.status_code == 302 and "/jobs/" in done.headers["Location"]
         assert n_versions(app) == 3
         job = client.get(done.headers["Location"]).get_data(as_text=True)
         assert "นำเข้าข้อสอบ" in job
+    finally:
+        get_store(app).dispose()
+
+
+def test_a_big_broken_file_checked_by_the_job_shows_its_rows(db_url, session, tmp_path):
+    app = _big_app(db_url, tmp_path)
+    try:
+        client = signed_in_client(app, "officer")
+        page = client.get(upload(client, csv_bytes(BROKEN)).headers["Location"])
+        html = page.get_data(as_text=True)
+        assert page.status_code == 422 and "พบปัญหา 2 รายการ" in html
+        assert re.search(r'<td class="where"[^>]*>3</td><td class="col"[^>]*>เฉลย</td>', html)
+        assert n_versions(app) == 0
+    finally:
+        get_store(app).dispose()
+
+
+def test_while_a_big_file_is_checked_the_page_reloads_itself(db_url, session, tmp_path):
+    app = _big_app(db_url, tmp_path, backend="sqlite")  # no worker runs: the check stays queued
+    try:
+        client = signed_in_client(app, "officer")
+        location = upload(client, csv_bytes(ROWS)).headers["Location"]
+        html = client.get(location).get_data(as_text=True)
+        assert 'data-test="checking"' in html and 'http-equiv="refresh"' in html and "/jobs/" in html
+        assert client.get(location).get_data(as_text=True).count("/jobs/") >= 1  # the same job, not a second
+        commit = client.post(location + "/commit", data={"csrf_token": csrf(client)})
+        assert commit.status_code == 302 and commit.headers["Location"].endswith(location)
+        assert n_versions(app) == 0
     finally:
         get_store(app).dispose()
 
