@@ -43,6 +43,17 @@ def _hidden():
         raise
 
 
+def _need(body):
+    """A JSON body is required: a form post or an empty body gets the Thai 422, not a server error."""
+    if body is None:
+        from supervision.errors import SupervisionError
+
+        raise SupervisionError("request.not_json", kind="invalid",
+                               message_th="ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
+                               message_en="the body must be JSON (Content-Type: application/json)")
+    return body
+
+
 def _id(value: int) -> int:
     if value > MAX_ID:
         abort(404)
@@ -302,6 +313,7 @@ def record(json: SupVisitIn):
     """บันทึกการนิเทศ (ศึกษานิเทศก์: เฉพาะโรงเรียนที่ได้รับมอบหมายในแผน); การติดตามผลปิดข้อเสนอแนะเดิมได้"""
     from supervision.visits import RecommendationDraft, VisitDraft, record_visit
 
+    json = _need(json)
     data = json.model_dump()
     data["recommendations"] = tuple(RecommendationDraft(r.text, r.due_on) for r in json.recommendations)
     data["closes"] = tuple(c for c in json.closes if 0 < c <= MAX_ID)
@@ -344,6 +356,7 @@ def update_recommendation(recommendation_id: int, json: SupRecommendationUpdate)
     """ปรับสถานะข้อเสนอแนะ: โรงเรียนรายงานความก้าวหน้า ศึกษานิเทศก์ยืนยัน (verified)"""
     from supervision.visits import update_recommendation as update
 
+    json = _need(json)
     with write_session() as s, _hidden():
         r = update(s, acting(), _id(recommendation_id), json.status, json.note)
     return _rec_out(r, dt.date.today())

@@ -75,6 +75,11 @@ def test_a_supervisor_records_a_visit_and_the_school_acknowledges_it(app, setup)
     assert r.status_code == 200 and r.get_json()["status_th"] == "ตรวจสอบแล้ว"
     assert school.get("/api/v1/supervision/recommendations?status=verified&year=2569").get_json()["total"] == 1
     assert school.get("/api/v1/supervision/visits/99999999999").status_code == 404
+    r = school.post(f"/api/v1/supervision/recommendations/{rec}", data={"status": "done"},
+                    headers={"X-CSRFToken": school.token})
+    assert r.status_code == 422 and "ต้องส่งข้อมูลเป็น JSON" in r.get_json()["error"]
+    r = sup.post("/api/v1/supervision/visits", data="x", headers={"X-CSRFToken": sup.token})
+    assert r.status_code == 422
 
 
 def test_plans_and_the_qa_summary_are_paged_and_kept_by_role(app, setup):
