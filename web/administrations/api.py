@@ -19,12 +19,15 @@ from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, Field
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
+from itembank.errors import KhlangError
 from scoring.errors import ScoringError
+from web.administrations.views import plain_not_found
 from web.api import Code, PageOut, PageQuery, Text, api, page_of, responses
 from web.auth import acting, audit_download, requires
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("administrations_api", __name__, url_prefix="/api/v1")
+bp.register_error_handler(KhlangError, plain_not_found)  # a not_found answers the plain 404
 
 TAGS = ["administrations"]
 
@@ -112,7 +115,7 @@ class AdminBookletQuery(BaseModel):
 class AdminUploadForm(BaseModel):
     """multipart/form-data: the answer file (CSV or XLSX, the school's template) and ``dry_run``."""
 
-    file: BaseFile
+    file: BaseFile | None = None  # required, but checked after the administration (404 first)
     dry_run: bool = False
 
 

@@ -24,6 +24,21 @@ from web.store_ext import read_session, write_session
 
 bp = Blueprint("administrations", __name__, url_prefix="/administrations")
 
+#: not_found refusals whose message is worth showing (they never echo what someone probed with)
+TOLD_NOT_FOUND = ("booklet.not_rendered",)
+
+
+def plain_not_found(e: KhlangError):
+    """A service's not_found becomes the plain 404 (the same body whatever was asked for: nothing to compare)."""
+    from web import errors
+
+    if e.kind == "not_found" and e.code not in TOLD_NOT_FOUND:
+        return errors.http_error(404)
+    return errors.domain_error(e)
+
+
+bp.register_error_handler(KhlangError, plain_not_found)
+
 STATUS_CLASS = {"closed": "retired", "awaiting_release": "draft", "open": "approved"}
 
 

@@ -16,11 +16,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from itembank.errors import KhlangError
+from web.administrations.views import plain_not_found
 from web.auth import acting, audit_download, requires
 from web.portal.staging import discard, stage, staged
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("portal", __name__, url_prefix="/school")
+bp.register_error_handler(KhlangError, plain_not_found)  # a not_found answers the plain 404
 
 
 def _english() -> bool:
@@ -71,6 +73,15 @@ def problem_rows(e: KhlangError) -> list[dict]:
         rows.append({"file": w.file if w else "", "row": w.row if w else None, "column": w.column if w else "",
                      "message": body})
     return rows
+
+
+def _audit_students(what: str, administration: str, school_id: int, n_students: int | None = None) -> None:
+    """PDPA: a read of student rows is audited unless it is the students' own school (itembank.audit)."""
+    from itembank.audit import record_student_read
+
+    with write_session() as s:
+        record_student_read(s, acting(), what, school_id=school_id, object_id=administration, n_students=n_students,
+                            commit=True)
 
 
 @bp.get("/")
@@ -137,6 +148,7 @@ def template(code: str, fmt: str):
     school = _school()
     with read_session() as s:
         table = answer_template(s, acting(), info.code, school.code)
+    _audit_students("answer_template", info.code, school.id, len(table.rows))
     return table_response(table, fmt, f"{info.code}-{school.code}-answers.{fmt}")
 
 
@@ -247,6 +259,7 @@ def results(code: str):
         adm = load(s, actor, code, "scores.read", "results")
         r = school_results(s, actor, adm.code, school.id)
         sheet = class_sheet(s, actor, adm.code, school.code, office=current_app.config.get("DISTRICT_NAME", ""))
+    _audit_students("school_results", adm.code, school.id, r.school.n)
     levels = [(q, level_label(q, _lang())) for q in QUALITY_LEVELS]
     return render_template("portal/results.html", r=r, sheet=sheet, school=school, levels=levels)
 
@@ -266,6 +279,7 @@ def slips(code: str):
     with read_session() as s:
         adm = load(s, actor, code, "scores.read", "results")
         data = result_slips(s, actor, adm.code, school.code, office=current_app.config.get("DISTRICT_NAME", ""))
+    _audit_students("result_slips", adm.code, school.id, len(data.slips))
     pdf = render(data, "pdf")
     audit_download("result_slips", adm.code, school=school.code)
     return send_file(io.BytesIO(pdf), as_attachment=True, mimetype="application/pdf",
