@@ -355,3 +355,11 @@ def test_an_unknown_sort_is_refused_in_thai_by_the_service_and_ignored_by_the_pa
         with pytest.raises(ItemBankError, match="ไม่รู้จักการเรียงลำดับ"):
             search_items(s, Actor.system(), sort="random")
     assert client.get("/bank/?sort=random").status_code == 200
+
+
+def test_the_editing_pages_render_in_english_too(app, client, sample_bank):
+    for path in ("/bank/new?lang=en", "/bank/edit/M6-0001", "/bank/review", "/bank/passages/SET-001",
+                 "/bank/passage-new", "/bank/?sort=p"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert 'lang="en"' in response.get_data(as_text=True)
