@@ -11,15 +11,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from flask import Flask
 
 from itembank.authz import Actor, authorize
 from testgen.errors import TestGenError
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
+Session = Any  # a session of the store (web names no SQL library: see the import contracts)
 
 #: kind → Thai name; the order the form page lists them in.
 DOCUMENTS = {"booklet": "แบบทดสอบ", "key": "เฉลย", "sheet": "กระดาษคำตอบ"}

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from itembank.browse import display_names
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH
 from itembank.errors import KhlangError
 from web.auth import acting, audit_download, requires
@@ -131,8 +132,9 @@ def blueprints():
 
     with read_session() as s:
         rows = list_blueprints(s, acting())
+        names = display_names(s, [b.created_by_name for b in rows])
     return render_template("forms/blueprints.html", blueprints=rows, areas=AREA_LETTERS, grades=GRADES,
-                           AREA_NAMES_TH=AREA_NAMES_TH)
+                           AREA_NAMES_TH=AREA_NAMES_TH, names=names)
 
 
 def _grid_form(area: str, grade: str, values: dict[str, Any], status: int = 200, errors: list[str] | None = None):
@@ -258,8 +260,9 @@ def show_blueprint(code: str):
             report = shortage_report(s, acting(), code, n_forms=n_forms)
         except KhlangError as e:
             report, report_error = None, _problems(e)
+        names = display_names(s, [stored.created_by_name])
     return render_template("forms/blueprint.html", stored=stored, bp=bpr, report=report, report_error=report_error,
-                           n_forms=n_forms or bpr.n_forms)
+                           n_forms=n_forms or bpr.n_forms, names=names)
 
 
 @bp.post("/blueprints/<code>/assemble")
@@ -301,8 +304,9 @@ def assembly(job_id: str):
     with read_session() as s:
         previews = describe_draft(s, acting(), draft)
         frozen = frozen_from(s, acting(), job_id)
+        names = display_names(s, [job.created_by_name])
     return render_template("forms/assembly.html", job=job, draft=draft, previews=previews, frozen=frozen,
-                           may_freeze=acting().may("form.freeze"))
+                           may_freeze=acting().may("form.freeze"), names=names)
 
 
 @bp.get("/assemblies/<job_id>/tif.svg")
@@ -430,8 +434,9 @@ def show_form(code: str):
         parallel = siblings(s, acting(), preview)
         actor = acting()
         documents = form_documents(s, actor, current_app, code) if actor.may("form.render") else []
+        names = display_names(s, [preview.created_by_name])
     return render_template("forms/form.html", f=preview, parallel=parallel, may_variants=actor.may("form.variants"),
-                           may_render=actor.may("form.render"), documents=documents,
+                           may_render=actor.may("form.render"), documents=documents, names=names,
                            n_missing=sum(not d.ready for d in documents))
 
 

@@ -293,10 +293,13 @@ def assemble(app: Flask, blueprint: str, n_forms: int | None = None, seed: int =
     if progress:
         progress(2, 2, "จัดฉบับเสร็จแล้ว", "assembled")
     n = len(draft["forms"])
+    best = draft["provenance"]["status"] == "optimal"
     return {"ok": True, "job": "assemble", "blueprint": blueprint, "n_forms": n, "draft": draft,
             "url": f"/forms/assemblies/{job_id}" if job_id else None,
-            "message_th": f"จัดฉบับตามผัง {blueprint} ได้ {n} ฉบับ ({draft['provenance']['status']}) รอตรวจและยืนยันฉบับ",
-            "message_en": f"assembled {n} form(s) on {blueprint}; preview and freeze them"}
+            "message_th": f"จัดฉบับตามผัง {blueprint} ได้ {n} ฉบับ "
+                          f"({'ดีที่สุดแล้ว' if best else 'ดีที่สุดที่หาได้ในเวลาที่กำหนด'}) รอตรวจและยืนยันฉบับ",
+            "message_en": f"assembled {n} form(s) on {blueprint} ({'optimal' if best else 'best found in time'}); "
+                          "preview and freeze them"}
 
 
 from web.forms.jobs import render_form_documents  # noqa: E402  (its area keeps it; registered here)
