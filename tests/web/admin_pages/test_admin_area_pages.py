@@ -141,3 +141,18 @@ def test_a_backup_is_taken_listed_private_and_never_downloadable(app, db_url):
     for url in (f"/admin/backups/{name}", f"/static/../instance/backups/{name}"):
         assert admin.get(url).status_code == 404
     assert "สำรองฐานข้อมูล" in admin.get("/admin/audit?event=backup").get_data(as_text=True)
+
+
+def test_the_users_page_edits_roles_and_names_schools(app):
+    school_id = ensure_school(app)
+    user = make_account(app, "officer")
+    admin = signed_in_client(app, "admin")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{user.username}/roles"' in page
+    token = csrf_token(admin, "/admin/users")
+    r = admin.post(f"/admin/users/{user.username}/roles", data={"csrf_token": token, "roles": ["school"],
+                                                               "school": "1000000001"})
+    assert r.status_code == 302
+    page = admin.get("/admin/users").get_data(as_text=True)
+    row = page.split(f'data-user="{user.username}"')[1].split("</tr>")[0]
+    assert "โรงเรียนบ้านทดสอบ" in row and 'value="1000000001"' in row and school_id
