@@ -53,6 +53,7 @@ EXTENSIONS = (".xlsx", ".csv")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 STAGE_MAX_AGE_S = 24 * 3600
 DEFAULT_SYNC_ROWS = 2000
+PROBLEMS_SHOWN = 500  # rows of the problem table in the page; the CSV has them all
 DEFAULT_SYNC_BYTES = 1024 * 1024  # about 4,000 rows: a bigger file is checked by a job, not in the request
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -303,8 +304,8 @@ def upload():
 
 def _check_page(token: str, name: str, result: dict[str, Any]):
     big = result["ok"] and result["summary"]["n_rows"] > sync_rows()
-    return render_template("bank_io/check.html", token=token, name=name, result=result, big=big), \
-        200 if result["ok"] else 422
+    return render_template("bank_io/check.html", token=token, name=name, result=result, big=big,
+                           shown=PROBLEMS_SHOWN), 200 if result["ok"] else 422
 
 
 @bp.get("/import/<token>")
@@ -355,6 +356,30 @@ def commit(token: str):
     flash(_("นำเข้าแล้ว %(name)s: ข้อสอบใหม่ %(new)d ข้อ, แก้ไขเป็นฉบับใหม่ %(changed)d ข้อ, ไม่เปลี่ยนแปลง %(same)d ข้อ",
             name=name, new=u.n_created, changed=u.n_new_version, same=u.n_unchanged), "success")
     return redirect(url_for("bank.list_items"))
+
+
+@bp.get("/import/<token>/problems.csv")
+@requires("item.import")
+def problems_csv(token: str):
+    """Every row problem of the dry run as a CSV (file, row, column, problem) to work through in a spreadsheet."""
+    import csv
+
+    from itembank.template import csv_neutralise
+
+    actor = acting()
+    path, record = staged(token, actor)
+    result = checked(token, path, record, actor)
+    if result is None or result["ok"]:
+        abort(404)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["ไฟล์", "แถว", "คอลัมน์", "ปัญหา"])
+    for p in result["problems"]:
+        writer.writerow([csv_neutralise(str(p.get("file") or "")), p.get("row") or "",
+                         csv_neutralise(str(p.get("column") or "")), csv_neutralise(str(p["message"]))])
+    stem = re.sub(r"[^0-9A-Za-z._-]+", "-", Path(record["name"]).stem).strip("-") or "items"
+    return send_file(io.BytesIO(out.getvalue().encode("utf-8-sig")), as_attachment=True,
+                     download_name=f"{stem}-problems.csv", mimetype="text/csv")
 
 
 @bp.get("/import/template.<fmt>")

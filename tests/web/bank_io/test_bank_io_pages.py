@@ -70,6 +70,10 @@ def test_dry_run_shows_every_row_problem_in_thai_with_row_and_column_and_writes_
     assert ("items.csv", "3", "เฉลย", "เฉลย จ ไม่อยู่ในตัวเลือก (ก ข ค ง)") in rows
     assert any(r[1] == "4" and r[2] == "ตัวชี้วัด" and "ท 9.9 ป.6/1" in r[3] for r in rows)
     assert "confirm-import" not in html  # no confirm step for a refused file
+    got = client.get(r.headers["Location"] + "/problems.csv")
+    assert got.status_code == 200 and "attachment" in got.headers["Content-Disposition"]
+    lines = got.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "ไฟล์,แถว,คอลัมน์,ปัญหา" and lines[1] == "items.csv,3,เฉลย,เฉลย จ ไม่อยู่ในตัวเลือก (ก ข ค ง)"
     assert n_versions(app) == 0
 
 
