@@ -85,10 +85,11 @@ def _code(value: str) -> str:
 def summary(code: str, query: PageQuery):
     """สรุปผลการสอบ: เขตพื้นที่และรายโรงเรียน (บัญชีโรงเรียน: โรงเรียนตนเองเทียบกับเขต หลังประกาศผล)"""
     from scoring.warehouse import district_results, school_results
+    from web.reports.views import hidden_for_schools
 
     code = _code(code)
     actor = acting()
-    with read_session() as s:
+    with hidden_for_schools(), read_session() as s:
         if actor.role == "school":
             r = school_results(s, actor, code, actor.school_id)
             schools = [r.school]

@@ -9,6 +9,7 @@ own school's report (beside the district), after the results are released.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -46,8 +47,22 @@ def build(code: str, kind: str, school: str | None):
     """The report as the signed-in user may read it (a refusal propagates as the Thai error)."""
     from scoring.reports import report_for
 
-    with read_session() as s:
+    with hidden_for_schools(), read_session() as s:
         return report_for(s, acting(), code, kind, school, office=current_app.config.get("DISTRICT_NAME", ""))
+
+
+@contextmanager
+def hidden_for_schools():
+    """A school account gets the plain 404 for anything not found: the page never echoes the code it was given,
+    so another school's administration or school and a missing one look the same."""
+    from itembank.errors import KhlangError
+
+    try:
+        yield
+    except KhlangError as e:
+        if e.kind == "not_found" and acting().role == "school":
+            abort(404)
+        raise
 
 
 def flatten(report) -> tuple[list[dict], list]:
@@ -103,8 +118,11 @@ def chart(code: str, kind: str, number: int):
     """A chart of a report as an SVG image (matplotlib, as in the PDF)."""
     from exports.plots import to_svg
     from exports.supervision import bar_chart_figure
+    from scoring.reports import PAGE_KINDS
 
     code = _clean(code)
+    if kind not in PAGE_KINDS:
+        abort(404)
     school = _clean(request.args.get("school"), required=False)
     _, charts = flatten(build(code, kind, school))
     if not 0 <= number < len(charts):
@@ -119,8 +137,10 @@ def chart(code: str, kind: str, number: int):
 @requires("scores.read")
 def download(code: str, kind: str, fmt: str):
     """The report as PDF, DOCX or XLSX (recorded in the audit log)."""
+    from scoring.reports import PAGE_KINDS
+
     code = _clean(code)
-    if fmt not in FORMATS:
+    if fmt not in FORMATS or kind not in PAGE_KINDS:
         abort(404)
     school = _clean(request.args.get("school"), required=False)
     report = build(code, kind, school)
