@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, current_app, request, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 
+from itembank.errors import KhlangError
 from web.auth import acting, audit_download, requires
 from web.store_ext import read_session
 
@@ -24,7 +25,12 @@ def pack(code: str, school: str):
     from scoring.proctor import proctor_pack
 
     with read_session() as s:
-        kit = proctor_pack(s, acting(), code, school, district=current_app.config["DISTRICT_NAME"])
+        try:
+            kit = proctor_pack(s, acting(), code, school, district=current_app.config["DISTRICT_NAME"])
+        except KhlangError as e:
+            if e.kind in ("not_found", "forbidden"):  # another school's or a missing one: the same 404
+                abort(404)
+            raise
     pdf = render(kit, "pdf", thai_digits=request.args.get("digits") != "arabic")
     audit_download("proctor_pack", code, school=school)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
