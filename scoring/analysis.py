@@ -734,6 +734,7 @@ class ItemStatRow:
     flags: tuple[str, ...] = ()
     distractors: dict[str, Any] | None = None
     tasks: tuple[Any, ...] = ()  # itembank.review_tasks.ReviewTaskPublic opened from this administration
+    dif: dict[str, str] = field(default_factory=dict)  # comparison (sex | school_size) → ETS class
 
 
 @dataclass(frozen=True)
@@ -823,7 +824,8 @@ def administration_statistics(session: Session, actor: Actor, administration: st
             **base, n=s.n, p=s.p, r=s.discrimination_index, r_pbis=s.r_pbis, verdict_p=e.get("verdict_p"),
             verdict_r=e.get("verdict_r"), decision=e.get("decision"), irt_model=s.irt_model, a=s.a, b=s.b, c=s.c,
             se_b=(s.se or {}).get("b"), infit=fit.get("infit"), outfit=fit.get("outfit"), dif_class=e.get("dif_class"),
-            flags=page_flags(s.p, s.discrimination_index, e), distractors=e.get("distractors")))
+            flags=page_flags(s.p, s.discrimination_index, e), distractors=e.get("distractors"),
+            dif=dict(e.get("dif") or {})))
     first = next(iter(stats.values()), None)
     e0 = (first.extra or {}) if first is not None else {}
     return AdministrationStatistics(

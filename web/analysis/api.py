@@ -104,6 +104,7 @@ class AnalysisItemOut(BaseModel):
     infit: float | None = None
     outfit: float | None = None
     dif_class: str | None = None
+    dif: dict[str, str] = Field(default_factory=dict, description="sex | school_size → ETS class (A, B+, B-, C+, C-)")
     flags: list[AnalysisFlagOut]
     options: list[AnalysisOption]
     tasks: list[AnalysisTaskOut]
@@ -233,7 +234,8 @@ def item_statistics(code: str, query: AnalysisItemQuery):
         position=it.position, item_code=it.item_code, version_number=it.version_number, n=it.n, p=_f(it.p),
         r=_f(it.r), r_pbis=_f(it.r_pbis), verdict_p=it.verdict_p, verdict_r=it.verdict_r, decision=it.decision,
         irt_model=it.irt_model, a=_f(it.a), b=_f(it.b), c=_f(it.c), se_b=_f(it.se_b), infit=_f(it.infit),
-        outfit=_f(it.outfit), dif_class=it.dif_class, flags=_flags(it.flags),
+        outfit=_f(it.outfit), dif_class=it.dif_class, dif={str(k): str(v) for k, v in it.dif.items()},
+        flags=_flags(it.flags),
         options=[AnalysisOption(label=k, share=_f(o.get("share")), upper=o.get("upper"), lower=o.get("lower"),
                                 r=_f(o.get("r")), key=bool(o.get("key")), dead=bool(o.get("dead")))
                  for k, o in (it.distractors or {}).items()],

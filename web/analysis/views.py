@@ -32,6 +32,7 @@ ANCHOR_LABELS = {
     "link": "ประมาณค่าอิสระแล้วเชื่อมโยงสเกลแบบ Stocking–Lord",
 }
 DECISION_LABELS = {"good": "ใช้ได้", "revise": "ควรปรับปรุง", "drop": "ควรตัดทิ้ง"}
+DIF_NAMES = {"sex": "เพศ", "school_size": "ขนาดโรงเรียน"}
 TASK_STATUS_LABELS = {"open": "รอตรวจทาน", "kept": "คงไว้", "rekeyed": "แก้เฉลยแล้ว", "cancelled": "ยกเลิกข้อ",
                       "revised": "ปรับปรุงแล้ว", "dismissed": "ไม่ต้องแก้ไข"}
 _CODE = re.compile(r"^[0-9A-Za-z\u0E00-\u0E7F._\-/ ]{1,120}$")
@@ -65,6 +66,7 @@ def _labels() -> dict:
     locale = "en" if str(get_locale() or "th").startswith("en") else "th"
     return {"FLAG_WORDS": FLAG_WORDS, "MODEL_LABELS": MODEL_LABELS, "ANCHOR_LABELS": ANCHOR_LABELS,
             "DECISION_LABELS": DECISION_LABELS, "TASK_STATUS_LABELS": TASK_STATUS_LABELS, "page_locale": locale,
+            "DIF_NAMES": DIF_NAMES,
             "flag_label": lambda kind: flag_text(kind, locale)}
 
 
