@@ -20,6 +20,7 @@ class NavLink:
     label: object  # a lazy Thai string (translated when shown)
     action: str
     school: bool | None = None
+    unless: str | None = None  # not shown to whoever may do this (they reach the page another way)
 
 
 NAV = (
@@ -34,6 +35,7 @@ NAV = (
     NavLink("analysis.index", _l("วิเคราะห์ข้อสอบ"), "scores.read", school=False),
     NavLink("reports.index", _l("รายงาน"), "scores.read", school=False),
     NavLink("supervision.index", _l("นิเทศและประกันคุณภาพ"), "visit.read"),
+    NavLink("supervision.committee", _l("รายงาน ก.ต.ป.น."), "committee.write", unless="visit.read"),
     NavLink("admin.index", _l("ผู้ดูแลระบบ"), "user.read"),
 )
 
@@ -44,4 +46,4 @@ def links_for(actor: Actor | None) -> list[NavLink]:
     views = current_app.view_functions
     is_school = actor.school_id is not None and "school" in actor.roles
     return [n for n in NAV if n.endpoint in views and actor.may(n.action)
-            and (n.school is None or n.school == is_school)]
+            and (n.school is None or n.school == is_school) and not (n.unless and actor.may(n.unless))]
