@@ -244,7 +244,7 @@ def save_blueprint():
 @requires("form.read")
 def show_blueprint(code: str):
     """A blueprint: its rows, the shortage report (before assembling) and the assemble button."""
-    from testgen.planning import read_blueprint, shortage_report
+    from testgen.planning import cells_of, read_blueprint, shortage_report
 
     n_forms = request.args.get("n_forms", type=int)
     if n_forms is not None and not 1 <= n_forms <= 10:
@@ -262,7 +262,7 @@ def show_blueprint(code: str):
             report, report_error = None, _problems(e)
         names = display_names(s, [stored.created_by_name])
     return render_template("forms/blueprint.html", stored=stored, bp=bpr, report=report, report_error=report_error,
-                           n_forms=n_forms or bpr.n_forms, names=names)
+                           n_forms=n_forms or bpr.n_forms, names=names, editable=bool(cells_of(bpr)))
 
 
 @bp.post("/blueprints/<code>/assemble")

@@ -133,6 +133,8 @@ def test_a_short_bank_is_reported_before_assembling_and_the_job_says_why(app, cl
 
 def test_who_may_do_what(app, client, bank):
     assert _post_blueprint(client).status_code == 302
+    edit = client.get("/forms/blueprints/new?from=BP-W").get_data(as_text=True)  # edit: the table filled in again
+    assert 'value="BP-W"' in edit and 'name="n|ค 1.1 ป.6/1|understand" value="3"' in edit
     anon = app.test_client()
     assert anon.get("/forms/").status_code == 302 and "/login" in anon.get("/forms/").headers["Location"]
     analyst = signed_in_client(app, "analyst")
