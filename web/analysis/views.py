@@ -204,7 +204,10 @@ def options_plot():
         choices = item_history(s, acting(), code).options(source)
     if choices is None:
         abort(404)
-    return _svg(options_figure([choices], columns=1))
+    fig = options_figure([choices], columns=1)
+    fig.set_size_inches(100 / 25.4, 62 / 25.4)  # one item: room for the title beside the bars
+    fig.suptitle(_("กลุ่มสูงและกลุ่มต่ำเลือกแต่ละตัวเลือก (* = คำตอบที่ถูก)"), fontsize=8.5)
+    return _svg(fig)
 
 
 @bp.get("/parameter-sets")
