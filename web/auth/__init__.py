@@ -164,7 +164,10 @@ def _csrf_unless_bearer() -> None:
         return
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return
-    csrf.protect()
+    try:
+        csrf.protect()
+    except AttributeError:  # a hostile multipart body (a field with no name) that Flask-WTF cannot read
+        abort(400)
 
 
 def init_app(app: Flask) -> None:
