@@ -35,6 +35,7 @@ TABS = (
     ("supervision.plan", _l("แผนการนิเทศ"), "supervision.plan_read"),
     ("supervision.visits", _l("บันทึกการนิเทศ"), "visit.read"),
     ("supervision.recommendations", _l("ข้อเสนอแนะ"), "visit.read"),
+    ("supervision.forms", _l("แบบบันทึก"), "visit.read"),
     ("supervision.qa", _l("ประกันคุณภาพ"), "qa.read"),
     ("supervision.committee", _l("รายงาน ก.ต.ป.น."), "committee.read"),
 )
@@ -211,6 +212,74 @@ def add_plan_line():
     else:
         flash("เพิ่มแผนการนิเทศแล้ว", "ok")
     return redirect(url_for("supervision.plan", year=year))
+
+
+@bp.post("/plan/import")
+@requires("supervision.plan_write")
+def import_plan():
+    """Add the plan lines of a CSV/XLSX file (รหัสโรงเรียน or กลุ่มเครือข่าย, ประเด็นการนิเทศ, เดือน, รูปแบบ, ผู้นิเทศ)."""
+    import tempfile
+
+    from supervision.plans import import_plan_file
+
+    year = _year()
+    upload = request.files.get("file")
+    suffix = Path(upload.filename or "").suffix.lower() if upload else ""
+    if upload is None or suffix not in (".csv", ".xlsx"):
+        flash("เลือกไฟล์แผนการนิเทศ .csv หรือ .xlsx", "error")
+        return redirect(url_for("supervision.plan", year=year))
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / (Path(upload.filename).name or f"plan{suffix}")
+        upload.save(path)
+        try:
+            with write_session() as s:
+                n = import_plan_file(s, acting(), year, str(path))
+        except KhlangError as e:
+            if e.kind not in ("invalid", "not_found"):
+                raise
+            for p in _problems(e)[:30]:
+                flash(p, "error")
+            return redirect(url_for("supervision.plan", year=year))
+    flash(f"เพิ่มแผนการนิเทศ {n} รายการ ปีการศึกษา {year}", "ok")
+    return redirect(url_for("supervision.plan", year=year))
+
+
+@bp.get("/forms")
+@requires("visit.read")
+def forms():
+    """แบบบันทึกการนิเทศ: the reference forms and the office's own (items, scale, bands), and adding one as JSON."""
+    from supervision.forms import list_forms
+
+    with write_session() as s:
+        rows = list_forms(s, acting())
+    return render_template("supervision/forms.html", **_context(forms=rows))
+
+
+@bp.post("/forms")
+@requires("supervision.form_write")
+def add_form():
+    """Add an office's own form from a JSON file (code, title_th, scale, bands, domains with items, prompts)."""
+    import json
+
+    from supervision.forms import save_form
+
+    upload = request.files.get("file")
+    try:
+        data = json.loads((upload.read() if upload else b"").decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as e:
+        flash(f"{upload.filename if upload else ''}: อ่าน JSON ไม่ได้ ({e})", "error")
+        return redirect(url_for("supervision.forms"))
+    try:
+        with write_session() as s:
+            form = save_form(s, acting(), data)
+    except KhlangError as e:
+        if e.kind not in ("invalid", "conflict"):
+            raise
+        for p in _problems(e)[:30]:
+            flash(p, "error")
+        return redirect(url_for("supervision.forms"))
+    flash(f"เพิ่มแบบบันทึก {form.title_th} ({len(form.items)} ข้อ) แล้ว", "ok")
+    return redirect(url_for("supervision.forms"))
 
 
 # ----------------------------------------------------------------------------------------------- visits

@@ -156,3 +156,12 @@ def test_the_users_page_edits_roles_and_names_schools(app):
     page = admin.get("/admin/users").get_data(as_text=True)
     row = page.split(f'data-user="{user.username}"')[1].split("</tr>")[0]
     assert "โรงเรียนบ้านทดสอบ" in row and 'value="1000000001"' in row and school_id
+
+
+def test_the_audit_log_downloads_as_csv_and_the_export_is_audited(app):
+    admin = signed_in_client(app, "admin")
+    with admin.get("/admin/audit.csv?since=2020-01-01") as r:
+        assert r.status_code == 200 and r.data.startswith("\ufeffid,at,event".encode())
+        assert b"auth.sign_in" in r.data
+    assert "ส่งออกบันทึกการใช้งาน" in admin.get("/admin/audit").get_data(as_text=True)
+    assert signed_in_client(app, "officer").get("/admin/audit.csv").status_code == 403

@@ -68,6 +68,9 @@ def test_a_supervisor_records_a_visit_and_the_school_acknowledges_it(chromium, a
         shoot(page, "supervisor-visits")
         page.goto(f"{live_server}/supervision/recommendations?year=2569")
         shoot(page, "supervisor-recommendations")
+        page.goto(f"{live_server}/supervision/forms")
+        page.click("#form-learning_management summary")
+        shoot(page, "supervisor-forms")
         # a bad visit: refused in Thai, the page keeps what was typed
         page.goto(f"{live_server}/supervision/visits/new?year=2569")
         page.select_option("#v-school", A)

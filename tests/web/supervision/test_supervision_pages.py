@@ -217,3 +217,39 @@ def test_the_committee_report_renders_as_a_job_and_is_listed_for_download(db_url
             "csrf_token": csrf_token(school, "/supervision/"), "fmt": "pdf"}).status_code == 403
     finally:
         get_store(app).dispose()
+
+
+def test_plan_lines_and_an_offices_own_form_are_added_from_files(app, district):
+    import io
+    import json
+
+    sup = _client(app, district["sup"])
+    token = csrf_token(sup, "/supervision/plan?year=2569")
+    r = sup.post("/supervision/plan?year=2569", data={"csrf_token": token, "academic_year": "2569", "school_code": C,
+                                                      "topic": "การนิเทศภายใน", "month": "9", "mode": "project_based"})
+    assert r.status_code == 302
+    page = sup.get("/supervision/plan?year=2569").get_data(as_text=True)
+    assert "การนิเทศภายใน" in page and "โครงการเป็นฐาน" in page and "กันยายน" in page
+    csv = f"รหัสโรงเรียน,กลุ่มเครือข่าย,ประเด็นการนิเทศ,เดือน,รูปแบบ,ผู้นิเทศ\n{B},,สื่อการสอน,8,โรงเรียนเป็นฐาน,\n"
+    sup.post("/supervision/plan/import?year=2569", data={"csrf_token": token, "file": (io.BytesIO(csv.encode()), "plan.csv")},
+             content_type="multipart/form-data")
+    assert "เพิ่มแผนการนิเทศ 1 รายการ" in sup.get("/supervision/plan?year=2569").get_data(as_text=True)
+    bad = "รหัสโรงเรียน,ประเด็นการนิเทศ,เดือน\n9999999999,x,13\n"
+    sup.post("/supervision/plan/import?year=2569", data={"csrf_token": token, "file": (io.BytesIO(bad.encode()), "bad.csv")},
+             content_type="multipart/form-data")
+    page = sup.get("/supervision/plan?year=2569").get_data(as_text=True)
+    assert "ไม่พบโรงเรียนรหัส 9999999999" in page, page.split("<main")[1][:1500]
+    assert page.count("สื่อการสอน") == 2  # the plan line and its coverage row, once
+    from supervision.reference_forms import CLASSROOM_VISIT
+
+    own = {**CLASSROOM_VISIT, "code": "office_visit", "title_th": "แบบเยี่ยมชั้นเรียนของเขต"}
+    sup.post("/supervision/forms", data={"csrf_token": token, "file": (io.BytesIO(json.dumps(own).encode()), "f.json")},
+             content_type="multipart/form-data")
+    page = sup.get("/supervision/forms").get_data(as_text=True)
+    assert "เพิ่มแบบบันทึก แบบเยี่ยมชั้นเรียนของเขต (10 ข้อ) แล้ว" in page
+    sup.post("/supervision/forms", data={"csrf_token": token, "file": (io.BytesIO(b"{nope"), "f.json")},
+             content_type="multipart/form-data")
+    assert "อ่าน JSON ไม่ได้" in sup.get("/supervision/forms").get_data(as_text=True)
+    assert "แบบเยี่ยมชั้นเรียนของเขต" in sup.get("/supervision/visits/new?form=office_visit").get_data(as_text=True)
+    school = _client(app, district["school_a"])
+    assert school.post("/supervision/forms", data={"csrf_token": csrf_token(school, "/supervision/")}).status_code == 403
