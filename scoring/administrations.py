@@ -130,6 +130,7 @@ class SchoolProgress:
     n_uploads: int
     n_answered: int
     n_students: int
+    booklets_ready: bool = False  # the release job rendered this school's copies
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,8 @@ def _progress(session: Session, adm: Administration, year_id: int,
         q = q.where(School.id.in_(list(school_ids)))
     schools = list(session.scalars(q.order_by(School.code)))
     ids = [s.id for s in schools]
+    ready = set(session.scalars(select(AdministrationSchool.school_id).where(
+        AdministrationSchool.administration_id == adm.id, AdministrationSchool.booklets_rendered_at.is_not(None))))
     downloads = {sid: (n, at) for sid, n, at in session.execute(
         select(Download.school_id, func.count(), func.max(Download.downloaded_at))
         .where(Download.administration_id == adm.id, Download.school_id.in_(ids)).group_by(Download.school_id))}
@@ -213,7 +216,8 @@ def _progress(session: Session, adm: Administration, year_id: int,
         n_dl, last = downloads.get(s.id, (0, None))
         current = [at for at, cur in uploads.get(s.id, []) if cur]
         out.append(SchoolProgress(s.code, s.name_th, int(n_dl), aware(last), aware(max(current)) if current else None,
-                                  len(uploads.get(s.id, [])), int(answered.get(s.id, 0)), int(on_roll.get(s.id, 0))))
+                                  len(uploads.get(s.id, [])), int(answered.get(s.id, 0)), int(on_roll.get(s.id, 0)),
+                                  s.id in ready))
     return out
 
 

@@ -43,6 +43,7 @@ class AdminSchoolOut(BaseModel):
     n_uploads: int
     n_answered: int
     n_students: int
+    booklets_ready: bool
 
 
 class AdminOut(BaseModel):
@@ -173,7 +174,7 @@ def admin_out(info) -> AdminOut:
 def school_out(p) -> AdminSchoolOut:
     return AdminSchoolOut(code=p.code, name=p.name, n_downloads=p.n_downloads, last_download_at=p.last_download_at,
                           uploaded_at=p.uploaded_at, n_uploads=p.n_uploads, n_answered=p.n_answered,
-                          n_students=p.n_students)
+                          n_students=p.n_students, booklets_ready=p.booklets_ready)
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:

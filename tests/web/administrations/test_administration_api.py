@@ -43,6 +43,7 @@ def test_an_officer_lists_creates_and_releases(app, client):
     assert r.status_code == 200 and r.json["administration"]["status"] == "open" and r.json["job_id"], r.json
     r = client.get("/api/v1/administrations/ADM-1/schools?late=download")
     assert r.status_code == 200 and r.json["total"] == 2
+    assert all(s["booklets_ready"] for s in r.json["items"])  # the release job ran (immediate backend)
     assert client.get("/api/v1/administrations/NOPE").status_code == 404
 
 

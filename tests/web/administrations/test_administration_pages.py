@@ -26,6 +26,7 @@ def test_the_list_and_one_administration_show_every_school(app, client):
     for code in SCHOOLS:
         assert code in page
     assert "ยังไม่ดาวน์โหลด" in page and "ยังไม่ส่ง" in page
+    assert page.count(">พร้อม<") == 2  # both schools' booklets were rendered at release
     assert client.get("/administrations/NOPE").status_code == 404
 
 
