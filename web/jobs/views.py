@@ -25,7 +25,7 @@ KIND_TH = {
     "import_items": "นำเข้าข้อสอบ", "calibrate": "ประมาณค่าพารามิเตอร์", "render_booklet": "จัดทำแบบทดสอบ",
     "assemble": "ประกอบฉบับข้อสอบ", "analyse": "วิเคราะห์ข้อสอบ", "school_reports": "รายงานโรงเรียน",
     "render_release_booklets": "จัดทำแบบทดสอบของทุกโรงเรียน", "import_answer_file": "นำเข้าคำตอบ",
-    "committee_report": "รายงาน ก.ต.ป.น.",
+    "committee_report": "รายงาน ก.ต.ป.น.", "render_form_documents": "พิมพ์แบบทดสอบ เฉลย และกระดาษคำตอบ",
 }
 STATUS_TH = {"queued": "รอคิว", "running": "กำลังทำ", "done": "เสร็จแล้ว", "refused": "ไม่ผ่าน", "failed": "ขัดข้อง"}
 
@@ -42,6 +42,8 @@ class JobOut(BaseModel):
     message: str
     outcome: dict[str, Any] | None = None
     created_by_name: str
+    created_by: str = ""             # the person's display name
+    problems: list[str] = []         # a refused job's problems, each saying what and where
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -56,15 +58,25 @@ class JobListQuery(PageQuery):
     status: str | None = None
 
 
-def job_out(job) -> JobOut:
+def job_out(job, names: dict[str, str] | None = None) -> JobOut:
     from flask_babel import get_locale
 
     english = str(get_locale() or "th").startswith("en")
-    return JobOut(id=job.id, kind=job.kind, kind_th=KIND_TH.get(job.kind, job.kind), status=job.status,
+    outcome = job.outcome or {}
+    problems = outcome.get("problems_en" if english and outcome.get("problems_en") else "problems") or []
+    return JobOut(created_by=(names or {}).get(job.created_by_name, job.created_by_name),
+                  problems=[str(p) for p in problems][:200], id=job.id, kind=job.kind, kind_th=KIND_TH.get(job.kind, job.kind), status=job.status,
                   status_th=STATUS_TH.get(job.status, job.status), progress=job.progress, done=job.done,
                   total=job.total, message=(job.message_en if english and job.message_en else job.message_th),
                   outcome=job.outcome, created_by_name=job.created_by_name, created_at=job.created_at,
                   started_at=job.started_at, finished_at=job.finished_at, finished=job.is_finished)
+
+
+def _names(jobs) -> dict[str, str]:
+    from itembank.browse import display_names
+
+    with read_session() as s:
+        return display_names(s, [j.created_by_name for j in jobs])
 
 
 def _get(job_id: str):
@@ -87,14 +99,16 @@ def list_jobs():
 
     with read_session() as s:
         jobs = _list(s, acting(), limit=200)
-    return render_template("jobs/list.html", jobs=[job_out(j) for j in jobs])
+    names = _names(jobs)
+    return render_template("jobs/list.html", jobs=[job_out(j, names) for j in jobs])
 
 
 @bp.get("/<job_id>")
 @requires("job.read")
 def show(job_id: str):
     """One job with a live progress bar (the page works without JavaScript too: reload)."""
-    return render_template("jobs/show.html", job=job_out(_get(job_id)))
+    job = _get(job_id)
+    return render_template("jobs/show.html", job=job_out(job, _names([job])))
 
 
 @api_bp.get("/jobs")
@@ -107,7 +121,9 @@ def api_list(query: JobListQuery):
     with read_session() as s:
         jobs = _list(s, acting(), status=query.status, limit=10_000)
     start = (query.page - 1) * query.per_page
-    return JobPage(items=[job_out(j) for j in jobs[start:start + query.per_page]], **page_of(len(jobs), query))
+    shown = jobs[start:start + query.per_page]
+    names = _names(shown)
+    return JobPage(items=[job_out(j, names) for j in shown], **page_of(len(jobs), query))
 
 
 @api_bp.get("/jobs/<job_id>")
@@ -115,4 +131,5 @@ def api_list(query: JobListQuery):
 @api.validate(resp=responses(JobOut), tags=["jobs"])
 def api_show(job_id: str):
     """สถานะและความก้าวหน้าของงานหนึ่งงาน"""
-    return job_out(_get(job_id))
+    job = _get(job_id)
+    return job_out(job, _names([job]))

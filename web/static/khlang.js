@@ -13,6 +13,12 @@
           status.textContent = j.status_th; status.className = "status " + j.status;
           document.getElementById("job-message").textContent = j.message || "";
           if (j.total) { document.getElementById("job-count").textContent = (j.done || 0) + " / " + j.total; }
+          var list = document.getElementById("job-problems");
+          if (list && j.problems && j.problems.length) {
+            list.textContent = "";
+            j.problems.forEach(function (p) { var li = document.createElement("li"); li.textContent = p; list.appendChild(li); });
+            list.hidden = false;
+          }
           if (j.finished) {
             if (j.outcome && j.outcome.url) {
               document.getElementById("job-link").href = j.outcome.url;
