@@ -27,6 +27,9 @@ LANGUAGES = ("th", "en")
 # Items per page in the bank browser.
 BANK_PAGE_SIZE = 25
 
+# Seconds the assembler may search for parallel forms when an officer assembles from the page (a job).
+FORMS_ASSEMBLY_SECONDS = 20.0
+
 # The lowest IOC (index of item–objective congruence) with which an item may be approved.
 IOC_THRESHOLD = 0.5
 
