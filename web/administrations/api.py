@@ -242,8 +242,9 @@ def api_release(code: str, json: AdminRelease):
     if json.booklets:
         from web.jobs import get_jobs
 
-        job_id = str(get_jobs(current_app).enqueue("render_release_booklets", actor=acting(),
-                                                   administration=info.code).id)
+        jobs = get_jobs(current_app)  # the form's answer sheet and keys, then each school's booklets
+        jobs.enqueue("render_form_documents", actor=acting(), form_code=info.form_code)
+        job_id = str(jobs.enqueue("render_release_booklets", actor=acting(), administration=info.code).id)
     return AdminReleaseOut(administration=admin_out(info), job_id=job_id)
 
 

@@ -239,10 +239,14 @@ def booklets(code: str):
 
 
 def _queue_booklets(code: str, again: bool):
+    from scoring.administrations import get_administration
     from web.jobs import get_jobs
 
-    handle = get_jobs(current_app).enqueue("render_release_booklets", actor=acting(), administration=code,
-                                           again=again)
+    with read_session() as s:
+        form_code = get_administration(s, acting(), code).form_code
+    jobs = get_jobs(current_app)  # the form's answer sheet and keys (once per form), then each school's booklets
+    jobs.enqueue("render_form_documents", actor=acting(), form_code=form_code)
+    handle = jobs.enqueue("render_release_booklets", actor=acting(), administration=code, again=again)
     return redirect(url_for("jobs.show", job_id=handle.id))
 
 

@@ -114,9 +114,62 @@ def show(code: str):
     school = _school()
     with read_session() as s:
         copies = school_copies(s, acting(), info.code, school.code)
+    key = _released(info.key_release_at)
+    files = _form_files(info, key)
     return render_template("portal/show.html", info=info, school=school, mine=info.schools[0] if info.schools else None,
-                           copies=copies, results=_released(info.results_release_at),
-                           key=_released(info.key_release_at))
+                           copies=copies, results=_released(info.results_release_at), key=key,
+                           sheet=files["sheet"], keys=files["keys"])
+
+
+def _form_files(info, key: bool) -> dict:
+    """The form's answer sheet and (after the key release) its keys of the administration's variants, as
+    rendered by the forms' job (render_form_documents, queued at release); only the files already there.
+    Read as the system: the caller has already passed the embargo of this school's administration."""
+    from itembank.authz import Actor
+    from web.forms.documents import form_documents
+
+    with read_session() as s:
+        docs = form_documents(s, Actor.system(), current_app, info.form_code)
+    return {"sheet": next((d for d in docs if d.kind == "sheet" and d.ready), None),
+            "keys": [d for d in docs if key and d.kind == "key" and d.ready and (d.variant or "") in info.variants]}
+
+
+@bp.get("/<code>/sheet")
+@requires("administration.download")
+def sheet(code: str):
+    """The answer sheet (PDF, the same for every variant); the download is recorded."""
+    from scoring.administrations import record_download
+
+    info = _own(code)
+    school = _school()
+    doc = _form_files(info, False)["sheet"]
+    if doc is None:
+        abort(404)
+    with write_session() as s:
+        record_download(s, acting(), info.code, school.code, "answer_sheet")
+    audit_download("answer_sheet", info.code, school=school.code)
+    return send_file(doc.path, as_attachment=True, mimetype="application/pdf",
+                     download_name=f"{info.code}-answer-sheet.pdf")
+
+
+@bp.get("/<code>/key/<variant>")
+@requires("administration.download")
+def answer_key(code: str, variant: str):
+    """The key of one variant (``-``: the form without variants), only after the key release; recorded."""
+    from scoring.administrations import record_download
+
+    info = _own(code)
+    school = _school()
+    label = "" if variant == "-" else variant.upper()[:8]
+    doc = next((d for d in _form_files(info, _released(info.key_release_at))["keys"] if (d.variant or "") == label),
+               None)
+    if doc is None:
+        abort(404)
+    with write_session() as s:
+        record_download(s, acting(), info.code, school.code, "key", label)
+    audit_download("key", info.code, school=school.code, variant=label)
+    return send_file(doc.path, as_attachment=True, mimetype="application/pdf",
+                     download_name=f"{info.code}-key-{label or 'form'}.pdf")
 
 
 @bp.get("/<code>/booklet/<variant>")

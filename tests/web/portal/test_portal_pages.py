@@ -136,3 +136,23 @@ def test_results_only_after_the_results_release(app, tmp_path):
     assert 'id="compare"' in page and "เขตพื้นที่" in page and "ด.ช.ชื่อ1" in page.replace(" ", "")
     status, body = _get(school, "/school/ADM-1/slips.pdf")
     assert status == 200 and body[:4] == b"%PDF"
+
+
+def test_the_answer_sheet_after_release_and_the_key_only_after_the_key_release(app):
+    from web.forms.jobs import render_form_documents
+
+    world(app)
+    assert render_form_documents(app, "F-1")["ok"]
+    school = school_client(app, 0)
+    page = school.get("/school/ADM-1").get_data(as_text=True)
+    assert 'id="answer-sheet"' in page and "data-key=" not in page
+    status, body = _get(school, "/school/ADM-1/sheet")
+    assert status == 200 and body[:4] == b"%PDF"
+    assert _get(school, "/school/ADM-1/key/A")[0] == 404
+    set_times(app, "ADM-1", key_release_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    assert 'data-key="A"' in school.get("/school/ADM-1").get_data(as_text=True)
+    status, body = _get(school, "/school/ADM-1/key/A")
+    assert status == 200 and body[:4] == b"%PDF"
+    with get_store(app).read_session() as s:
+        assert sorted((d.document, d.variant) for d in s.scalars(select(Download))) == [("answer_sheet", ""),
+                                                                                        ("key", "A")]
