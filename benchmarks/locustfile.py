@@ -36,8 +36,10 @@ def _quit_when_done(user, total: int, taken: int) -> bool:
     """The queue is empty: this user stops; the last one to notice stops the run (from its own greenlet)."""
     if taken < total:
         return False
-    if next(_stopped) + 1 >= user.environment.runner.user_count and user.environment.runner is not None:
-        gevent.spawn_later(0.1, user.environment.runner.quit)
+    runner, options = user.environment.runner, user.environment.parsed_options
+    started = options.num_users if options is not None else 1
+    if next(_stopped) + 1 >= started and runner is not None:  # every user has finished its last request
+        gevent.spawn_later(0.1, runner.quit)
     raise StopUser()
 
 
