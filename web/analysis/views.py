@@ -45,7 +45,7 @@ def clean_code(value: str | None) -> str:
     return value
 
 
-@bp.app_template_filter("num")
+@bp.app_template_filter("an_num")
 def _num(value, digits: int = 2) -> str:
     """2-decimal numbers, '–' for none (NaN too)."""
     if value is None:
