@@ -36,6 +36,8 @@ NAV = (
     NavLink("reports.index", _l("รายงาน"), "scores.read", school=False),
     NavLink("supervision.index", _l("นิเทศและประกันคุณภาพ"), "visit.read"),
     NavLink("supervision.committee", _l("รายงาน ก.ต.ป.น."), "committee.write", unless="visit.read"),
+    NavLink("admin_pages.years", _l("ปีการศึกษา"), "year.write", unless="user.read"),
+    NavLink("admin_pages.audit", _l("บันทึกการใช้งาน"), "audit.read", unless="user.read"),
     NavLink("admin.index", _l("ผู้ดูแลระบบ"), "user.read"),
 )
 
