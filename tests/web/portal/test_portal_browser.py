@@ -137,7 +137,10 @@ def test_the_administration_loop_in_the_browser(chromium, app, live_server, tmp_
         page.click("#see-results")
         page.wait_for_url("**/results")
         assert "เขตพื้นที่" in page.inner_text("#compare")
-        assert page.locator("table.students tbody tr").count() == 6
         shoot(page, "school-results")
+        for summary in page.locator("details.portal-class summary").all():
+            summary.click()  # the students, class by class
+        assert page.locator("table.students tbody tr:visible").count() == 6
+        shoot(page, "school-results-students")
     finally:
         page.close()
