@@ -28,6 +28,8 @@ def test_the_list_and_one_administration_show_every_school(app, client):
     assert "ยังไม่ดาวน์โหลด" in page and "ยังไม่ส่ง" in page
     assert page.count(">พร้อม<") == 2  # both schools' booklets were rendered at release
     assert client.get("/administrations/NOPE").status_code == 404
+    for url in ("/administrations/", "/administrations/new", "/administrations/ADM-1", "/administrations/ADM-1/release"):
+        assert client.get(url + "?lang=en").status_code == 200, url  # the English side renders too
 
 
 def test_an_officer_creates_an_administration_of_a_frozen_form(app, client):

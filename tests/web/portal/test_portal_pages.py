@@ -136,6 +136,8 @@ def test_results_only_after_the_results_release(app, tmp_path):
     assert 'id="compare"' in page and "เขตพื้นที่" in page and "ด.ช.ชื่อ1" in page.replace(" ", "")
     status, body = _get(school, "/school/ADM-1/slips.pdf")
     assert status == 200 and body[:4] == b"%PDF"
+    for url in ("/school/", "/school/ADM-1", "/school/ADM-1/results"):
+        assert school.get(url + "?lang=en").status_code == 200, url
 
 
 def test_the_answer_sheet_after_release_and_the_key_only_after_the_key_release(app):
