@@ -220,6 +220,29 @@ def forms_information_figure(forms: Sequence[tuple[str, Sequence[ItemCurve]]]) -
     return fig
 
 
+def dd_figure(items: Sequence[tuple[str, float | None, float | None]], threshold: float = 0.2) -> Figure:
+    """DD plot: difficulty p and discrimination r of each item (label, p, r), easiest first, with the
+    0.20 line under which r is too low (ShinyItemAnalysis' difficulty–discrimination plot)."""
+    rows = sorted(((str(k), p, r) for k, p, r in items if p is not None and np.isfinite(p)), key=lambda t: -t[1])
+    with rc_context(_STYLE):
+        fig = _figure(160, 62)
+        ax = fig.add_subplot()
+        x = np.arange(len(rows))
+        p = np.array([t[1] for t in rows], dtype=float)
+        r = np.array([np.nan if t[2] is None else t[2] for t in rows], dtype=float)
+        ax.bar(x - 0.2, p, 0.4, color="#c0504d", label="ความยาก (p)")
+        ax.bar(x + 0.2, np.nan_to_num(r), 0.4, color="#1f4e79", label="อำนาจจำแนก (r)")
+        ax.axhline(threshold, color="#5f6b7a", lw=0.9, ls="--", label=f"เกณฑ์ {threshold:.2f}")
+        ax.axhline(0, color="#1f2933", lw=0.6)
+        ax.set_xticks(x, [t[0] for t in rows], fontsize=6.5 if len(rows) > 20 else 8,
+                      rotation=90 if len(rows) > 30 else 0)
+        ax.set_xlabel("ข้อ (เรียงจากง่ายไปยาก)")
+        ax.set_ylim(min(-0.2, float(np.nanmin(r)) - 0.05) if np.isfinite(r).any() else -0.2, 1.0)
+        ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper right")
+        ax.set_title("ความยากและอำนาจจำแนกรายข้อ")
+    return fig
+
+
 def to_svg(fig: Figure) -> bytes:
     buf = io.BytesIO()
     with rc_context(_STYLE):

@@ -173,6 +173,21 @@ def tif_plot():
     return _svg(information_figure(curves))
 
 
+@bp.get("/plots/dd.svg")
+@requires("scores.read")
+def dd_plot():
+    """Difficulty and discrimination of every item of an administration (its positions on the x axis)."""
+    from exports.plots import dd_figure
+    from scoring.analysis import administration_statistics
+
+    code = clean_code(request.args.get("administration"))
+    with read_session() as s:
+        data = administration_statistics(s, acting(), code)
+    if not data.analysed:
+        abort(404)
+    return _svg(dd_figure([(str(it.position), it.p, it.r) for it in data.items]))
+
+
 @bp.get("/plots/icc.svg")
 @requires("scores.read")
 def icc_plot():

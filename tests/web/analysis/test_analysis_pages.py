@@ -15,6 +15,7 @@ def test_an_analyst_runs_the_analysis_as_a_job_and_reads_the_statistics(app, ana
     assert "สอบปลายปี ป.6" in html and "ยังไม่ได้วิเคราะห์" in html
     stats = analyst.get("/analysis/ADM-1/").get_data(as_text=True)
     assert "ยังไม่ได้วิเคราะห์ข้อสอบ" in stats and 'name="csrf_token"' in stats
+    assert analyst.get("/analysis/plots/dd.svg?administration=ADM-1").status_code == 404
     token = re.search(r'name="csrf_token" value="([^"]+)"', stats).group(1)
     started = analyst.post("/analysis/ADM-1/run", data={"csrf_token": token, "model": "2pl", "anchor_mode": "fixed",
                                                          "drift_limit": "0.5"})
@@ -60,6 +61,9 @@ def test_item_history_with_icc_and_options_plots(app, analyst, analysed):
     assert analyst.get("/analysis/plots/options.svg?item=S6-07").status_code == 404   # a rubric item: none
     tif = analyst.get("/analysis/plots/tif.svg?administration=ADM-1")
     assert tif.status_code == 200 and b"<svg" in tif.data
+    dd = analyst.get("/analysis/plots/dd.svg?administration=ADM-1")            # difficulty and discrimination
+    assert dd.status_code == 200 and b"<svg" in dd.data
+    assert 'id="dd"' in analyst.get("/analysis/ADM-1/").get_data(as_text=True)
     assert analyst.get("/analysis/items/NOPE-1").status_code == 404
     assert analyst.get("/analysis/plots/icc.svg?item=%00x").status_code == 404
 
