@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, event, select
+from sqlalchemy import JSON, event, func, select
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, Session, SQLModel
 
@@ -151,3 +151,24 @@ def _install_append_only_guard(target: Any, connection: Any, tables: Any = (), *
 
 __all__ = ["AuditLog", "record", "record_student_read", "export_csv", "neutralise", "append_only_ddl", "drop_append_only_ddl",
            "utcnow"]
+
+
+def audit_page(session: Session, actor: Actor, *, who: str = "", event: str = "", outcome: str = "",
+               since: datetime | None = None, until: datetime | None = None, page: int = 1,
+               per_page: int = 50) -> tuple[list, int]:
+    """One page of the audit log, newest first, and how many rows match; `since`/`until` are aware times."""
+    authorize(actor, None, "audit.read")
+    query = select(AuditLog)
+    if who:
+        query = query.where(AuditLog.username.like(f"%{who}%"))
+    if event:
+        query = query.where(AuditLog.event.like(f"{event}%"))
+    if outcome:
+        query = query.where(AuditLog.outcome == outcome)
+    if since is not None:
+        query = query.where(AuditLog.at >= since)
+    if until is not None:
+        query = query.where(AuditLog.at < until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditLog.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), int(total)

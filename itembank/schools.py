@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, select
+from sqlalchemy import CheckConstraint, or_, select
 from sqlmodel import Field, Session, SQLModel
 
 from itembank.authz import Actor, authorize
@@ -74,3 +74,45 @@ def get_school(session: Session, actor: Actor, code: str) -> School:
                            message_th=f"ไม่พบโรงเรียนรหัส {code}", message_en=f"no school {code}")
     authorize(actor, school, "school.read")
     return school
+
+
+# ------------------------------------------------------------------------------------- school register
+
+SCHOOL_FIELDS = ("name_th", "name_en", "amphoe", "tambon", "network", "size", "grades")
+
+
+def find_schools(session: Session, actor: Actor, *, q: str = "", network: str = "") -> list:
+    """The schools whose code or Thai name holds `q`, in `network` when given, by code."""
+    authorize(actor, None, "school.read")
+    query = select(School).order_by(School.code)
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(School.code.like(like), School.name_th.like(like)))
+    if network:
+        query = query.where(School.network == network)
+    return list(session.scalars(query))
+
+
+def school_networks(session: Session, actor: Actor) -> list[str]:
+    """The networks (กลุ่มเครือข่าย) the schools belong to."""
+    authorize(actor, None, "school.read")
+    return sorted(n for n in session.scalars(select(School.network).distinct()) if n)
+
+
+def update_school(session: Session, actor: Actor, code: str, values: dict, *, ip: str | None = None) -> list[str]:
+    """Change a school's details (never its code); the fields changed, audited with the change."""
+    from itembank.audit import record
+
+    authorize(actor, None, "school.write")
+    school = get_school(session, actor, code)
+    if not str(values.get("name_th") or "").strip():
+        raise ItemBankError("school.no_name", message_th="ชื่อโรงเรียน (ภาษาไทย): ต้องระบุ",
+                            message_en="the school needs a Thai name")
+    changed = sorted(f for f in SCHOOL_FIELDS if f in values and getattr(school, f) != values[f])
+    for f in changed:
+        setattr(school, f, values[f])
+    if changed:
+        record(session, "school.update", actor=actor, ip=ip, object_type="school", object_id=school.code,
+               detail={"fields": changed}, commit=False)
+    session.commit()
+    return changed

@@ -58,13 +58,13 @@ def _clean(value: str | None, limit: int) -> str:
 
 
 def _school_rows(session, q: str, network: str):
-    from scoring.years import find_schools
+    from itembank.schools import find_schools
 
     return find_schools(session, acting(), q=q, network=network)
 
 
 def _networks(session) -> list[str]:
-    from scoring.years import school_networks
+    from itembank.schools import school_networks
 
     return school_networks(session, acting())
 
@@ -150,7 +150,7 @@ def edit_school(code: str):
 @requires("school.write")
 def update_school(code: str):
     from itembank.schools import get_school
-    from scoring.years import update_school as update
+    from itembank.schools import update_school as update
 
     values = _school_fields(request.form)
     code = _clean(code, 20)
@@ -255,7 +255,7 @@ def jobs():
 def _audit_rows(session, *, who: str, event: str, outcome: str, since: dt.date | None, until: dt.date | None,
                 page: int):
     """One page of the audit log; the days are the office's (Asia/Bangkok), not UTC."""
-    from scoring.years import audit_page
+    from itembank.audit import audit_page
 
     tz = _office_tz()
     start = dt.datetime.combine(since, dt.time(), tz).astimezone(dt.UTC) if since else None
