@@ -6,7 +6,7 @@ Each function takes a Session and an Actor, checks permission on the object, and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -248,6 +248,22 @@ def get_form(session: Session, actor: Actor, code: str) -> Form:
 def list_forms(session: Session, actor: Actor) -> list[Form]:
     authorize(actor, None, "form.read")
     return list(session.scalars(select(Form).order_by(Form.code)))
+
+
+def forms_using(session: Session, actor: Actor, version_ids: Iterable[int]) -> list[tuple[Form, ItemVersion]]:
+    """The frozen forms that hold any of `version_ids`, with the version each holds, by code (one query)."""
+    authorize(actor, None, "form.read")
+    ids = sorted({int(i) for i in version_ids})
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Form, ItemVersion).join(FormItem, FormItem.form_id == Form.id)
+        .join(ItemVersion, ItemVersion.id == FormItem.item_version_id)
+        .where(FormItem.item_version_id.in_(ids)).order_by(Form.code, ItemVersion.number)).all()
+    seen: dict[int, tuple[Form, ItemVersion]] = {}
+    for form, version in rows:
+        seen.setdefault(form.id, (form, version))
+    return list(seen.values())
 
 
 def form_versions(session: Session, form: Form) -> list[tuple[FormItem, ItemVersion, str]]:

@@ -98,20 +98,12 @@ def list_items():
 
 
 def _forms_using(session, actor: Actor, version_ids: set[int]) -> list[tuple[str, str, int, object]]:
-    """(form code, title, version number, frozen at) of the frozen forms holding a version of the item.
-
-    testgen has no query for this yet: the forms are read one by one (a district has tens of forms)."""
-    from testgen.forms import form_versions, list_forms
+    """(form code, title, version number, frozen at) of the frozen forms holding a version of the item."""
+    from testgen.forms import forms_using
 
     if not actor.may("form.read"):
         return []
-    out = []
-    for form in list_forms(session, actor):
-        for _, v, _ in form_versions(session, form):
-            if v.id in version_ids:
-                out.append((form.code, form.title, v.number, form.frozen_at))
-                break
-    return out
+    return [(f.code, f.title, v.number, f.frozen_at) for f, v in forms_using(session, actor, version_ids)]
 
 
 @bp.get("/items/<path:code>")
