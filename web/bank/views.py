@@ -37,9 +37,18 @@ def browsing_actor() -> Actor:
     return acting()
 
 
+def _flag_label(kind: str) -> str:
+    """A statistics flag in the page's language (too hard, low r, probable mis-key …), never its code."""
+    from flask_babel import get_locale
+
+    from scoring.analysis import flag_text
+
+    return flag_text(kind, "en" if str(get_locale() or "th").startswith("en") else "th")
+
+
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"TYPE_LABELS": TYPE_LABELS, "STATUS_LABELS": STATUS_LABELS, "LEVEL_LABELS": LEVEL_LABELS,
+    return {"bank_flag_label": _flag_label, "TYPE_LABELS": TYPE_LABELS, "STATUS_LABELS": STATUS_LABELS, "LEVEL_LABELS": LEVEL_LABELS,
             "AREA_NAMES_TH": AREA_NAMES_TH, "PURPOSE_LABELS": PURPOSE_LABELS, "KIND_LABELS": KIND_LABELS,
             "TASK_STATUS": TASK_STATUS_LABELS}
 
