@@ -13,6 +13,7 @@ import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from web.auth import acting, requires
 from web.store_ext import read_session
@@ -21,20 +22,20 @@ bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
 #: The IRT models the page offers (scoring.analysis.run_analysis); "none" is CTT only.
 MODEL_LABELS = {
-    "2pl": "IRT แบบ 2 พารามิเตอร์ (2PL)",
-    "1pl": "IRT แบบ 1 พารามิเตอร์ (1PL)",
-    "rasch": "โมเดลราช (Rasch)",
-    "3pl": "IRT แบบ 3 พารามิเตอร์ (3PL)",
-    "none": "วิเคราะห์แบบดั้งเดิม (CTT) อย่างเดียว",
+    "2pl": _l("IRT แบบ 2 พารามิเตอร์ (2PL)"),
+    "1pl": _l("IRT แบบ 1 พารามิเตอร์ (1PL)"),
+    "rasch": _l("โมเดลราช (Rasch)"),
+    "3pl": _l("IRT แบบ 3 พารามิเตอร์ (3PL)"),
+    "none": _l("วิเคราะห์แบบดั้งเดิม (CTT) อย่างเดียว"),
 }
 ANCHOR_LABELS = {
-    "fixed": "ตรึงค่าพารามิเตอร์ข้อยึดจากคลัง (fixed anchors)",
-    "link": "ประมาณค่าอิสระแล้วเชื่อมโยงสเกลแบบ Stocking–Lord",
+    "fixed": _l("ตรึงค่าพารามิเตอร์ข้อยึดจากคลัง (fixed anchors)"),
+    "link": _l("ประมาณค่าอิสระแล้วเชื่อมโยงสเกลแบบ Stocking–Lord"),
 }
-DECISION_LABELS = {"good": "ใช้ได้", "revise": "ควรปรับปรุง", "drop": "ควรตัดทิ้ง"}
-DIF_NAMES = {"sex": "เพศ", "school_size": "ขนาดโรงเรียน"}
-TASK_STATUS_LABELS = {"open": "รอตรวจทาน", "kept": "คงไว้", "rekeyed": "แก้เฉลยแล้ว", "cancelled": "ยกเลิกข้อ",
-                      "revised": "ปรับปรุงแล้ว", "dismissed": "ไม่ต้องแก้ไข"}
+DECISION_LABELS = {"good": _l("ใช้ได้"), "revise": _l("ควรปรับปรุง"), "drop": _l("ควรตัดทิ้ง")}
+DIF_NAMES = {"sex": _l("เพศ"), "school_size": _l("ขนาดโรงเรียน")}
+TASK_STATUS_LABELS = {"open": _l("รอตรวจทาน"), "kept": _l("คงไว้"), "rekeyed": _l("แก้เฉลยแล้ว"), "cancelled": _l("ยกเลิกข้อ"),
+                      "revised": _l("ปรับปรุงแล้ว"), "dismissed": _l("ไม่ต้องแก้ไข")}
 _CODE = re.compile(r"^[0-9A-Za-z\u0E00-\u0E7F._\-/ ]{1,120}$")
 
 
