@@ -155,9 +155,9 @@ def test_a_school_gets_the_same_404_for_another_schools_ids_as_for_missing_ones(
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for arg_kind in ("int", "str"):
-                converter = rule._converters[next(iter(rule.arguments))].__class__.__name__
-                if arg_kind == "str" and converter in ("IntegerConverter", "FloatConverter"):
-                    continue
+                converters = {rule._converters[name].__class__.__name__ for name in rule.arguments}
+                if arg_kind == "str" and converters & {"IntegerConverter", "FloatConverter"}:
+                    continue  # a number in the path takes the int probes only
                 missing = rule.rule
                 for name in rule.arguments:
                     missing = re.sub(rf"<(?:[^:>]+:)?{name}>", MISSING[arg_kind], missing)
@@ -171,7 +171,10 @@ def test_a_school_gets_the_same_404_for_another_schools_ids_as_for_missing_ones(
                     got = client.open(url, method=method, data=data)
                     probes += 1
                     assert got.status_code == expected.status_code, (method, url, got.status_code)
-                    assert got.status_code in (401, 403, 404, 405), (method, url)
+                    # an API route refuses a body it cannot read (422) before it looks anything up: the
+                    # same answer as for a missing id (checked above) tells nothing
+                    allowed = (401, 403, 404, 405, 422) if url.startswith("/api/") else (401, 403, 404, 405)
+                    assert got.status_code in allowed, (method, url)
                     assert _normalise(got.get_data(as_text=True), value) == \
                         _normalise(expected.get_data(as_text=True), MISSING[arg_kind]), (method, url)
     assert probes > 0
