@@ -6,7 +6,7 @@ server error, the status code, the content type and the response body are those 
 The data are a small real district: two schools, a bank of eight approved items and the sample bank's
 items, a frozen form with two variants, an administration released an hour ago and a roster.
 
-Bounded: ``KHLANG_FUZZ_EXAMPLES`` examples per operation (default 15), no shrinking, no deadline.
+Bounded: ``KHLANG_FUZZ_EXAMPLES`` examples per operation (default 20), no shrinking, no deadline.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scoring"))  # scor
 
 ROLES = ("anonymous", "school", "officer", "analyst")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = int(os.environ.get("KHLANG_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("KHLANG_FUZZ_EXAMPLES", "20"))
 STATUS_LOG = os.environ.get("KHLANG_FUZZ_STATUS") == "1"  # print the status codes seen per operation
 
 
