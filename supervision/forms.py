@@ -216,12 +216,18 @@ def seed_reference_forms(session: Session) -> int:
     return added
 
 
+def _reference(code: str) -> dict[str, Any] | None:
+    return next((data for data in REFERENCE_FORMS if data["code"] == code), None)
+
+
 def load_form(session: Session, code: str) -> FormDefinition:
-    """The form with this code (the reference forms are seeded first), or SupervisionError not_found."""
-    seed_reference_forms(session)
+    """The form with this code (a reference form from the code when the store does not hold it yet), or
+    SupervisionError not_found. Reads only: a page that shows a form writes nothing."""
     row = session.scalar(select(SupervisionForm).where(SupervisionForm.code == code))
+    if row is None and (reference := _reference(code)) is not None:
+        return parse_form(reference)
     if row is None:
-        codes = ", ".join(session.scalars(select(SupervisionForm.code).order_by(SupervisionForm.code)))
+        codes = ", ".join(sorted({*session.scalars(select(SupervisionForm.code)), *(d["code"] for d in REFERENCE_FORMS)}))
         raise SupervisionError("form.not_found", kind="not_found", form=code,
                                message_th=f"ไม่พบแบบบันทึกการนิเทศรหัส {code} (ที่มี: {codes})",
                                message_en=f"no supervision form {code} (there are: {codes})")
@@ -246,9 +252,11 @@ def save_form(session: Session, actor: Actor, data: dict[str, Any]) -> FormDefin
 def list_forms(session: Session, actor: Actor) -> list[FormDefinition]:
     """Every form, reference forms first."""
     authorize(actor, None, "visit.read")
-    seed_reference_forms(session)
-    rows = session.scalars(select(SupervisionForm).order_by(SupervisionForm.is_reference.desc(), SupervisionForm.code))
-    return [_definition_of(r) for r in rows]
+    rows = list(session.scalars(select(SupervisionForm).order_by(SupervisionForm.is_reference.desc(),
+                                                                 SupervisionForm.code)))
+    stored = {r.code for r in rows}
+    missing = [parse_form(d) for d in REFERENCE_FORMS if d["code"] not in stored]  # read, never written here
+    return [*missing, *(_definition_of(r) for r in rows)] if missing else [_definition_of(r) for r in rows]
 
 
 def visit_template(session: Session, actor: Actor, form_code: str, *, school_code: str = "",

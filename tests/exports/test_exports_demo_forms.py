@@ -53,7 +53,7 @@ def test_every_demo_form_and_variant_breaks_thai_lines_only_between_words(bookle
         n, bad = bad_line_ends(line_breaks(body_lines(pdf)), _source(b))
         checked += n
         assert bad == [], (b.form_code, b.variant, bad)
-    assert checked > 100
+    assert checked > 60  # fewer line ends since short options share a line
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

@@ -142,12 +142,18 @@ def test_school_sees_and_acknowledges_only_its_own_visits(session, district):
     assert len(list_visits(session, district["qa"])) == 2
 
 
-def test_load_form_seeds_the_reference_forms_once(session, district):
-    load_form(session, "learning_management")
-    load_form(session, "classroom_visit")
-    session.commit()
+def test_reading_a_form_writes_nothing_and_seeding_is_once(session, district):
+    from supervision.forms import seed_reference_forms
     from supervision.models import SupervisionForm
 
+    before = session.scalar(select(func.count()).select_from(SupervisionForm))
+    assert load_form(session, "learning_management").code == "learning_management"
+    load_form(session, "classroom_visit")
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(SupervisionForm)) == before   # a read writes nothing
+    seed_reference_forms(session)
+    assert seed_reference_forms(session) == 0                                           # the second seed adds none
+    session.commit()
     assert session.scalar(select(func.count()).select_from(SupervisionForm)) == 3
 
 

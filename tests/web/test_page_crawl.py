@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "khlang-demo-2569"
 ROLES = ("officer.malee", "school.1029020001", "analyst.thanet", "supervisor.rungnapa", "qa.jintana",
-         "admin.kittisak", "reviewer.somsri")
+         "admin.kittisak", "reviewer.somsri", "secretary.wilai")
 MAX_PAGES = int(os.environ.get("KHLANG_CRAWL_PAGES", "25"))
 #: Pages a role reaches by a link but may not open: (role, path regex) -> refused in Thai (403/404).
 EXPECTED_REFUSALS: tuple[tuple[str, str], ...] = ()

@@ -327,8 +327,13 @@ def audit_csv():
 
 def _detail(row) -> str:
     """The detail of an audit row as one short line (never a password: the services do not record one)."""
+    from itembank.authz import ROLE_TH
+
+    def word(v) -> str:  # a role code is shown as the role's Thai name, as everywhere else
+        return ROLE_TH.get(v, str(v)) if isinstance(v, str) else str(v)
+
     detail = row.detail or {}
-    parts = [f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in sorted(detail.items())]
+    parts = [f"{k}: {', '.join(map(word, v)) if isinstance(v, list) else word(v)}" for k, v in sorted(detail.items())]
     return "; ".join(parts)[:300]
 
 
