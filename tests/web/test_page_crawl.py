@@ -29,7 +29,7 @@ from crawl_helpers import (
 )
 from screens import overflow, shoot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("demo-crawl")]  # one demo seed, one worker
 
 DEMO_PASSWORD = "khlang-demo-2569"
 ROLES = ("officer.malee", "school.1029020001", "analyst.thanet", "supervisor.rungnapa", "qa.jintana",
