@@ -412,16 +412,7 @@ def record_booklets(session: Session, actor: Actor, code: str, rendered: dict[st
 def booklet_download(session: Session, actor: Actor, code: str, school_code: str, variant: str) -> str:
     """The stored booklet of a school and variant (after release only, for a school its own), the download
     recorded (who, school, variant, when); the path of the rendered PDF."""
-    adm = load(session, actor, code, "administration.download")
-    school = session.scalar(select(School).where(School.code == school_code.strip()))
-    row = session.get(AdministrationSchool, (adm.id, school.id)) if school is not None else None
-    if row is None:
-        raise ScoringError("administration.school", kind="not_found",
-                           message_th=f"โรงเรียน {school_code} ไม่ได้เข้าร่วมการสอบ {adm.code}",
-                           message_en=f"school {school_code} does not take part in {adm.code}")
-    authorize(actor, school, "administration.download")
-    if not is_released(adm) and actor.role == "school":
-        raise not_found(code)
+    adm, school, row = _participation(session, actor, code, school_code)
     entry = (row.booklets or {}).get(variant)
     if entry is None:
         raise ScoringError("booklet.not_rendered", kind="not_found",
@@ -501,15 +492,16 @@ def late_table(info: AdministrationInfo, what: str, when=lambda t: "" if t is No
 
 def school_copies(session: Session, actor: Actor, code: str, school_code: str) -> dict[str, str]:
     """The rendered booklets of one school: {variant: sha256}; embargo and ownership as :func:`load`."""
-    adm = load(session, actor, code, "administration.download")
-    school = session.scalar(select(School).where(School.code == school_code.strip()))
-    row = session.get(AdministrationSchool, (adm.id, school.id)) if school is not None else None
-    if row is None:
-        raise ScoringError("administration.school", kind="not_found",
-                           message_th=f"โรงเรียน {school_code} ไม่ได้เข้าร่วมการสอบ {adm.code}",
-                           message_en=f"school {school_code} does not take part in {adm.code}")
-    authorize(actor, school, "administration.download")
+    _, _, row = _participation(session, actor, code, school_code)
     return {v: str(e.get("sha256", "")) for v, e in sorted((row.booklets or {}).items())}
+
+
+def _participation(session: Session, actor: Actor, code: str,
+                   school_code: str) -> tuple[Administration, School, AdministrationSchool]:
+    """The administration, one of its schools and that school's row (its rendered booklets), for a download."""
+    adm, school = participant(session, actor, code, school_code, "administration.download")
+    authorize(actor, school, "administration.download")
+    return adm, school, session.get(AdministrationSchool, (adm.id, school.id))
 
 
 def participant(session: Session, actor: Actor, code: str, school_code: str, action: str = "administration.read",

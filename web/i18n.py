@@ -25,6 +25,19 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def page_language() -> str:
+    """"en" or "th": the language of the page being answered (Thai outside a request)."""
+    try:
+        locale = get_locale()
+    except (RuntimeError, KeyError):  # no request: commands and jobs speak Thai first
+        return "th"
+    return "en" if locale is not None and locale.language == "en" else "th"
+
+
+def is_english() -> bool:
+    return page_language() == "en"
+
+
 def thai_date(value: date | datetime | None, *, short: bool = False, thai_digits: bool = False) -> str:
     """25 พฤศจิกายน 2569 (``short``: 25 พ.ย. 2569), as pages write dates: :func:`exports.text.thai_date`."""
     return text.thai_date(value, thai_digits=thai_digits, abbreviated=short, era=False)

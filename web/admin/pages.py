@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from itembank.errors import KhlangError
 from web.auth import acting, client_ip, requires
+from web.i18n import page_language as _locale
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
@@ -34,12 +35,6 @@ EVENT_TH = {
 OUTCOME_TH = {"ok": _l("สำเร็จ"), "denied": _l("ถูกปฏิเสธ"), "failed": _l("ไม่สำเร็จ")}
 SIZE_TH = {"small": _l("เล็ก"), "medium": _l("กลาง"), "large": _l("ใหญ่"), "extra_large": _l("ใหญ่พิเศษ")}
 SCHOOL_FIELDS = ("name_th", "name_en", "amphoe", "tambon", "network", "size", "grades")
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th")
 
 
 def _page() -> int:

@@ -11,15 +11,10 @@ from itembank import accounts
 from itembank.authz import PERSON_ROLES, ROLE_TH
 from itembank.errors import KhlangError
 from web.auth import acting, requires
+from web.i18n import page_language as _locale
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th")
 
 
 def _school_id(session, code: str) -> int | None:

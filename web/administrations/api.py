@@ -24,6 +24,7 @@ from scoring.errors import ScoringError
 from web.administrations.views import plain_not_found
 from web.api import Code, PageOut, PageQuery, Text, api, page_of, responses
 from web.auth import acting, audit_download, requires
+from web.i18n import is_english as _english
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("administrations_api", __name__, url_prefix="/api/v1")
@@ -154,12 +155,6 @@ class AdminResultsOut(BaseModel):
     references: dict[str, AdminGroupOut]
 
 
-def _english() -> bool:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th").startswith("en")
-
-
 def admin_out(info) -> AdminOut:
     from scoring.administrations import STATUS_TH
 
@@ -197,8 +192,7 @@ def api_list(query: PageQuery):
 
     with read_session() as s:
         rows = list_administrations(s, acting())
-    start = (query.page - 1) * query.per_page
-    return AdminPage(items=[admin_out(i) for i in rows[start:start + query.per_page]], **page_of(len(rows), query))
+    return AdminPage(items=[admin_out(i) for i in query.window(rows)], **page_of(len(rows), query))
 
 
 @bp.post("/administrations")
@@ -258,8 +252,7 @@ def api_completeness(code: str, query: AdminCompletenessQuery):
     with read_session() as s:
         info = get_administration(s, acting(), code)
     rows = late_schools(info, query.late) if query.late else list(info.schools)
-    start = (query.page - 1) * query.per_page
-    return AdminCompletenessPage(items=[school_out(p) for p in rows[start:start + query.per_page]],
+    return AdminCompletenessPage(items=[school_out(p) for p in query.window(rows)],
                                  **page_of(len(rows), query))
 
 

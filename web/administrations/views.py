@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from itembank.errors import KhlangError
 from web.auth import acting, requires
+from web.i18n import is_english as _english
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("administrations", __name__, url_prefix="/administrations")
@@ -70,12 +71,6 @@ def status_th(info) -> str:
 
     th, en = STATUS_TH[info.status()]
     return _(th) if not _english() else en
-
-
-def _english() -> bool:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th").startswith("en")
 
 
 def _not_for_schools() -> None:

@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from flask import Blueprint
 from pydantic import BaseModel, Field
 
 from web.api import Code, PageOut, PageQuery, api, page_of, responses
+from web.api import finite as _f
 from web.auth import acting, requires
 from web.store_ext import read_session
 
@@ -26,17 +27,6 @@ def _code(value: str) -> str:
     from web.analysis.views import clean_code
 
     return clean_code(value)
-
-
-def _f(v: Any) -> float | None:
-    """JSON has no NaN: a missing or non-finite number is null."""
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if f == f and abs(f) != float("inf") else None
 
 
 class AnalysisFlagOut(BaseModel):
@@ -211,12 +201,11 @@ def administrations(query: PageQuery):
 
     with read_session() as s:
         rows = analysis_overview(s, acting())
-    start = (query.page - 1) * query.per_page
     return AnalysisAdminPage(items=[AnalysisAdminOut(
         code=a.code, title=a.title, grade=a.grade, year_be=a.year_be, term=a.term, status=a.status,
         analysed_at=a.analysed_at, n_items=a.n_items, n_analysed=a.n_analysed, n_persons=a.n_persons,
         kr20=_f(a.kr20), model=a.model, n_flagged=a.n_flagged, n_open_tasks=a.n_open_tasks)
-        for a in rows[start:start + query.per_page]], **page_of(len(rows), query))
+        for a in query.window(rows)], **page_of(len(rows), query))
 
 
 @bp.get("/analysis/administrations/<code>/items")
@@ -229,7 +218,6 @@ def item_statistics(code: str, query: AnalysisItemQuery):
     with read_session() as s:
         data = administration_statistics(s, acting(), _code(code))
     rows = [it for it in data.items if it.flags] if query.flagged else list(data.items)
-    start = (query.page - 1) * query.per_page
     items = [AnalysisItemOut(
         position=it.position, item_code=it.item_code, version_number=it.version_number, n=it.n, p=_f(it.p),
         r=_f(it.r), r_pbis=_f(it.r_pbis), verdict_p=it.verdict_p, verdict_r=it.verdict_r, decision=it.decision,
@@ -239,7 +227,7 @@ def item_statistics(code: str, query: AnalysisItemQuery):
         options=[AnalysisOption(label=k, share=_f(o.get("share")), upper=o.get("upper"), lower=o.get("lower"),
                                 r=_f(o.get("r")), key=bool(o.get("key")), dead=bool(o.get("dead")))
                  for k, o in (it.distractors or {}).items()],
-        tasks=[_task(t) for t in it.tasks]) for it in rows[start:start + query.per_page]]
+        tasks=[_task(t) for t in it.tasks]) for it in query.window(rows)]
     return AnalysisItemPage(administration=data.code, analysed=data.analysed, analysed_at=data.analysed_at,
                             n_persons=data.n_persons, kr20=_f(data.kr20), alpha=_f(data.alpha), model=data.model,
                             scale=data.scale, n_flagged=data.n_flagged, items=items, **page_of(len(rows), query))
@@ -298,10 +286,9 @@ def parameter_sets(query: AnalysisParameterSetQuery):
 
     with read_session() as s:
         rows = sets(s, acting(), query.scale)
-    start = (query.page - 1) * query.per_page
     return AnalysisParameterSetPage(items=[AnalysisParameterSetOut(
         scale=ps.scale, number=ps.number, ref=ps.ref, source=ps.source, model=ps.model, n_items=n,
         n_persons=ps.n_persons, linking_method=(ps.linking or {}).get("method"),
         n_common=(ps.linking or {}).get("n_common"), created_at=ps.created_at)
-        for ps, n in rows[start:start + query.per_page]], **page_of(len(rows), query))
+        for ps, n in query.window(rows)], **page_of(len(rows), query))
 

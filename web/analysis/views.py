@@ -60,11 +60,10 @@ def _num(value, digits: int = 2) -> str:
 
 @bp.context_processor
 def _labels() -> dict:
-    from flask_babel import get_locale
-
     from scoring.analysis import FLAG_WORDS, flag_text
+    from web.i18n import page_language
 
-    locale = "en" if str(get_locale() or "th").startswith("en") else "th"
+    locale = page_language()
     return {"FLAG_WORDS": FLAG_WORDS, "MODEL_LABELS": MODEL_LABELS, "ANCHOR_LABELS": ANCHOR_LABELS,
             "DECISION_LABELS": DECISION_LABELS, "TASK_STATUS_LABELS": TASK_STATUS_LABELS, "page_locale": locale,
             "DIF_NAMES": DIF_NAMES,

@@ -20,6 +20,7 @@ message in the user's language (Thai by default), ``errors`` says what is wrong 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -65,6 +66,11 @@ class PageQuery(BaseModel):
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=200)
 
+    def window(self, rows):
+        """The rows of this page of `rows` (a list already in order)."""
+        start = (self.page - 1) * self.per_page
+        return rows[start:start + self.per_page]
+
 
 class PageOut(BaseModel):
     """The paging part of every list response; subclasses add ``items: list[...]``."""
@@ -73,6 +79,17 @@ class PageOut(BaseModel):
     page: int
     per_page: int
     n_pages: int
+
+
+def finite(value: Any) -> float | None:
+    """A number for JSON, which has no NaN: missing, unreadable or non-finite is null."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def page_of(total: int, query: PageQuery) -> dict[str, int]:

@@ -11,6 +11,7 @@ from flask_login import login_user, logout_user
 from itembank import accounts
 from itembank.errors import KhlangError
 from web.auth import SIGNED_IN, SignedIn, acting, client_ip, current_user, policy, public, requires
+from web.i18n import page_language as _locale
 from web.store_ext import write_session
 
 bp = Blueprint("auth", __name__)
@@ -82,12 +83,6 @@ def login():
     return render_template("auth/login.html", error=error, next_url=next_url, demo_accounts=_demo_accounts(),
                            demo_password=current_app.config.get("DEMO_PASSWORD") if current_app.config.get("DEMO_MODE")
                            else None), (401 if error else 200)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th")
 
 
 def _pending_user() -> accounts.UserPublic | None:

@@ -273,8 +273,7 @@ def list_versions(code: str, query: PageQuery):
             raise
     versions = [BankVersionOut(code=v.item_code, number=v.number, status=v.status,
                                status_th=_label("status", v.status), created_at=v.created_at) for v in page.versions]
-    start = (query.page - 1) * query.per_page
-    return BankVersionPage(items=versions[start:start + query.per_page], **page_of(len(versions), query))
+    return BankVersionPage(items=query.window(versions), **page_of(len(versions), query))
 
 
 @bp.get("/items/<code>/versions/<number>")
@@ -331,8 +330,7 @@ def list_instruments(query: BankInstrumentQuery):
 
     with read_session() as s:
         rows = service.list_instruments(s, acting(), purpose=(query.purpose or "").strip() or None)
-        start = (query.page - 1) * query.per_page
-        items = [instrument_out(r) for r in rows[start:start + query.per_page]]
+        items = [instrument_out(r) for r in query.window(rows)]
     return BankInstrumentPage(items=items, **page_of(len(rows), query))
 
 

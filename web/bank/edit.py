@@ -24,6 +24,7 @@ from itembank.search import near_duplicates
 from web.auth import acting, requires
 from web.bank.labels import GRADES, IOC_LABELS
 from web.bank.views import _forms_using
+from web.i18n import page_language as _locale
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("bank_edit", __name__, url_prefix="/bank")
@@ -31,13 +32,6 @@ bp = Blueprint("bank_edit", __name__, url_prefix="/bank")
 OPTION_LABELS = ("ก", "ข", "ค", "ง", "จ")
 RUBRIC_ROWS = 4
 REVIEW_PAGE_SIZE = 20
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    loc = get_locale()
-    return "en" if loc is not None and loc.language == "en" else "th"
 
 
 def _messages(e: KhlangError) -> list[str]:

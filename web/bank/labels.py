@@ -6,16 +6,11 @@ here each label is a lazy string that picks the page's locale when the template 
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from itembank import vocabulary
-
-
-def _lang() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "th"
+from web.i18n import page_language as _lang
 
 
 def _labels(kind: str) -> dict[str, LazyString]:

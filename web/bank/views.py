@@ -39,11 +39,10 @@ def browsing_actor() -> Actor:
 
 def _flag_label(kind: str) -> str:
     """A statistics flag in the page's language (too hard, low r, probable mis-key …), never its code."""
-    from flask_babel import get_locale
-
     from scoring.analysis import flag_text
+    from web.i18n import page_language
 
-    return flag_text(kind, "en" if str(get_locale() or "th").startswith("en") else "th")
+    return flag_text(kind, page_language())
 
 
 @bp.app_context_processor

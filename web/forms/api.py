@@ -7,16 +7,16 @@ and the booklet, key and answer sheet as PDF.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from flask import Blueprint, Response, abort, current_app, url_for
 from pydantic import BaseModel, Field, StringConstraints
 
 from itembank.vocabulary import VOCABULARY
 from web.api import PageOut, PageQuery, Text, api, page_of, responses
+from web.api import finite as _f
 from web.auth import acting, requires
 from web.bank.labels import GRADES
 from web.store_ext import read_session, write_session
@@ -40,10 +40,6 @@ def _path(value: str) -> str:
 def _utc(v: datetime | None) -> datetime | None:
     """Stored timestamps are UTC; SQLite gives them back without the zone."""
     return v.replace(tzinfo=UTC) if v is not None and v.tzinfo is None else v
-
-
-def _f(v: Any) -> float | None:
-    return None if v is None or not math.isfinite(float(v)) else float(v)
 
 
 # -- models ----------------------------------------------------------------------------------------------
@@ -304,8 +300,7 @@ def list_blueprints(query: PageQuery):
 
     with read_session() as s:
         rows = _list(s, acting())
-    start = (query.page - 1) * query.per_page
-    return BlueprintPage(items=[_summary(r) for r in rows[start:start + query.per_page]], **page_of(len(rows), query))
+    return BlueprintPage(items=[_summary(r) for r in query.window(rows)], **page_of(len(rows), query))
 
 
 @bp.get("/blueprints/<code>")
@@ -420,11 +415,10 @@ def list_forms(query: PageQuery):
 
     with read_session() as s:
         rows = list_form_overviews(s, acting())
-    start = (query.page - 1) * query.per_page
     items = [FormsSummaryOut(code=o.form.code, title=o.form.title, grade=o.form.grade, n_items=o.form.n_items,
                              total_points=o.form.total_points, variants=list(o.variants), frozen_at=_utc(o.form.frozen_at),
                              url=url_for("forms_api.get_form", code=o.form.code))
-             for o in rows[start:start + query.per_page]]
+             for o in query.window(rows)]
     return FormsPage(items=items, **page_of(len(rows), query))
 
 

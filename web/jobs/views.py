@@ -59,9 +59,9 @@ class JobListQuery(PageQuery):
 
 
 def job_out(job, names: dict[str, str] | None = None) -> JobOut:
-    from flask_babel import get_locale
+    from web.i18n import is_english
 
-    english = str(get_locale() or "th").startswith("en")
+    english = is_english()
     outcome = job.outcome or {}
     problems = outcome.get("problems_en" if english and outcome.get("problems_en") else "problems") or []
     return JobOut(created_by=(names or {}).get(job.created_by_name, job.created_by_name),
@@ -120,8 +120,7 @@ def api_list(query: JobListQuery):
 
     with read_session() as s:
         jobs = _list(s, acting(), status=query.status, limit=10_000)
-    start = (query.page - 1) * query.per_page
-    shown = jobs[start:start + query.per_page]
+    shown = query.window(jobs)
     names = _names(shown)
     return JobPage(items=[job_out(j, names) for j in shown], **page_of(len(jobs), query))
 

@@ -18,21 +18,13 @@ from flask_babel import gettext as _
 from itembank.errors import KhlangError
 from web.administrations.views import plain_not_found
 from web.auth import acting, audit_download, requires
+from web.i18n import is_english as _english
+from web.i18n import page_language as _lang
 from web.portal.staging import discard, stage, staged
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("portal", __name__, url_prefix="/school")
 bp.register_error_handler(KhlangError, plain_not_found)  # a not_found answers the plain 404
-
-
-def _english() -> bool:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th").startswith("en")
-
-
-def _lang() -> str:
-    return "en" if _english() else "th"
 
 
 def _school():
@@ -138,38 +130,34 @@ def _form_files(info, key: bool) -> dict:
 @requires("administration.download")
 def sheet(code: str):
     """The answer sheet (PDF, the same for every variant); the download is recorded."""
-    from scoring.administrations import record_download
-
     info = _own(code)
     school = _school()
     doc = _form_files(info, False)["sheet"]
-    if doc is None:
-        abort(404)
-    with write_session() as s:
-        record_download(s, acting(), info.code, school.code, "answer_sheet")
-    audit_download("answer_sheet", info.code, school=school.code)
-    return send_file(doc.path, as_attachment=True, mimetype="application/pdf",
-                     download_name=f"{info.code}-answer-sheet.pdf")
+    return _send_recorded(info, school, doc, "answer_sheet", "", f"{info.code}-answer-sheet.pdf")
 
 
 @bp.get("/<code>/key/<variant>")
 @requires("administration.download")
 def answer_key(code: str, variant: str):
     """The key of one variant (``-``: the form without variants), only after the key release; recorded."""
-    from scoring.administrations import record_download
-
     info = _own(code)
     school = _school()
     label = "" if variant == "-" else variant.upper()[:8]
     doc = next((d for d in _form_files(info, _released(info.key_release_at))["keys"] if (d.variant or "") == label),
                None)
+    return _send_recorded(info, school, doc, "key", label, f"{info.code}-key-{label or 'form'}.pdf")
+
+
+def _send_recorded(info, school, doc, document: str, variant: str, name: str):
+    """A rendered file of the form (None: not rendered, 404), its download recorded and audited."""
+    from scoring.administrations import record_download
+
     if doc is None:
         abort(404)
     with write_session() as s:
-        record_download(s, acting(), info.code, school.code, "key", label)
-    audit_download("key", info.code, school=school.code, variant=label)
-    return send_file(doc.path, as_attachment=True, mimetype="application/pdf",
-                     download_name=f"{info.code}-key-{label or 'form'}.pdf")
+        record_download(s, acting(), info.code, school.code, document, variant)
+    audit_download(document, info.code, school=school.code, variant=variant)
+    return send_file(doc.path, as_attachment=True, mimetype="application/pdf", download_name=name)
 
 
 @bp.get("/<code>/booklet/<variant>")

@@ -13,17 +13,11 @@ from flask import Blueprint, abort
 from pydantic import BaseModel
 
 from web.api import Code, PageOut, PageQuery, api, page_of, responses
+from web.api import finite as _f
 from web.auth import acting, audit_download, requires
 from web.store_ext import read_session
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1")
-
-
-def _f(v) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return f if f == f and abs(f) != float("inf") else None
 
 
 class ReportGroupOut(BaseModel):
@@ -96,11 +90,10 @@ def summary(code: str, query: PageQuery):
         else:
             r = district_results(s, actor, code)
             schools = list(r.schools)
-    start = (query.page - 1) * query.per_page
     return ReportSummaryOut(
         administration=r.administration, title=r.title, grade=r.grade, year_be=r.year_be, term=r.term,
         district=_group(r.district), references=[_group(g) for g in r.references.values()],
-        items=[_group(g) for g in schools[start:start + query.per_page]], **page_of(len(schools), query))
+        items=[_group(g) for g in query.window(schools)], **page_of(len(schools), query))
 
 
 @bp.get("/reports/administrations/<code>/<kind>/<fmt>")

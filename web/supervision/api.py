@@ -250,8 +250,7 @@ def _visit_out(v) -> SupVisitOut:
 
 
 def _slice(rows: list, query: PageQuery) -> list:
-    start = (query.page - 1) * query.per_page
-    return rows[start:start + query.per_page]
+    return query.window(rows)
 
 
 # ----------------------------------------------------------------------------------------------- routes

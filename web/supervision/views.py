@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from itembank.errors import KhlangError
 from web.auth import acting, audit_download, requires
+from web.i18n import page_language as _locale
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -64,12 +65,6 @@ def _page() -> int:
 
 def _clean(value: str | None, limit: int = 500) -> str:
     return "".join(ch for ch in (value or "") if ch >= " " or ch in "\n\t").strip()[:limit]
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "th")
 
 
 def _is_school() -> bool:
