@@ -13,7 +13,7 @@ bash scripts/setup.sh test
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-logo
 set +e
-.venv/bin/python -m pytest -n "${KHLANG_TEST_WORKERS:-2}" --dist loadgroup -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -n "${KHLANG_TEST_WORKERS:-2}" --dist loadgroup -p no:cacheprovider --durations=25 "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
