@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from itembank.authz import Actor
 
@@ -49,3 +50,19 @@ def links_for(actor: Actor | None) -> list[NavLink]:
     is_school = actor.school_id is not None and "school" in actor.roles
     return [n for n in NAV if n.endpoint in views and actor.may(n.action)
             and (n.school is None or n.school == is_school) and not (n.unless and actor.may(n.unless))]
+
+
+def role_label(role: str) -> str:
+    """The role's name in the page's language (the header's "name (role)"); the role's code if unknown."""
+    labels = {
+        "officer": pgettext("role", "นักวัดผล"),
+        "reviewer": pgettext("role", "ผู้พิจารณาข้อสอบ"),
+        "analyst": pgettext("role", "นักวิเคราะห์"),
+        "supervisor": pgettext("role", "ศึกษานิเทศก์"),
+        "qa": pgettext("role", "เจ้าหน้าที่ประกันคุณภาพ"),
+        "secretary": pgettext("role", "เลขานุการคณะกรรมการ ก.ต.ป.น."),
+        "admin": pgettext("role", "ผู้ดูแลระบบ"),
+        "school": pgettext("role", "โรงเรียน"),
+        "system": pgettext("role", "ระบบ"),
+    }
+    return labels.get(role, role)

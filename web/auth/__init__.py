@@ -185,11 +185,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _auth_context() -> dict:
         from itembank.authz import ROLE_TH
-        from web.nav import links_for
+        from web.nav import links_for, role_label
 
         signed = current_user if current_user.is_authenticated else None
         return {"signed_in": signed, "ROLE_TH": ROLE_TH,
-                "nav_links": links_for(signed.user.actor() if signed else None)}
+                "nav_links": links_for(signed.user.actor() if signed else None), "role_label": role_label}
 
     from web.auth import views
 
