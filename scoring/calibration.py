@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from scoring.errors import from_engine, problem
-from scoring.ingest.params import MODELS, read_params, write_params
+from scoring.ingest.params import MODELS, read_params, write_covariance, write_params
 from scoring.ingest.responses import read_responses
 from scoring.ingest.text import output_path, writing
 
@@ -157,8 +157,12 @@ def calibrate_file(
     group_column: str | None = None,
     anchors_path: Path | None = None,
     standard_errors: str = "auto",
+    covariance_path: Path | None = None,
 ) -> CalibrationRun:
     """Calibrate RESPONSES.csv and write PARAMS.csv (`out_path`) with its ``.meta.json`` beside it.
+
+    With `covariance_path`, the full covariance matrix of the estimated parameters is written there too
+    (refused before the fit when the standard errors are turned off).
 
     Everything is checked before the fit (the model, the output folder, both input files); a
     refused input writes nothing.
@@ -167,6 +171,10 @@ def calibrate_file(
     responses_path = Path(responses_path)
     _checked_model(model)
     out = output_path(out_path, "PARAMS.csv")
+    cov_out = output_path(covariance_path, "COV.csv") if covariance_path is not None else None
+    if cov_out is not None and standard_errors == "none":
+        raise problem("calibration.covariance_without_se", "ขอเมทริกซ์ความแปรปรวนร่วมแต่ปิดการคำนวณ SE (--se none)",
+                      "a covariance matrix needs standard errors (not --se none)")
     texts = ("person_id",) + ((group_column,) if group_column else ())
     x, item_ids, cols = read_responses(responses_path, texts)
     fixed = read_params(Path(anchors_path)) if anchors_path else None
@@ -179,6 +187,8 @@ def calibrate_file(
                            source=responses_path.name)
     with writing(out):
         write_params(out, run.result)
+        if cov_out is not None and run.result.covariance is not None:
+            write_covariance(cov_out, run.result)
         run = replace(run, out=out, time_total_s=time.perf_counter() - t0)
         meta_path(out).write_text(json.dumps(run.meta(), indent=1, default=str), encoding="utf-8")
     return run

@@ -7,7 +7,13 @@ equating load on first use (PEP 562), so `khlang irt calibrate` starts without s
 from importlib import import_module
 from typing import Any
 
-from psychometrics.irt.calibration import Calibration, IterationRecord, StandardErrors, calibrate
+from psychometrics.irt.calibration import (
+    Calibration,
+    IterationRecord,
+    ParameterCovariance,
+    StandardErrors,
+    calibrate,
+)
 from psychometrics.irt.estimators import GPCM, PCM, GradedResponse, OnePL, Rasch, ThreePL, TwoPL
 from psychometrics.irt.models import (
     ItemParameters,
@@ -37,7 +43,8 @@ __all__ = [
     "AbilityResult", "Calibration", "EquatingResult", "LinkedEquatingResult", "ScaleLink", "bisector", "chain",
     "direct_link", "link_all", "linked_equating", "links_table", "parameter_labels", "parameter_vector", "paths", "GPCM", "GradedResponse", "IRTDIFResult",
     "ItemParameters", "IterationRecord", "LinkingResult", "LogisticDIFResult", "MantelDIFResult",
-    "MantelHaenszelResult", "MeanSquareFit", "ObservedEquatingResult", "OnePL", "PCM", "PersonFitResult",
+    "MantelHaenszelResult", "MeanSquareFit", "ObservedEquatingResult", "OnePL", "PCM", "ParameterCovariance",
+    "PersonFitResult",
     "Rasch", "SX2Result", "StandardErrors", "SummedScoreTable", "ThreePL", "TwoPL", "ability", "calibrate",
     "category_probabilities", "equipercentile", "ets_class", "expected_score", "infit_outfit",
     "irt_likelihood_ratio", "item_information", "link", "logistic_dif", "lord_wald", "lord_wald_calibrated",

@@ -216,6 +216,44 @@ def item_standard_errors(blocks: list[eng.Block], fmap: FreeMap, cov: np.ndarray
     return se_a, se_b, se_c, se_thr
 
 
+def reported_covariance(blocks: list[eng.Block], fmap: FreeMap, cov: np.ndarray, n_items: int,
+                        width: int, h: float = 1e-6) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Covariance of every estimated reported parameter (a, b, c, thresholds), items and across items.
+
+    The delta method with the whole free-parameter covariance: J Σ Jᵀ, where J carries the free
+    parameters to the reported ones (the per-item Jacobian of `reported`, by central differences, times
+    the free map).  Returns ``(item, column)`` of each row, column 0 a, 1 b, 2 c, 3 + k threshold k + 1,
+    in item-major order, and the matrix.  Parameters fixed (anchors, c of a 2PL) are left out.
+    """
+    rows_j: list[np.ndarray] = []
+    labels: list[tuple[int, int]] = []
+    pos = 0
+    for b in blocks:
+        m, p = b.psi.shape
+        tb = fmap.t[pos:pos + m * p].reshape(m, p, -1)
+        base = _flat_irt(b, b.psi)
+        jac = np.zeros(base.shape + (p,))
+        for c in range(p):
+            up, dn = b.psi.copy(), b.psi.copy()
+            up[:, c] += h
+            dn[:, c] -= h
+            jac[:, :, c] = (_flat_irt(b, up) - _flat_irt(b, dn)) / (2 * h)
+        full = np.einsum("mop,mpf->mof", np.nan_to_num(jac), tb)      # (m, outputs, n_free)
+        n_out = 3 if b.family.kind == "dich" else min(full.shape[1], 3 + width)   # thresholds: polytomous only
+        for i in range(m):
+            for o in range(n_out):
+                if np.isfinite(base[i, o]) and np.any(full[i, o] != 0.0):
+                    rows_j.append(full[i, o])
+                    labels.append((int(b.items[i]), o))
+        pos += m * p
+    if not rows_j:
+        return [], np.zeros((0, 0))
+    order = sorted(range(len(labels)), key=lambda k: labels[k])
+    jm = np.stack([rows_j[k] for k in order])
+    out = jm @ cov @ jm.T
+    return [labels[k] for k in order], 0.5 * (out + out.T)
+
+
 def reported(b: eng.Block, psi: np.ndarray):
     """(a, b, c, thresholds) as reported; a rescaled Rasch/PCM block is shown with a = 1."""
     if b.rescale:

@@ -62,6 +62,30 @@ class StandardErrors:
 
 
 @dataclass(frozen=True)
+class ParameterCovariance:
+    """Covariance matrix of the estimated item parameters as reported (a, b, c, thresholds b1 …).
+
+    ``labels[k]`` is ``(item_id, parameter)`` of row and column k, parameter one of ``a``, ``b``, ``c``,
+    ``b1`` …; items in calibration order, their parameters in that order.  Fixed parameters (anchors,
+    a = 1 of the Rasch family, c of a 2PL) have no row.  ``sqrt(diag(matrix))`` are the SEs of
+    ``Calibration.standard_errors``; the off-diagonal entries (within an item, and between items that
+    share the ability scale) are what linking SEs by the delta method need (equateIRT's ``var``).
+    """
+
+    labels: tuple[tuple[str, str], ...]
+    matrix: np.ndarray
+    method: str
+
+    def standard_errors(self) -> np.ndarray:
+        return np.sqrt(np.clip(np.diag(self.matrix), 0.0, None))
+
+    def block(self, item_id: str) -> tuple[tuple[str, ...], np.ndarray]:
+        """One item's parameter names and their covariance (the within-item block)."""
+        idx = [k for k, (i, _) in enumerate(self.labels) if i == item_id]
+        return tuple(self.labels[k][1] for k in idx), self.matrix[np.ix_(idx, idx)]
+
+
+@dataclass(frozen=True)
 class Calibration:
     """Result of `calibrate`: item parameters, their SEs, the ability distributions, the EM record."""
 
@@ -79,6 +103,7 @@ class Calibration:
     n_persons: int
     time_fit_s: float
     settings: dict[str, Any]
+    covariance: ParameterCovariance | None = None    # None when standard_errors="none"
 
     def summary(self) -> Table:
         p, s = self.params, self.standard_errors
@@ -199,6 +224,7 @@ def calibrate(responses, model: str | Sequence[str] = "2pl", *, n_quadrature: in
     log_lik = final.log_likelihood if final is not None else em.log_likelihood
     width = max(int(data.n_cat.max()) - 1, 1)
     params, ses = _report(blocks, models, n_items, width, ids, fmap, cov, se_method)
+    param_cov = _parameter_covariance(blocks, fmap, cov, n_items, width, ids, se_method)
     mean_se, var_se = _latent_se(fmap, cov, sigma, n_groups)
     if blocks[0].rescale:
         mu, sigma, mean_se, var_se = _rescale_latent(blocks[0], fmap, cov, mu, sigma, mean_se, var_se)
@@ -207,7 +233,7 @@ def calibrate(responses, model: str | Sequence[str] = "2pl", *, n_quadrature: in
         converged=em.converged,
         history=tuple(IterationRecord(*h) for h in em.history), group_labels=data.group_labels,
         group_means=mu, group_variances=sigma**2, group_mean_se=mean_se, group_variance_se=var_se,
-        n_persons=data.n_persons, time_fit_s=time.perf_counter() - t0,
+        n_persons=data.n_persons, time_fit_s=time.perf_counter() - t0, covariance=param_cov,
         settings={"model": model if isinstance(model, str) else list(model), "n_quadrature": n_quadrature,
                   "n_nodes_used": int(x.size), "quadrature": "Gauss-Hermite", "max_iter": max_iter,
                   "tol": tol, "accelerate": "squarem" if accelerate else "none",
@@ -401,6 +427,15 @@ def _report(blocks, models, n_items, width, ids, fmap, cov, se_method):
         return params, StandardErrors(nan, nan.copy(), nan.copy(), np.full_like(thr, np.nan), se_method)
     sa, sb, sc, st = se_mod.item_standard_errors(blocks, fmap, cov, n_items, width)
     return params, StandardErrors(sa, sb, sc, st, se_method)
+
+
+def _parameter_covariance(blocks, fmap, cov, n_items, width, ids, se_method) -> ParameterCovariance | None:
+    if cov is None:
+        return None
+    where, matrix = se_mod.reported_covariance(blocks, fmap, cov, n_items, width)
+    names = ("a", "b", "c") + tuple(f"b{k + 1}" for k in range(width))
+    labels = tuple((item_label(ids, j), names[o]) for j, o in where)
+    return ParameterCovariance(labels, matrix, se_method)
 
 
 def _latent_se(fmap, cov, sigma, n_groups):

@@ -46,6 +46,17 @@ def write_params(path: Path, result) -> None:
             w.writerow(row)
 
 
+def write_covariance(path: Path, result) -> None:
+    """COV.csv: the covariance of the estimated parameters (``item_id``, ``parameter``, then one column each)."""
+    cov = result.covariance
+    names = [f"{item}:{par}" for item, par in cov.labels]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["item_id", "parameter", *names])
+        for (item, par), row in zip(cov.labels, cov.matrix, strict=True):
+            w.writerow([item, par, *(repr(float(v)) for v in row)])
+
+
 def _cell(v: float) -> str:
     v = float(v)
     return "" if math.isnan(v) else repr(round(v, 8))
