@@ -137,8 +137,10 @@ def list_review_tasks(session: Session, actor: Actor, *, status: str | None = "o
     return [_public(t, code, number) for t, code, number in rows]
 
 
-def decide_review_task(session: Session, actor: Actor, task_id: int, decision: str, comment: str = "") -> ReviewTaskPublic:
-    """An officer decides a task: kept, rekeyed, cancelled, revised or dismissed."""
+def decide_review_task(session: Session, actor: Actor, task_id: int, decision: str, comment: str = "", *,
+                       commit: bool = True) -> ReviewTaskPublic:
+    """An officer decides a task: kept, rekeyed, cancelled, revised or dismissed (``commit=False``: only
+    flushed, for scoring.rescoring.decide_task, which rescores in the same transaction)."""
     task = session.get(ReviewTask, task_id)
     if task is None:
         raise ItemBankError("review_task.not_found", kind="not_found", message_th=f"ไม่พบงานตรวจทานหมายเลข {task_id}",
@@ -148,7 +150,10 @@ def decide_review_task(session: Session, actor: Actor, task_id: int, decision: s
         raise ItemBankError("review_task.bad_decision", message_th=f"ไม่รู้จักการตัดสิน {decision!r}",
                             message_en=f"unknown decision {decision!r}")
     task.status, task.comment, task.decided_at, task.decided_by_name = decision, comment, utcnow(), actor.username
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     version = session.get(ItemVersion, task.version_id)
     item = session.get(Item, version.item_id)
     return _public(task, item.code, version.number)

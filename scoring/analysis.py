@@ -19,7 +19,9 @@ review tasks (:mod:`itembank.review_tasks`). Running it again replaces the rows 
 opens no duplicate tasks, but makes a new parameter set version.
 
 :func:`run_analysis` is the use case behind ``khlang analysis run ADMIN``: it reads the scored
-matrix from the store (:func:`scoring.responses.load_scored_matrix`), analyses it and writes back.
+matrix from the store (:func:`scoring.responses.load_scored_matrix`, held items still keyed), analyses
+it and writes back; an item with an open probable mis-key task is then held out of every total and the
+scores recomputed (:func:`scoring.rescoring.hold_flagged`) until an officer decides.
 """
 
 from __future__ import annotations
@@ -493,7 +495,7 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
     adm = load(session, actor, administration, "administration.read", "results")
     authorize(actor, adm, "item.write_statistics")
     code, grade, settings = adm.code, adm.grade, dict(adm.settings or {})
-    m = load_scored_matrix(session, actor, adm.id)
+    m = load_scored_matrix(session, actor, adm.id, apply_holds=False)  # a held item is still measured
     if m.n_persons < 2:
         raise ScoringError("analysis.no_answers", kind="conflict",
                            message_th=f"การสอบ {code} ยังไม่มีคำตอบพอให้วิเคราะห์ ({m.n_persons} คน)",
@@ -522,6 +524,10 @@ def run_analysis(session: Session, actor: Actor, administration: int | str, *, m
     progress(5, len(STEPS), *STEPS[5])
     t1 = time.perf_counter()
     written = write_back(session, actor, f"admin:{code}", result, scale=scale)
+    from scoring.rescoring import hold_flagged
+
+    held = hold_flagged(session, actor, code)  # a probable mis-key holds its item until an officer decides
+    written["n_rescored"] = held.n_students if held else 0
     timings = {"read_s": round(t_read, 4), **result.timings, "write_s": round(time.perf_counter() - t1, 4),
                "total_s": round(time.perf_counter() - t0, 4)}
     progress(len(STEPS), len(STEPS), "เสร็จแล้ว", "done")

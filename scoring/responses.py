@@ -73,8 +73,13 @@ class ScoredMatrix:
         return np.nansum(self.scores, axis=1)
 
 
-def administration_key(session: Session, adm: Administration) -> FormKey:
-    return form_key(session, session.get(Form, adm.form_id), adm.settings or {})
+def administration_key(session: Session, adm: Administration, *, apply_holds: bool = True) -> FormKey:
+    """The form's key with the administration's settings; ``apply_holds=False`` keys held items by their
+    current key (the analysis keeps measuring a held item until an officer decides)."""
+    settings = dict(adm.settings or {})
+    if not apply_holds:
+        settings.pop("held", None)
+    return form_key(session, session.get(Form, adm.form_id), settings)
 
 
 def codes_matrix(answers: list, n_items: int) -> np.ndarray:
@@ -93,7 +98,7 @@ def codes_matrix(answers: list, n_items: int) -> np.ndarray:
 
 
 def load_scored_matrix(session: Session, actor: Actor, administration_id: int | str,
-                       school_id: int | None = None) -> ScoredMatrix:
+                       school_id: int | None = None, *, apply_holds: bool = True) -> ScoredMatrix:
     """Every response set of an administration, keyed and scored, in form order.
 
     `administration_id` is the id or the code. A school actor gets its own school's students only,
@@ -102,7 +107,7 @@ def load_scored_matrix(session: Session, actor: Actor, administration_id: int | 
     adm = load(session, actor, administration_id, "scores.read", "results")
     if actor.role == "school":
         school_id = actor.school_id
-    key = administration_key(session, adm)
+    key = administration_key(session, adm, apply_holds=apply_holds)
     q = (select(ResponseSet.id, ResponseSet.student_id, ResponseSet.school_id, ResponseSet.variant,
                 ResponseSet.answers, Student.student_code, Student.sex)
          .join(Student, Student.id == ResponseSet.student_id)

@@ -81,21 +81,22 @@ def tasks_command(ctx: click.Context, show_all: bool, administration: str | None
 @click.argument("task_id", type=int)
 @click.argument("decision", type=click.Choice(("kept", "rekeyed", "cancelled", "revised", "dismissed")))
 @click.option("--comment", default="", help="เหตุผล / comment")
+@click.option("--key", default=None, help="rekeyed: เฉลยใหม่ เช่น ข หรือ ข,ง / the new key")
 @click.option("--as", "as_name", default=None, help="ชื่อผู้ใช้ที่ตัดสิน / who decides")
 @click.option("--role", default="officer", show_default=True, help="บทบาทของผู้ใช้ตาม --as / role of --as")
 @click.pass_context
-def decide_command(ctx: click.Context, task_id: int, decision: str, comment: str, as_name: str | None,
-                   role: str) -> None:
+def decide_command(ctx: click.Context, task_id: int, decision: str, comment: str, key: str | None,
+                   as_name: str | None, role: str) -> None:
     """ตัดสินงานตรวจทาน: kept (คงไว้) rekeyed (แก้เฉลย) cancelled (ยกเลิกข้อ) revised dismissed / decide a task."""
     from itembank.authz import Actor
-    from itembank.review_tasks import decide_review_task
-    from web.cli import make_app
+    from scoring.rescoring import decide_task
+    from web.cli import lang, make_app
     from web.store_ext import get_store
 
     actor = Actor.system() if not as_name else Actor(None, as_name, role)
-    with get_store(make_app(ctx)).session() as s:
-        t = decide_review_task(s, actor, task_id, decision, comment)
-    click.echo(_say(f"งานตรวจทาน #{t.id} ({t.item_code}): {t.status}", f"review task #{t.id} ({t.item_code}): {t.status}"))
+    keys = [k.strip() for k in key.split(",") if k.strip()] if key else None
+    with get_store(make_app(ctx)).session() as s:  # a mis-key's decision rescores (scoring.rescoring.decide_task)
+        click.echo(decide_task(s, actor, task_id, decision, key=keys, comment=comment).message(lang()))
 
 
 def _run(app: Any, arguments: dict[str, Any]) -> dict[str, Any]:

@@ -103,7 +103,8 @@ def statistics(code: str):
         data = administration_statistics(s, acting(), code)
     rows = [it for it in data.items if it.flags] if flagged_only else list(data.items)
     return render_template("analysis/statistics.html", data=data, rows=rows, flagged_only=flagged_only,
-                           can_run=acting().may("item.write_statistics"), has_curves=bool(data.curves()))
+                           can_run=acting().may("item.write_statistics"), has_curves=bool(data.curves()),
+                           can_decide=acting().may("review_task.decide") and acting().may("scores.recompute"))
 
 
 @bp.post("/<code>/run")
@@ -144,6 +145,33 @@ def run(code: str):
     handle = get_jobs().enqueue("analyse", actor=acting(), administration=code, model=model, anchor_mode=anchor,
                                 scale=scale, drift_limit=drift)
     return redirect(url_for("jobs.show", job_id=handle.id))
+
+
+@bp.post("/<code>/tasks/<int:task_id>/decide")
+@requires("review_task.decide")
+def decide_task(code: str, task_id: int):
+    """An officer's decision on a review task; a probable mis-key's decision rescores the administration."""
+    from itembank.errors import KhlangError
+    from scoring.rescoring import decide_task as decide
+    from web.i18n import page_language
+    from web.store_ext import write_session
+
+    code = clean_code(code)
+    decision = request.form.get("decision", "")
+    keys = [k.strip() for k in re.split(r"[,\s]+", request.form.get("key", "")) if k.strip()] or None
+    mode = "drop" if request.form.get("cancel_mode") == "drop" else "credit"
+    with write_session() as s:
+        try:
+            done = decide(s, acting(), task_id, decision, key=keys, cancel_mode=mode,
+                          comment=request.form.get("comment", "").strip()[:2000])
+        except KhlangError as e:
+            if e.kind in ("forbidden", "not_found"):
+                raise
+            s.rollback()
+            flash(e.text(page_language()), "error")
+            return redirect(url_for("analysis.statistics", code=code))
+    flash(done.message(page_language()), "info")
+    return redirect(url_for("analysis.statistics", code=code))
 
 
 @bp.get("/items/<path:item_code>")
