@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,8 +86,13 @@ def _answers(path: Path, ids: list[str], theta: np.ndarray, a: np.ndarray, b: np
 
 
 def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
-                              progress: Callable[[str], None] = lambda _: None) -> dict[str, object]:
-    """Last year's administration answered by the 30 schools and analysed; this year's awaiting release."""
+                              progress: Callable[[str], None] = lambda _: None, *, booklets_dir: Path | None = None,
+                              district: str = "") -> dict[str, object]:
+    """Last year's administration answered by the 30 schools and analysed; this year's awaiting release.
+
+    With `booklets_dir`, last year's (released) administration gets its per-school booklets there, by
+    the release job's own service (:func:`release_booklets`), so each school can download its copy.
+    """
     officer = next((a for a in accounts.values() if a.role == "officer"), Actor.system())
     analyst = next((a for a in accounts.values() if a.role == "analyst"), Actor.system())
     now = dt.datetime.now(dt.UTC)
@@ -140,8 +146,25 @@ def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
                               key_release_at=now + dt.timedelta(days=31), results_release_at=now + dt.timedelta(days=60),
                               settings={"scale_name": "district-ป.6"})
     progress(f"การสอบ {code2}: รอเผยแพร่")
+    if booklets_dir is not None:
+        release_booklets(store, officer, code, booklets_dir / code, district, progress)
     return {"last_year": code, "this_year": code2, "first_run": first_run["parameter_set"],
             "parameter_set": final["parameter_set"], "n_persons": final["n_persons"], "n_flags": final["n_flags"]}
+
+
+def release_booklets(store, actor: Actor, code: str, folder: Path, district: str = "",
+                     progress: Callable[[str], None] = lambda _: None) -> float:
+    """The booklets of a released administration, rendered and stamped per school as the release job does
+    (:func:`scoring.booklet_release.render_release_booklets` with :func:`exports.stamp.render_school_copies`);
+    returns the seconds it took."""
+    from exports.stamp import render_school_copies
+    from scoring.booklet_release import render_release_booklets
+
+    t0 = time.perf_counter()
+    out = render_release_booklets(store, actor, code, render_school_copies, folder=folder, district=district)
+    seconds = time.perf_counter() - t0
+    progress(f"{out.message('th')} ({seconds:.1f} วินาที)")
+    return seconds
 
 
 def _banked(store, actor: Actor, form_code: str) -> tuple[np.ndarray, np.ndarray]:

@@ -142,3 +142,11 @@ def _overlay(doc: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None
     name = page.add_resource(form, pikepdf.Name.XObject, prefix="Khlang")
     page.contents_add(pikepdf.Stream(doc, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(doc, b"\nQ q " + bytes(name) + b" Do Q\n"), prepend=False)
+
+
+def render_school_copies(booklet, schools: Sequence[tuple[str, str]], out_dir: str | Path) -> list[Path]:
+    """Render `booklet` (:class:`exports.data.Booklet`) once as PDF and write one stamped copy per
+    (10-digit code, name) school into `out_dir`: the copies a release gives the schools."""
+    from exports.render import render
+
+    return stamp_copies(render(booklet, "pdf"), [SchoolStamp(code, name) for code, name in schools], out_dir)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -39,7 +41,8 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int):
         _demo_passwords(store, app.config["DEMO_PASSWORD"], only_without_password=True)
         return None
     report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
-                       progress=lambda m: click.echo(f"  {m}"))
+                       progress=lambda m: click.echo(f"  {m}"), booklets_dir=Path(app.instance_path) / "booklets",
+                       district=app.config["DISTRICT_NAME"])
     _demo_passwords(store, app.config["DEMO_PASSWORD"])
     click.echo(f"สร้างเขตตัวอย่างแล้ว: โรงเรียน {report.n_schools}, ผู้ใช้ {report.n_users}, "
                f"ข้อสอบ {report.n_items} (อนุมัติ {report.n_approved}), ชุดบทอ่าน {report.n_sets}, "

@@ -207,45 +207,24 @@ def school_reports(app: Flask, administration: str, fmt: str = "pdf", folder: st
 
 
 def render_release_booklets(app: Flask, administration: str, out_dir: str = "", again: bool = False) -> dict[str, Any]:
-    """พิมพ์แบบทดสอบรายโรงเรียนเมื่อเผยแพร่: each variant rendered once (exports.render), stamped for every
-    school (exports.stamp), recorded with :func:`scoring.administrations.record_booklets`."""
-    import hashlib
+    """พิมพ์แบบทดสอบรายโรงเรียนเมื่อเผยแพร่: :func:`scoring.booklet_release.render_release_booklets` with
+    :func:`exports.stamp.render_school_copies` (each variant rendered once, stamped for every school)."""
     import os
 
-    from exports.render import render
-    from exports.stamp import SchoolStamp, stamp_copies
+    from exports.stamp import render_school_copies
     from itembank.authz import Actor
-    from scoring.administrations import booklet_plan, record_booklets
-    from testgen.booklets import build_booklet
+    from scoring.booklet_release import render_release_booklets as render_release
     from web.store_ext import get_store
 
-    progress = progress_reporter(app)
     root = Path(out_dir or os.path.join(app.instance_path, "booklets", administration))
     try:
-        with get_store(app).read_session() as s:
-            plan = booklet_plan(s, Actor.system(), administration, again=again)
-        rendered: dict[str, dict[str, dict]] = {c: {} for c, _ in plan.schools}
-        stamps = [SchoolStamp(c, n) for c, n in plan.schools]
-        for k, variant in enumerate(plan.variants if plan.schools else ()):
-            with get_store(app).read_session() as s:
-                booklet = build_booklet(s, Actor.system(), plan.form_code, variant or None,
-                                        district=app.config["DISTRICT_NAME"], academic_year=str(plan.year_be),
-                                        title=plan.title, administration=plan.administration)
-            master = render(booklet, "pdf")
-            paths = stamp_copies(master, stamps, root / (variant or "form"))
-            for stamp, path in zip(stamps, paths, strict=True):
-                rendered[stamp.code][variant] = {"path": str(path),
-                                                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-            if progress:
-                progress(k + 1, len(plan.variants), f"พิมพ์ชุด {variant or '-'} แล้ว", f"rendered variant {variant or '-'}")
-        with get_store(app).session() as s:
-            n = record_booklets(s, Actor.system(), administration, rendered)
+        out = render_release(get_store(app), Actor.system(), administration, render_school_copies, folder=root,
+                             district=app.config["DISTRICT_NAME"], again=again, progress=progress_reporter(app))
     except KhlangError as e:
         return refused("render_release_booklets", e)
-    return {"ok": True, "job": "render_release_booklets", "administration": administration, "schools": n,
-            "variants": list(plan.variants), "folder": str(root),
-            "message_th": f"พิมพ์แบบทดสอบการสอบ {administration}: {n} โรงเรียน ชุด {', '.join(plan.variants)}",
-            "message_en": f"rendered the booklets of {administration}: {n} schools, variants {', '.join(plan.variants)}"}
+    return {"ok": True, "job": "render_release_booklets", "administration": administration, "schools": out.n_schools,
+            "variants": list(out.variants), "folder": str(root),
+            "message_th": out.message("th"), "message_en": out.message("en")}
 
 
 def import_answer_file(app: Flask, administration: str, school: str, path: str) -> dict[str, Any]:
