@@ -223,11 +223,13 @@ def dif_file(
 # Rasch by conditional ML
 # ----------------------------------------------------------------------------------------------------
 def rasch_file(
-    responses_path: Path, *, model: str = "rasch", split: str = "median", normalization: str = "thresholds"
+    responses_path: Path, *, model: str = "rasch", split: str = "median", normalization: str = "thresholds",
+    covariance: bool = False,
 ) -> AnalysisRun:
     """Rasch, PCM or RSM by CML (as eRm): items, Andersen's LR and Wald tests, fit, persons, the map.
 
-    `split` is "median", "mean" or the name of a column of RESPONSES.csv holding groups.
+    `split` is "median", "mean" or the name of a column of RESPONSES.csv holding groups; `covariance`
+    adds the thresholds' covariance matrix as a table of its own.
     """
     from psychometrics.rasch import (
         PartialCreditCML,
@@ -254,6 +256,8 @@ def rasch_file(
         fit = rasch_fit(est, y, persons)
         pim = person_item_map(est, persons)
     tables = [("items", est.summary())]
+    if covariance:
+        tables.append(("covariance", est.covariance_table()))
     groups = _labels(cols[split]) if by_column else split
     from psychometrics.errors import PsychometricsError
 

@@ -378,6 +378,23 @@ class _CML:
             )
         return self
 
+    def covariance_labels(self) -> tuple[tuple[str, str], ...]:
+        """(item, threshold) of each row and column of `covariance_`: ``b`` for a Rasch item, ``tau1`` … else."""
+        _fitted(self)
+        keep = np.argwhere(~np.isnan(self.thresholds_))
+        return tuple((self.item_ids_[i], "b" if self._model == "rasch" else f"tau{h + 1}") for i, h in keep)
+
+    def covariance_table(self) -> Table:
+        """`covariance_` as a table: item, parameter, then one column per parameter (``item:parameter``)."""
+        labels = self.covariance_labels()
+        data: dict[str, Sequence] = {"item": [i for i, _ in labels], "parameter": [p for _, p in labels]}
+        for k, (item, par) in enumerate(labels):
+            data[f"{item}:{par}"] = self.covariance_[:, k]
+        return table_from_columns(
+            "เมทริกซ์ความแปรปรวนร่วมของพารามิเตอร์ (CML)", data,
+            notes=("covariance of the reported thresholds (inverse of the analytic CML information, "
+                   f"normalization {self.normalization!r})",))
+
     def summary(self) -> Table:
         _fitted(self)
         data = {"item": self.item_ids_, "difficulty": self.difficulty_.round(4), "se": self.difficulty_se_.round(4)}

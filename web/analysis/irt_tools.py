@@ -104,13 +104,16 @@ def dif_command(responses: Path, group_column: str, focal: str, method: str, pur
               help="แบ่งกลุ่มสำหรับ Andersen LR: median, mean หรือชื่อคอลัมน์ / split for Andersen's LR test")
 @click.option("--normalization", type=click.Choice(("thresholds", "erm")), default="thresholds", show_default=True,
               help="thresholds: ผลรวม threshold เป็น 0; erm: แบบ eRm sum0 / which sum is 0")
+@click.option("--covariance", is_flag=True,
+              help="เขียนเมทริกซ์ความแปรปรวนร่วมของพารามิเตอร์ด้วย / also write the parameters' covariance matrix")
 @click.option("--out", "out", type=OUT, required=True, help=OUT_HELP)
-def rasch_command(responses: Path, model: str, split: str, normalization: str, out: Path) -> None:
+def rasch_command(responses: Path, model: str, split: str, normalization: str, covariance: bool, out: Path) -> None:
     """โมเดล Rasch, PCM, RSM โดย conditional ML (แบบ eRm): Andersen LR, Wald, infit/outfit, แผนผังผู้สอบ–ข้อสอบ.
 
     Rasch, PCM or RSM by conditional ML (as eRm), with Andersen's LR, Wald tests, fit and the map.
     """
-    _render(toolkit.rasch_file(responses, model=model, split=split, normalization=normalization), out)
+    _render(toolkit.rasch_file(responses, model=model, split=split, normalization=normalization,
+                               covariance=covariance), out)
 
 
 @irt.command("link")

@@ -53,3 +53,20 @@ def test_covariance_without_standard_errors_is_refused_before_the_fit(tmp_path):
     assert res.exit_code == 1
     assert "SE" in res.output
     assert not out.exists() and not cov.exists()
+
+
+def test_rasch_writes_the_cml_covariance_on_request(tmp_path):
+    data = _lsat7_csv(tmp_path / "lsat7.csv")
+    out = tmp_path / "rasch.csv"
+    res = CliRunner().invoke(cli, ["irt", "rasch", str(data), "--covariance", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    cov_file = tmp_path / "rasch.covariance.csv"
+    assert str(cov_file) in res.output
+    rows = list(csv.reader(cov_file.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == ["item", "parameter", *(f"Item.{j}:b" for j in range(1, 6))]
+    matrix = np.array([[float(v) for v in r[2:]] for r in rows[1:]])
+    items = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    np.testing.assert_allclose(np.sqrt(np.diag(matrix)), [float(r["se"]) for r in items], atol=1e-4)
+    np.testing.assert_allclose(matrix.sum(axis=1), 0.0, atol=1e-8)   # difficulties sum to 0
+    plain = CliRunner().invoke(cli, ["irt", "rasch", str(data), "--out", str(tmp_path / "plain.csv")])
+    assert plain.exit_code == 0 and not (tmp_path / "plain.covariance.csv").exists()
