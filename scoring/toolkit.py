@@ -24,7 +24,7 @@ import numpy as np
 from itembank.errors import Where
 from scoring.errors import from_engine, problem, raise_problems
 from scoring.ingest.answers import read_answers
-from scoring.ingest.params import read_params
+from scoring.ingest.params import read_covariance, read_params
 from scoring.ingest.responses import read_responses, select_items
 from scoring.ingest.table import read_csv
 from scoring.ingest.text import read_text
@@ -321,11 +321,20 @@ def _diagonal_covariance(path: Path, params: ItemParameters) -> np.ndarray | Non
     return np.diag([v if math.isfinite(v) else 0.0 for v in var])
 
 
-def _read_forms(paths: Sequence[Path]) -> tuple[dict[str, ItemParameters], dict[str, np.ndarray] | None]:
+def _read_forms(
+    paths: Sequence[Path], covariance_paths: Sequence[Path] = ()
+) -> tuple[dict[str, ItemParameters], dict[str, np.ndarray] | None]:
+    """The forms' parameters and covariances: full ones from COV.csv files (one per form, in order), else
+    PARAMS.csv's SEs on the diagonal (None when a form has no SEs)."""
     if len(paths) < 2:
         raise problem("link.forms", "ต้องมีไฟล์พารามิเตอร์อย่างน้อยสองฉบับ", "at least two parameter files are needed")
+    if covariance_paths and len(covariance_paths) != len(paths):
+        raise problem("link.covariances", f"ต้องมีไฟล์ความแปรปรวนร่วมฉบับละหนึ่งไฟล์ ({len(paths)} ไฟล์ เรียงตามฉบับ)",
+                      f"one covariance file per form is needed ({len(paths)}, in the forms' order)")
     names = _form_names(paths)
     forms = {n: read_params(Path(p)) for n, p in zip(names, paths, strict=True)}
+    if covariance_paths:
+        return forms, {n: read_covariance(Path(c), forms[n]) for n, c in zip(names, covariance_paths, strict=True)}
     covs = {n: _diagonal_covariance(Path(p), forms[n]) for n, p in zip(names, paths, strict=True)}
     return forms, (None if any(c is None for c in covs.values()) else covs)
 
@@ -340,9 +349,11 @@ def _checked_link_method(method: str) -> str:
 
 SE_NOTE_TH = "SE โดยวิธีเดลตาจาก SE ของพารามิเตอร์ใน PARAMS.csv (ไม่รวมความแปรปรวนร่วมระหว่างพารามิเตอร์ของข้อเดียวกัน)"
 SE_NOTE_EN = "SEs by the delta method from PARAMS.csv's parameter SEs (covariances within an item not held there)"
+SE_NOTE_FULL_TH = "SE โดยวิธีเดลตาจากเมทริกซ์ความแปรปรวนร่วมเต็มของแต่ละฉบับ (COV.csv) แบบ equateIRT"
 
 
-def link_files(paths: Sequence[Path], *, method: str = "stocking_lord", bisector: bool = False) -> AnalysisRun:
+def link_files(paths: Sequence[Path], *, method: str = "stocking_lord", bisector: bool = False,
+               covariance_paths: Sequence[Path] = ()) -> AnalysisRun:
     """Link the first form's scale onto the last's: directly (two files) or chained through the others.
 
     With `bisector`, every path from the first to the last form through direct links is composed and
@@ -351,7 +362,7 @@ def link_files(paths: Sequence[Path], *, method: str = "stocking_lord", bisector
     from psychometrics.irt import chains
 
     method = _checked_link_method(method)
-    forms, covs = _read_forms(paths)
+    forms, covs = _read_forms(paths, covariance_paths)
     names = list(forms)
     source = Path(paths[0]).name
     with _engine(source, "link.refused"):
@@ -367,7 +378,8 @@ def link_files(paths: Sequence[Path], *, method: str = "stocking_lord", bisector
             final = chains.chain(steps, names)
             shown = list(steps.values()) + ([final] if len(names) > 2 else [])
     table = chains.links_table(shown)
-    notes = table.notes + ((SE_NOTE_TH,) if covs is not None else ("ไม่มี SE ใน PARAMS.csv จึงไม่คำนวณ SE",))
+    se_note = SE_NOTE_FULL_TH if covariance_paths else SE_NOTE_TH
+    notes = table.notes + ((se_note,) if covs is not None else ("ไม่มี SE ใน PARAMS.csv จึงไม่คำนวณ SE",))
     table = type(table)(table.title, table.columns, table.rows, notes)
     se_th = f" (SE {final.se_A:.4f}, {final.se_B:.4f})" if covs is not None else ""
     return AnalysisRun(
@@ -396,7 +408,8 @@ def transformed_params(run: AnalysisRun):
 
 
 def equate_files(
-    x_path: Path, y_path: Path, *, method: str = "true_score", link_method: str = "stocking_lord"
+    x_path: Path, y_path: Path, *, method: str = "true_score", link_method: str = "stocking_lord",
+    covariance_paths: Sequence[Path] = (),
 ) -> AnalysisRun:
     """Equate form X's scores to form Y's (IRT true- or observed-score), linking X onto Y first.
 
@@ -408,7 +421,7 @@ def equate_files(
     if method not in ("true_score", "observed_score"):
         raise problem("equate.method", f"ไม่รู้จักวิธีเทียบคะแนน {method!r} (true_score หรือ observed_score)",
                       f"unknown equating method {method!r} (true_score or observed_score)")
-    forms, covs = _read_forms([Path(x_path), Path(y_path)])
+    forms, covs = _read_forms([Path(x_path), Path(y_path)], covariance_paths)
     nx, ny = list(forms)
     with _engine(Path(x_path).name, "equate.refused"):
         if link_method == "none":
@@ -423,7 +436,8 @@ def equate_files(
             link_en = f"linked by {link_method}: A = {lk.A:.4f}, B = {lk.B:.4f}, {lk.n_common[0]} common items"
     table = res.summary()
     if getattr(res, "se", None) is not None:
-        table = type(table)(table.title, table.columns, table.rows, table.notes + (SE_NOTE_TH,))
+        note = SE_NOTE_FULL_TH if covariance_paths else SE_NOTE_TH
+        table = type(table)(table.title, table.columns, table.rows, table.notes + (note,))
     kind = "คะแนนจริง (true score)" if method == "true_score" else "คะแนนที่สังเกตได้ (observed score)"
     return AnalysisRun(
         (("equating", table),),

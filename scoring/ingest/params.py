@@ -57,6 +57,39 @@ def write_covariance(path: Path, result) -> None:
             w.writerow([item, par, *(repr(float(v)) for v in row)])
 
 
+def read_covariance(path: Path, params) -> np.ndarray:
+    """A COV.csv (as `write_covariance` writes it) in the layout of ``chains.parameter_labels(params)``.
+
+    Parameters the file does not hold (fixed ones) get zero rows and columns; a row of the file
+    naming an item or parameter not in `params` is refused, as are cells that are not numbers.
+    """
+    from psychometrics.irt.chains import parameter_labels
+
+    try:
+        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
+    except csv.Error as e:
+        raise _fail(path, f"รูปแบบ CSV ผิด ({e})", f"malformed CSV ({e})") from None
+    if not rows or [h.strip() for h in rows[0][:2]] != ["item_id", "parameter"] or len(rows[0]) != len(rows) + 1:
+        raise _fail(path, "ไม่ใช่ไฟล์ความแปรปรวนร่วม: หัวตารางต้องเป็น item_id, parameter แล้วหนึ่งคอลัมน์ต่อหนึ่งแถว",
+                    "not a covariance file: the header must be item_id, parameter, then one column per row", row=1)
+    layout = {label: k for k, label in enumerate(parameter_labels(params))}
+    where, values = [], []
+    for r, row in enumerate(rows[1:], start=2):
+        label = f"{row[1].strip()}.{row[0].strip()}"
+        if label not in layout:
+            raise _fail(path, f"ไม่มีพารามิเตอร์ {row[1]} ของข้อ {row[0]} ในไฟล์พารามิเตอร์",
+                        f"parameter {row[1]} of item {row[0]} is not in the parameter file", row=r, column="item_id")
+        try:
+            values.append([float(v) for v in row[2:]])
+        except ValueError:
+            raise _fail(path, "ค่าความแปรปรวนร่วมต้องเป็นตัวเลข", "covariances must be numbers", row=r) from None
+        where.append(layout[label])
+    out = np.zeros((len(layout), len(layout)))
+    idx = np.array(where, dtype=int)
+    out[np.ix_(idx, idx)] = np.array(values)
+    return out
+
+
 def _cell(v: float) -> str:
     v = float(v)
     return "" if math.isnan(v) else repr(round(v, 8))

@@ -123,13 +123,17 @@ def rasch_command(responses: Path, model: str, split: str, normalization: str, c
 @click.option("--bisector", is_flag=True, help="ทุกเส้นทางจากฉบับแรกถึงฉบับสุดท้ายและเส้นแบ่งครึ่ง / bisector of all paths")
 @click.option("--transformed", type=OutputPath(), default=None,
               help="PARAMS.csv ของฉบับแรกบนสเกลของฉบับสุดท้าย / first form's parameters on the last scale")
+@click.option("--covariance", "covariances", type=InputPath(), multiple=True,
+              help="COV.csv ของแต่ละฉบับตามลำดับ (จาก irt calibrate --covariance): SE แบบ equateIRT "
+                   "/ each form's COV.csv, in order: equateIRT's SEs from the full covariances")
 @click.option("--out", "out", type=OUT, required=True, help=OUT_HELP)
-def link_command(forms: tuple[Path, ...], method: str, bisector: bool, transformed: Path | None, out: Path) -> None:
+def link_command(forms: tuple[Path, ...], method: str, bisector: bool, transformed: Path | None,
+                 covariances: tuple[Path, ...], out: Path) -> None:
     """เชื่อมโยงสเกลของฉบับแรกไปยังฉบับสุดท้าย (ตรง หรือเป็นลูกโซ่ผ่านฉบับกลาง) ด้วยข้อร่วม.
 
     Link the first form's scale onto the last's through common items, directly or as a chain.
     """
-    run = toolkit.link_files(forms, method=method, bisector=bisector)
+    run = toolkit.link_files(forms, method=method, bisector=bisector, covariance_paths=covariances)
     if transformed is not None:
         from scoring.ingest.params import write_params
 
@@ -145,11 +149,15 @@ def link_command(forms: tuple[Path, ...], method: str, bisector: bool, transform
 @click.option("--link", "link_method", type=click.Choice(("stocking-lord", "haebara", "mean-sigma", "mean-mean",
                                                           "none")),
               default="stocking-lord", show_default=True, help="เชื่อมโยง X → Y ก่อน (none: สเกลเดียวกันแล้ว)")
+@click.option("--covariance", "covariances", type=InputPath(), multiple=True,
+              help="COV.csv ของแต่ละฉบับตามลำดับ (จาก irt calibrate --covariance): SE แบบ equateIRT "
+                   "/ each form's COV.csv, in order: equateIRT's SEs from the full covariances")
 @click.option("--out", "out", type=OUT, required=True, help=OUT_HELP)
-def equate_command(form_x: Path, form_y: Path, method: str, link_method: str, out: Path) -> None:
+def equate_command(form_x: Path, form_y: Path, method: str, link_method: str, covariances: tuple[Path, ...],
+                   out: Path) -> None:
     """เทียบคะแนนฉบับ X เป็นคะแนนฉบับ Y ด้วย IRT (คะแนนจริงหรือคะแนนที่สังเกตได้) พร้อม SE.
 
     Equate form X's scores to form Y's by IRT true- or observed-score equating, with SEs.
     """
     _render(toolkit.equate_files(form_x, form_y, method=method.replace("-", "_"),
-                                 link_method=link_method), out)
+                                 link_method=link_method, covariance_paths=covariances), out)

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from scoring.ingest.params import read_params
@@ -70,3 +71,62 @@ def test_rasch_writes_the_cml_covariance_on_request(tmp_path):
     np.testing.assert_allclose(matrix.sum(axis=1), 0.0, atol=1e-8)   # difficulties sum to 0
     plain = CliRunner().invoke(cli, ["irt", "rasch", str(data), "--out", str(tmp_path / "plain.csv")])
     assert plain.exit_code == 0 and not (tmp_path / "plain.covariance.csv").exists()
+
+
+def _two_forms(tmp_path: Path) -> dict[str, Path]:
+    """Two 2PL forms sharing 8 items, the second group abler, calibrated with their COV.csv."""
+    rng = np.random.default_rng(11)
+    a, b = rng.uniform(0.8, 2.0, 24), rng.normal(0, 1, 24)
+    ids = [f"q{j + 1}" for j in range(24)]
+    files: dict[str, Path] = {}
+    for name, cols, mean in (("x", slice(0, 16), 0.0), ("y", slice(8, 24), 0.5)):
+        theta = rng.normal(mean, 1.0, 1000)
+        x = (rng.random((1000, 16)) < 1 / (1 + np.exp(-a[cols] * (theta[:, None] - b[cols])))).astype(int)
+        data = tmp_path / f"form_{name}.csv"
+        with data.open("w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["person_id", *ids[cols]])
+            w.writerows([f"p{i}", *row] for i, row in enumerate(x))
+        files[name], files[f"cov_{name}"] = tmp_path / f"params_{name}.csv", tmp_path / f"cov_{name}.csv"
+        res = CliRunner().invoke(cli, ["irt", "calibrate", str(data), "--out", str(files[name]),
+                                       "--covariance", str(files[f"cov_{name}"])])
+        assert res.exit_code == 0, res.output
+    return files
+
+
+def test_link_and_equate_take_the_full_covariances_as_equateirt(tmp_path):
+    from psychometrics.irt import chains
+    from scoring.ingest.params import read_covariance
+
+    f = _two_forms(tmp_path)
+    diag_out, full_out = tmp_path / "diag.csv", tmp_path / "full.csv"
+    assert CliRunner().invoke(cli, ["irt", "link", str(f["x"]), str(f["y"]), "--out", str(diag_out)]).exit_code == 0
+    res = CliRunner().invoke(cli, ["irt", "link", str(f["x"]), str(f["y"]), "--covariance", str(f["cov_x"]),
+                                   "--covariance", str(f["cov_y"]), "--out", str(full_out)])
+    assert res.exit_code == 0, res.output
+    diag = list(csv.DictReader(diag_out.read_text(encoding="utf-8-sig").splitlines()))[0]
+    full = list(csv.DictReader(full_out.read_text(encoding="utf-8-sig").splitlines()))[0]
+    assert diag["A"] == full["A"] and diag["B"] == full["B"]          # the same link, other SEs
+    forms = {"params_x": read_params(f["x"]), "params_y": read_params(f["y"])}
+    covs = {"params_x": read_covariance(f["cov_x"], forms["params_x"]),
+            "params_y": read_covariance(f["cov_y"], forms["params_y"])}
+    # the file holds what the calibration estimated: its diagonal is PARAMS.csv's SEs squared
+    labels = chains.parameter_labels(forms["params_x"])
+    assert labels[:2] == ("a.q1", "b.q1") and covs["params_x"][0, 1] != 0.0
+    direct = chains.direct_link(forms, "params_x", "params_y", "stocking_lord", covariances=covs)
+    assert float(full["se_A"]) == pytest.approx(direct.se_A, rel=1e-6)
+    assert float(full["se_B"]) == pytest.approx(direct.se_B, rel=1e-6)
+    assert float(full["se_B"]) != pytest.approx(float(diag["se_B"]), rel=1e-3)
+    eq = CliRunner().invoke(cli, ["irt", "equate", str(f["x"]), str(f["y"]), "--covariance", str(f["cov_x"]),
+                                  "--covariance", str(f["cov_y"]), "--out", str(tmp_path / "eq.csv")])
+    assert eq.exit_code == 0, eq.output
+
+
+def test_link_refuses_a_covariance_file_per_form_missing_or_foreign(tmp_path):
+    f = _two_forms(tmp_path)
+    one = CliRunner().invoke(cli, ["irt", "link", str(f["x"]), str(f["y"]), "--covariance", str(f["cov_x"]),
+                                   "--out", str(tmp_path / "l.csv")])
+    assert one.exit_code == 1 and "ฉบับละหนึ่งไฟล์" in one.output
+    swapped = CliRunner().invoke(cli, ["irt", "link", str(f["x"]), str(f["y"]), "--covariance", str(f["cov_y"]),
+                                       "--covariance", str(f["cov_x"]), "--out", str(tmp_path / "l.csv")])
+    assert swapped.exit_code == 1 and "cov_y.csv" in swapped.output and "q17" in swapped.output
