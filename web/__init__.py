@@ -64,7 +64,7 @@ AREAS = (
     "web.forms.views", "web.forms.api",
     "web.administrations.views", "web.administrations.api", "web.administrations.proctor_views",
     "web.portal.views",
-    "web.analysis.views", "web.analysis.api",
+    "web.analysis.views", "web.analysis.step_views", "web.analysis.api",
     "web.reports.views", "web.reports.api",
     "web.supervision.views", "web.supervision.api",
     "web.admin.views", "web.admin.pages",

@@ -281,10 +281,12 @@ def assemble(app: Flask, blueprint: str, n_forms: int | None = None, seed: int =
                           "preview and freeze them"}
 
 
+from web.analysis.jobs import analysis_calibrate, analysis_dif, analysis_link  # noqa: E402  (its area keeps them)
 from web.forms.jobs import render_form_documents  # noqa: E402  (its area keeps it; registered here)
 from web.supervision.jobs import committee_report  # noqa: E402  (its area keeps it; registered here)
 
 #: Every job, by the name callers enqueue it with.
 JOBS: dict[str, JobFunction] = {f.__name__: f for f in (import_items, calibrate, render_booklet, analyse,
                                                         school_reports, render_release_booklets, import_answer_file,
-                                                        committee_report, assemble, render_form_documents)}
+                                                        committee_report, assemble, render_form_documents,
+                                                        analysis_calibrate, analysis_link, analysis_dif)}

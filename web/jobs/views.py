@@ -26,6 +26,7 @@ KIND_TH = {
     "assemble": "ประกอบฉบับข้อสอบ", "analyse": "วิเคราะห์ข้อสอบ", "school_reports": "รายงานโรงเรียน",
     "render_release_booklets": "จัดทำแบบทดสอบของทุกโรงเรียน", "import_answer_file": "นำเข้าคำตอบ",
     "committee_report": "รายงาน ก.ต.ป.น.", "render_form_documents": "พิมพ์แบบทดสอบ เฉลย และกระดาษคำตอบ",
+    "analysis_calibrate": "ประมาณค่าพารามิเตอร์ของการสอบ", "analysis_link": "เชื่อมโยงสเกล", "analysis_dif": "วิเคราะห์ DIF",
 }
 STATUS_TH = {"queued": "รอคิว", "running": "กำลังทำ", "done": "เสร็จแล้ว", "refused": "ไม่ผ่าน", "failed": "ขัดข้อง"}
 

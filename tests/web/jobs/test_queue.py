@@ -29,7 +29,8 @@ def test_every_app_builds_its_own_queue_from_its_configuration(make_jobs_app, tm
     assert isinstance(q1.huey, SqliteHuey) and q1.huey is not q2.huey
     assert q1.huey.storage.filename == str(tmp_path / "one.sqlite3")
     assert q2.huey.storage.filename == str(Path(two.instance_path) / "jobs.sqlite3")
-    assert sorted(q1.tasks) == ["analyse", "assemble", "calibrate", "committee_report", "import_answer_file",
+    assert sorted(q1.tasks) == ["analyse", "analysis_calibrate", "analysis_dif", "analysis_link", "assemble", "calibrate",
+                                "committee_report", "import_answer_file",
                                 "import_items", "render_booklet", "render_form_documents", "render_release_booklets",
                                 "school_reports"]
     assert get_jobs(one) is q1
