@@ -61,7 +61,7 @@ DEMO_FORMS = (("BP-P6-MA", "P6-MA-2568", ("ค",), 60), ("BP-P3-TH", "P3-TH-2568
 def simulate_pilot(session: Session, grade: str, *, n_students: int = 3000, n_blocks: int = 6, seed: int = 2568,
                    source: str | None = None) -> int:
     """Simulate a matrix-sampled pilot of the grade's approved 0/1 items, analyse it and write the statistics back."""
-    pool, versions = bank_pool(session, grade=grade)
+    _pool, versions = bank_pool(session, grade=grade, enemies_from_clones=False)  # the pilot needs no enemies
     versions = [v for v in versions if v.type in SCORED_01]
     n_items = len(versions)
     if n_items == 0:

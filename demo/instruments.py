@@ -1,23 +1,50 @@
 """Instruments schools download: desired-trait rating scales, the reading-thinking-writing rubric,
-a key-competency checklist and an authentic-assessment rubric, built from the shipped curriculum."""
+a key-competency rating scale, a group-work checklist and an authentic-assessment rubric, built from
+the shipped curriculum.
+
+Every one is complete as printed: each level described (the curriculum's wording where it has one,
+the office's guide where it has none), criteria numbered once (by the printed ที่ column, never in
+their text), and nothing but what a teacher reads.
+"""
 
 from __future__ import annotations
 
 from demo.spec import InstrumentSpec
 from itembank.curriculum import load_curriculum
 
-FOUR_LEVELS_NOTE = (
-    "ระดับคุณภาพ ดีเยี่ยม 3 / ดี 2 / ผ่าน 1 / ไม่ผ่าน 0 (ใช้กับคุณลักษณะอันพึงประสงค์และการอ่าน คิดวิเคราะห์ และเขียน)"
-)
-AVERAGE_RULE = (
-    "ค่าเฉลี่ย 2.50 ขึ้นไป = ดีเยี่ยม; 1.50–2.49 = ดี; 1.00–1.49 = ผ่าน; ต่ำกว่า 1.00 = ไม่ผ่าน (แนวปฏิบัติของโรงเรียน)"
+FOUR_LEVELS_NOTE = "ระดับคุณภาพ ดีเยี่ยม 3 / ดี 2 / ผ่าน 1 / ไม่ผ่าน 0"
+AVERAGE_RULE = "ค่าเฉลี่ย 2.50 ขึ้นไป = ดีเยี่ยม; 1.50–2.49 = ดี; 1.00–1.49 = ผ่าน; ต่ำกว่า 1.00 = ไม่ผ่าน"
+
+#: the guide's wording for the desired-trait levels the curriculum file leaves without a meaning
+TRAIT_MEANING = {
+    3: "ปฏิบัติตนตามคุณลักษณะจนเป็นนิสัย และนำไปใช้ในชีวิตประจำวันเพื่อประโยชน์สุขของตนเองและสังคม",
+    2: "มีคุณลักษณะในการปฏิบัติตามกฎเกณฑ์ เพื่อให้เป็นการยอมรับของสังคม",
+    1: "รับรู้และปฏิบัติตามกฎเกณฑ์และเงื่อนไขที่สถานศึกษากำหนด",
+    0: "ไม่ยอมรับหรือไม่ปฏิบัติตามกฎเกณฑ์และเงื่อนไขที่สถานศึกษากำหนด",
+}
+RTW_MEANING_0 = ("ไม่มีผลงานที่แสดงถึงความสามารถในการอ่าน คิดวิเคราะห์ และเขียน หรือถ้ามีผลงาน "
+                 "ผลงานนั้นยังมีข้อบกพร่องที่ต้องได้รับการปรับปรุงแก้ไขหลายประการ")
+COMPETENCY_MEANING = {
+    3: "แสดงพฤติกรรมตามสมรรถนะได้ครบถ้วนและสม่ำเสมอด้วยตนเอง เป็นแบบอย่างแก่ผู้อื่นได้",
+    2: "แสดงพฤติกรรมตามสมรรถนะได้เป็นส่วนใหญ่ด้วยตนเอง",
+    1: "แสดงพฤติกรรมตามสมรรถนะได้บางส่วน เมื่อครูหรือเพื่อนแนะนำ",
+    0: "ยังไม่แสดงพฤติกรรมตามสมรรถนะ ต้องได้รับการพัฒนา",
+}
+SUMMARY_RULE = (
+    "ดีเยี่ยม: ได้ระดับดีเยี่ยม 5–8 คุณลักษณะ และไม่มีคุณลักษณะใดต่ำกว่าระดับดี; "
+    "ดี: ได้ระดับดีเยี่ยม 1–4 คุณลักษณะ และไม่มีคุณลักษณะใดต่ำกว่าระดับผ่าน หรือได้ระดับดีทั้ง 8 คุณลักษณะ; "
+    "ผ่าน: ได้ระดับผ่านทั้ง 8 คุณลักษณะ หรือได้ระดับดีเยี่ยมหรือดีไม่ถึง 5 คุณลักษณะ "
+    "และไม่มีคุณลักษณะใดได้ระดับไม่ผ่าน; ไม่ผ่าน: ได้ระดับไม่ผ่านตั้งแต่ 1 คุณลักษณะขึ้นไป"
 )
 
 
-def _levels(described: bool = True) -> tuple[dict, ...]:
+def _levels(meanings: dict[int, str] = TRAIT_MEANING, *, curriculum_first: bool = True) -> tuple[dict, ...]:
+    """The four quality levels, each described: by the curriculum where it says (and `curriculum_first`),
+    else by `meanings` (the guide's wording)."""
     cur = load_curriculum()
     return tuple(
-        {"score": q.code, "label": q.label, "description": (q.meaning or "") if described else ""}
+        {"score": q.code, "label": q.label,
+         "description": (q.meaning if curriculum_first and q.meaning else "") or meanings[int(q.code)]}
         for q in cur.quality_scale
     )
 
@@ -33,10 +60,7 @@ def demo_instruments() -> list[InstrumentSpec]:
                 title=f"แบบประเมินคุณลักษณะอันพึงประสงค์ ข้อ {trait.number} {trait.name_th}",
                 kind="rating_scale",
                 purpose="desired_trait",
-                criteria=tuple(
-                    {"text": ti.text, "trait_code": str(ti.code), "status": ti.status}
-                    for ti in trait.indicators
-                ),
+                criteria=tuple({"text": ti.text, "trait_code": str(ti.code)} for ti in trait.indicators),
                 levels=_levels(),
                 trait_codes=tuple(str(ti.code) for ti in trait.indicators),
                 description=f"ประเมินตามตัวชี้วัด {len(trait.indicators)} ข้อของคุณลักษณะข้อ {trait.number}; "
@@ -52,13 +76,12 @@ def demo_instruments() -> list[InstrumentSpec]:
             kind="rating_scale",
             purpose="desired_trait",
             criteria=tuple(
-                {"text": f"{t.number}. {t.name_th}", "trait_code": f"{t.number}.1"} for t in cur.traits
+                {"text": t.name_th, "trait_code": f"{t.number}.1"} for t in cur.traits
             ),
             levels=_levels(),
             trait_codes=tuple(str(ti.code) for ti in cur.trait_indicators),
             description="สรุปผลรายคุณลักษณะเป็นผลรายปี; " + FOUR_LEVELS_NOTE,
-            decision_rule="ดีเยี่ยม: ได้ดีเยี่ยม 5–8 คุณลักษณะ และไม่มีคุณลักษณะใดต่ำกว่าดี (single_source); "
-            "เกณฑ์ระดับ ดี/ผ่าน/ไม่ผ่าน ยังไม่ได้ตรวจกับเอกสาร สพฐ. (unverified)",
+            decision_rule=SUMMARY_RULE,
             sources=("itembank/curriculum/data/desired_characteristics.json",),
         )
     )
@@ -70,8 +93,10 @@ def demo_instruments() -> list[InstrumentSpec]:
             kind="rubric",
             purpose="reading_thinking_writing",
             criteria=tuple({"text": c} for c in rtw.criteria),
-            levels=tuple(
-                {"score": q.code, "label": q.label, "description": q.meaning or ""} for q in rtw.levels
+            levels=tuple(  # the file shortens the last level's wording ("…"): the guide's full text
+                {"score": q.code, "label": q.label,
+                 "description": RTW_MEANING_0 if int(q.code) == 0 else q.meaning or ""}
+                for q in rtw.levels
             ),
             description="ประเมิน 7 ตัวชี้วัด ด้าน " + " ".join(rtw.domains) + "; ให้คะแนน 0–3 แล้วเฉลี่ย",
             decision_rule=AVERAGE_RULE,
@@ -81,13 +106,38 @@ def demo_instruments() -> list[InstrumentSpec]:
     out.append(
         InstrumentSpec(
             code="KC-1",
-            title="แบบบันทึกการประเมินสมรรถนะสำคัญของผู้เรียน 5 ประการ",
-            kind="checklist",
+            title="แบบประเมินสมรรถนะสำคัญของผู้เรียน 5 ประการ",
+            kind="rating_scale",
             purpose="competency",
             criteria=tuple({"text": c.name_th, "competency_code": str(c.code)} for c in cur.competencies),
-            levels=_levels(described=False),
-            description="บันทึกระดับคุณภาพของสมรรถนะแต่ละข้อ (ซอฟต์แวร์ของโรงเรียนบางแห่งใช้ 4 ระดับนี้ด้วย)",
+            levels=_levels(COMPETENCY_MEANING, curriculum_first=False),
+            description="ประเมินระดับคุณภาพของสมรรถนะแต่ละข้อจากพฤติกรรมที่ผู้เรียนแสดงตลอดภาคเรียน; "
+            + FOUR_LEVELS_NOTE,
+            decision_rule=AVERAGE_RULE,
             sources=("itembank/curriculum/data/competencies_and_scales.json",),
+        )
+    )
+    out.append(
+        InstrumentSpec(
+            code="CL-P3-1",
+            title="แบบตรวจสอบรายการ พฤติกรรมการทำงานกลุ่ม (ป.3)",
+            kind="checklist",
+            purpose="competency",
+            grade="ป.3",
+            criteria=(
+                {"text": "ร่วมวางแผนและแบ่งหน้าที่กับเพื่อนในกลุ่ม", "competency_code": "4"},
+                {"text": "ทำหน้าที่ที่ได้รับมอบหมายจนเสร็จ", "competency_code": "4"},
+                {"text": "รับฟังความคิดเห็นของเพื่อน", "competency_code": "1"},
+                {"text": "แสดงความคิดเห็นด้วยถ้อยคำสุภาพ", "competency_code": "1"},
+                {"text": "ช่วยกันแก้ปัญหาเมื่องานติดขัด", "competency_code": "3"},
+                {"text": "เก็บวัสดุอุปกรณ์และทำความสะอาดที่ทำงานหลังเสร็จงาน", "competency_code": "4"},
+            ),
+            levels=(
+                {"score": 1, "label": "ปฏิบัติ", "description": "ผู้เรียนแสดงพฤติกรรมนี้ให้เห็นระหว่างทำงานกลุ่ม"},
+                {"score": 0, "label": "ไม่ปฏิบัติ", "description": "ไม่พบพฤติกรรมนี้ระหว่างทำงานกลุ่ม"},
+            ),
+            description="ทำเครื่องหมาย ✓ ในช่อง ปฏิบัติ หรือ ไม่ปฏิบัติ ของแต่ละรายการ ขณะสังเกตการทำงานกลุ่ม",
+            decision_rule="ปฏิบัติ 5–6 รายการ = ดี; 3–4 รายการ = พอใช้; 0–2 รายการ = ควรพัฒนา",
         )
     )
     out.append(
@@ -111,6 +161,7 @@ def demo_instruments() -> list[InstrumentSpec]:
             ),
             trait_codes=("5.1", "6.1"),
             description="คะแนนเต็ม 12 คะแนน (4 ประเด็น × 3 คะแนน)",
+            decision_rule="10–12 คะแนน = ดีมาก; 7–9 คะแนน = ดี; 4–6 คะแนน = พอใช้; 0–3 คะแนน = ปรับปรุง",
         )
     )
     return out

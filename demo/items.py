@@ -1,7 +1,9 @@
 """The demo district's item bank: ≥ 1,200 approved items for ป.3, ป.6 and ม.3, deterministic from a seed.
 
 Each (grade, learning area) bank is generated with its own random stream (seeded from the seed,
-the grade and the area), numbered "P6-MA-0001", checked against the shipped curriculum of the item's
+the grade and the area), cleared of clones (a draft that copies or nearly copies an earlier one of
+its bank, by :mod:`itembank.duplicates`, is dropped; parallel items that differ only in their numbers
+stay, and assembly keeps them apart), numbered "P6-MA-0001", checked against the shipped curriculum of the item's
 edition (every indicator must exist there for the item's grade and area), and given an author
 (an officer), an approver (a reviewer who is not the author) and three or more expert ratings.
 """
@@ -18,6 +20,7 @@ from demo.content import arts, career, english, health, math, science, social, t
 from demo.district import demo_users, experts_for
 from demo.spec import ItemSetSpec, ItemSpec
 from itembank.curriculum import Grade, LearningArea, load_curriculum
+from itembank.duplicates import find_duplicates, item_text
 
 GRADES = ("ป.3", "ป.6", "ม.3")
 GENERATORS: dict[str, Callable[[random.Random, str], list[Draft]]] = {
@@ -36,6 +39,22 @@ DEFAULT_SEED = 2568
 
 def _stream(seed: int, grade: str, area: str) -> random.Random:
     return random.Random(zlib.crc32(f"{seed}|{grade}|{area}".encode()))
+
+
+def _without_clones(drafts: list[Draft]) -> list[Draft]:
+    """`drafts` less every one that is an exact or near copy of an earlier one (number variants stay)."""
+    texts = [item_text(d.stem, d.options, d.key) for d in drafts]
+    dropped: set[int] = set()
+    for pair in sorted(find_duplicates(texts), key=lambda p: (p.first, p.second)):
+        if pair.kind != "numbers" and pair.first not in dropped:
+            dropped.add(pair.second)
+    return [d for i, d in enumerate(drafts) if i not in dropped]
+
+
+def _drafts(seed: int, grade: str, area: str) -> tuple[random.Random, list[Draft]]:
+    """The bank's drafts in code order, and its random stream (which goes on to choose the raters)."""
+    rng = _stream(seed, grade, area)
+    return rng, _without_clones(GENERATORS[area](rng, grade))
 
 
 def _check_indicators(draft: Draft, grade: str, area: str) -> tuple[str, ...]:
@@ -65,9 +84,8 @@ def _build(seed: int) -> tuple[tuple[ItemSpec, ...], tuple[ItemSetSpec, ...]]:
     sets: list[ItemSetSpec] = []
     for grade in GRADES:
         g = Grade.parse(grade)
-        for area, generate in GENERATORS.items():
-            rng = _stream(seed, grade, area)
-            drafts = generate(rng, grade)
+        for area in GENERATORS:
+            rng, drafts = _drafts(seed, grade, area)
             if not drafts:
                 continue
             prefix = f"{g.abbreviation}-{LearningArea(area).abbreviation}"
@@ -129,8 +147,8 @@ def item_checks(seed: int = DEFAULT_SEED) -> dict[str, dict]:
     out = {}
     for grade in GRADES:
         g = Grade.parse(grade)
-        for area, generate in GENERATORS.items():
-            drafts = generate(_stream(seed, grade, area), grade)
+        for area in GENERATORS:
+            _rng, drafts = _drafts(seed, grade, area)
             prefix = f"{g.abbreviation}-{LearningArea(area).abbreviation}"
             for n, d in enumerate(drafts, start=1):
                 if d.check:

@@ -9,16 +9,15 @@ item_version. The page and the total come from one narrow query (a window count)
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
+from itembank.duplicates import DEFAULT_THRESHOLD, Candidate, Duplicate, duplicates_in_bank
 from itembank.errors import ItemBankError
 from itembank.messages import bank_error
 from itembank.models import (
@@ -223,48 +222,22 @@ def _bad_grade(grade: str) -> str:
     raise bank_error("search.bad_grade", grade=grade)
 
 
-# -- near duplicates: a similar stem already in the bank, shown before a new one is saved ---------------
+# -- near duplicates: a similar item already in the bank, shown before a new one is saved ---------------
 
-_NOISE = re.compile(r"[\s\u200b.,;:!?'\"()\[\]{}<>/\\|@#$%^&*+=~`_\-–—…“”‘’]+")
-
-
-def _shingles(text: str, n: int = 3) -> set[str]:
-    t = _NOISE.sub("", text)
-    return {t[i:i + n] for i in range(max(1, len(t) - n + 1))} if t else set()
+#: kept for callers of the earlier name: one detector (itembank.duplicates) gives every clone
+NearDuplicate = Duplicate
 
 
-@dataclass(frozen=True)
-class NearDuplicate:
-    """An item in the bank whose stem is much like the one being written."""
-
-    item_code: str
-    number: int
-    stem: str
-    similarity: float   # 0–1, the Dice coefficient of the two stems' character trigrams
-
-
-def near_duplicates(session: Session, actor: Actor, stem: str, *, learning_area: str | None = None,
-                    exclude_code: str | None = None, threshold: float = 0.8, limit: int = 5,
-                    max_candidates: int = 20000) -> list[NearDuplicate]:
-    """Latest versions (not retired) of other items whose stem is at least `threshold` alike
-    (markup, spaces and punctuation ignored; Thai and Latin alike), most similar first."""
+def near_duplicates(session: Session, actor: Actor, stem: str, *, options: Sequence[Any] = (),
+                    key: Sequence[str] = (), learning_area: str | None = None, exclude_code: str | None = None,
+                    threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+                    max_candidates: int = 20000) -> list[Duplicate]:
+    """Latest versions (not retired) of other items that the item being written copies, nearly copies or
+    repeats with other numbers (:mod:`itembank.duplicates`), strongest first. Without `options`, stems
+    alone are compared."""
     authorize(actor, None, "item.search")
-    mine = _shingles(search_text(stem))
-    if len(mine) < 4:
+    if len(search_text(stem).strip()) < 4:
         return []
-    query = (select(ItemVersion.item_code, ItemVersion.number, ItemVersion.search_text, ItemVersion.stem)
-             .where(ItemVersion.is_latest.is_(True), ItemVersion.status != "retired"))
-    if learning_area:
-        query = query.where(ItemVersion.learning_area == learning_area)
-    if exclude_code:
-        query = query.where(ItemVersion.item_code != exclude_code.strip())
-    found = []
-    for code, number, text, full in session.execute(query.limit(max_candidates)):
-        theirs = _shingles(text or "")
-        if not theirs or min(len(mine), len(theirs)) < threshold * max(len(mine), len(theirs)):
-            continue  # sizes alone rule out the threshold
-        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
-        if score >= threshold:
-            found.append(NearDuplicate(code, number, full, round(score, 3)))
-    found.sort(key=lambda d: (-d.similarity, d.item_code))
-    return found[:limit]
+    candidate = Candidate(exclude_code, stem, options, key, learning_area)
+    return duplicates_in_bank(session, actor, [candidate], threshold=threshold, limit=limit,
+                              max_candidates=max_candidates)[0]

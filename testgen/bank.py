@@ -3,6 +3,8 @@
 Tags per item: area, standard (ค 1.1), indicator, level, type, trait, competency, grade, set, and
 section (the learning area, which orders the printed form). Quantities: time (seconds), points.
 IRT parameters and CTT statistics come from the newest written-back statistics of each version.
+Enemies: the bank's enemy links, and every clone pair the duplicate detector finds in the pool
+(:mod:`itembank.duplicates`: exact copies, number variants, near copies), so no form holds two of them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
+from itembank.duplicates import find_duplicates, item_text
 from itembank.models import (
     EnemyLink,
     Item,
@@ -41,9 +44,18 @@ def _tags(session: Session, table, ids: Sequence[int]) -> dict[int, tuple[str, .
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+def clone_pairs(versions: Sequence[ItemVersion]) -> list[tuple[int, int]]:
+    """Index pairs (into `versions`) of items the duplicate detector calls clones of each other."""
+    texts = [item_text(v.stem, v.options or [], v.key or []) for v in versions]
+    return [(p.first, p.second) for p in find_duplicates(texts)]
+
+
 def bank_pool(session: Session, *, grade: str | None = None, learning_areas: Sequence[str] = (),
-              statuses: Sequence[str] = ("approved",)) -> tuple[ItemPool, list[ItemVersion]]:
-    """The latest approved versions (of a grade / areas) as an ItemPool, and the versions in pool order."""
+              statuses: Sequence[str] = ("approved",),
+              enemies_from_clones: bool = True) -> tuple[ItemPool, list[ItemVersion]]:
+    """The latest approved versions (of a grade / areas) as an ItemPool, and the versions in pool order.
+
+    With `enemies_from_clones` (the default), detected clone pairs join the enemy links."""
     q = (select(ItemVersion).join(Item, Item.id == ItemVersion.item_id)
          .where(ItemVersion.is_latest.is_(True), ItemVersion.status.in_(list(statuses))).order_by(Item.code))
     if grade:
@@ -77,6 +89,8 @@ def bank_pool(session: Session, *, grade: str | None = None, learning_areas: Seq
     index = {v.item_id: i for i, v in enumerate(versions)}
     pairs = [(index[a], index[b]) for a, b in session.execute(select(EnemyLink.item_id, EnemyLink.enemy_item_id))
              if a in index and b in index]
+    if enemies_from_clones:
+        pairs = sorted(set(pairs) | set(clone_pairs(versions)))
     pool = ItemPool(
         item_ids=tuple(str(v.id) for v in versions),
         tags={k: tuple(v) for k, v in tags.items()},

@@ -13,13 +13,21 @@ from itembank.statistics import StatisticInput, record_statistics
 
 LEVELS = ("understand", "apply", "analyze")
 INDICATORS = ("ค 1.1 ป.6/1", "ค 1.1 ป.6/2", "ค 2.1 ป.6/1")
+# each item its own story: the assembler keeps clones (items that differ only in their numbers) apart
+WHO = ("ต้นข้าว", "ใบเตย", "น้องมิว", "พี่ภูมิ", "ลุงสมศักดิ์", "ป้าบุญมี", "ครูสมใจ", "แม่ค้าส้มโอ")
+WHAT = (("เก็บมะม่วง", "ผล"), ("พับนกกระดาษ", "ตัว"), ("ปลูกต้นกล้า", "ต้น"), ("อ่านนิทาน", "เรื่อง"),
+        ("ออมเงิน", "บาท"), ("วิ่งรอบสนาม", "รอบ"))
+WHERE = ("ที่บ้าน", "ที่โรงเรียน", "ที่วัด", "ที่สวนสาธารณะ", "ที่ห้องสมุด", "ที่ตลาดนัด", "ที่ค่ายลูกเสือ", "ที่บ้านคุณยาย")
 
 
 def _draft(i: int, **kw):
     a, b = 10 + i, 3 + i % 7
     options = (OptionDraft("ก", str(a + b)), OptionDraft("ข", str(a + b + 1)), OptionDraft("ค", str(a + b - 1)),
                OptionDraft("ง", "ไม่มีข้อใดถูก", fixed=True))
-    return make_item_draft(code=f"F6-{i:03d}", stem=f"{a} + {b} เท่ากับเท่าใด", options=options, key=("ก",),
+    what, unit = WHAT[i % 6]
+    who, where = WHO[i // 6], WHERE[i // 6]
+    stem = f"{who}{what}{where} ตอนเช้าได้ {a} {unit} ตอนบ่าย{who}{what}ได้อีก {b} {unit} รวมได้กี่{unit}"
+    return make_item_draft(code=f"F6-{i:03d}", stem=stem, options=options, key=("ก",),
                            cognitive_level=LEVELS[i % 3], indicator_codes=(INDICATORS[i % 3],), status="approved",
                            **kw)
 

@@ -11,6 +11,9 @@
 4. :func:`itembank.service.upsert_items` writes everything in one transaction, idempotently (a
    unique constraint on each item's content hash), or nothing; its reference checks (enemies,
    media, sets) are mapped back to rows as well.
+5. Every row that copies, nearly copies or repeats with other numbers an item of the bank (or an
+   earlier row of the file) gets a notice naming that item (:mod:`itembank.duplicates`): shown in the
+   dry run's table and by the command, never a refusal.
 
 Any problem raises one :class:`~itembank.errors.ItemBankError` (``import.invalid``) whose
 ``problems`` list every problem in row order; nothing is written.
@@ -24,6 +27,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from itembank.authz import Actor
+from itembank.duplicates import KIND_EN, KIND_TH, Candidate, duplicates_in_bank
 from itembank.errors import ItemBankError, Where
 from itembank.importing.codes import CodeBook
 from itembank.importing.files import DEFAULT_LIMITS, Limits, RawTable, read_table
@@ -96,6 +100,36 @@ def _at_row(e: ItemBankError, parsed: ParsedFile, row_of: dict[str, int]) -> Ite
                          item_code=code, **{k: v for k, v in params.items() if k != "item_code"})
 
 
+def _clone_notices(session: Session, actor: Actor, parsed: ParsedFile, report: UpsertReport) -> list[ItemBankError]:
+    """A notice per new or changed row that resembles an item of the bank or an earlier such row, naming
+    the item it resembles (an unchanged row is no news)."""
+    changed = set(report.codes_created) | set(report.codes_new_version)
+    rows = [r for r in parsed.rows if r.draft.code in changed and r.draft.stem.strip()]
+    candidates = [Candidate(r.draft.code, r.draft.stem, r.draft.options, r.draft.key, r.draft.learning_area)
+                  for r in rows]
+    row_of = {r.draft.code: r.row for r in rows}
+    column = parsed.columns.get("stem", "stem")
+    notices = []
+    for parsed_row, found in zip(rows, duplicates_in_bank(session, actor, candidates), strict=True):
+        for d in found:
+            if d.number:
+                where_th, where_en = f"ข้อสอบ {d.item_code} ฉบับที่ {d.number} ในคลัง", f"item {d.item_code} " \
+                    f"version {d.number} in the bank"
+            else:
+                where_th = f"ข้อสอบ {d.item_code} (แถว {row_of.get(d.item_code, '?')} ในไฟล์นี้)"
+                where_en = f"item {d.item_code} (row {row_of.get(d.item_code, '?')} of this file)"
+            similar = f" ความคล้าย {d.similarity:.0%}" if d.kind == "near" else ""
+            notices.append(ItemBankError(
+                "import.duplicate", kind="invalid", where=Where(parsed.table.file, parsed_row.row, column),
+                message_th=f"ข้อสอบ {parsed_row.draft.code} {KIND_TH[d.kind]}กับ{where_th}{similar}: "
+                           "ตรวจดูว่าตั้งใจให้มีทั้งสองข้อ (ข้อสอบซ้ำจะไม่ถูกจัดลงฉบับเดียวกัน)",
+                message_en=f"item {parsed_row.draft.code} is {KIND_EN[d.kind]} of {where_en}"
+                           f"{f' ({d.similarity:.0%} alike)' if d.kind == 'near' else ''}: check that both are "
+                           "meant (clones are never assembled into one form)",
+                item_code=parsed_row.draft.code, resembles=d.item_code, duplicate_kind=d.kind))
+    return notices
+
+
 def _parse(path: str | Path, limits: Limits, display_name: str | None) -> ParsedFile:
     table: RawTable = read_table(path, limits=limits, display_name=display_name)
     return parse_items(table, CodeBook())
@@ -142,5 +176,6 @@ def import_items(session: Session, actor: Actor, path: str | Path, *, dry_run: b
         parsed.problems.extend(_at_row(p, parsed, row_of) for p in e.problems)
     if parsed.problems or report is None:
         raise _refusal(parsed.problems, parsed.table.file)
+    parsed.notices.extend(_clone_notices(session, actor, parsed, report))
     return ImportReport(parsed.table.file, parsed.table.format, parsed.table.encoding, len(parsed.rows),
                         report, parsed.notices)

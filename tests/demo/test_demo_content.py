@@ -263,7 +263,49 @@ def test_instruments_use_the_curriculum_traits_and_four_levels() -> None:
     assert sum(len(instruments[f"DT-{n}"].criteria) for n in range(1, 9)) == 18
     rtw = instruments["RTW-1"]
     assert rtw.kind == "rubric" and len(rtw.criteria) == 7
-    assert instruments["KC-1"].kind == "checklist" and len(instruments["KC-1"].criteria) == 5
+    assert instruments["KC-1"].kind == "rating_scale" and len(instruments["KC-1"].criteria) == 5
     for inst in instruments.values():
         inst.to_draft()
         assert inst.as_dict()["code"] == inst.code
+
+
+def test_instruments_are_complete_as_printed() -> None:
+    """No double numbering, every level described, the right kind, no cut-off text, no programmers' notes."""
+    notes = re.compile(r"verified|single_source|TODO|ซอฟต์แวร์|\bunverified\b|ยังไม่ได้ตรวจ")
+    for inst in demo_instruments():
+        d = inst.as_dict()
+        texts = [d["title"], d.get("description") or "", d.get("decision_rule") or ""]
+        texts += [c["text"] for c in d["criteria"]] + [lv["description"] for lv in d["levels"]]
+        for text in texts:
+            assert not notes.search(text), (inst.code, text)
+            assert not text.rstrip().endswith(("…", "...")), (inst.code, text)
+        for c in d["criteria"]:
+            assert c["text"].strip() and not re.match(r"^\s*[0-9๐-๙]+[.)]", c["text"]), (inst.code, c)
+            assert set(c) <= {"text", "trait_code", "competency_code", "max_score"}, (inst.code, c)
+        assert all(lv["label"].strip() and lv["description"].strip() for lv in d["levels"]), inst.code
+        assert d.get("decision_rule"), inst.code
+        scores = {lv["score"] for lv in d["levels"]}
+        if inst.kind == "checklist":   # a checklist marks done / not done, never a quality level
+            assert scores == {0, 1}, inst.code
+        else:
+            assert len(scores) >= 3, inst.code
+    kinds = {i.kind for i in demo_instruments()}
+    assert kinds == {"rating_scale", "rubric", "checklist"}
+
+
+def test_the_bank_holds_no_clones_within_a_grade_and_learning_area(items) -> None:
+    """No exact or near copy of another item in one (grade, learning area) bank; number variants may stay
+    (parallel items), and the assembler keeps them apart."""
+    from itembank.duplicates import find_duplicates, item_text
+
+    banks: dict[tuple[str, str], list] = {}
+    for i in items:
+        banks.setdefault((i.grade, i.learning_area), []).append(i)
+    clones = []
+    for group in banks.values():
+        pairs = find_duplicates([item_text(i.stem, i.options, i.key) for i in group])
+        clones += [(p.kind, group[p.first].code, group[p.second].code) for p in pairs if p.kind != "numbers"]
+    assert clones == []
+    stems = Counter((i.grade, i.learning_area, i.stem) for i in items if i.options)
+    prism = [k for k, n in stems.items() if n > 1 and "ปริซึม" in k[2]]
+    assert prism == []

@@ -52,3 +52,11 @@ def test_demo_district_looks_real_went_through_review_and_seeds_once(tmp_path, d
     forms = s.scalars(select(Form)).all()
     assert {f.code for f in forms} >= {"P6-MA-2568-1", "P6-MA-2568-2", "P3-TH-2568"}
     assert s.scalar(select(func.count()).select_from(FormVariant)) == 4 * len(forms)
+    # no frozen form holds two clones (exact or near copies, or items that differ only in their numbers)
+    from itembank.duplicates import find_duplicates, item_text
+    from testgen.forms import form_versions
+
+    for form in forms:
+        rows = form_versions(s, form)
+        pairs = find_duplicates([item_text(v.stem, v.options or (), v.key or ()) for _, v, _ in rows])
+        assert [(rows[p.first][2], rows[p.second][2], p.kind) for p in pairs] == [], form.code

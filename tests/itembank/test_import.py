@@ -260,3 +260,26 @@ def test_invisible_control_characters_are_removed_and_reported(session, tmp_path
     assert [n.text("th") for n in report.notices] == [
         "items.csv แถว 2 คอลัมน์ stem: มีอักขระควบคุมที่มองไม่เห็น (เช่น จากการคัดลอกจากโปรแกรมอื่น) ตัดออกแล้ว"]
     assert get_version(session, "M6-1").stem == "๗ × ๘มีค่าเท่าใด"
+
+
+def test_clones_of_bank_items_and_of_earlier_rows_get_a_notice_naming_the_item(session, tmp_path):
+    import_items(session, Actor.system(), _csv(tmp_path, _row("M6-1", stem="๗ × ๘ มีค่าเท่าใด"),
+                                               _row("M6-2", stem="รูปสี่เหลี่ยมจัตุรัสมีด้านยาวด้านละ 5 เซนติเมตร "
+                                                              "มีพื้นที่กี่ตารางเซนติเมตร",
+                                                    options=("20", "25", "10", "30"))))
+    path = _csv(tmp_path, _row("N-1", stem="7 × 8 มีค่าเท่าใด"),                        # M6-1 again, Arabic digits
+                _row("N-2", stem="รูปสี่เหลี่ยมจัตุรัสมีด้านยาวด้านละ 9 เซนติเมตร มีพื้นที่กี่ตารางเซนติเมตร",
+                     options=("36", "81", "18", "72")),                                  # M6-2 with other numbers
+                _row("N-3", stem="นักเรียน 40 คน เป็นชาย 18 คน เป็นหญิงกี่คน", options=("22", "58", "12", "20"),
+                     key="ก"),
+                _row("N-4", stem="นักเรียน 40 คน เป็นชาย 18 คน เป็นหญิงกี่คน", options=("22", "58", "12", "20"),
+                     key="ก"), name="new.csv")                                           # N-3 twice in the file
+    report = import_items(session, Actor.system(), path, dry_run=True)
+    texts = [n.text("th") for n in report.notices]
+    assert [(n.where.row, n.params["resembles"], n.params["duplicate_kind"]) for n in report.notices] == [
+        (2, "M6-1", "exact"), (3, "M6-2", "numbers"), (5, "N-3", "exact")]
+    assert texts[0].startswith("new.csv แถว 2 คอลัมน์ stem: ข้อสอบ N-1 ซ้ำทุกตัวอักษรกับข้อสอบ M6-1 ฉบับที่ 1 ในคลัง")
+    assert "ต่างกันเฉพาะตัวเลข" in texts[1] and "แถว 4 ในไฟล์นี้" in texts[2]
+    assert session.exec(select(func.count()).select_from(Item)).one() == 2          # a dry run writes nothing
+    again = import_items(session, Actor.system(), _csv(tmp_path, _row("M6-1", stem="๗ × ๘ มีค่าเท่าใด"), name="a.csv"))
+    assert again.notices == []                                                       # unchanged rows are no news

@@ -194,7 +194,8 @@ def _save(mode: str, code: str | None):
         return _render_form(values, mode=mode, code=code, problems=problems, latest_number=latest_number, status=422)
     if not form.get("confirm_duplicate"):
         with read_session() as session:
-            dups = near_duplicates(session, actor, draft.stem, learning_area=draft.learning_area,
+            dups = near_duplicates(session, actor, draft.stem, options=draft.options, key=draft.key,
+                                   learning_area=draft.learning_area,
                                    exclude_code=new_code)
         if dups:
             return _render_form(values, mode=mode, code=code, duplicates=dups, latest_number=latest_number)
