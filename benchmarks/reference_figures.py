@@ -31,7 +31,8 @@ def row(method: str, reference: str, quantity: str, ours, theirs) -> None:
 def mirt_lsat7() -> None:
     import test_irt_mirt_published as t
 
-    from psychometrics.irt import ability, calibrate, summed_score_table
+    from psychometrics.irt import calibrate
+    from psychometrics.irt.ability import ability, summed_score_table
 
     ref = "R mirt test-01-mirtOne.R (published)"
     x = np.repeat(t.PATTERNS, t.FREQUENCIES, axis=0)

@@ -26,7 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from psychometrics.irt import ability, calibrate, summed_score_table
+from psychometrics.irt import calibrate
+from psychometrics.irt.ability import ability, summed_score_table
 
 MIRT_COMMIT = "099d6d7e57fc82cf5f9f67bc7cd5945defcbc9d0"
 Z975 = 1.959963984540054

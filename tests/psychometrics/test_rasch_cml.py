@@ -1,7 +1,8 @@
 """Rasch, PCM and RSM by conditional ML, checked against independent oracles.
 
-R eRm cannot be run here and its example data (raschdat1, pcmdat2) are stored only as binary .rda, so
-eRm's printed example outputs could not be reproduced.  Oracles used instead:
+R eRm itself is compared in test_rasch_erm.py (eRm's help-page examples, stored oracle) and dexter's
+published PCM output in test_verbal_references.py; the analytic Hessian in test_rasch_hessian.py.
+Independent oracles here:
 
 * the conditional likelihood by brute-force enumeration of every answer pattern (small tests),
   maximised by scipy: thresholds to 1e-5, log-likelihood to 1e-8, SEs from its numerical Hessian to 1e-3;
