@@ -8,6 +8,7 @@ versions they were frozen with. Every page calls the bank's services (:mod:`item
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +19,7 @@ from itembank import browse, service
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError, KhlangError
 from itembank.media import check_media, store_media
-from itembank.review import DEFAULT_MIN_IOC, rate_ioc_many
+from itembank.review import DEFAULT_MIN_IOC, rate_ioc_many, review_duplicates
 from itembank.schemas import ItemDraft, ItemSetDraft, OptionDraft, RubricLevel
 from itembank.search import near_duplicates
 from web.auth import acting, requires
@@ -55,6 +56,23 @@ def _picker(area: str | None) -> list[dict[str, Any]]:
         if indicators:
             groups.append({"code": str(std.code), "text": std.text or "", "indicators": indicators})
     return groups
+
+
+def _traits_and_competencies() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The 8 desired traits with their indicators and the 5 key competencies, for the pickers."""
+    curriculum = load_curriculum()
+    traits = [{"number": t.number, "name": t.name_th,
+               "indicators": [(str(i.code), i.text) for i in t.indicators]} for t in curriculum.traits]
+    return traits, [(str(k.code), k.name_th) for k in curriculum.competencies]
+
+
+def _codes(raw: str) -> tuple[str, ...]:
+    """Item codes typed one per line or separated by commas or spaces, each once, in the order typed."""
+    seen: dict[str, None] = {}
+    for part in re.split(r"[\s,;]+", raw or ""):
+        if part.strip():
+            seen.setdefault(part.strip()[:64], None)
+    return tuple(seen)
 
 
 # -- the item form ---------------------------------------------------------------------------------
@@ -108,6 +126,9 @@ def _draft_from_form(form: Any, base: ItemDraft | None, code: str) -> tuple[Item
         learning_area=form.get("learning_area") or None,
         estimated_time_s=int(seconds) if seconds is not None else None,
         set_code=form.get("set_code", "").strip() or None,
+        trait_codes=tuple(c for c in form.getlist("trait_codes") if c.strip()),
+        competency_codes=tuple(c for c in form.getlist("competency_codes") if c.strip()),
+        enemy_codes=tuple(c for c in _codes(form.get("enemy_codes", "")) if c != code),
     )
     position = _float(form.get("set_position", ""), _("ลำดับในบทอ่าน"), problems)
     fields["set_position"] = int(position) if position is not None and fields["set_code"] else None
@@ -130,16 +151,19 @@ def _form_values(draft: ItemDraft) -> dict[str, Any]:
         "accepted_answers": "\n".join(draft.accepted_answers),
         "rubric": [(r.points, r.description) for r in draft.rubric] + [("", "")] * (RUBRIC_ROWS - len(draft.rubric)),
         "set_code": draft.set_code or "", "set_position": draft.set_position or "",
+        "trait_codes": list(draft.trait_codes), "competency_codes": list(draft.competency_codes),
+        "enemy_codes": "\n".join(draft.enemy_codes),
     }
 
 
 def _render_form(values: dict[str, Any], *, mode: str, code: str | None = None, problems=(),
                  duplicates=(), latest_number: int | None = None, status: int = 200, forms=()):
     area = values.get("learning_area") or ""
+    traits, competencies = _traits_and_competencies()
     return render_template(
         "bank_edit/item_form.html", values=values, mode=mode, code=code, problems=list(problems),
         duplicates=list(duplicates), latest_number=latest_number, picker=_picker(area), areas=AREA_LETTERS,
-        forms=list(forms),
+        forms=list(forms), traits=traits, competencies=competencies,
         area_names=AREA_NAMES_TH, grades=GRADES, option_labels=OPTION_LABELS,
         action=url_for("bank_edit.new_item") if mode == "new" else url_for("bank_edit.edit_item", code=code),
     ), status
@@ -248,7 +272,8 @@ def edit_item(code: str):
                 abort(404)
             raise
         forms = _forms_using(session, acting(), {v.id for v in service.versions_of(session, code)})
-    values = _form_values(draft)
+        enemies = service.enemies_of(session, code)
+    values = _form_values(replace(draft, enemy_codes=tuple(enemies)))
     if request.args.get("learning_area") in AREA_LETTERS:
         values["learning_area"] = request.args["learning_area"]
     return _render_form(values, mode="edit", code=draft.code, latest_number=number, forms=forms)
@@ -369,8 +394,10 @@ def review_queue():
                                     learning_area=area if area in AREA_LETTERS else None)
         names = browse.display_names(session, [n for e in queue.entries for n, _r in e.ioc.ratings]
                                      + [e.version.author_name or "" for e in queue.entries])
+        duplicates = review_duplicates(session, actor, [e.version.id for e in queue.entries])
     return render_template(
-        "bank_edit/review.html", queue=queue, names=names, ioc_labels=IOC_LABELS, area=area, areas=AREA_LETTERS,
+        "bank_edit/review.html", queue=queue, names=names, duplicates=duplicates, ioc_labels=IOC_LABELS, area=area,
+        areas=AREA_LETTERS,
         area_names=AREA_NAMES_TH, min_ioc=DEFAULT_MIN_IOC,
         may_rate=actor.may("item.rate_ioc"), may_approve=actor.may("item.approve"), may_return=actor.may("item.return"),
         me=actor.username)

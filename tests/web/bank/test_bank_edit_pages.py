@@ -363,3 +363,31 @@ def test_the_editing_pages_render_in_english_too(app, client, sample_bank):
         response = client.get(path)
         assert response.status_code == 200, path
         assert 'lang="en"' in response.get_data(as_text=True)
+
+
+def test_the_editor_sets_traits_competencies_and_enemies_through_the_new_version(app, client, sample_bank):
+    page = client.get("/bank/edit/M6-0001").get_data(as_text=True)
+    assert 'name="trait_codes"' in page and '<option value="1.1"' in page and "รักชาติ ศาสน์ กษัตริย์" in page
+    assert 'name="competency_codes" value="2"' in page and "ความสามารถในการคิด" in page
+    assert 'name="enemy_codes"' in page
+    # an enemy that is not in the bank is refused in Thai, nothing written
+    fields = {**ITEM_FIELDS, "trait_codes": ["1.1", "4.1"], "competency_codes": ["2", "3"],
+              "enemy_codes": "M6-0002\nNOPE-9"}
+    refused = client.post("/bank/edit/M6-0001", data=_form(client, "/bank/edit/M6-0001", **fields))
+    assert refused.status_code == 422 and "NOPE-9" in refused.get_data(as_text=True)
+    assert len(_versions(app, "M6-0001")) == 1
+    # the codes the page refused are still in the form
+    assert "M6-0002\nNOPE-9" in refused.get_data(as_text=True) and 'value="4.1" selected' in refused.get_data(as_text=True)
+    fields["enemy_codes"] = "M6-0002, T6-0001 M6-0001"                     # the item itself is ignored
+    saved = client.post("/bank/edit/M6-0001", data=_form(client, "/bank/edit/M6-0001", **fields))
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    with get_store(app).session() as s:
+        version = service.read_version(s, Actor.system(), "M6-0001")
+        assert version.number == 2                                         # the same service makes the next version
+        assert sorted(version.trait_codes) == ["1.1", "4.1"] and sorted(version.competency_codes) == ["2", "3"]
+        assert service.enemies_of(s, "M6-0001") == ["M6-0002", "T6-0001"]
+        assert service.enemies_of(s, "T6-0001") == ["M6-0001"]             # a pair, seen from both sides
+    again = client.get("/bank/edit/M6-0001").get_data(as_text=True)
+    assert 'value="4.1" selected' in again and 'value="3" checked' in again and "M6-0002\nT6-0001" in again
+    english = client.get("/bank/edit/M6-0001?lang=en").get_data(as_text=True)
+    assert "Desired traits and key competencies" in english and "คุณลักษณะอันพึงประสงค์และสมรรถนะ" not in english
