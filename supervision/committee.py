@@ -26,7 +26,7 @@ from supervision.errors import SupervisionError
 from supervision.models import CommitteeNotes, Recommendation, SupervisionForm, Visit
 from supervision.plans import MODE_TH, plan_coverage, plan_entries
 from supervision.qa import qa_summary
-from supervision.results import ResultsSource, WarehouseResults, YearResults
+from supervision.results import OnceResults, ResultsSource, WarehouseResults, YearResults
 from supervision.standards import QA_LEVELS, qa_codes
 from supervision.visits import STATUS_TH
 
@@ -250,7 +250,7 @@ def committee_report(session: Session, actor: Actor, academic_year: int, *, dist
     if unknown:
         raise SupervisionError("committee.unknown_section", message_th=f"ไม่มีหัวข้อ {', '.join(sorted(unknown))} "
                                f"(มี: {', '.join(SECTIONS)})", message_en=f"unknown sections {sorted(unknown)}")
-    source = results or WarehouseResults()
+    source = OnceResults(results or WarehouseResults())
     today = today or dt.date.today()
     sections = []
     if "plan" not in off:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from sqlalchemy import select
 from sqlmodel import Session
 
-from itembank.authz import Actor
+from itembank.authz import Actor, authorize
 from itembank.errors import KhlangError
 
 
@@ -86,17 +87,14 @@ class WarehouseResults:
     """The score warehouse (:mod:`scoring.warehouse`): every administration of the year, as the actor may see it."""
 
     def year_results(self, session: Session, actor: Actor, year_be: int) -> YearResults:
-        from scoring.administrations import list_administrations
         from scoring.warehouse import district_results
 
         lines, schools, skipped = [], [], []
-        for info in list_administrations(session, actor):
-            if info.year_be != year_be:
-                continue
+        for adm_id, code in year_administrations(session, actor, year_be):
             try:
-                r = district_results(session, actor, info.id)
+                r = district_results(session, actor, adm_id)
             except KhlangError:  # results under embargo for this actor, or none: reported, not fatal
-                skipped.append(info.code)
+                skipped.append(code)
                 continue
             d = r.district
             lines.append(AdministrationLine(
@@ -106,3 +104,30 @@ class WarehouseResults:
                 if g.scope.startswith("school:"):
                     schools.append(SchoolLine(int(g.scope.split(":")[1]), r.administration, g.n, g.mean_percent))
         return YearResults(year_be, tuple(lines), tuple(schools), tuple(skipped))
+
+
+def year_administrations(session: Session, actor: Actor, year_be: int) -> list[tuple[int, str]]:
+    """(id, code) of the year's administrations, newest first, in one query (the order of
+    :func:`scoring.administrations.list_administrations`, which reads every year's with their forms)."""
+    from scoring.models import AcademicYear, Administration, Term
+
+    authorize(actor, None, "administration.read")
+    if actor.role == "school":  # a school never reads the district's results: nothing to name either
+        return []
+    return [(i, c) for i, c in session.execute(
+        select(Administration.id, Administration.code).join(Term, Term.id == Administration.term_id)
+        .join(AcademicYear, AcademicYear.id == Term.academic_year_id).where(AcademicYear.year_be == year_be)
+        .order_by(Administration.created_at.desc(), Administration.code))]
+
+
+class OnceResults:
+    """A results source read once per year: the QA summary and the committee's results section share it."""
+
+    def __init__(self, source: ResultsSource):
+        self.source = source
+        self.years: dict[int, YearResults] = {}
+
+    def year_results(self, session: Session, actor: Actor, year_be: int) -> YearResults:
+        if year_be not in self.years:
+            self.years[year_be] = self.source.year_results(session, actor, year_be)
+        return self.years[year_be]

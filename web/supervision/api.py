@@ -14,6 +14,7 @@ from typing import Literal
 from flask import Blueprint, abort
 from pydantic import BaseModel, Field
 
+import supervision  # noqa: F401  (registers the room's actions, which @requires checks)
 from web.api import Code, PageOut, PageQuery, Text, api, page_of, responses
 from web.auth import acting, requires
 from web.store_ext import read_session, write_session

@@ -14,6 +14,9 @@ from flask import Flask
 
 from itembank.errors import KhlangError
 
+#: The steps :func:`supervision.committee.committee_report` reports, in English
+_STEPS_EN = {"แผนและการนิเทศ": "plan and visits", "การประกันคุณภาพ": "quality assurance", "ผลการทดสอบ": "test results"}
+
 
 def committee_report(app: Flask, year: int, fmt: str = "pdf", out: str = "", without: str = "",
                      as_name: str | None = None) -> dict[str, Any]:
@@ -28,9 +31,9 @@ def committee_report(app: Flask, year: int, fmt: str = "pdf", out: str = "", wit
 
     report_progress = progress_reporter(app)
 
-    def progress(fraction: float, message: str) -> None:
-        if report_progress is not None:
-            report_progress(round(fraction * 90), 100, message, message)
+    def progress(fraction: float, message: str) -> None:  # the data take the first 40 %, the layout the rest
+        if report_progress is not None and fraction < 1:
+            report_progress(round(fraction * 40), 100, message, _STEPS_EN.get(message, message))
 
     try:
         if fmt not in ("pdf", "docx") or not out or not Path(out).parent.is_dir():
@@ -42,6 +45,9 @@ def committee_report(app: Flask, year: int, fmt: str = "pdf", out: str = "", wit
             actor = actor_for(s, as_name) if as_name else Actor.system()
             report = build(s, actor, int(year), district=str(app.config.get("DISTRICT_NAME", "")),
                            without=[w for w in without.split(",") if w.strip()], progress=progress)
+        if report_progress is not None:
+            report_progress(45, 100, f"จัดหน้ารายงานและแผนภูมิ ({fmt.upper()})", f"laying out the report and its charts "
+                            f"({fmt.upper()})")
         write(report, out, fmt)
     except KhlangError as e:
         return refused("committee_report", e)

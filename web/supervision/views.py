@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
+import supervision  # noqa: F401  (registers the room's actions, which @requires checks)
 from itembank.errors import KhlangError
 from web.auth import acting, audit_download, requires
 from web.i18n import page_language as _locale
