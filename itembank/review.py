@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from itembank.authz import ACTION_TH, Actor, authorize
+from itembank.duplicates import Candidate, Duplicate, duplicates_in_bank
 from itembank.messages import STATUS_TH, bank_error
 from itembank.models import IocRating, Item, ItemVersion, ReviewEvent, utcnow
 from itembank.schemas import ReviewEventPublic, ReviewStatus
@@ -220,3 +221,19 @@ def review_history(session: Session, version_id: int) -> list[ReviewEventPublic]
     rows = session.scalars(select(ReviewEvent).where(ReviewEvent.version_id == version_id)
                            .order_by(ReviewEvent.at, ReviewEvent.id))
     return [ReviewEventPublic.model_validate(r) for r in rows]
+
+
+def review_duplicates(session: Session, actor: Actor, version_ids: Sequence[int]) -> dict[int, list[Duplicate]]:
+    """For each version under review, the items of the bank it copies, nearly copies or repeats with other
+    numbers (:mod:`itembank.duplicates`), so the reviewer sees it beside the item it resembles; a version
+    resembling an earlier one of the same list names that one (version number 0). Versions with no clone
+    are left out."""
+    authorize(actor, None, "item.search")
+    ids = list(dict.fromkeys(version_ids))
+    if not ids:
+        return {}
+    by_id = {v.id: v for v in session.scalars(select(ItemVersion).where(ItemVersion.id.in_(ids)))}
+    versions = [by_id[i] for i in ids if i in by_id]
+    candidates = [Candidate(v.item_code, v.stem, v.options or (), v.key or (), v.learning_area) for v in versions]
+    found = duplicates_in_bank(session, actor, candidates)
+    return {v.id: d for v, d in zip(versions, found, strict=True) if d}

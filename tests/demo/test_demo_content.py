@@ -309,3 +309,15 @@ def test_the_bank_holds_no_clones_within_a_grade_and_learning_area(items) -> Non
     stems = Counter((i.grade, i.learning_area, i.stem) for i in items if i.options)
     prism = [k for k, n in stems.items() if n > 1 and "ปริซึม" in k[2]]
     assert prism == []
+
+
+def test_item_figures_are_labelled_in_thai_and_shipped_up_to_date() -> None:
+    """The demo's figures say ซม., never cm, and carry their labels as outlines (no font needed to print)."""
+    from demo.content.figures import ASSETS, FIGURES
+
+    for name, draw in FIGURES.items():
+        svg = draw()
+        assert (ASSETS / name).read_text(encoding="utf-8") == svg, f"run demo.content.figures.write_assets(): {name}"
+        assert "<text" not in svg and not re.search(r"\bcm\b|\bmm\b", svg)
+    for path in ASSETS.glob("*.svg"):
+        assert not re.search(r">[^<]*\b(cm|mm|m|kg)\b[^<]*<", path.read_text(encoding="utf-8")), path.name

@@ -153,3 +153,26 @@ def test_analyst_cannot_approve(session, people):
     with pytest.raises(ItemBankError) as e:
         service.approve(session, make_actor("analyst"), v.id)
     assert e.value.kind == "forbidden"
+
+
+def test_review_shows_each_version_beside_the_bank_items_it_clones(session, people):
+    from itembank.review import review_duplicates
+    from itembank.schemas import OptionDraft
+
+    author = people["author"]
+    original = service.create_item(session, author, make_item_draft(code="RV-ORIG"))
+    variant = service.create_item(session, author, make_item_draft(
+        code="RV-NUM", stem="ผลบวกของ 4 และ 7 เท่ากับเท่าใด",
+        options=(OptionDraft("ก", "10"), OptionDraft("ข", "11"), OptionDraft("ค", "12"), OptionDraft("ง", "13"))))
+    other = service.create_item(session, author, make_item_draft(
+        code="RV-OTHER", stem="รูปสี่เหลี่ยมจัตุรัสมีกี่ด้าน",
+        options=(OptionDraft("ก", "สามด้าน"), OptionDraft("ข", "สี่ด้าน"), OptionDraft("ค", "ห้าด้าน"),
+                 OptionDraft("ง", "หกด้าน"))))
+    for v in (variant, other):
+        service.submit_for_review(session, author, v.id)
+    found = review_duplicates(session, people["reviewer"], [variant.id, other.id])
+    assert list(found) == [variant.id]
+    assert [(d.item_code, d.number, d.kind) for d in found[variant.id]] == [("RV-ORIG", 1, "numbers")]
+    assert found[variant.id][0].kind_th == "ต่างกันเฉพาะตัวเลข" and original.id not in found
+    with pytest.raises(ItemBankError):
+        review_duplicates(session, make_actor("school", "school1"), [variant.id])

@@ -269,11 +269,20 @@ def _review_command(step: str, help_text: str, needs_reason: bool) -> None:
 
         if step == "approve" and min_ioc is None:
             min_ioc = _config().get("IOC_THRESHOLD")
+        from itembank.review import review_duplicates
+        from itembank.sanitize import plain_text
+
         with _session(url, write=True) as s:
-            moved = review_item(s, _actor(as_name, role, s), code, step, number=number, comment=comment,
+            actor = _actor(as_name, role, s)
+            moved = review_item(s, actor, code, step, number=number, comment=comment,
                                 min_ioc=None if min_ioc is None else float(min_ioc))
+            clones = review_duplicates(s, actor, [moved.id]).get(moved.id, []) if step != "retire" else []
         click.echo(_say(f"{code} ฉบับที่ {moved.number}: {moved.status} ({_word('status', moved.status)})",
                         f"{code} version {moved.number}: {moved.status}"))
+        for d in clones:  # the reviewer sees what the item resembles
+            stem = plain_text(d.stem)[:80]
+            click.echo(_say(f"  คล้ายกับ {d.item_code} ฉบับที่ {d.number} ({d.kind_th}): {stem}",
+                            f"  resembles {d.item_code} version {d.number} ({d.kind_en}): {stem}"))
 
 
 _review_command("submit", "ส่งข้อสอบเข้าพิจารณา (ฉบับร่าง → รอพิจารณา) / submit for review.", False)
