@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -101,6 +102,8 @@ class ItemVersion(SQLModel, table=True):
     stem: str = Field(sa_type=Text)
     search_text: str = Field(default="", sa_type=Text)  # stem without markup, lower-cased: what text search reads
     options: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    # the options carry an order (numbers, ก < ข …): booklet variants never shuffle them
+    options_ordered: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     key: list[str] = Field(default_factory=list, sa_type=JSONType)
     accepted_answers: list[str] = Field(default_factory=list, sa_type=JSONType)
     score_points: float = 1.0
@@ -130,7 +133,8 @@ class ItemVersion(SQLModel, table=True):
 
 #: Columns of item_version that never change after insert.
 IMMUTABLE_COLUMNS = (
-    "item_id", "item_code", "number", "type", "stem", "search_text", "options", "key", "accepted_answers",
+    "item_id", "item_code", "number", "type", "stem", "search_text", "options", "options_ordered", "key",
+    "accepted_answers",
     "score_points", "rubric", "media", "cognitive_level", "grade", "learning_area",
     "estimated_time_s", "curriculum_edition", "set_id", "set_position", "content_hash",
     "author_id", "author_name", "created_at",
@@ -253,9 +257,9 @@ class Media(SQLModel, table=True):
 TAG_TABLES = ("item_version_indicator", "item_version_trait", "item_version_competency")
 
 
-def immutability_ddl(dialect: str) -> list[str]:
-    """SQL that installs the triggers refusing changes to an item version's content and tags."""
-    cols = IMMUTABLE_COLUMNS
+def immutability_ddl(dialect: str, columns: tuple[str, ...] = IMMUTABLE_COLUMNS) -> list[str]:
+    """SQL that installs the triggers refusing changes to an item version's content (`columns`) and tags."""
+    cols = columns
     if dialect == "sqlite":
         changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
         return [

@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from itembank.option_order import detect_ordered
+
 #: หลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน พ.ศ. 2551 (ฉบับปรับปรุง พ.ศ. 2560)
 DEFAULT_CURRICULUM_EDITION = "2551-rev2560"  # itembank.curriculum.DEFAULT_EDITION
 
@@ -113,6 +115,9 @@ class ItemDraft:
     enemy_codes: tuple[str, ...] = ()
     curriculum_edition: str = DEFAULT_CURRICULUM_EDITION
     status: ReviewStatus | str = ReviewStatus.draft
+    #: the options carry an order (numbers, ก < ข …): variants never shuffle them. None: detected when saved
+    #: (:func:`itembank.option_order.order_options`: numbers in order are ordered, and stored ascending)
+    options_ordered: bool | None = None
 
     def with_changes(self, **changes: Any) -> ItemDraft:
         """A copy with some fields replaced (drafts are immutable)."""
@@ -122,9 +127,11 @@ class ItemDraft:
         """The fields that make up a version's content, in canonical form (for the hash).
 
         Status and enemy links are not content: changing them never creates a version.
-        Tags are sorted: their order carries no meaning.
+        Tags are sorted: their order carries no meaning. `options_ordered` counts only where it says other
+        than its options show (:func:`~itembank.option_order.detect_ordered`), so a version stored before
+        the field existed keeps its hash.
         """
-        return {
+        content = {
             "type": str(self.type),
             "stem": self.stem,
             "options": [[o.label, o.text, bool(o.fixed)] for o in self.options],
@@ -144,6 +151,10 @@ class ItemDraft:
             "set_position": self.set_position,
             "curriculum_edition": self.curriculum_edition,
         }
+        if self.options_ordered is not None and bool(self.options_ordered) != detect_ordered(
+                str(self.type), [o.text for o in self.options]):
+            content["options_ordered"] = bool(self.options_ordered)
+        return content
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of :meth:`content`: the same content, the same hash."""
@@ -248,6 +259,7 @@ class ItemVersionBase(_ReadModel):
     set_code: str | None
     set_position: int | None
     curriculum_edition: str
+    options_ordered: bool = False
 
 
 class ItemVersionPublic(ItemVersionBase):

@@ -36,6 +36,7 @@ from itembank.models import (
     ReviewEvent,
     utcnow,
 )
+from itembank.option_order import detect_ordered
 from itembank.review import (
     IocRatingInput,
     IocResult,
@@ -286,7 +287,7 @@ def _version_row(d: ItemDraft, item: Item | _NewItem, actor: Actor, set_id: int 
     return dict(
         item_id=item.id, item_code=item.code, number=item.n_versions, type=str(d.type), stem=d.stem, search_text=search_text(d.stem),
         options=[{"label": o.label, "text": o.text, "fixed": o.fixed} for o in d.options],
-        key=list(d.key), accepted_answers=list(d.accepted_answers), score_points=float(d.score_points),
+        options_ordered=bool(d.options_ordered), key=list(d.key), accepted_answers=list(d.accepted_answers), score_points=float(d.score_points),
         rubric=[{"points": r.points, "description": r.description, "label": r.label} for r in d.rubric],
         media=list(d.media), cognitive_level=None if d.cognitive_level is None else str(d.cognitive_level),
         grade=d.grade, learning_area=d.learning_area, estimated_time_s=d.estimated_time_s,
@@ -654,6 +655,9 @@ def draft_of(version: ItemVersionPublic) -> ItemDraft:
         cognitive_level=version.cognitive_level, grade=version.grade, learning_area=version.learning_area,
         estimated_time_s=version.estimated_time_s, set_code=version.set_code, set_position=version.set_position,
         curriculum_edition=version.curriculum_edition,
+        # only an order the options do not show is carried: an edit of the options is detected afresh
+        options_ordered=(None if version.options_ordered == detect_ordered(
+            version.type, [str(o.get("text", "")) for o in version.options]) else version.options_ordered),
     )
 
 

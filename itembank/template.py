@@ -15,6 +15,9 @@ type                    ชนิดข้อสอบ                   ``multi
 stem                    โจทย์                        the question; HTML is cleaned by an allowlist
 option_1 … option_6     ตัวเลือก ก … ตัวเลือก ฉ        option texts; their labels are ก ข ค ง จ ฉ
 fixed_options           ตัวเลือกตรึงตำแหน่ง            labels that booklet variants must not move: ``ง``
+options_ordered         ตัวเลือกเรียงลำดับ              ``ใช่``: the options carry an order (ก < ข …) that variants keep;
+                                                    ``ไม่ใช่``: they may be shuffled; blank: numbers in order
+                                                    (``10 ซม.``, ``๒๐ ซม.`` …) are ordered, and stored ascending
 matching_premises       ข้อคำถามจับคู่                  matching items: one premise per line, labelled 1, 2, 3 …
                                                     (or leave it empty and number the premises in the stem)
 key                     เฉลย                        choice: ``ค`` or ``ก, ค`` (1–6 and ๑–๖ mean ก–ฉ) ·
@@ -112,6 +115,10 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("fixed_options", "ตัวเลือกตรึงตำแหน่ง", "ตัวเลือกที่สลับตำแหน่งไม่ได้ เช่น ง (ถูกทุกข้อ)",
            "option labels booklet variants must not move"),
+    Column("options_ordered", "ตัวเลือกเรียงลำดับ",
+           "ใช่ = ตัวเลือกมีลำดับ ห้ามสลับ · ไม่ใช่ = สลับได้ · ว่าง = ตัวเลขที่เขียนเรียงลำดับไว้ถือว่ามีลำดับ (เก็บจากน้อยไปมาก)",
+           "yes = the options carry an order variants keep · no = may be shuffled · blank = numbers written in order are (stored ascending)",
+           aliases=("ordered_options", "เรียงลำดับตัวเลือก")),
     Column("matching_premises", "ข้อคำถามจับคู่", "ข้อจับคู่ บรรทัดละข้อ เรียกว่า 1 2 3 …",
            "matching premises, one per line, labelled 1, 2, 3 …", aliases=("premises",)),
     Column("key", "เฉลย", "ก หรือ ก, ค · ถูก/ผิด · 1-ข, 2-ก · คำตอบ | คำตอบ",

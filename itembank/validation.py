@@ -15,6 +15,7 @@ from typing import Any
 
 from itembank.errors import ItemBankError
 from itembank.messages import bank_error
+from itembank.option_order import order_options
 from itembank.sanitize import sanitize_html
 from itembank.schemas import CognitiveLevel, ItemDraft, ItemType, OptionDraft, ReviewStatus, RubricLevel
 
@@ -215,6 +216,7 @@ def check_draft(draft: ItemDraft, checks: tuple[CodeCheck, CodeCheck, CodeCheck]
     if isinstance(item_type, ItemType):
         d = replace(d, key=_check_key(d, problems))
         _check_answers(d, problems)
+    d = order_options(d)  # ordered options (numbers, ก < ข …) decided, numbers stored ascending
     if d.set_code and d.set_position is None:
         problems.append(bank_error("item.set_position_missing", code=code, set_code=d.set_code))
     if code in d.enemy_codes:

@@ -314,7 +314,8 @@ def _variant_item(fi: FormItem, v: ItemVersion, code: str) -> VariantItem:
         return VariantItem(code, 2, answer.options if answer else (), (0, 1), section, fi.set_code or "", answer)
     key = tuple(labels.index(k) for k in v.key if k in labels)
     fixed = tuple(i for i, o in enumerate(v.options) if o.get("fixed")) if labels else ()
-    return VariantItem(code, len(labels), key, fixed, section, fi.set_code or "", answer)
+    return VariantItem(code, len(labels), key, fixed, section, fi.set_code or "", answer,
+                       ordered_options=bool(getattr(v, "options_ordered", False)))
 
 
 def variant_items(session: Session, actor: Actor, form_code: str) -> list[VariantItem]:

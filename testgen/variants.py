@@ -2,7 +2,8 @@
 
 Pure and reproducible: the same form and seed always give the same variants. Within each
 section items are shuffled, a passage set moves as one block with its items in their order,
-options are shuffled except those marked fixed (e.g. "ถูกทุกข้อ" stays last), and each variant
+options are shuffled except those marked fixed (e.g. "ถูกทุกข้อ" stays last) and those of an item whose
+options carry an order (numbers, ages, ก < ข …: ``ordered_options``), and each variant
 stores the mapping back to the form — variant position → form position and, per item, variant
 option → form option — so scoring can undo it: a student who answers the key of any variant
 gets full marks on the form.
@@ -172,6 +173,8 @@ class FormItem:
     answer : ItemKey, optional
         The whole answer (form option order); without it, `key` with one index is a ``single`` key
         and with several a ``several`` key worth one point.
+    ordered_options : bool
+        The options carry an order (numbers, ages, ก < ข …): every variant prints them as the form does.
     """
 
     item_id: str
@@ -181,6 +184,7 @@ class FormItem:
     section: str = ""
     set_id: str = ""
     answer: ItemKey | None = None
+    ordered_options: bool = False
 
     @property
     def item_key(self) -> ItemKey | None:
@@ -301,7 +305,9 @@ def make_variants(items: Sequence[FormItem], count: int, seed: int, *, shuffle_i
             omap = list(range(it.n_options))
             if shuffle_options and it.n_options > 1:
                 movable = [o for o in omap if o not in set(it.fixed_options)]
-                perm = rng.permutation(len(movable))
+                perm = rng.permutation(len(movable))  # drawn for an ordered item too: the others' stay as they were
+                if it.ordered_options:
+                    perm = np.arange(len(movable))
                 for slot, k in zip(movable, perm, strict=True):
                     omap[slot] = movable[k]
             maps.append(tuple(omap))

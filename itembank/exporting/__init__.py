@@ -22,6 +22,7 @@ from sqlmodel import Session
 from itembank.authz import Actor, authorize
 from itembank.importing.cells import TYPE_TH
 from itembank.models import EnemyLink, Item, ItemSet
+from itembank.option_order import detect_ordered
 from itembank.schemas import COGNITIVE_LEVEL_TH, CognitiveLevel, ItemType, SearchFilters
 from itembank.template import (
     BY_NAME,
@@ -108,6 +109,9 @@ def item_row(v: Any, enemies: Sequence[str] = ()) -> dict[str, str]:
         "media": join_codes(v.media),
         "enemies": join_codes(enemies),
         "curriculum_edition": v.curriculum_edition,
+        # blank where the options show it (numbers in order): only an author's own word is written
+        "options_ordered": "" if getattr(v, "options_ordered", False) == detect_ordered(
+            v.type, [str(o.get("text", "")) for o in v.options]) else ("ใช่" if v.options_ordered else "ไม่ใช่"),
     }
     return row
 

@@ -67,6 +67,8 @@ _LEVELS[_norm_word("สร้างสรรค์")] = CognitiveLevel.create
 
 _TRUE = frozenset(_norm_word(w) for w in ("true", "t", "ถูก", "จริง", "ใช่", "✓", "yes"))
 _FALSE = frozenset(_norm_word(w) for w in ("false", "f", "ผิด", "เท็จ", "ไม่ใช่", "✗", "no"))
+_ORDERED_YES = frozenset(_norm_word(w) for w in ("1", "y", "เรียง", "เรียงลำดับ", "ordered"))
+_ORDERED_NO = frozenset(_norm_word(w) for w in ("0", "n", "ไม่", "ไม่เรียง", "สลับได้", "unordered"))
 _LATIN_LABELS = {c: OPTION_LABELS[i] for i, c in enumerate("abcdef")}
 _GRADE = re.compile(r"^(ป|ม)\s*\.?\s*([1-6])$")
 _GRADE_LONG = re.compile(r"^(ประถมศึกษาปีที่|มัธยมศึกษาปีที่)\s*([1-6])$")
@@ -168,7 +170,7 @@ class RowReader:
             cognitive_level=self.read_level(), grade=self.read_grade(), learning_area=area,
             estimated_time_s=self.read_minutes(), set_code=set_code, set_position=set_position,
             media=self.read_media(), enemy_codes=self.read_enemies(code), curriculum_edition=edition,
-            **fields,
+            options_ordered=self.read_ordered(), **fields,
         )
         return ItemDraft(**draft_fields) if code else None
 
@@ -230,6 +232,21 @@ class RowReader:
                 fixed.add(label)
             options = [OptionDraft(o.label, o.text, o.label in fixed) for o in options]
         return options
+
+    def read_ordered(self) -> bool | None:
+        """The options_ordered cell: ใช่/yes, ไม่ใช่/no, or blank (decided from the options when saved)."""
+        raw = self.cell("options_ordered")
+        if not raw:
+            return None
+        word = _norm_word(raw)
+        if word in _TRUE or word in _ORDERED_YES:
+            return True
+        if word in _FALSE or word in _ORDERED_NO:
+            return False
+        self.add("import.ordered_invalid", "options_ordered",
+                 f"ตัวเลือกเรียงลำดับต้องเป็น ใช่ หรือ ไม่ใช่ หรือเว้นว่างให้ตรวจจากตัวเลือก (ได้ {raw!r})",
+                 f"options_ordered must be yes or no, or blank to decide from the options (got {raw!r})")
+        return None
 
     @staticmethod
     def _label(token: str) -> str:

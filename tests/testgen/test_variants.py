@@ -3,6 +3,8 @@ together and in order, fixed options stay put, the same seed gives the same vari
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +25,9 @@ def forms(draw) -> list[FormItem]:
                 n_opt = draw(st.sampled_from([0, 2, 4, 5]))
                 key = (draw(st.integers(0, n_opt - 1)),) if n_opt else ()
                 fixed = tuple(sorted(draw(st.sets(st.integers(0, n_opt - 1), max_size=2)))) if n_opt else ()
-                items.append(FormItem(f"I{s}{b}{k}", n_opt, key, fixed, section=f"ตอนที่ {s + 1}", set_id=set_id))
+                ordered = draw(st.booleans()) if n_opt else False
+                items.append(FormItem(f"I{s}{b}{k}", n_opt, key, fixed, section=f"ตอนที่ {s + 1}", set_id=set_id,
+                                      ordered_options=ordered))
     return items
 
 
@@ -97,3 +101,30 @@ def test_split_passage_and_bad_key_are_refused():
     assert "เฉลย" in e.value.text("th")
     with pytest.raises(GenError):
         make_variants([FormItem("A", 4, (1,))], 1, 0)[0].to_form([1, 2])
+
+
+@settings(max_examples=80, deadline=None)
+@given(forms(), st.integers(1, 6), st.integers(0, 2**31))
+def test_ordered_options_are_never_permuted(items, count, seed):
+    """An item whose options carry an order (numbers, ก < ข …) prints them as the form does in every variant;
+    the other items are shuffled exactly as they would be without it (the same seed, the same booklets)."""
+    plain = [replace(it, ordered_options=False) for it in items]
+    for v, w in zip(make_variants(items, count, seed), make_variants(plain, count, seed), strict=True):
+        assert v.order == w.order
+        for p, q in enumerate(v.order):
+            if items[q].ordered_options:
+                assert v.option_maps[p] == tuple(range(items[q].n_options))
+                assert v.key[p] == tuple(sorted(items[q].key))
+            else:
+                assert v.option_maps[p] == w.option_maps[p]
+
+
+def test_unordered_options_do_shuffle_where_ordered_ones_stay():
+    ordered = FormItem("N", 4, (2,), ordered_options=True)
+    free = FormItem("F", 4, (2,))
+    maps = {it.item_id: set() for it in (ordered, free)}
+    for v in make_variants([ordered, free], 8, seed=3):
+        for p, q in enumerate(v.order):
+            maps[(ordered, free)[q].item_id].add(v.option_maps[p])
+    assert maps["N"] == {(0, 1, 2, 3)}
+    assert len(maps["F"]) > 1

@@ -336,9 +336,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_review_event_version_id'), ['version_id'], unique=False)
 
     # item_version content is immutable: a database guard beside the service rule
-    from itembank.models import immutability_ddl
+    from itembank.models import IMMUTABLE_COLUMNS, immutability_ddl
 
-    for statement in immutability_ddl(op.get_bind().dialect.name):
+    columns = tuple(c for c in IMMUTABLE_COLUMNS if c != "options_ordered")  # that column comes in 0008
+    for statement in immutability_ddl(op.get_bind().dialect.name, columns):
         op.execute(statement)
 
 
