@@ -110,12 +110,39 @@ def taxonomy_grid(session: Session, actor: Actor, area: str, grade: str) -> list
 
 @dataclass(frozen=True)
 class BlueprintCell:
-    """How many items of one indicator at one cognitive level (and optionally one item type) a form holds."""
+    """How many items of one indicator at one cognitive level (and optionally one item type) a form holds:
+    exactly `items`, or `items` to `max_items` when `max_items` is given (a range)."""
 
     indicator: str
     level: str
     items: int
     item_type: str | None = None
+    max_items: int | None = None
+
+    @property
+    def upper(self) -> int:
+        return self.items if self.max_items is None else self.max_items
+
+
+@dataclass(frozen=True)
+class CountLimit:
+    """Items per form of one cognitive level (``kind="level"``) or one item type (``"type"``) over the whole
+    form, `min_items` to `max_items`, whatever their indicators."""
+
+    kind: str
+    value: str
+    min_items: int
+    max_items: int
+
+    @property
+    def label(self) -> str:
+        word = _level_th(self.value) if self.kind == "level" else _type_th(self.value)
+        return f"ทั้งฉบับ: {word}"
+
+
+#: The row that keeps every item of a blueprint with ranges inside its indicators (its length, exactly).
+WHOLE_FORM_LABEL = "ทั้งฉบับ: ตัวชี้วัดในผัง"
+MAX_LENGTH = 200
 
 
 def row_label(cell: BlueprintCell) -> str:
@@ -124,8 +151,13 @@ def row_label(cell: BlueprintCell) -> str:
 
 
 def blueprint_from_cells(name: str, cells: Sequence[BlueprintCell], *, n_forms: int = 1, objective: str = "none",
-                         max_overlap: int = 0) -> Blueprint:
-    """A blueprint of one row per non-empty cell; its length is the sum. Every bad cell is named."""
+                         max_overlap: int = 0, limits: Sequence[CountLimit] = (),
+                         test_length: int | None = None) -> Blueprint:
+    """A blueprint of one row per non-empty cell (exact, or a min–max range) and one per level or type limit.
+
+    Its length is the sum of the cells when every cell is exact; with ranges `test_length` is needed
+    (between the sums of the minima and the maxima), and a row holds every item inside the cells'
+    indicators. Every bad cell is named."""
     problems: list[TestGenError] = []
     name = (name or "").strip()
     if not name:
@@ -153,15 +185,20 @@ def blueprint_from_cells(name: str, cells: Sequence[BlueprintCell], *, n_forms: 
             problems.append(_bad("blueprint.type", f"{where}: ไม่รู้จักชนิดข้อสอบ {cell.item_type!r}",
                                  f"{cell.indicator}: unknown item type {cell.item_type!r}", field="item_type"))
             continue
-        if not 0 <= cell.items <= MAX_CELL:
+        if not 0 <= cell.items <= MAX_CELL or not 0 <= cell.upper <= MAX_CELL:
             problems.append(_bad("blueprint.count", f"{where}: จำนวนข้อต้องอยู่ระหว่าง 0 ถึง {MAX_CELL}",
                                  f"{cell.indicator} {cell.level}: items must be 0..{MAX_CELL}", field="items"))
+            continue
+        if cell.upper < cell.items:
+            problems.append(_bad("blueprint.range", f"{where}: ช่วงจำนวนข้อต้องเขียนจากน้อยไปมาก เช่น 2-4",
+                                 f"{cell.indicator} {cell.level}: a range goes from low to high, e.g. 2-4",
+                                 field="items"))
             continue
         if not curriculum.has_indicator(cell.indicator):
             problems.append(_bad("blueprint.indicator", f"{where}: ไม่พบตัวชี้วัดนี้ในหลักสูตร",
                                  f"{cell.indicator}: no such indicator", field="indicator"))
             continue
-        if cell.items == 0:
+        if cell.upper == 0:
             continue
         key = (cell.indicator, cell.level, cell.item_type)
         if key in rows:
@@ -170,15 +207,71 @@ def blueprint_from_cells(name: str, cells: Sequence[BlueprintCell], *, n_forms: 
         cond: dict[str, str] = {"indicator": cell.indicator, "level": cell.level}
         if cell.item_type:
             cond["type"] = cell.item_type
-        rows[key] = BlueprintRow(row_label(cell), cond, cell.items, cell.items)
+        label = row_label(cell) + (f" {cell.items}–{cell.upper} ข้อ" if cell.upper != cell.items else "")
+        rows[key] = BlueprintRow(label, cond, cell.items, cell.upper)
     if not rows and not problems:
         problems.append(_bad("blueprint.empty", "ผังต้องมีอย่างน้อย 1 ช่องที่จำนวนข้อมากกว่า 0",
                              "at least one cell needs a count above 0", field="cells"))
+    low, high = sum(r.min_items for r in rows.values()), sum(r.max_items or 0 for r in rows.values())
+    length = _length(test_length, low, high, problems)
+    extra = _limit_rows(limits, length, problems)
     if problems:
         raise TestGenError("blueprint.invalid", problems=problems)
+    if low != high:  # with ranges, the length alone would let items of other indicators in
+        indicators = tuple(sorted({r.where["indicator"] for r in rows.values()}))
+        extra.insert(0, BlueprintRow(WHOLE_FORM_LABEL, {"indicator": indicators}, length, length))
     goal = {"none": None, "maximin": RelativeTarget((-1.0, 0.0, 1.0)), "ctt": CttTarget(0.2, 0.9)}[objective]
-    return Blueprint(name=name, rows=tuple(rows.values()), test_length=sum(r.min_items for r in rows.values()),
+    return Blueprint(name=name, rows=(*rows.values(), *extra), test_length=length,
                      n_forms=n_forms, max_overlap=max_overlap, objective=goal)
+
+
+def _length(test_length: int | None, low: int, high: int, problems: list[TestGenError]) -> int:
+    """The form's length: `test_length`, which must lie between the cells' minima and maxima; without it
+    the cells' sum when every cell is exact."""
+    if test_length is None:
+        if low != high:
+            problems.append(_bad("blueprint.length", f"ความยาวแบบทดสอบ: ต้องระบุเมื่อมีช่องที่เป็นช่วง ({low} ถึง {high} ข้อ)",
+                                 f"test length: needed when a cell is a range ({low} to {high} items)",
+                                 field="test_length"))
+        return low
+    if not low <= test_length <= high or not 1 <= test_length <= MAX_LENGTH:
+        problems.append(_bad("blueprint.length", f"ความยาวแบบทดสอบ {test_length} ข้อ: ต้องอยู่ระหว่างผลรวมขั้นต่ำ "
+                             f"{low} และขั้นสูง {high} ของช่องในผัง",
+                             f"test length {test_length}: must lie between the cells' {low} and {high}",
+                             field="test_length"))
+    return test_length
+
+
+def _limit_rows(limits: Sequence[CountLimit], length: int, problems: list[TestGenError]) -> list[BlueprintRow]:
+    """One row per level or type limit (items of any indicator of the blueprint); bad ones are named."""
+    out: list[BlueprintRow] = []
+    seen: set[tuple[str, str]] = set()
+    minima = {"level": 0, "type": 0}
+    for lim in limits:
+        allowed = LEVELS if lim.kind == "level" else TYPES if lim.kind == "type" else ()
+        if lim.value not in allowed:
+            problems.append(_bad("blueprint.limit", f"ไม่รู้จัก{'ระดับพฤติกรรม' if lim.kind == 'level' else 'รูปแบบข้อสอบ'} "
+                                 f"{lim.value!r}", f"unknown {lim.kind} {lim.value!r}", field=lim.kind))
+            continue
+        if not 0 <= lim.min_items <= lim.max_items <= MAX_LENGTH:
+            problems.append(_bad("blueprint.limit", f"{lim.label}: จำนวนข้อต้องอยู่ระหว่าง 0 ถึง {MAX_LENGTH} "
+                                 "และเขียนช่วงจากน้อยไปมาก เช่น 2-4",
+                                 f"{lim.kind} {lim.value}: 0..{MAX_LENGTH}, a range low to high", field=lim.kind))
+            continue
+        if (lim.kind, lim.value) in seen:
+            problems.append(_bad("blueprint.duplicate", f"{lim.label}: ระบุซ้ำ", f"{lim.value}: repeated"))
+            continue
+        seen.add((lim.kind, lim.value))
+        minima[lim.kind] += lim.min_items
+        out.append(BlueprintRow(lim.label + (f" {lim.min_items}–{lim.max_items} ข้อ" if lim.min_items != lim.max_items
+                                             else f" {lim.min_items} ข้อ"),
+                                {lim.kind: lim.value}, lim.min_items, lim.max_items))
+    for kind, total in minima.items():
+        if total > length:
+            word = "ระดับพฤติกรรม" if kind == "level" else "รูปแบบข้อสอบ"
+            problems.append(_bad("blueprint.limit", f"จำนวนขั้นต่ำตาม{word}รวม {total} ข้อ เกินความยาวแบบทดสอบ {length} ข้อ",
+                                 f"the {kind} minima add up to {total}, above the length {length}", field=kind))
+    return out
 
 
 def check_code(code: str, what_th: str = "รหัสผัง", what_en: str = "code") -> str:
@@ -225,7 +318,20 @@ def cells_of(bp: Blueprint) -> list[BlueprintCell]:
         ind, lvl = r.where.get("indicator"), r.where.get("level")
         if isinstance(ind, str) and isinstance(lvl, str):
             t = r.where.get("type")
-            out.append(BlueprintCell(ind, lvl, r.min_items, t if isinstance(t, str) else None))
+            upper = r.max_items if r.max_items is not None and r.max_items != r.min_items else None
+            out.append(BlueprintCell(ind, lvl, r.min_items, t if isinstance(t, str) else None, upper))
+    return out
+
+
+def limits_of(bp: Blueprint) -> list[CountLimit]:
+    """The builder's level and type limits of a blueprint made by :func:`blueprint_from_cells`."""
+    out = []
+    for r in bp.rows:
+        if len(r.where) == 1 and next(iter(r.where)) in ("level", "type"):
+            kind = next(iter(r.where))
+            value = r.where[kind]
+            if isinstance(value, str):
+                out.append(CountLimit(kind, value, r.min_items, r.max_items if r.max_items is not None else r.min_items))
     return out
 
 

@@ -7,6 +7,7 @@ fulfilment → freeze → variants → booklets, keys and answer sheets. Every s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -27,7 +28,7 @@ from itembank.browse import display_names
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH
 from itembank.errors import KhlangError
 from web.auth import acting, audit_download, requires
-from web.bank.labels import GRADES
+from web.bank.labels import GRADES, LEVEL_LABELS, TYPE_LABELS
 from web.store_ext import read_session, write_session
 
 bp = Blueprint("forms", __name__, url_prefix="/forms")
@@ -144,19 +145,25 @@ def _grid_form(area: str, grade: str, values: dict[str, Any], status: int = 200,
     if area and grade:
         with read_session() as s:
             grid = taxonomy_grid(s, acting(), area, grade)
+    from testgen.planning import TYPES
+
     standards: dict[str, list] = {}
     for row in grid:
         standards.setdefault(row.standard, []).append(row)
+    # the bank's supply of each level and type over the indicators shown (an item of two indicators counts twice)
+    level_supply = {lv: sum(r.supply.get(lv, 0) for r in grid) for lv in LEVELS}
+    type_supply = {t: sum(r.supply_types.get(t, 0) for r in grid) for t in TYPES}
     return render_template("forms/blueprint_new.html", area=area, grade=grade, areas=AREA_LETTERS, grades=GRADES,
                            AREA_NAMES_TH=AREA_NAMES_TH, standards=standards, levels=LEVELS, values=values,
-                           errors=errors or [], n_rows=len(grid)), status
+                           errors=errors or [], n_rows=len(grid), types=TYPES, level_supply=level_supply,
+                           type_supply=type_supply), status
 
 
 @bp.get("/blueprints/new")
 @requires("blueprint.write")
 def new_blueprint():
     """Build a blueprint: pick a learning area and grade, then counts per indicator × cognitive level."""
-    from testgen.planning import cells_of, objective_of, read_blueprint
+    from testgen.planning import cells_of, limits_of, objective_of, read_blueprint
 
     area = request.args.get("area", "").strip()
     grade = request.args.get("grade", "").strip()
@@ -173,9 +180,13 @@ def new_blueprint():
         values.update(code=stored.code, name=stored.name, n_forms=bpr.n_forms, objective=objective_of(bpr),
                       max_overlap=bpr.max_overlap)
         for c in cells:
-            values[f"n|{c.indicator}|{c.level}"] = c.items
+            values[f"n|{c.indicator}|{c.level}"] = _shown(c.items, c.upper)
             if c.item_type:
                 values[f"type|{c.indicator}"] = c.item_type
+        for lim in limits_of(bpr):
+            values[f"{'lv' if lim.kind == 'level' else 'ty'}|{lim.value}"] = _shown(lim.min_items, lim.max_items)
+        if any(c.max_items is not None for c in cells):
+            values["test_length"] = bpr.test_length
         grade = grade or (stored.grade or "")
         area = area or (cells[0].indicator.split(" ")[0] if cells else "")
     if area and area not in AREA_LETTERS:
@@ -183,6 +194,25 @@ def new_blueprint():
     if grade and grade not in GRADES:
         grade = ""
     return _grid_form(area, grade, values)
+
+
+def _shown(low: int, high: int) -> str:
+    """A count as the builder shows it: "3", or "2-4" for a range."""
+    return str(low) if low == high else f"{low}-{high}"
+
+
+_RANGE = re.compile(r"^\s*(\d{1,3})\s*(?:[-–~]\s*(\d{1,3})\s*)?$")
+
+
+def _range(value: str) -> tuple[int, int] | None:
+    """"3" → (3, 3); "2-4" (or 2–4) → (2, 4); blank → (0, 0); anything else → None."""
+    if not (value or "").strip():
+        return 0, 0
+    m = _RANGE.match(value)
+    if m is None:
+        return None
+    low = int(m.group(1))
+    return low, int(m.group(2)) if m.group(2) else low
 
 
 def _int(value: str, default: int | None = 0) -> int | None:
@@ -199,24 +229,35 @@ def _int(value: str, default: int | None = 0) -> int | None:
 @requires("blueprint.write")
 def save_blueprint():
     """Save the blueprint of the table; every bad cell is named and nothing is written."""
-    from testgen.planning import BlueprintCell, blueprint_from_cells, check_code, store_blueprint
+    from testgen.planning import BlueprintCell, CountLimit, blueprint_from_cells, check_code, store_blueprint
 
     form = request.form
     area, grade = form.get("area", "").strip(), form.get("grade", "").strip()
     values: dict[str, Any] = dict(form.items())
     errors: list[str] = []
-    cells = []
+    cells, limits = [], []
     for key, raw in form.items():
-        if not key.startswith("n|"):
+        kind, _sep, rest = key.partition("|")
+        if kind not in ("n", "lv", "ty") or not rest:
             continue
-        indicator, level = (key.split("|", 2) + ["", ""])[1:3]
-        n = _int(raw)
+        n = _range(raw)
+        if kind != "n":
+            if n is None:
+                errors.append(_("จำนวนข้อทั้งฉบับของ %(w)s: ต้องเป็นจำนวนเต็ม หรือช่วง เช่น 2-4 (ได้ %(v)s)",
+                                w=(LEVEL_LABELS if kind == "lv" else TYPE_LABELS).get(rest, rest), v=raw))
+            elif (raw or "").strip():
+                limits.append(CountLimit("level" if kind == "lv" else "type", rest, *n))
+            continue
+        indicator, level = (rest.split("|", 1) + [""])[:2]
         if n is None:
-            errors.append(_("ตัวชี้วัด %(i)s ช่อง %(l)s: จำนวนข้อต้องเป็นจำนวนเต็ม (ได้ %(v)s)", i=indicator, l=level,
-                            v=raw))
+            errors.append(_("ตัวชี้วัด %(i)s ช่อง %(l)s: จำนวนข้อต้องเป็นจำนวนเต็ม หรือช่วง เช่น 2-4 (ได้ %(v)s)",
+                            i=indicator, l=level, v=raw))
             continue
         item_type = form.get(f"type|{indicator}", "").strip() or None
-        cells.append(BlueprintCell(indicator, level, n, item_type))
+        cells.append(BlueprintCell(indicator, level, n[0], item_type, n[1] if n[1] != n[0] else None))
+    length = _int(form.get("test_length", ""), None) if (form.get("test_length") or "").strip() else None
+    if (form.get("test_length") or "").strip() and length is None:
+        errors.append(_("ความยาวแบบทดสอบ: ต้องเป็นจำนวนเต็ม"))
     n_forms, overlap = _int(form.get("n_forms", "1"), 1), _int(form.get("max_overlap", "0"), 0)
     if n_forms is None:
         errors.append(_("จำนวนฉบับ: ต้องเป็นจำนวนเต็ม"))
@@ -229,7 +270,8 @@ def save_blueprint():
     try:
         code = check_code(form.get("code", ""))
         bp_ = blueprint_from_cells(form.get("name", ""), cells, n_forms=n_forms or 1,
-                                   objective=form.get("objective", "none"), max_overlap=overlap or 0)
+                                   objective=form.get("objective", "none"), max_overlap=overlap or 0,
+                                   limits=limits, test_length=length)
         with write_session() as s:
             store_blueprint(s, acting(), code, bp_, grade=grade)
     except KhlangError as e:

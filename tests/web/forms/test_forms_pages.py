@@ -155,3 +155,47 @@ def test_who_may_do_what(app, client, bank):
     assert client.get("/forms/NO-SUCH").status_code == 404
     assert client.get("/forms/blueprints/NO-SUCH").status_code == 404
     assert client.get("/forms/assemblies/nope").status_code == 404
+
+
+def test_a_cell_takes_a_range_and_the_form_takes_counts_per_level_and_type_with_the_supply(app, client, bank):
+    grid = client.get("/forms/blueprints/new?area=ค&grade=ป.6").get_data(as_text=True)
+    assert 'id="level-limits"' in grid and 'id="type-limits"' in grid and 'name="test_length"' in grid
+    assert re.search(r'data-test="supply-level-understand">คลัง 16<', grid)
+    assert re.search(r'data-test="supply-type-multiple_choice">คลัง 48<', grid)
+    ranged = {"n|ค 1.1 ป.6/1|understand": "2-4", "test_length": "9"}
+    # a range needs the length; the length lies between the cells' minima and maxima; a range goes up
+    r = _post_blueprint(client, code="BP-R", n_forms="1", **{"n|ค 1.1 ป.6/1|understand": "2-4"})
+    assert r.status_code == 422 and "ต้องระบุเมื่อมีช่องที่เป็นช่วง (9 ถึง 11 ข้อ)" in r.get_data(as_text=True)
+    assert 'value="2-4"' in r.get_data(as_text=True)                    # what was typed stays
+    r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "test_length": "12"})
+    assert r.status_code == 422 and "ต้องอยู่ระหว่างผลรวมขั้นต่ำ 9 และขั้นสูง 11" in r.get_data(as_text=True)
+    r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "n|ค 1.1 ป.6/1|understand": "4-2"})
+    assert r.status_code == 422 and "ช่วงจำนวนข้อต้องเขียนจากน้อยไปมาก" in r.get_data(as_text=True)
+    r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "lv|apply": "6", "lv|analyze": "x"})
+    text = r.get_data(as_text=True)
+    assert r.status_code == 422 and "จำนวนข้อทั้งฉบับของ" in text and "(ได้ x)" in text
+    r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "lv|apply": "6", "lv|analyze": "4"})
+    assert r.status_code == 422 and "รวม 10 ข้อ เกินความยาวแบบทดสอบ 9 ข้อ" in r.get_data(as_text=True)
+    assert _count(app, StoredBlueprint) == 0
+    # saved: understand 2–4 of 9, analyze exactly 3 over the form, every item a multiple-choice one
+    r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "lv|analyze": "3", "ty|multiple_choice": "9",
+                                                            "lv|create": "0"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:1500]
+    shown = client.get("/forms/blueprints/BP-R").get_data(as_text=True)
+    assert "ค 1.1 ป.6/1 เข้าใจ 2–4 ข้อ" in shown and "ทั้งฉบับ: ตัวชี้วัดในผัง" in shown
+    again = client.get("/forms/blueprints/new?from=BP-R").get_data(as_text=True)
+    assert 'value="2-4"' in again and 'name="test_length" type="number" min="1" max="200" value="9"' in again
+    assert 'name="lv|analyze" value="3"' in again and 'name="lv|create" value="0"' in again
+    r = client.post("/forms/blueprints/BP-R/assemble", data={"csrf_token": csrf_token(client, "/forms/blueprints/BP-R"),
+                                                             "n_forms": "1", "seed": "2"})
+    job = client.get("/api/v1/jobs/" + r.headers["Location"].rsplit("/", 1)[-1]).get_json()
+    assert job["status"] == "done", job
+    (form,) = job["outcome"]["draft"]["forms"]
+    assert len(form) == 9
+    from itembank.models import ItemVersion
+    from itembank.service import indicator_codes
+    with get_store(app).read_session() as s:
+        tags = indicator_codes(s, form)
+        levels = [s.get(ItemVersion, v).cognitive_level for v in form]
+    n_first = sum("ค 1.1 ป.6/1" in tags[v] for v in form)
+    assert 2 <= n_first <= 4 and levels.count("analyze") == 3 and levels.count("apply") == 4
