@@ -154,3 +154,59 @@ def _public(ps: ParameterSet, rows: Iterable[ParameterRow]) -> ParameterSetPubli
     return ParameterSetPublic(id=ps.id, scale=ps.scale, number=ps.number, source=ps.source, model=ps.model,
                               n_persons=ps.n_persons, linking=dict(ps.linking or {}), created_at=ps.created_at,
                               items=tuple(rows))
+
+
+def covering_parameter_set(session: Session, version_ids: Sequence[int], *,
+                           scale: str | None = None) -> ParameterSetPublic | None:
+    """The newest set (of `scale` when given) that holds every one of `version_ids`, with their rows; None
+    when no set holds them all. Scoring takes its item parameters from it and stores its id with the scores.
+
+    A plain read for services that have already authorized their caller (a school scoring its upload
+    reads the parameters without the right to browse the bank).
+    """
+    ids = sorted({int(v) for v in version_ids})
+    if not ids:
+        return None
+    holding = (select(ParameterSetItem.parameter_set_id).where(ParameterSetItem.version_id.in_(ids))
+               .group_by(ParameterSetItem.parameter_set_id)
+               .having(func.count(func.distinct(ParameterSetItem.version_id)) == len(ids)))
+    query = select(ParameterSet).where(ParameterSet.id.in_(holding))
+    if scale is not None:
+        query = query.where(ParameterSet.scale == scale)
+    ps = session.scalars(query.order_by(ParameterSet.created_at.desc(), ParameterSet.id.desc()).limit(1)).first()
+    return None if ps is None else _with_items(session, ps, ids)
+
+
+def parameter_set_refs(session: Session, set_ids: Iterable[int]) -> dict[int, str]:
+    """``scale@vN`` of each set id (how exports and reports name the set behind θ)."""
+    ids = sorted({int(i) for i in set_ids if i is not None})
+    if not ids:
+        return {}
+    return {i: f"{scale}@v{number}" for i, scale, number in session.execute(
+        select(ParameterSet.id, ParameterSet.scale, ParameterSet.number).where(ParameterSet.id.in_(ids)))}
+
+
+def statistics_provenance(session: Session, stats: dict[int, Any]) -> dict[str, Any]:
+    """Which parameter sets the bank's latest statistics of these versions (version id -> ItemStatistic) came
+    from: each calibration writes its statistics and its set from the same source, so a statistic of source S
+    for version v belongs to the set of source S that holds v. Returns ``{"parameter_sets": [{"id", "ref",
+    "n_items"}], "other_sources": [...]}`` (sources without a set: a pilot's statistics)."""
+    calibrated = {v: s for v, s in stats.items() if getattr(s, "b", None) is not None}
+    if not calibrated:
+        return {"parameter_sets": [], "other_sources": []}
+    sources = sorted({s.source for s in calibrated.values()})
+    rows = session.execute(select(ParameterSet.id, ParameterSet.scale, ParameterSet.number, ParameterSet.source,
+                                  ParameterSetItem.version_id)
+                            .join(ParameterSetItem, ParameterSetItem.parameter_set_id == ParameterSet.id)
+                            .where(ParameterSet.source.in_(sources), ParameterSetItem.version_id.in_(list(calibrated)))
+                            .order_by(ParameterSet.number)).all()
+    newest: dict[int, tuple[int, str]] = {}  # version -> (set id, ref): the newest set of its statistic's source
+    for set_id, scale, number, source, version_id in rows:
+        if calibrated[version_id].source == source:
+            newest[version_id] = (set_id, f"{scale}@v{number}")
+    counts: dict[tuple[int, str], int] = {}
+    for found in newest.values():
+        counts[found] = counts.get(found, 0) + 1
+    other = sorted({s.source for v, s in calibrated.items() if v not in newest})
+    return {"parameter_sets": [{"id": i, "ref": ref, "n_items": n} for (i, ref), n in sorted(counts.items())],
+            "other_sources": other}

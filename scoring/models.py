@@ -196,6 +196,9 @@ class StudentScore(SQLModel, table=True):
     wle: float | None = None
     wle_se: float | None = None
     scale_score: float | None = None
+    # the itembank.parameter_sets set θ was estimated with (None: the bank's latest statistics, or no θ);
+    # a plain id: sets are never changed or deleted once made
+    parameter_set_id: int | None = None
     percentile: float | None = None  # district rank; stored when the scores are recomputed or closed (exports rank live)
     mastery: dict[str, float] = Field(default_factory=dict, sa_type=JSONType)  # indicator -> share correct
 

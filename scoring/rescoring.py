@@ -31,7 +31,7 @@ from scoring.bulk import insert_rows
 from scoring.errors import ScoringError
 from scoring.models import Administration, AnswerUpload, Enrolment, ResultSummary, StudentScore, Term
 from scoring.responses import load_scored_matrix
-from scoring.scores import banked_parameters, percentile_ranks, student_results
+from scoring.scores import administration_scale, banked_parameters, percentile_ranks, student_results
 from scoring.warehouse import ensure_district_row, figures, refresh_district
 
 DECISIONS = ("keep", "rekey", "cancel")
@@ -215,7 +215,7 @@ def _recompute(session: Session, adm: Administration) -> Rescored:
     settings = dict(adm.settings or {})
     m = load_scored_matrix(session, Actor.system(), adm.id)  # keyed with the current settings (held items dropped)
     check_responses_kept(session, adm, m.n_persons)
-    params, positions = banked_parameters(session, m.key)
+    params, positions, set_id = banked_parameters(session, m.key, administration_scale(adm))
     res = student_results(m.key, m.scores, params, positions)
     term = session.get(Term, adm.term_id)
     classes = dict(session.execute(select(Enrolment.student_id, Enrolment.class_id).where(
@@ -224,7 +224,7 @@ def _recompute(session: Session, adm: Administration) -> Rescored:
     session.execute(delete(StudentScore).where(StudentScore.administration_id == adm.id))
     session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
                                                 ResultSummary.level != "district"))
-    insert_rows(session, StudentScore.__table__, _rows(adm.id, m, res))
+    insert_rows(session, StudentScore.__table__, _rows(adm.id, m, res, set_id))
     cut = cfg.effective(settings)["mastery_cut"]
 
     def part(sel: np.ndarray) -> dict:
@@ -249,7 +249,7 @@ def _recompute(session: Session, adm: Administration) -> Rescored:
     return Rescored(adm.code, m.n_persons, mean)
 
 
-def _rows(adm_id: int, m, res) -> list[dict]:
+def _rows(adm_id: int, m, res, set_id: int | None = None) -> list[dict]:
     def col(a):
         if a is None:
             return [None] * m.n_persons
@@ -259,7 +259,8 @@ def _rows(adm_id: int, m, res) -> list[dict]:
     ranks = col(percentile_ranks(res.raw, res.raw))  # the whole district is here: ranks are final
     return [{"response_set_id": int(rs), "administration_id": adm_id, "school_id": int(sch), "raw": float(r),
              "max_points": res.max_points, "percent": float(p), "grade": float(g), "quality": str(q), "theta": th,
-             "theta_se": ts, "wle": w, "wle_se": ws, "scale_score": sc, "percentile": pr, "mastery": mm}
+             "theta_se": ts, "wle": w, "wle_se": ws, "scale_score": sc, "percentile": pr, "mastery": mm,
+             "parameter_set_id": set_id if th is not None else None}
             for rs, sch, r, p, g, q, th, ts, w, ws, sc, pr, mm in zip(
                 m.response_set_ids.tolist(), m.school_ids.tolist(), res.raw, res.percent, res.grade, res.quality,
                 theta, tse, wle, wse, scale, ranks, res.mastery, strict=True)]

@@ -4,6 +4,7 @@ the district's scale score, indicator mastery. All persons at once (no loop over
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,42 +30,85 @@ class StudentResults:
     wle: np.ndarray | None
     wle_se: np.ndarray | None
     scale_score: np.ndarray | None
-    mastery: list[dict[str, float]]
     indicator_points: dict[str, tuple[np.ndarray, float]]  # indicator -> (points per person, max)
 
+    def _shares(self) -> tuple[list[str], np.ndarray]:
+        """Indicator codes and the share of each one's points every person earned, rounded to 4 places."""
+        codes = list(self.indicator_points)
+        if not codes:
+            return [], np.zeros((len(self.raw), 0))
+        cols = [p / m if m else np.zeros_like(p) for p, m in self.indicator_points.values()]
+        return codes, np.round(np.column_stack(cols).astype(float), 4)
 
-#: (version ids, statistics fingerprint) -> (parameters, positions): statistics rows only ever get added
+    @property
+    def mastery(self) -> list[dict[str, float]]:
+        """Indicator -> share of its points earned, one dict per person."""
+        codes, shares = self._shares()
+        return [dict(zip(codes, row, strict=True)) for row in shares.tolist()]
+
+    def mastery_json(self) -> list[str]:
+        """:attr:`mastery` as JSON text per person (what the store writes), made from one template."""
+        codes, shares = self._shares()
+        if not codes:
+            return ["{}"] * len(self.raw)
+        template = "{" + ",".join(json.dumps(c, ensure_ascii=False).replace("%", "%%") + ":%r" for c in codes) + "}"
+        return [template % tuple(row) for row in shares.tolist()]
+
+
+#: (version ids, positions, scale, fingerprint) -> (parameters, positions, set id): sets and statistics only
+#: ever get added, so the count and newest row of each name the state
 _PARAMS: dict[tuple, tuple] = {}
 
 
-def banked_parameters(session: Session, key: FormKey):
-    """ItemParameters of the form's scored items when every one of them is calibrated (dichotomous); else None."""
+def administration_scale(adm) -> str:
+    """The scale an administration's θ is on: its settings' ``scale_name``, else ``district-<grade>``."""
+    return (adm.settings or {}).get("scale_name") or f"district-{adm.grade}"
+
+
+def banked_parameters(session: Session, key: FormKey, scale: str | None = None):
+    """(ItemParameters, positions, parameter set id) of the form's scored items when every one of them is
+    calibrated (dichotomous); (None, [], None) otherwise.
+
+    The parameters come from the newest :class:`~itembank.parameter_sets.ParameterSet` of `scale` that holds
+    every scored item (its id is stored with the scores, so exports say which set θ was estimated with);
+    without one, from the bank's latest statistics (a pilot's), and the set id is None.
+    """
+    from itembank.parameter_sets import ParameterSet
+
     used = [it for it in key.items if it.cancelled is None]
     if not used or any(it.kind == "rubric" and it.points != 1 for it in used):
-        return None, []
+        return None, [], None
     ids = tuple(it.item_version_id for it in used)
-    fingerprint = tuple(session.execute(select(func.count(), func.max(ItemStatistic.computed_at))
-                                        .where(ItemStatistic.version_id.in_(list(ids)))).one())
-    cache_key = (ids, tuple(it.position for it in used), str(fingerprint))
+    fingerprint = tuple(session.execute(select(  # one query: statistics and sets only ever get added
+        select(func.count(ItemStatistic.id)).scalar_subquery(), select(func.max(ItemStatistic.computed_at)).scalar_subquery(),
+        select(func.max(ParameterSet.id)).scalar_subquery())).one())
+    cache_key = (ids, tuple(it.position for it in used), scale, str(fingerprint))
     if cache_key not in _PARAMS:
         if len(_PARAMS) > 64:
             _PARAMS.clear()
-        _PARAMS[cache_key] = _banked_parameters(session, used)
+        _PARAMS[cache_key] = _banked_parameters(session, used, scale)
     return _PARAMS[cache_key]
 
 
-def _banked_parameters(session: Session, used):
+def _banked_parameters(session: Session, used, scale: str | None):
+    from itembank.parameter_sets import covering_parameter_set
     from psychometrics.irt.models import ItemParameters
 
-    stats = latest_statistics(session, [it.item_version_id for it in used])
-    rows = [stats.get(it.item_version_id) for it in used]
-    if any(r is None or (r.irt_model or "").lower() not in DICHOTOMOUS or r.b is None for r in rows):
-        return None, []
+    ps = covering_parameter_set(session, [it.item_version_id for it in used], scale=scale) if scale else None
+    by_version = {r.version_id: r for r in ps.items} if ps is not None else {}
+    rows = [by_version.get(it.item_version_id) for it in used]
+    set_id = ps.id if ps is not None else None
+    if any(r is None or (r.model or "").lower() not in DICHOTOMOUS or r.b is None for r in rows):
+        stats = latest_statistics(session, [it.item_version_id for it in used])
+        rows, set_id = [stats.get(it.item_version_id) for it in used], None
+        if any(r is None or (r.irt_model or "").lower() not in DICHOTOMOUS or r.b is None for r in rows):
+            return None, [], None
+    models = [(getattr(r, "model", None) or getattr(r, "irt_model", None) or "").lower() for r in rows]
     a = np.array([r.a if r.a is not None else 1.0 for r in rows], float)
     b = np.array([r.b for r in rows], float)
     c = np.array([r.c or 0.0 for r in rows], float)
-    model = tuple("3pl" if (r.irt_model or "").lower() == "3pl" else "2pl" for r in rows)
-    return ItemParameters(model, a, b, c, b[:, None].copy()), [it.position for it in used]
+    model = tuple("3pl" if m == "3pl" else "2pl" for m in models)
+    return ItemParameters(model, a, b, c, b[:, None].copy()), [it.position for it in used], set_id
 
 
 def student_results(key: FormKey, item_scores: np.ndarray, params=None, positions=()) -> StudentResults:
@@ -93,11 +137,8 @@ def student_results(key: FormKey, item_scores: np.ndarray, params=None, position
             groups.setdefault(code, []).append(it.position)
     for code, cols in groups.items():
         indicator_points[code] = (np.nansum(item_scores[:, cols], axis=1), float(key.max_points[cols].sum()))
-    shares = {c: (p / m if m else np.zeros_like(p)) for c, (p, m) in indicator_points.items()}
-    mastery = [dict(zip(shares, (round(float(v[i]), 4) for v in shares.values()), strict=True))
-               for i in range(len(raw))] if shares else [{} for _ in range(len(raw))]
     return StudentResults(raw, max_points, percent, cfg.grades(percent, key.settings), cfg.quality(percent, key.settings),
-                          theta, theta_se, wle, wle_se, scale, mastery, indicator_points)
+                          theta, theta_se, wle, wle_se, scale, indicator_points)
 
 
 def percentile_ranks(values: np.ndarray, reference: np.ndarray) -> np.ndarray:

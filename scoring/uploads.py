@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -39,7 +39,7 @@ from itembank.schools import School, get_school
 from psychometrics.tables import Table
 from scoring import settings as cfg
 from scoring.administrations import aware, load, participates
-from scoring.bulk import insert_rows
+from scoring.bulk import write_rows
 from scoring.errors import MAX_PROBLEMS, ScoringError, problem, raise_problems
 from scoring.keying import NOT_PRESENTED, OMITTED, SEVERAL, FormKey, score_codes
 from scoring.models import (
@@ -55,7 +55,7 @@ from scoring.models import (
 )
 from scoring.responses import administration_key
 from scoring.rosters import NATIONAL_ID_HEADERS, PDPA_EN, PDPA_TH
-from scoring.scores import banked_parameters, student_results
+from scoring.scores import administration_scale, banked_parameters, student_results
 from scoring.warehouse import figures, write_school
 from testgen.forms import form_variants
 from testgen.models import Form
@@ -408,14 +408,15 @@ def import_answers(session: Session, actor: Actor, admin: str, school_code: str,
     students = {code: (sid, cid) for sid, code, *_, cid, _g, _r, _s in _enrolled(session, ctx.school.id, ctx.year_id)}
     parsed = read_upload(Path(path), ctx, students, display_name)
     scores = score_codes(ctx.key, parsed.codes)
-    params, positions = banked_parameters(session, ctx.key)
+    params, positions, set_id = banked_parameters(session, ctx.key, administration_scale(ctx.adm))
     res = student_results(ctx.key, scores, params, positions)
     school_fig, class_figs = _figures(ctx, parsed, res)
     adm_id, school_id, code = ctx.adm.id, ctx.school.id, ctx.adm.code
+    rows = _prepare(session, actor, adm_id, school_id, parsed, res, set_id)
     session.commit()  # end the reading transaction: the write below is short and holds the lock alone
     t1 = time.perf_counter()
     try:
-        status, upload_id = _write(session, actor, adm_id, school_id, parsed, res, school_fig, class_figs)
+        status, upload_id = _write(session, rows, school_fig, class_figs)
     except IntegrityError:
         session.rollback()
         same = session.scalar(select(AnswerUpload.id).where(
@@ -445,54 +446,78 @@ def _figures(ctx: _Context, parsed: ParsedUpload, res) -> tuple[dict, dict[int, 
     return part(everyone), {int(c): part(parsed.class_ids == c) for c in np.unique(parsed.class_ids)}
 
 
-def _write(session: Session, actor: Actor, adm_id: int, school_id: int, parsed: ParsedUpload, res,
-           school_fig: dict, class_figs: dict) -> tuple[str, int]:
-    existing = session.execute(select(AnswerUpload.id, AnswerUpload.file_hash, AnswerUpload.is_current).where(
-        AnswerUpload.administration_id == adm_id, AnswerUpload.school_id == school_id)).all()
-    same = next((uid for uid, h, _ in existing if h == parsed.file_hash), None)
+@dataclass(frozen=True)
+class _Rows:
+    """An upload's rows as the driver takes them (JSON as text), made before the write transaction, so that
+    the transaction only writes: response sets and scores lack only their ids, drawn inside it."""
+
+    adm_id: int
+    school_id: int
+    file_hash: str
+    upload: dict
+    sets: list[tuple]  # SET_COLUMNS without upload_id
+    scores: list[tuple]  # SCORE_COLUMNS without response_set_id
+
+
+SET_COLUMNS = ("upload_id", "administration_id", "student_id", "school_id", "variant", "answers")
+SCORE_COLUMNS = ("response_set_id", "administration_id", "school_id", "raw", "max_points", "percent", "grade",
+                 "quality", "theta", "theta_se", "wle", "wle_se", "scale_score", "parameter_set_id", "percentile",
+                 "mastery")
+
+
+def _prepare(session: Session, actor: Actor, adm_id: int, school_id: int, parsed: ParsedUpload, res,
+             set_id: int | None) -> _Rows:
+    answers = ["[" + ",".join(map(str, a)) + "]" for a in parsed.codes.tolist()]  # JSON of small ints
+    sets = [(adm_id, s, school_id, v, a)
+            for s, v, a in zip(parsed.student_ids.tolist(), parsed.variants, answers, strict=True)]
+    upload = {"administration_id": adm_id, "school_id": school_id, "file_hash": parsed.file_hash,
+              "file_name": parsed.file_name[:255], "n_students": len(parsed.student_ids), "is_current": True,
+              "uploaded_by_name": actor.username, "uploaded_at": utcnow()}
+    return _Rows(adm_id, school_id, parsed.file_hash, upload, sets, _score_rows(adm_id, school_id, parsed, res, set_id))
+
+
+def _write(session: Session, rows: _Rows, school_fig: dict, class_figs: dict) -> tuple[str, int]:
+    """The write transaction: the upload, its response sets and scores, the warehouse; nothing else."""
+    adm_id, school_id = rows.adm_id, rows.school_id
+    t = AnswerUpload.__table__
+    existing = session.execute(select(t.c.id, t.c.file_hash, t.c.is_current).where(
+        t.c.administration_id == adm_id, t.c.school_id == school_id)).all()
+    same = next((uid for uid, h, _ in existing if h == rows.file_hash), None)
     current = [uid for uid, _, cur in existing if cur]
     if same is not None and same in current:
         session.rollback()
         return "unchanged", same
     if same is not None:  # an earlier file sent again: it becomes the one in force
-        session.execute(delete(AnswerUpload).where(AnswerUpload.id == same))
+        session.execute(delete(t).where(t.c.id == same))
     if current:
-        session.execute(update(AnswerUpload).where(AnswerUpload.administration_id == adm_id,
-                                                   AnswerUpload.school_id == school_id).values(is_current=False))
-    upload = AnswerUpload(administration_id=adm_id, school_id=school_id, file_hash=parsed.file_hash,
-                          file_name=parsed.file_name[:255], n_students=len(parsed.student_ids),
-                          uploaded_by_name=actor.username)
-    session.add(upload)
-    session.flush()
+        session.execute(update(t).where(t.c.administration_id == adm_id, t.c.school_id == school_id)
+                        .values(is_current=False))
+    upload_id = session.execute(insert(t).values(**rows.upload).returning(t.c.id)).scalar_one()
     if existing:  # the school's earlier answers make way (a first upload has none to delete)
         old = select(ResponseSet.id).where(ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id)
         session.execute(delete(StudentScore).where(StudentScore.response_set_id.in_(old)))
         session.execute(delete(ResponseSet).where(ResponseSet.administration_id == adm_id,
                                                   ResponseSet.school_id == school_id))
-    codes = parsed.codes.tolist()
-    ids: dict[int, int] = {}
-    sets = [{"administration_id": adm_id, "student_id": int(s), "school_id": school_id, "upload_id": upload.id,
-             "variant": v, "answers": a} for s, v, a in zip(parsed.student_ids.tolist(), parsed.variants, codes, strict=True)]
-    ids.update(insert_rows(session, ResponseSet.__table__, sets, ("student_id", "id")))
-    insert_rows(session, StudentScore.__table__, _score_rows(adm_id, school_id, parsed, res, ids))
-    write_school(session, session.get(Administration, adm_id), school_id, school_fig, class_figs,
-                 replacing=bool(existing))
+    ids = write_rows(session, ResponseSet.__table__, SET_COLUMNS, [(upload_id, *r) for r in rows.sets], with_ids=True)
+    write_rows(session, StudentScore.__table__, SCORE_COLUMNS,
+               [(i, *r) for i, r in zip(ids, rows.scores, strict=True)])
+    write_school(session, adm_id, school_id, school_fig, class_figs, replacing=bool(existing))
     session.commit()
-    return ("replaced" if current else "written"), upload.id
+    return ("replaced" if current else "written"), upload_id
 
 
-def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, ids: dict[int, int]) -> list[dict]:
+def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, set_id: int | None = None) -> list[tuple]:
     def col(a):
         return [None] * len(parsed.student_ids) if a is None else [None if not np.isfinite(x) else float(x)
                                                                    for x in np.asarray(a, float)]
 
     theta, tse, wle, wse, scale = (col(x) for x in (res.theta, res.theta_se, res.wle, res.wle_se, res.scale_score))
-    return [{"response_set_id": ids[int(s)], "administration_id": adm_id, "school_id": school_id, "raw": float(r),
-             "max_points": res.max_points, "percent": float(p), "grade": float(g), "quality": str(q),
-             "theta": th, "theta_se": ts, "wle": w, "wle_se": ws, "scale_score": sc, "percentile": None, "mastery": m}
-            for s, r, p, g, q, th, ts, w, ws, sc, m in zip(
-                parsed.student_ids.tolist(), res.raw, res.percent, res.grade, res.quality, theta, tse, wle, wse,
-                scale, res.mastery, strict=True)]
+    top = float(res.max_points)
+    return [(adm_id, school_id, r, top, p, g, q, th, ts, w, ws, sc, set_id if th is not None else None, None, m)
+            for r, p, g, q, th, ts, w, ws, sc, m in zip(
+                np.asarray(res.raw, float).tolist(), np.asarray(res.percent, float).tolist(),
+                np.asarray(res.grade, float).tolist(), np.asarray(res.quality, dtype=str).tolist(), theta, tse, wle,
+                wse, scale, res.mastery_json(), strict=True)]
 
 
 def year_of(session: Session, adm: Administration) -> int:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
@@ -219,33 +219,34 @@ def subtract(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write_school(session: Session, adm: Administration, school_id: int, school_figures: dict[str, Any],
+def write_school(session: Session, adm_id: int, school_id: int, school_figures: dict[str, Any],
                  class_figures: dict[int, dict[str, Any]], *, replacing: bool = True) -> None:
     """Replace the school's and its classes' rows and update the district row (the caller commits).
 
     The district row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock is already
-    held) and updated by difference: minus the school's old figures, plus its new ones.
+    held) and updated by difference: minus the school's old figures, plus its new ones: a few rows
+    whatever the district's size.
     """
-    district = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
-                                                          ResultSummary.scope == "district").with_for_update())
+    t = ResultSummary.__table__
+    found = session.execute(select(t.c.id, t.c.data).where(t.c.administration_id == adm_id,
+                                                           t.c.scope == "district").with_for_update()).first()
     old = None
     if replacing:  # `replacing=False`: the school has no rows yet (its first upload)
-        old = session.scalar(select(ResultSummary.data).where(ResultSummary.administration_id == adm.id,
-                                                              ResultSummary.scope == f"school:{school_id}"))
-        session.execute(delete(ResultSummary).where(ResultSummary.administration_id == adm.id,
-                                                    ResultSummary.school_id == school_id))
+        old = session.scalar(select(t.c.data).where(t.c.administration_id == adm_id,
+                                                    t.c.scope == f"school:{school_id}"))
+        session.execute(delete(t).where(t.c.administration_id == adm_id, t.c.school_id == school_id))
     now = utcnow()
-    rows = [ResultSummary(administration_id=adm.id, scope=f"school:{school_id}", level="school",
-                          school_id=school_id, data=school_figures, updated_at=now)]
-    rows += [ResultSummary(administration_id=adm.id, scope=f"class:{cid}", level="class", school_id=school_id,
-                           class_id=cid, data=f, updated_at=now) for cid, f in class_figures.items()]
-    session.add_all(rows)
-    if district is None or not (district.data or {}).get("extremes") and (district.data or {}).get("n"):
-        session.flush()
-        refresh_district(session, adm)
+    rows = [{"administration_id": adm_id, "scope": f"school:{school_id}", "level": "school", "school_id": school_id,
+             "class_id": None, "data": school_figures, "updated_at": now}]
+    rows += [{"administration_id": adm_id, "scope": f"class:{cid}", "level": "class", "school_id": school_id,
+              "class_id": cid, "data": f, "updated_at": now} for cid, f in class_figures.items()]
+    session.execute(insert(t), rows)
+    district = found.data if found is not None else None
+    if found is None or not (district or {}).get("extremes") and (district or {}).get("n"):
+        refresh_district(session, adm_id)
         return
-    data = merge([subtract(district.data, old or {}), school_figures])
-    extremes = dict(district.data.get("extremes") or {})
+    data = merge([subtract(district, old or {}), school_figures])
+    extremes = dict(district.get("extremes") or {})
     if school_figures.get("n"):
         extremes[str(school_id)] = [school_figures["min"], school_figures["max"]]
     else:
@@ -253,11 +254,8 @@ def write_school(session: Session, adm: Administration, school_id: int, school_f
     data["extremes"] = extremes
     data["min"] = min((v[0] for v in extremes.values()), default=None)
     data["max"] = max((v[1] for v in extremes.values()), default=None)
-    data["max_points"] = school_figures.get("max_points") or district.data.get("max_points", 0.0)
-    district.data = data
-    district.updated_at = now
-    session.add(district)
-    session.flush()
+    data["max_points"] = school_figures.get("max_points") or district.get("max_points", 0.0)
+    session.execute(update(t).where(t.c.id == found.id).values(data=data, updated_at=now))
 
 
 def ensure_district_row(session: Session, adm: Administration) -> None:
@@ -269,14 +267,15 @@ def ensure_district_row(session: Session, adm: Administration) -> None:
         session.flush()
 
 
-def refresh_district(session: Session, adm: Administration) -> None:
+def refresh_district(session: Session, adm: Administration | int) -> None:
     """Rebuild the district row from every school row (after a recompute, or when it is missing)."""
+    adm_id = adm if isinstance(adm, int) else adm.id
     rows = session.execute(select(ResultSummary.school_id, ResultSummary.data).where(
-        ResultSummary.administration_id == adm.id, ResultSummary.level == "school")).all()
-    row = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm.id,
+        ResultSummary.administration_id == adm_id, ResultSummary.level == "school")).all()
+    row = session.scalar(select(ResultSummary).where(ResultSummary.administration_id == adm_id,
                                                      ResultSummary.scope == "district"))
     if row is None:
-        row = ResultSummary(administration_id=adm.id, scope="district", level="district")
+        row = ResultSummary(administration_id=adm_id, scope="district", level="district")
     data = merge([d for _, d in rows])
     data["extremes"] = {str(sid): [d["min"], d["max"]] for sid, d in rows if d.get("n")}
     row.data = data

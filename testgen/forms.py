@@ -200,7 +200,8 @@ def freeze_form(session: Session, actor: Actor, code: str, title: str, version_i
     form = Form(code=code, title=title.strip(), grade=ordered[0].grade if len({v.grade for v in ordered}) == 1 else None,
                 learning_area=areas.pop() if len(areas) == 1 else None, blueprint_id=blueprint_id,
                 n_items=len(ordered), total_points=float(sum(v.score_points for v in ordered)),
-                time_minutes=time_minutes, content_hash=_content_hash(ordered), provenance=dict(provenance or {}),
+                time_minutes=time_minutes, content_hash=_content_hash(ordered),
+                provenance={**dict(provenance or {}), "parameters": _parameter_provenance(session, ids)},
                 created_by_name=actor.username)
     session.add(form)
     session.flush()
@@ -210,6 +211,32 @@ def freeze_form(session: Session, actor: Actor, code: str, title: str, version_i
                      for pos, v in enumerate(ordered, 1)])
     session.commit()
     return form
+
+
+def _parameter_provenance(session: Session, version_ids: Sequence[int]) -> dict:
+    """Which versioned parameter sets (itembank.parameter_sets) the item parameters that assembly and the
+    form's information curves read (the bank's latest statistics) came from, as ``scale@vN`` with the set's
+    id and its number of the form's items; sources without a set (a pilot) are named apart."""
+    from itembank.parameter_sets import statistics_provenance
+
+    found = statistics_provenance(session, latest_statistics(session, list(version_ids)))
+    n_calibrated = sum(p["n_items"] for p in found["parameter_sets"])
+    return {**found, "n_items": len(version_ids), "n_in_sets": n_calibrated}
+
+
+def parameter_provenance_text(form: Form, locale: str = "th") -> str:
+    """One line naming the parameter sets behind a frozen form (``khlang forms show``, the form's page)."""
+    found = (form.provenance or {}).get("parameters")
+    if found is None:
+        return "ชุดพารามิเตอร์: ไม่ได้บันทึก (ฉบับยืนยันก่อนมีการบันทึก)" if locale != "en" else \
+            "parameter sets: not recorded (frozen before they were recorded)"
+    sets = ", ".join(f"{p['ref']} (id {p['id']}, {p['n_items']})" for p in found.get("parameter_sets", ()))
+    other = ", ".join(found.get("other_sources", ()))
+    if locale == "en":
+        return (f"parameter sets: {sets or 'none'}" + (f"; statistics without a set: {other}" if other else "")
+                + f"; {found.get('n_in_sets', 0)} of {found.get('n_items', form.n_items)} items from a set")
+    return (f"ชุดพารามิเตอร์: {sets or 'ไม่มี'}" + (f"; ค่าสถิติที่ไม่อยู่ในชุดใด: {other}" if other else "")
+            + f"; ข้อสอบจากชุดพารามิเตอร์ {found.get('n_in_sets', 0)} จาก {found.get('n_items', form.n_items)} ข้อ")
 
 
 def _check_sets_contiguous(session: Session, ordered: Sequence[ItemVersion], codes: dict[int, str]) -> None:

@@ -168,6 +168,7 @@ def _overview_lines(o: Any, lang: str) -> list[str]:
 
     from exports.text import display_date
     from itembank.vocabulary import label
+    from testgen.forms import parameter_provenance_text
 
     def say(th: str, en: str) -> str:
         return en if lang == "en" else th
@@ -176,7 +177,8 @@ def _overview_lines(o: Any, lang: str) -> list[str]:
     lines = [f"{f.code}: {f.title}  ({f.grade or ''}, "
              + say(f"{f.n_items} ข้อ, {f.total_points:g} คะแนน)", f"{f.n_items} items, {f.total_points:g} points)"),
              say("ยืนยันเมื่อ ", "frozen ") + display_date(f.frozen_at, lang),
-             f"content hash {f.content_hash}; provenance {json.dumps(f.provenance, ensure_ascii=False)}"]
+             f"content hash {f.content_hash}; provenance {json.dumps(f.provenance, ensure_ascii=False)}",
+             parameter_provenance_text(f, lang)]
     for i in o.items:
         words = [say(f"ฉบับที่ {i.version_number}", f"v{i.version_number}"), i.learning_area or "",
                  label("item_type", i.item_type, lang), label("cognitive_level", i.cognitive_level, lang),
