@@ -171,27 +171,46 @@ def _signatures(x: sparse.csr_matrix) -> np.ndarray:
     return sig
 
 
+@functools.lru_cache(maxsize=512)
+def _triu(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, 1)
+
+
+def _pairs_of_groups(labels: np.ndarray, members: np.ndarray) -> list[np.ndarray]:
+    """Every pair of `members` that share a label, as arrays of shape (k, 2)."""
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    out = []
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        group = members[order[start:start + size]]
+        i, j = _triu(size)
+        out.append(np.stack([group[i], group[j]], axis=1))
+    return out
+
+
 def _candidates(sig: np.ndarray, nonempty: np.ndarray) -> np.ndarray:
     """Pairs (i < j) that share a whole band of their signatures, shape (n_pairs, 2)."""
     rows = _N_HASHES // _BANDS
-    found: list[np.ndarray] = []
     idx = np.flatnonzero(nonempty)
-    for band in range(_BANDS):
-        block = sig[idx, band * rows:(band + 1) * rows]
-        _, group = np.unique(block, axis=0, return_inverse=True)
-        group = group.ravel()
-        order = np.argsort(group, kind="stable")
-        sorted_groups = group[order]
-        starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-        sizes = np.diff(np.r_[starts, len(order)])
-        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-            members = idx[order[start:start + size]]
-            i, j = np.triu_indices(size, 1)
-            found.append(np.stack([members[i], members[j]], axis=1))
+    found: list[np.ndarray] = []
+    with np.errstate(over="ignore"):
+        for band in range(_BANDS):
+            block = sig[idx, band * rows:(band + 1) * rows].astype(np.uint64)
+            key = block[:, 0]
+            for r in range(1, rows):   # one 64-bit key per band (a rare collision is undone by the exact check)
+                key = key * np.uint64(0x9E3779B97F4A7C15) + block[:, r]
+            found += _pairs_of_groups(key, idx)
+    return _unique_pairs(found, len(nonempty))
+
+
+def _unique_pairs(found: list[np.ndarray], n: int) -> np.ndarray:
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(found), axis=1)
-    return np.unique(pairs, axis=0)
+    pairs = np.sort(np.concatenate(found).astype(np.int64), axis=1)
+    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([code // n, code % n], axis=1)
 
 
 def find_duplicates(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD,
@@ -209,14 +228,10 @@ def find_duplicates(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOL
     sizes = np.asarray(x.sum(axis=1)).ravel()
     pairs = _candidates(_signatures(x), sizes > 0)
     # the same masked text always pairs, even when too short for the similarity to say so
-    by_masked: dict[str, list[int]] = {}
-    for i, m in enumerate(masked):
-        if m.replace("¦", "").strip():
-            by_masked.setdefault(m, []).append(i)
-    same = [(g[i], g[j]) for g in by_masked.values() if len(g) > 1 for i, j in zip(*np.triu_indices(len(g), 1),
-                                                                                       strict=True)]
-    if same:
-        pairs = np.unique(np.concatenate([pairs, np.asarray(same, dtype=np.int64).reshape(-1, 2)]), axis=0)
+    label: dict[str, int] = {}
+    labels = np.array([label.setdefault(m, len(label)) if m.replace("¦", "").replace("‖", "").strip() else -1 - i
+                       for i, m in enumerate(masked)], dtype=np.int64)   # an empty text pairs with nothing
+    pairs = _unique_pairs([pairs, *_pairs_of_groups(labels, np.arange(n))], n)
     if only is not None:
         keep = np.zeros(n, dtype=bool)
         keep[list(only)] = True
