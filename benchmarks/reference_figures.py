@@ -54,6 +54,37 @@ def mirt_lsat7() -> None:
     row("ability ML", ref, "θ, 3 patterns", ml.theta, list(t.ML_THETA.values()))
 
 
+def anxiety() -> None:
+    import test_irt_mirt_polytomous as t
+
+    from psychometrics.irt.ability import ability
+    from psychometrics.rasch import PartialCreditCML, person_parameters
+
+    book = "R mirt/eRm in Martinková & Hladká ch. 8 (published)"
+    for model, (params, log_lik) in t.MIRT.items():
+        fit = t._fit(model)
+        idx = [t.ITEMS[i] for i in params]
+        ours = np.column_stack([fit.params.a[idx], fit.params.thresholds[idx]])
+        row(f"{model.upper()} MML (grid rule), anxiety", book, "a, b1–b4 of R1, R2, R25", ours, list(params.values()))
+        row(f"{model.upper()} MML (grid rule), anxiety", book, "log-likelihood", [fit.log_likelihood], [log_lik])
+    grm = t._fit("grm")
+    row("GRM SEs (observed information)", book, "SE a, b1–b4 of R1",
+        np.r_[grm.standard_errors.a[0], grm.standard_errors.thresholds[0]], t.GRM_R1_SE)
+    eap = ability(grm.params, t.X[:6], "eap")
+    row("GRM ability EAP", book, "θ, 6 persons", eap.theta, t.GRM_EAP)
+    row("GRM ability EAP", book, "posterior SD, 2 persons", eap.se[:2], t.GRM_EAP_SD)
+    cml = PartialCreditCML(normalization="erm").fit(t.X)
+    idx = [t.ITEMS[i] for i in t.ERM_THRESHOLDS]
+    row("PCM by CML, anxiety", book, "thresholds R1, R2", cml.thresholds_[idx],
+        [v for _, v in t.ERM_THRESHOLDS.values()])
+    persons = person_parameters(cml, t.X)
+    score = t.X.sum(axis=1)
+    first = [np.flatnonzero(score == s)[0] for s in t.ERM_PERSONS]
+    row("PCM person ML θ, anxiety", book, "θ and SE, raw scores 1 and 2",
+        np.r_[persons.theta[first], persons.se[first]],
+        np.r_[[v[0] for v in t.ERM_PERSONS.values()], [v[1] for v in t.ERM_PERSONS.values()]])
+
+
 def verbal() -> None:
     import test_verbal_references as t
 
@@ -153,7 +184,7 @@ def erm() -> None:
 
 
 def main() -> int:
-    for part in (mirt_lsat7, verbal, erm):
+    for part in (mirt_lsat7, anxiety, verbal, erm):
         part()
     width = max(len(r[0]) for r in ROWS)
     ref_width = max(len(r[1]) for r in ROWS)
@@ -163,8 +194,9 @@ def main() -> int:
         print(f"| {method:<{width}} | {reference:<{ref_width}} | {quantity} | {diff:.1e} |")
     print("\nNot covered by a published output here: equateIRT's linking (its example data est2pl/data2pl are "
           "binary .rda and equateIRT is not packaged for Debian; tests/psychometrics/test_irt_chains.py checks "
-          "equateIRT's own derivative formulas instead), mirt's GRM/GPCM fscores SEs (no text copy of its "
-          "polytomous example data).")
+          "equateIRT's own derivative formulas instead), ML/MAP ability SEs by observed information for "
+          "polytomous items (no published output found; test_irt_ability_se.py checks them against the "
+          "curvature of the maximised function).")
     return 0
 
 

@@ -37,6 +37,17 @@ def gauss_hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
     return x[keep], w[keep] / w[keep].sum()
 
 
+def grid_rule(n: int, half_width: float = 6.0) -> tuple[np.ndarray, np.ndarray]:
+    """R mirt's rule for E f(θ), θ ~ N(0, 1): `n` equally spaced nodes on ±`half_width`, normal weights.
+
+    For informative tests (posterior SDs of 0.15–0.2) its even spacing integrates the likelihood
+    better than Gauss–Hermite with as many nodes, whose central nodes are about 0.35 apart at 61.
+    """
+    x = np.linspace(-half_width, half_width, n)
+    w = np.exp(-0.5 * x**2)
+    return x, w / w.sum()
+
+
 @dataclass
 class Block:
     """Items of one family: internal parameters and which items are anchors."""
