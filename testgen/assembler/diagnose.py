@@ -37,7 +37,8 @@ def describe(prob: Problem, group: str) -> tuple[str, str]:
         row = bp.anchor_rows[int(k)]
         return f"ข้อสอบร่วมกลุ่ม {row.label} อย่างน้อย {row.min_items} ข้อ", f"anchors of {row.label} ≥ {row.min_items}"
     if kind == "enemies":
-        return "ข้อสอบคู่ห้ามอยู่ด้วยกัน (enemy)", "enemy pairs apart"
+        return ("ข้อสอบคู่ห้ามอยู่ด้วยกัน (enemy รวมข้อสอบซ้ำหรือต่างกันเฉพาะตัวเลข)",
+                "enemy pairs apart (clones and number variants included)")
     if kind == "sets":
         s = bp.sets
         extra = f" อย่างน้อย {s.min_sets} ชุดต่อฉบับ" if s.min_sets else ""
