@@ -124,6 +124,7 @@ def calibrate_matrix(
     fixed: ItemParameters | None = None,
     standard_errors: str = "auto",
     source: str | None = None,
+    quadrature: str = "hermite",
 ) -> CalibrationRun:
     """Calibrate a persons × items score matrix (NaN or a negative integer = missing).
 
@@ -139,7 +140,7 @@ def calibrate_matrix(
         try:
             result = calibrate(x, "rasch" if name == "1pl" else name, n_quadrature=n_quadrature,
                                max_iter=max_iter, tol=tol, groups=groups, fixed=fixed, item_ids=item_ids,
-                               standard_errors=standard_errors,
+                               standard_errors=standard_errors, quadrature=quadrature,
                                estimate_variance=False if name in ("1pl", "pcm") else None)
         except PsychometricsError as e:
             raise from_engine(e, source, "calibration.refused") from None
@@ -158,6 +159,7 @@ def calibrate_file(
     anchors_path: Path | None = None,
     standard_errors: str = "auto",
     covariance_path: Path | None = None,
+    quadrature: str = "hermite",
 ) -> CalibrationRun:
     """Calibrate RESPONSES.csv and write PARAMS.csv (`out_path`) with its ``.meta.json`` beside it.
 
@@ -183,7 +185,7 @@ def calibrate_file(
         labels, inverse = np.unique(cols[group_column], return_inverse=True)
         groups = np.array([lab.decode("utf-8", errors="replace") for lab in labels])[inverse]
     run = calibrate_matrix(x, model, item_ids=item_ids, n_quadrature=n_quadrature, max_iter=max_iter, tol=tol,
-                           groups=groups, fixed=fixed, standard_errors=standard_errors,
+                           groups=groups, fixed=fixed, standard_errors=standard_errors, quadrature=quadrature,
                            source=responses_path.name)
     with writing(out):
         write_params(out, run.result)

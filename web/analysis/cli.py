@@ -49,17 +49,19 @@ def irt() -> None:
               show_default=True, help="ความคลาดเคลื่อนมาตรฐาน / standard errors")
 @click.option("--covariance", "covariance", type=OutputPath(), default=None,
               help="COV.csv: เมทริกซ์ความแปรปรวนร่วมของพารามิเตอร์ทั้งหมด / the parameters' full covariance matrix")
+@click.option("--quadrature-rule", type=click.Choice(("hermite", "grid")), default="hermite", show_default=True,
+              help="grid: จุดห่างเท่ากันบน ±6 แบบ R mirt (แบบสอบที่ให้สารสนเทศสูงมาก) / R mirt's equally spaced rule")
 @click.option("--categories", default=None, type=int, hidden=True, help="accepted for the bench contract")
 def calibrate_command(responses: Path, model: str, out: Path, quadrature: int, max_iter: int, tol: float,
                       group_column: str | None, anchors: Path | None, se: str, covariance: Path | None,
-                      categories: int | None) -> None:
+                      quadrature_rule: str, categories: int | None) -> None:
     """ประมาณค่าพารามิเตอร์ข้อสอบด้วย MML (EM) แล้วเขียน PARAMS.csv.
 
     Calibrate items by marginal maximum likelihood (EM) and write PARAMS.csv.
     """
     run = calibrate_file(responses, model, out, n_quadrature=quadrature, max_iter=max_iter, tol=tol,
                          group_column=group_column, anchors_path=anchors, standard_errors=se,
-                         covariance_path=covariance)
+                         covariance_path=covariance, quadrature=quadrature_rule)
     for warning in run.warnings:
         click.echo(f"คำเตือน / warning: {warning}", err=True)
     click.echo(run.message(lang()))

@@ -130,3 +130,16 @@ def test_link_refuses_a_covariance_file_per_form_missing_or_foreign(tmp_path):
     swapped = CliRunner().invoke(cli, ["irt", "link", str(f["x"]), str(f["y"]), "--covariance", str(f["cov_y"]),
                                        "--covariance", str(f["cov_x"]), "--out", str(tmp_path / "l.csv")])
     assert swapped.exit_code == 1 and "cov_y.csv" in swapped.output and "q17" in swapped.output
+
+
+def test_calibrate_integrates_on_r_mirts_grid_on_request(tmp_path):
+    import json
+
+    data = _lsat7_csv(tmp_path / "lsat7.csv")
+    out = tmp_path / "PARAMS.csv"
+    res = CliRunner().invoke(cli, ["irt", "calibrate", str(data), "--out", str(out), "--quadrature-rule", "grid"])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((tmp_path / "PARAMS.csv.meta.json").read_text(encoding="utf-8"))
+    assert "grid" in json.dumps(meta)
+    # LSAT7 is not informative enough for the rule to matter: R mirt's published slopes either way
+    np.testing.assert_allclose(read_params(out).a, [0.988, 1.081, 1.706, 0.7651, 0.7358], atol=4e-3)
