@@ -41,7 +41,10 @@ Progress = Callable[[int, int, str, str], None]
 CALIBRATION_MODELS = ("2pl", "1pl", "rasch", "3pl")
 LINK_METHODS = ("stocking_lord", "haebara", "mean_sigma", "mean_mean")
 DIF_COMPARISONS = ("sex", "school_size")
-_DIF_GROUPS = {"sex": ("F", "M", "หญิง", "ชาย"), "school_size": ("small", "other", "โรงเรียนขนาดเล็ก", "ขนาดอื่น")}
+_DIF_GROUPS = {"sex": ("F", "M", "หญิง", "ชาย", "girls", "boys"),
+               "school_size": ("small", "other", "โรงเรียนขนาดเล็ก", "ขนาดอื่น", "small schools", "other schools")}
+_METHOD_NAMES = {"stocking_lord": "Stocking–Lord", "haebara": "Haebara", "mean_sigma": "mean/sigma",
+                 "mean_mean": "mean/mean"}
 
 
 def _noop(done: int, total: int, th: str = "", en: str = "") -> None:
@@ -268,9 +271,9 @@ def link_administration(session: Session, actor: Actor, administration: str, *, 
         "A": _f(lk.A, 6), "B": _f(lk.B, 6), "se_A": se_a, "se_B": se_b, "n_common": len(rows),
         "n_persons": run.n_persons, "converged": bool(run.converged), "drift_limit": drift_limit, "n_drift": n_drift,
         "common": rows, "excluded": excluded, "seconds": round(time.perf_counter() - t0, 2),
-        "message_th": f"เชื่อมโยงการสอบ {code} เข้าสเกล {scale} ({method}): A = {lk.A:.3f} (SE {lk.se_A:.3f}), "
+        "message_th": f"เชื่อมโยงการสอบ {code} เข้าสเกล {scale} ({_METHOD_NAMES[method]}): A = {lk.A:.3f} (SE {lk.se_A:.3f}), "
                       f"B = {lk.B:.3f} (SE {lk.se_B:.3f}) ข้อร่วม {len(rows)} ข้อ ค่า b เปลี่ยนเกินเกณฑ์ {n_drift} ข้อ",
-        "message_en": f"linked {code} onto {scale} ({method}): A = {lk.A:.3f} (SE {lk.se_A:.3f}), "
+        "message_en": f"linked {code} onto {scale} ({_METHOD_NAMES[method]}): A = {lk.A:.3f} (SE {lk.se_A:.3f}), "
                       f"B = {lk.B:.3f} (SE {lk.se_B:.3f}), {len(rows)} common items, {n_drift} drifting",
     }
 
@@ -292,13 +295,13 @@ def dif_administration(session: Session, actor: Actor, administration: str, *, c
     code, _, _, m = _answers(session, actor, administration)
     group = _sex_groups(m.sex) if comparison == "sex" else _size_groups(_school_sizes(session, m.school_ids))
     session.commit()
-    focal, reference, focal_th, reference_th = _DIF_GROUPS[comparison]
+    focal, reference, focal_th, reference_th, focal_en, reference_en = _DIF_GROUPS[comparison]
     n_focal, n_reference = int(np.sum(group == focal)), int(np.sum((group != focal) & (group != "")))
     if n_focal < 1 or n_reference < 1:
         raise ScoringError("dif.one_group", kind="conflict",
                            message_th=f"การสอบ {code} มีผู้สอบกลุ่ม{focal_th} {n_focal} คน กลุ่ม{reference_th} "
                                       f"{n_reference} คน: ต้องมีทั้งสองกลุ่ม",
-                           message_en=f"{code} has {n_focal} {focal} and {n_reference} {reference} persons: both are needed")
+                           message_en=f"{code} has {n_focal} {focal_en} and {n_reference} {reference_en}: both are needed")
     cols = _dichotomous_columns(m)
     progress(1, 2, "Mantel–Haenszel", "Mantel–Haenszel")
     keep = group != ""
@@ -319,5 +322,5 @@ def dif_administration(session: Session, actor: Actor, administration: str, *, c
         "seconds": round(time.perf_counter() - t0, 2),
         "message_th": f"DIF ของการสอบ {code} ({focal_th}เทียบกับ{reference_th}): ระดับ A {counts['A']} ข้อ "
                       f"B {counts['B']} ข้อ C {counts['C']} ข้อ",
-        "message_en": f"DIF on {code} ({focal} vs {reference}): A {counts['A']}, B {counts['B']}, C {counts['C']} items",
+        "message_en": f"DIF on {code} ({focal_en} vs {reference_en}): A {counts['A']}, B {counts['B']}, C {counts['C']} items",
     }

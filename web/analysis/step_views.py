@@ -33,8 +33,8 @@ LINK_METHOD_LABELS = {
     "mean_mean": _l("Mean/mean (ค่าเฉลี่ยของ a และ b)"),
 }
 DIF_COMPARISON_LABELS = {
-    "sex": _l("เพศ: นักเรียนหญิง (กลุ่มเป้าหมาย) เทียบกับนักเรียนชาย"),
-    "school_size": _l("ขนาดโรงเรียน: โรงเรียนขนาดเล็ก (กลุ่มเป้าหมาย) เทียบกับขนาดอื่น"),
+    "sex": _l("เพศ: หญิงเทียบกับชาย"),
+    "school_size": _l("ขนาดโรงเรียน: เล็กเทียบกับขนาดอื่น"),
 }
 STEP_LABELS = {"analysis_calibrate": _l("ประมาณค่าพารามิเตอร์"), "analysis_link": _l("เชื่อมโยงสเกล"),
                "analysis_dif": _l("DIF")}
