@@ -12,7 +12,9 @@ from __future__ import annotations
 from demo.spec import InstrumentSpec
 from itembank.curriculum import load_curriculum
 
-FOUR_LEVELS_NOTE = "ระดับคุณภาพ ดีเยี่ยม 3 / ดี 2 / ผ่าน 1 / ไม่ผ่าน 0"
+# descriptions carry no digits of their own: the printed table numbers levels and scores in the
+# document's digits, and a second spelling beside it would mix Thai and Arabic digits on one page
+FOUR_LEVELS_NOTE = "ให้ระดับคุณภาพ ดีเยี่ยม ดี ผ่าน หรือไม่ผ่าน ตามเกณฑ์ท้ายแบบประเมิน"
 AVERAGE_RULE = "ค่าเฉลี่ย 2.50 ขึ้นไป = ดีเยี่ยม; 1.50–2.49 = ดี; 1.00–1.49 = ผ่าน; ต่ำกว่า 1.00 = ไม่ผ่าน"
 
 #: the guide's wording for the desired-trait levels the curriculum file leaves without a meaning
@@ -63,7 +65,7 @@ def demo_instruments() -> list[InstrumentSpec]:
                 criteria=tuple({"text": ti.text, "trait_code": str(ti.code)} for ti in trait.indicators),
                 levels=_levels(),
                 trait_codes=tuple(str(ti.code) for ti in trait.indicators),
-                description=f"ประเมินตามตัวชี้วัด {len(trait.indicators)} ข้อของคุณลักษณะข้อ {trait.number}; "
+                description="ประเมินทุกตัวชี้วัดของคุณลักษณะข้อนี้จากพฤติกรรมที่ผู้เรียนแสดงตลอดภาคเรียน; "
                 + FOUR_LEVELS_NOTE,
                 decision_rule=AVERAGE_RULE,
                 sources=("itembank/curriculum/data/desired_characteristics.json",),
@@ -98,7 +100,8 @@ def demo_instruments() -> list[InstrumentSpec]:
                  "description": RTW_MEANING_0 if int(q.code) == 0 else q.meaning or ""}
                 for q in rtw.levels
             ),
-            description="ประเมิน 7 ตัวชี้วัด ด้าน " + " ".join(rtw.domains) + "; ให้คะแนน 0–3 แล้วเฉลี่ย",
+            description="ประเมินทุกตัวชี้วัดด้าน" + " ".join(rtw.domains)
+            + "; ให้คะแนนแต่ละตัวชี้วัดตามระดับคุณภาพแล้วหาค่าเฉลี่ย",
             decision_rule=AVERAGE_RULE,
             sources=("itembank/curriculum/data/competencies_and_scales.json",),
         )
@@ -120,7 +123,7 @@ def demo_instruments() -> list[InstrumentSpec]:
     out.append(
         InstrumentSpec(
             code="CL-P3-1",
-            title="แบบตรวจสอบรายการ พฤติกรรมการทำงานกลุ่ม (ป.3)",
+            title="แบบตรวจสอบรายการ พฤติกรรมการทำงานกลุ่ม",
             kind="checklist",
             purpose="competency",
             grade="ป.3",
@@ -143,7 +146,7 @@ def demo_instruments() -> list[InstrumentSpec]:
     out.append(
         InstrumentSpec(
             code="AA-P6-1",
-            title="เกณฑ์การประเมินชิ้นงาน โครงงานปลูกผักปลอดสารในโรงเรียน (ป.6)",
+            title="เกณฑ์การประเมินชิ้นงาน โครงงานปลูกผักปลอดสารในโรงเรียน",
             kind="rubric",
             purpose="authentic",
             grade="ป.6",
@@ -160,7 +163,7 @@ def demo_instruments() -> list[InstrumentSpec]:
                 {"score": 0, "label": "ปรับปรุง", "description": "ไม่ได้ทำหรือทำไม่ได้"},
             ),
             trait_codes=("5.1", "6.1"),
-            description="คะแนนเต็ม 12 คะแนน (4 ประเด็น × 3 คะแนน)",
+            description="ประเมินชิ้นงานของกลุ่มทุกประเด็นตามเกณฑ์การให้คะแนนท้ายแบบประเมิน แล้วรวมคะแนน",
             decision_rule="10–12 คะแนน = ดีมาก; 7–9 คะแนน = ดี; 4–6 คะแนน = พอใช้; 0–3 คะแนน = ปรับปรุง",
         )
     )

@@ -284,6 +284,8 @@ def test_instruments_are_complete_as_printed() -> None:
             assert set(c) <= {"text", "trait_code", "competency_code", "max_score"}, (inst.code, c)
         assert all(lv["label"].strip() and lv["description"].strip() for lv in d["levels"]), inst.code
         assert d.get("decision_rule"), inst.code
+        # the printed table gives levels and scores in the document's digits: no second spelling beside it
+        assert not re.search(r"[0-9๐-๙]", d.get("description") or ""), inst.code
         scores = {lv["score"] for lv in d["levels"]}
         if inst.kind == "checklist":   # a checklist marks done / not done, never a quality level
             assert scores == {0, 1}, inst.code
