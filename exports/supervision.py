@@ -122,7 +122,7 @@ def visit_record_html(r: VisitRecord, *, thai_digits: bool = True) -> str:
     part3 = "ตอนที่ 3 ผู้นิเทศบันทึกเพิ่มเติม" if r.narrative else esc(r.suggestions_label)
     body = (
         f'<section class="rec"><h1>{esc(r.title)}</h1><p class="sub">{d(r.term_line)}<br>{esc(r.school)} '
-        f"({esc(r.school_code)}){' · ' + esc(r.district) if r.district else ''}</p>"
+        f"({esc(r.school_code)}){' · ' + esc(digits(r.district, thai_digits)) if r.district else ''}</p>"
         f'<div class="part">ตอนที่ 1 ข้อมูลทั่วไป</div><div>{facts}</div>'
         f'<div class="part">ตอนที่ 2 ผลการนิเทศ</div><p class="note">ระดับการปฏิบัติ: {legend}</p>'
         f'<table class="rate"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -192,7 +192,7 @@ def visit_record_docx(r: VisitRecord, out: str | Path | None = None, *, font: st
     dg = lambda v: digits(v, thai_digits)  # noqa: E731
     w.para(r.title, size=w.size + 4, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     w.para(dg(r.term_line), align=WD_ALIGN_PARAGRAPH.CENTER)
-    w.para(f"{r.school} ({r.school_code})" + (f" · {r.district}" if r.district else ""),
+    w.para(f"{r.school} ({r.school_code})" + (f" · {dg(r.district)}" if r.district else ""),
            align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
     w.para("ตอนที่ 1 ข้อมูลทั่วไป", bold=True, size=w.size + 1)
     for k, v in r.facts:
@@ -312,7 +312,7 @@ def _section_html(s: ReportSection, number: str, thai_digits: bool, level: int =
 def committee_report_html(r: CommitteeReport, *, thai_digits: bool = True) -> str:
     title = esc(r.title).replace(" และ", "<br>และ", 1)  # two balanced lines on the cover
     cover = (f'<section class="cover" style="break-after: page"><h1>{title}</h1>'
-             f"<p>ปีการศึกษา {esc(digits(r.academic_year, thai_digits))}</p><p>{esc(r.district)}</p>"
+             f"<p>ปีการศึกษา {esc(digits(r.academic_year, thai_digits))}</p><p>{esc(digits(r.district, thai_digits))}</p>"
              + (f"<p>เสนอต่อที่ประชุม ก.ต.ป.น. วันที่ {esc(thai_date(r.meeting_on, thai_digits=thai_digits))}</p>"
                 if r.meeting_on else "")
              + f"<p class='note'>จัดทำเมื่อ {esc(thai_date(r.created_on, thai_digits=thai_digits))}</p></section>")
@@ -362,7 +362,7 @@ def committee_report_docx(r: CommitteeReport, out: str | Path | None = None, *, 
         w.para("", keep_next=False)
     w.para(r.title, size=w.size + 8, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     w.para(f"ปีการศึกษา {digits(r.academic_year, thai_digits)}", size=w.size + 4, align=WD_ALIGN_PARAGRAPH.CENTER)
-    w.para(r.district, size=w.size + 2, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
+    w.para(digits(r.district, thai_digits), size=w.size + 2, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
     if r.meeting_on:
         w.para(f"เสนอต่อที่ประชุม ก.ต.ป.น. วันที่ {thai_date(r.meeting_on, thai_digits=thai_digits)}",
                align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)

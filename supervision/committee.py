@@ -26,6 +26,7 @@ from supervision.errors import SupervisionError
 from supervision.models import CommitteeNotes, Recommendation, SupervisionForm, Visit
 from supervision.plans import MODE_TH, plan_coverage, plan_entries
 from supervision.qa import qa_summary
+from supervision.reference_forms import REFERENCE_FORMS
 from supervision.results import OnceResults, ResultsSource, WarehouseResults, YearResults
 from supervision.standards import QA_LEVELS, qa_codes
 from supervision.visits import STATUS_TH
@@ -115,7 +116,8 @@ def _plan_section(session: Session, actor: Actor, year: int) -> ReportSection:
                      for n, rs in sorted(nets.items()))
     not_visited = tuple((r.school_code, r.school, r.network, ", ".join(_MONTHS[m - 1] for m in r.planned_months))
                         for r in cov.rows if not r.is_visited)
-    titles = dict(session.execute(select(SupervisionForm.code, SupervisionForm.title_th)).all())
+    titles = {d["code"]: d["title_th"] for d in REFERENCE_FORMS}  # read from the code until a write stores them
+    titles.update(session.execute(select(SupervisionForm.code, SupervisionForm.title_th)).all())
     kind_rows = tuple((titles.get(k, k), str(n)) for k, n in sorted(kinds.items()))
     rec_rows = tuple((STATUS_TH[st], str(rec_n.get(st, 0))) for st in STATUS_TH)
     visit_months = Counter(v.visited_on.month for v in visits)

@@ -19,7 +19,6 @@ from sqlmodel import Session
 
 from itembank.authz import Actor, authorize
 from itembank.errors import Where
-from itembank.importing.files import read_table
 from itembank.models import utcnow
 from itembank.schools import School
 from supervision.errors import SupervisionError
@@ -68,6 +67,8 @@ def _problem(code: str, where: Where, th: str, en: str) -> SupervisionError:
 def read_qa_file(path: str | Path, academic_year: int | None = None, source: str = "sar",
                  display_name: str | None = None) -> list[QaRow]:
     """Read and check every row of a SAR/สมศ. file; SupervisionError listing every problem (Thai, row, column)."""
+    from itembank.importing.files import read_table  # the file readers (openpyxl …) load when a file comes
+
     table = read_table(path, display_name=display_name)
     name = table.file
     problems: list[SupervisionError] = [SupervisionError(p.code, where=p.where, message_th=p.message_th,

@@ -114,7 +114,10 @@ def test_committee_report_has_its_sections_and_numbers(session, district, tmp_pa
     for words in ("รายงานผลการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา", "12.5", "7.5", "1. แผนการนิเทศ", "52.40", "คณิตศาสตร์ ป.3",
                   "ห้องเรียนคณิตคิดสนุก", "12.5", "เร่งพัฒนาการอ่านออกเขียนได้", "20 เมษายน พ.ศ. 2570", "กลุ่มต่ำสุดร้อยละ 25"):
         assert has(text, words), words
+    assert has(text, "แบบการเยี่ยมชั้นเรียน"), "a reference form is named by its title, not its code"
+    assert not has(text, "classroom_visit")
     dx = docx_text(committee_report_docx(report))
     assert "ข้อเสนอแนะของคณะกรรมการ" in dx and "๕๒.๔๐" in dx
+    assert "แบบการเยี่ยมชั้นเรียน" in dx and "สพป.นครชัยบุรี เขต ๒" in dx  # Thai digits in the district's name too
     fewer = committee_report(session, district["qa"], YEAR, without=("results", "practices"), results=results)
     assert [s.key for s in fewer.sections] == ["plan", "qa", "support", "recommendations"]
