@@ -391,3 +391,29 @@ def test_the_editor_sets_traits_competencies_and_enemies_through_the_new_version
     assert 'value="4.1" selected' in again and 'value="3" checked' in again and "M6-0002\nT6-0001" in again
     english = client.get("/bank/edit/M6-0001?lang=en").get_data(as_text=True)
     assert "Desired traits and key competencies" in english and "คุณลักษณะอันพึงประสงค์และสมรรถนะ" not in english
+
+
+@pytest.mark.browser
+def test_the_traits_competencies_and_enemies_of_the_editor_in_a_browser(chromium, app, live_server, sample_bank):
+    from screens import shoot
+    from signin import PASSWORD, make_account
+
+    user = make_account(app, "officer")
+    page = chromium.new_page()
+    try:
+        page.goto(f"{live_server}/bank/edit/M6-0001")
+        page.fill("#username", user.username)
+        page.fill("#password", PASSWORD)
+        page.click("#sign-in")
+        page.wait_for_url(f"{live_server}/bank/edit/M6-0001")
+        page.select_option("#e-traits", ["4.1", "6.1"])
+        page.check("input[name=competency_codes][value='2']")
+        page.fill("#e-enemies", "M6-0002")
+        shoot(page, "officer-bank-edit-traits")
+        page.click("#save-item")
+        page.wait_for_url("**/bank/items/M6-0001*")
+        with get_store(app).session() as s:
+            assert service.enemies_of(s, "M6-0001") == ["M6-0002"]
+            assert sorted(service.read_version(s, Actor.system(), "M6-0001").trait_codes) == ["4.1", "6.1"]
+    finally:
+        page.close()

@@ -114,3 +114,26 @@ def test_officer_builds_a_blueprint_assembles_freezes_and_downloads_a_booklet(ch
         shoot(page, "officer-forms-list")
     finally:
         page.close()
+
+
+def test_officer_sets_a_range_and_level_and_type_counts_in_the_builder(chromium, app, live_server, bank):
+    page = chromium.new_page()
+    try:
+        _sign_in(page, app, live_server, "/forms/blueprints/")
+        page.goto(f"{live_server}/forms/blueprints/new?area=ค&grade=ป.6")
+        page.fill("#bp-code", "BP-RANGE")
+        page.fill("#bp-name", "คณิตศาสตร์ ป.6 ช่วงจำนวนข้อ")
+        page.fill("input[name='n|ค 1.1 ป.6/1|understand']", "2-4")
+        page.fill("input[name='n|ค 1.1 ป.6/2|apply']", "4")
+        page.fill("input[name='n|ค 2.1 ป.6/1|analyze']", "3")
+        page.fill("#bp-length", "9")
+        page.fill("#lv-analyze", "3")
+        page.fill("#ty-multiple_choice", "9")
+        assert "คลัง 48" in page.inner_text("#type-limits")
+        shoot(page, "officer-blueprint-builder-ranges")
+        page.click("#save-blueprint")
+        page.wait_for_url("**/forms/blueprints/BP-RANGE")
+        assert "2–4 ข้อ" in page.inner_text("main")
+        shoot(page, "officer-blueprint-ranges-shortage")
+    finally:
+        page.close()
