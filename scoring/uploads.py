@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -493,17 +493,55 @@ def _write(session: Session, rows: _Rows, school_fig: dict, class_figs: dict) ->
         session.execute(update(t).where(t.c.administration_id == adm_id, t.c.school_id == school_id)
                         .values(is_current=False))
     upload_id = session.execute(insert(t).values(**rows.upload).returning(t.c.id)).scalar_one()
-    if existing:  # the school's earlier answers make way (a first upload has none to delete)
-        old = select(ResponseSet.id).where(ResponseSet.administration_id == adm_id, ResponseSet.school_id == school_id)
-        session.execute(delete(StudentScore).where(StudentScore.response_set_id.in_(old)))
-        session.execute(delete(ResponseSet).where(ResponseSet.administration_id == adm_id,
-                                                  ResponseSet.school_id == school_id))
-    ids = write_rows(session, ResponseSet.__table__, SET_COLUMNS, [(upload_id, *r) for r in rows.sets], with_ids=True)
-    write_rows(session, StudentScore.__table__, SCORE_COLUMNS,
-               [(i, *r) for i, r in zip(ids, rows.scores, strict=True)])
+    if existing:  # the school's earlier answers make way (a first upload has none to delete); Core statements:
+        # the ORM's delete would fetch every deleted id back to keep a session that holds none of them in step
+        rs, sc = ResponseSet.__table__, StudentScore.__table__
+        session.execute(delete(sc).where(sc.c.administration_id == adm_id, sc.c.school_id == school_id))
+        session.execute(delete(rs).where(rs.c.administration_id == adm_id, rs.c.school_id == school_id))
+    if session.get_bind().dialect.name == "postgresql":
+        _insert_answers_postgresql(session, upload_id, rows)
+    else:
+        ids = write_rows(session, ResponseSet.__table__, SET_COLUMNS, [(upload_id, *r) for r in rows.sets],
+                         with_ids=True)
+        write_rows(session, StudentScore.__table__, SCORE_COLUMNS,
+                   [(i, *r) for i, r in zip(ids, rows.scores, strict=True)])
     write_school(session, adm_id, school_id, school_fig, class_figs, replacing=bool(existing))
     session.commit()
     return ("replaced" if current else "written"), upload_id
+
+
+#: PostgreSQL: the response sets and their scores in ONE statement (one round trip while the lock is held):
+#: the columns travel as arrays, the new response sets' ids join their scores by student inside the server
+_INSERT_ANSWERS_PG = text("""
+WITH rs AS (
+  INSERT INTO response_set (upload_id, administration_id, student_id, school_id, variant, answers)
+  SELECT :upload_id, :adm_id, u.student_id, :school_id, u.variant, CAST(u.answers AS jsonb)
+  FROM unnest(CAST(:students AS integer[]), CAST(:variants AS text[]), CAST(:answers AS text[]))
+       AS u(student_id, variant, answers)
+  RETURNING id, student_id)
+INSERT INTO student_score (response_set_id, administration_id, school_id, raw, max_points, percent, grade, quality,
+                           theta, theta_se, wle, wle_se, scale_score, parameter_set_id, percentile, mastery)
+SELECT rs.id, :adm_id, :school_id, x.raw, x.max_points, x.percent, x.grade, x.quality, x.theta, x.theta_se, x.wle,
+       x.wle_se, x.scale_score, x.parameter_set_id, NULL, CAST(x.mastery AS jsonb)
+FROM rs JOIN unnest(CAST(:students AS integer[]), CAST(:raw AS float8[]), CAST(:max_points AS float8[]),
+                    CAST(:percent AS float8[]), CAST(:grade AS float8[]), CAST(:quality AS text[]),
+                    CAST(:theta AS float8[]), CAST(:theta_se AS float8[]), CAST(:wle AS float8[]),
+                    CAST(:wle_se AS float8[]), CAST(:scale_score AS float8[]), CAST(:parameter_set_id AS integer[]),
+                    CAST(:mastery AS text[]))
+     AS x(student_id, raw, max_points, percent, grade, quality, theta, theta_se, wle, wle_se, scale_score,
+          parameter_set_id, mastery) ON x.student_id = rs.student_id
+""")
+
+
+def _insert_answers_postgresql(session: Session, upload_id: int, rows: _Rows) -> None:
+    _, students, _, variants, answers = (list(c) for c in zip(*rows.sets, strict=True))
+    cols = list(zip(*rows.scores, strict=True))
+    names = SCORE_COLUMNS[3:15]  # raw … percentile
+    params = {n: list(c) for n, c in zip(names, cols[2:14], strict=True)}
+    params.pop("percentile")
+    session.execute(_INSERT_ANSWERS_PG, {"upload_id": upload_id, "adm_id": rows.adm_id, "school_id": rows.school_id,
+                                         "students": students, "variants": variants, "answers": answers,
+                                         "mastery": list(cols[14]), **params})
 
 
 def _score_rows(adm_id: int, school_id: int, parsed: ParsedUpload, res, set_id: int | None = None) -> list[tuple]:

@@ -228,12 +228,12 @@ def write_school(session: Session, adm_id: int, school_id: int, school_figures: 
     whatever the district's size.
     """
     t = ResultSummary.__table__
-    found = session.execute(select(t.c.id, t.c.data).where(t.c.administration_id == adm_id,
-                                                           t.c.scope == "district").with_for_update()).first()
-    old = None
-    if replacing:  # `replacing=False`: the school has no rows yet (its first upload)
-        old = session.scalar(select(t.c.data).where(t.c.administration_id == adm_id,
-                                                    t.c.scope == f"school:{school_id}"))
+    scopes = ["district", f"school:{school_id}"] if replacing else ["district"]  # a first upload has no rows yet
+    by_scope = {r.scope: r for r in session.execute(select(t.c.scope, t.c.id, t.c.data).where(
+        t.c.administration_id == adm_id, t.c.scope.in_(scopes)).with_for_update())}
+    found = by_scope.get("district")
+    old = by_scope[scopes[-1]].data if replacing and scopes[-1] in by_scope else None
+    if replacing:
         session.execute(delete(t).where(t.c.administration_id == adm_id, t.c.school_id == school_id))
     now = utcnow()
     rows = [{"administration_id": adm_id, "scope": f"school:{school_id}", "level": "school", "school_id": school_id,
