@@ -11,8 +11,9 @@ district grows to ``--schools`` schools (each with a school account, a bearer to
 ``--students`` ป.6 students), an administration ``BENCH-2569`` of the demo's frozen form P6-MA-2568-1
 is released to every school, and its booklets are pre-rendered by the release job
 (``web.jobs.tasks.render_release_booklets``; the second database records the same files). Then
-gunicorn (``--workers`` sync workers, 127.0.0.1 only) serves the app and Locust 2 (headless, from this
-script) runs, one after the other:
+gunicorn serves the app as README's production section runs it (``--workers`` sync workers,
+``--preload web.wsgi:app``: the app built and warmed once, then forked; 127.0.0.1 only) and Locust 2
+(headless, from this script) runs, one after the other:
 
 (a) browse: a mix of bank search, item view, results pages and downloads (pages and API routes, as
     officer, analyst and school with bearer tokens) at ``--rate`` requests/s for ``--seconds`` s;
@@ -364,7 +365,7 @@ def gunicorn(url: str, folder: Path, port: int, workers: int):
                KHLANG_JOBS_SQLITE_PATH=str(folder / "jobs.sqlite3"))
     log_file = open(folder / "gunicorn.log", "w")
     proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(conf), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--timeout", "120", "--graceful-timeout", "5", "web:create_app()"],
+                             "--timeout", "120", "--graceful-timeout", "5", "--preload", "web.wsgi:app"],
                             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for(port, proc, folder / "gunicorn.log")
@@ -380,7 +381,7 @@ def gunicorn(url: str, folder: Path, port: int, workers: int):
 
 
 def _wait_for(port: int, proc, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # --preload: the app is built and warmed before the first answer
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn stopped: {log_path.read_text()[-2000:]}")
@@ -390,7 +391,7 @@ def _wait_for(port: int, proc, log_path: Path) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit("gunicorn did not answer within 180 s")
 
 
 def port_free(port: int) -> bool:

@@ -28,6 +28,8 @@ from itembank.authz import PERSON_ROLES, ROLE_TH, Actor, authorize
 from itembank.errors import ItemBankError
 from itembank.models import timestamp_field, utcnow
 
+#: A session's `last_seen_at` and a token's `last_used_at` are written at most this often (not per request).
+TOUCH_EVERY = timedelta(minutes=1)
 #: Roles that must sign in with a second factor where the configuration requires it.
 TOTP_ROLES = ("officer", "analyst", "admin")
 
@@ -514,25 +516,30 @@ def start_session(session: Session, user_id: int, *, ip: str | None = None, now:
 
 
 def session_user(session: Session, token: str, *, policy: SignInPolicy = SignInPolicy(),
-                 now: datetime | None = None) -> UserPublic | None:
+                 now: datetime | None = None, touch: bool = True) -> UserPublic | None:
     """The user of a live session token, or None: ended, idle too long, too old, or account disabled.
 
-    Touches `last_seen_at` at most once a minute (the idle timeout counts from it)."""
+    Touches `last_seen_at` at most once a minute (the idle timeout counts from it) and ends an idle
+    or too old session. With ``touch=False`` it writes nothing (a read session may check): such a
+    session is refused but left to the next call with ``touch=True`` to end."""
     now = now or utcnow()
-    row = session.get(AuthSession, _sha256(token))
-    if row is None or row.ended_at is not None:
+    found = session.execute(select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+                            .where(AuthSession.id == _sha256(token))).first()  # one round trip
+    if found is None or found[0].ended_at is not None:
         return None
+    row, user = found
     if _aware(row.created_at) < now - policy.absolute or _aware(row.last_seen_at) < now - policy.idle:
-        row.ended_at = now
-        session.commit()
+        if touch:
+            row.ended_at = now
+            session.commit()
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
-    if _aware(row.last_seen_at) < now - timedelta(minutes=1):
+    if touch and _aware(row.last_seen_at) < now - TOUCH_EVERY:
         row.last_seen_at = now
     out = _public(session, user)
-    session.commit()
+    if touch:
+        session.commit()
     return out
 
 
@@ -649,20 +656,26 @@ def issue_token(session: Session, actor: Actor, username: str, *, scopes: Sequen
     return token
 
 
-def token_user(session: Session, token: str, *, now: datetime | None = None
+def token_user(session: Session, token: str, *, now: datetime | None = None, touch: bool = True
                ) -> tuple[UserPublic, tuple[str, ...]] | None:
-    """The active account and scopes of a live API token, or None."""
+    """The active account and scopes of a live API token, or None.
+
+    Stamps `last_used_at` at most once a minute (:data:`TOUCH_EVERY`): a stamp on every request was a
+    write (and on PostgreSQL a WAL flush) per API call, and concurrent calls with one token queued on
+    its row lock. With ``touch=False`` it writes nothing (a read session may check)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _sha256(token)))
-    if row is None or row.revoked_at is not None:
+    found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                            .where(ApiToken.token_hash == _sha256(token))).first()  # one round trip
+    if found is None or found[0].revoked_at is not None or not found[1].is_active:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        return None
-    row.last_used_at = now or utcnow()
+    row, user = found
+    now = now or utcnow()
+    if touch and (row.last_used_at is None or _aware(row.last_used_at) < now - TOUCH_EVERY):
+        row.last_used_at = now
     out = _public(session, user), tuple(row.scopes.split())
-    session.commit()
+    if touch:
+        session.commit()
     return out
 
 

@@ -6,7 +6,11 @@ SQLite: WAL, ``foreign_keys=ON``, ``busy_timeout``; the write engine turns the d
 transaction handling off and begins every transaction with ``BEGIN IMMEDIATE``, so a
 read-then-write transaction waits for the lock instead of failing with SQLITE_BUSY_SNAPSHOT
 (security.md §0.5). Reads use a second engine whose transactions begin deferred, so readers never
-queue behind writers. PostgreSQL (``postgresql+psycopg://``) uses one engine for both.
+queue behind writers. PostgreSQL (``postgresql+psycopg://``) uses one pool for both; its reads run
+in autocommit (no BEGIN and ROLLBACK round trips: under READ COMMITTED every statement sees its own
+snapshot either way), and a pooled connection is pinged only when it has been idle for
+``PG_PING_IDLE_S`` (a ping on every checkout was one more round trip per session; a round trip is
+what a loaded server waits for, issue 12).
 
 No pooled connection crosses a fork: every engine made here is disposed (without closing the
 parent's connections) in a forked child, e.g. a gunicorn worker after ``--preload``.
@@ -31,6 +35,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 64 * 1024  # page cache per connection (SQLite's default is 2 MiB)
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 DEFAULT_SQLITE_NAME = "khlang.sqlite3"
+#: A pooled PostgreSQL connection idle for longer than this is pinged before use (a restarted server).
+PG_PING_IDLE_S = 10.0
 
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
@@ -104,7 +110,8 @@ def make_engine(url: str, *, read_only: bool = False, echo: bool = False) -> Eng
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         # no server-side prepared statements: after a few runs PostgreSQL would switch a prepared
         # search to a generic plan that ignores the filter values (measured: 30 ms became 400 ms)
-        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+        engine = create_engine(url, echo=echo, connect_args={"prepare_threshold": None})
+        _ping_when_idle(engine)
     else:
         raise ItemBankError(
             "store.unsupported_database", kind="invalid", url=parsed.render_as_string(),
@@ -113,6 +120,31 @@ def make_engine(url: str, *, read_only: bool = False, echo: bool = False) -> Eng
         )
     _engines.add(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling without a round trip per checkout: a connection back from the
+    pool is pinged only when it was idle for PG_PING_IDLE_S; a dead one is replaced (the pool retries)."""
+    import time
+
+    from sqlalchemy import exc
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["khlang_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("khlang_idle_since")
+        if since is None or time.monotonic() - since < PG_PING_IDLE_S:
+            return
+        try:
+            was = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True  # no transaction left open by the ping
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.autocommit = was
+        except Exception as e:  # the server went away: this connection is dropped, a new one made
+            raise exc.DisconnectionError(str(e)) from e
 
 
 class Store:
@@ -126,7 +158,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self.read_engine = make_engine(url, read_only=True, echo=echo) if self.is_sqlite else self.engine
+        self.read_engine = (make_engine(url, read_only=True, echo=echo) if self.is_sqlite
+                            else self.engine.execution_options(isolation_level="AUTOCOMMIT"))
 
     @property
     def dialect(self) -> str:
@@ -151,5 +184,5 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.read_engine is not self.engine:
+        if self.is_sqlite:  # PostgreSQL's read engine shares the write engine's pool
             self.read_engine.dispose()

@@ -261,6 +261,54 @@ def test_api_tokens_are_hashed_scoped_and_revocable(session):
         issue_token(session, Actor.system(), "robot", scopes=("no.such.action",))
 
 
+def test_last_seen_and_last_used_are_stamped_once_a_minute_and_a_read_check_writes_nothing(session):
+    from datetime import timedelta
+
+    from itembank.accounts import (
+        ApiToken,
+        AuthSession,
+        SignInPolicy,
+        _aware,
+        _sha256,
+        issue_token,
+        session_user,
+        start_session,
+        token_user,
+    )
+    from itembank.models import utcnow
+
+    user = create_user(session, Actor.system(), "robot", "ระบบรายงาน", "analyst")
+    token, t0 = issue_token(session, Actor.system(), "robot"), utcnow()
+
+    def used():
+        session.expire_all()
+        return _aware(session.scalar(select(ApiToken.last_used_at)))
+
+    assert token_user(session, token, now=t0) is not None and used() == t0
+    assert token_user(session, token, now=t0 + timedelta(seconds=30)) is not None and used() == t0
+    assert token_user(session, token, now=t0 + timedelta(seconds=61)) is not None
+    assert used() == t0 + timedelta(seconds=61)
+    assert token_user(session, token, now=t0 + timedelta(hours=1), touch=False) is not None
+    assert used() == t0 + timedelta(seconds=61)
+
+    policy = SignInPolicy(idle=timedelta(minutes=30))
+    t = start_session(session, user.id, now=t0)
+
+    def row():
+        session.expire_all()
+        return session.get(AuthSession, _sha256(t))
+
+    assert session_user(session, t, policy=policy, now=t0 + timedelta(seconds=30)) is not None
+    assert _aware(row().last_seen_at) == t0
+    assert session_user(session, t, policy=policy, now=t0 + timedelta(minutes=20), touch=False) is not None
+    assert _aware(row().last_seen_at) == t0
+    assert session_user(session, t, policy=policy, now=t0 + timedelta(minutes=20)) is not None
+    assert _aware(row().last_seen_at) == t0 + timedelta(minutes=20)
+    late = t0 + timedelta(minutes=51)   # idle for 31 minutes: refused; only a writing check ends it
+    assert session_user(session, t, policy=policy, now=late, touch=False) is None and row().ended_at is None
+    assert session_user(session, t, policy=policy, now=late) is None and row().ended_at is not None
+
+
 def test_role_changes_are_audited_and_end_sessions(session):
     from itembank.accounts import session_user, set_roles, start_session
     from itembank.audit import AuditLog

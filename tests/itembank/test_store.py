@@ -107,6 +107,33 @@ def test_pooled_connection_does_not_cross_a_fork(store, session):
         assert s.exec(select(Item.code)).one() == "FORK-1"
 
 
+def test_postgresql_reads_autocommit_and_a_connection_the_server_dropped_is_replaced(db_url, monkeypatch):
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from itembank import store as store_module
+
+    st = Store(db_url)
+    try:
+        if st.is_sqlite:
+            pytest.skip("PostgreSQL's pool")
+        with st.read_session() as s:  # no transaction: nothing to BEGIN or ROLLBACK
+            pid = s.scalar(text("SELECT pg_backend_pid()"))
+            s.execute(text("SELECT pg_sleep(0.02)"))
+            assert s.scalar(text("SELECT now() = statement_timestamp()")) is True
+        dsn = make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as admin:  # the server drops the pooled connection
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        monkeypatch.setattr(store_module, "PG_PING_IDLE_S", 0.0)  # it has been idle long enough
+        with st.read_session() as s:
+            assert s.scalar(text("SELECT pg_backend_pid()")) != pid
+        with st.session() as s:  # writes are still transactions
+            s.execute(text("SELECT pg_sleep(0.02)"))
+            assert s.scalar(text("SELECT now() < statement_timestamp()")) is True
+    finally:
+        st.dispose()
+
+
 def test_item_version_content_cannot_be_updated_in_the_database(session):
     """The DB guard refuses an UPDATE of content even when the service is bypassed."""
     service.upsert_items(session, make_actor("officer"), [make_item_draft(code="IMM-1")])

@@ -133,12 +133,39 @@ def audit_download(document: str, object_id: str | None = None, **detail: Any) -
                detail={k: v for k, v in detail.items() if v})
 
 
+#: When this process last ran a writing check of a session or token (its hash): the check of every
+#: other request is read-only, with no write transaction (on SQLite no write lock, on PostgreSQL no
+#: BEGIN/COMMIT), and the writing check stamps last-seen at most once a minute (itembank.accounts).
+_checked: dict[str, float] = {}
+_CHECKED_MAX = 10_000
+
+
+def _write_due(token: str) -> bool:
+    """True when this process has not run a writing check of `token` for TOUCH_EVERY (then it is noted)."""
+    import hashlib
+    import time
+
+    from itembank.accounts import TOUCH_EVERY
+
+    key, now = hashlib.sha256(token.encode()).hexdigest(), time.monotonic()
+    last = _checked.get(key)
+    if last is not None and now - last < TOUCH_EVERY.total_seconds():
+        return False
+    if len(_checked) >= _CHECKED_MAX:
+        _checked.clear()
+    _checked[key] = now
+    return True
+
+
 def _load_session_user(token: str) -> SignedIn | None:
     from itembank.accounts import session_user
-    from web.store_ext import write_session
+    from web.store_ext import read_session, write_session
 
-    with write_session() as s:
-        user = session_user(s, token, policy=policy())
+    with read_session() as s:
+        user = session_user(s, token, policy=policy(), touch=False)
+    if user is None or _write_due(token):  # refused (ends an idle session) or last-seen is due
+        with write_session() as s:
+            user = session_user(s, token, policy=policy())
     return SignedIn(user, token) if user else None
 
 
@@ -147,10 +174,14 @@ def _load_token_user(req) -> SignedIn | None:
     if not header.startswith("Bearer "):
         return None
     from itembank.accounts import token_user
-    from web.store_ext import write_session
+    from web.store_ext import read_session, write_session
 
-    with write_session() as s:
-        found = token_user(s, header[len("Bearer "):].strip())
+    token = header[len("Bearer "):].strip()
+    with read_session() as s:
+        found = token_user(s, token, touch=False)
+    if found is not None and _write_due(token):
+        with write_session() as s:
+            found = token_user(s, token)
     if found is None:
         return None
     user, scopes = found
