@@ -12,7 +12,8 @@ wall time grows, CPU time does not.
 Steps:
   booklet   exports.booklet.render_booklet_pdf on the demo form repeated to ~40 pages (WeasyPrint),
             Thai segmented by dictionary (exports.text.segment_html; its own time reported too)
-  unsegmented  the same without segmentation (Pango's libthai alone): what segmentation adds
+  unsegmented  the same without segmentation (Pango's libthai alone): what segmentation adds; both runs
+            are the first render of their process (fonts loaded in the timed render), then a second one
   stamp     exports.stamp.stamp_copies: the booklet's master stamped for N schools (default 400)
   chromium  the same booklet HTML printed by Debian's chromium --headless --print-to-pdf (the peer)
   docx      exports.docx.booklet_docx of the same booklet, then LibreOffice → PDF
@@ -67,26 +68,30 @@ _STEPS = {
 import pikepdf, io
 from exports.booklet import render_booklet_pdf, booklet_html
 from demo.documents import demo_booklet
+from exports.text import _segment_text, thai_words
 b = demo_booklet("A", repeat={REPEAT})
 (work / "booklet.html").write_text(booklet_html(b), encoding="utf-8")  # also loads the dictionary once
-from exports.text import _needs_span, _segment_text, thai_words
-for cache in (_needs_span, _segment_text, thai_words):
+for cache in (_segment_text, thai_words):
     cache.cache_clear()  # the timed render segments every word again
 pdf, out["wall_s"], out["cpu_s"] = timed(lambda: render_booklet_pdf(b, work / "master.pdf"))
 out["pages"] = len(pikepdf.open(io.BytesIO(pdf)).pages)
 out["items"] = len(b.items)
 out["size_kib"] = len(pdf) / 1024
-for cache in (_needs_span, _segment_text, thai_words):
+for cache in (_segment_text, thai_words):
+    cache.cache_clear()
+_, out["warm_wall_s"], out["warm_cpu_s"] = timed(lambda: render_booklet_pdf(b))  # a worker's second booklet
+for cache in (_segment_text, thai_words):
     cache.cache_clear()
 _, out["segment_wall_s"], _ = timed(lambda: booklet_html(b))
 """,
     "unsegmented": _TIMER
     + f"""
-from exports.booklet import render_booklet_pdf
+from exports.booklet import render_booklet_pdf, booklet_html
 from demo.documents import demo_booklet
 b = demo_booklet("A", repeat={REPEAT})
-render_booklet_pdf(b, work / "warm.pdf", segment=False)  # the same warm-up as the segmented run had
+booklet_html(b, segment=False)  # what the segmented run did before its timed render, less the dictionary
 _, out["wall_s"], out["cpu_s"] = timed(lambda: render_booklet_pdf(b, work / "plain.pdf", segment=False))
+_, out["warm_wall_s"], out["warm_cpu_s"] = timed(lambda: render_booklet_pdf(b, segment=False))
 """,
     "stamp": _TIMER
     + """
@@ -163,9 +168,12 @@ def main() -> None:
     print(f"{'booklet PDF (WeasyPrint 70)':<34}{b['wall_s']:>9.2f}{b['cpu_s']:>9.2f}{b['peak_rss_mib']:>10.0f}  "
           f"{b['pages']} pages, {b['items']} items, {b['size_kib']:.0f} KiB   target ≤ 6 s")  # fmt: skip
     u = results["unsegmented"]
+    print(f"{'  same, second in its process':<34}{b['warm_wall_s']:>9.2f}{b['warm_cpu_s']:>9.2f}{'':>10}  "
+          f"a worker's next booklet (fonts loaded)")  # fmt: skip
     print(f"{'  of which Thai segmentation':<34}{b['segment_wall_s']:>9.2f}{'':>9}{'':>10}  "
-          f"booklet without segmentation {u['wall_s']:.2f} s wall, {u['cpu_s']:.2f} s cpu: segmentation adds "
-          f"{(b['cpu_s'] / u['cpu_s'] - 1) * 100:+.0f} % cpu   target ≤ 10 %")  # fmt: skip
+          f"booklet without segmentation {u['wall_s']:.2f} s wall, {u['cpu_s']:.2f} s cpu (second: "
+          f"{u['warm_cpu_s']:.2f} s cpu): segmentation adds {(b['cpu_s'] / u['cpu_s'] - 1) * 100:+.0f} % cpu "
+          f"(second: {(b['warm_cpu_s'] / u['warm_cpu_s'] - 1) * 100:+.0f} %)   target ≤ 10 %")  # fmt: skip
     c = results["chromium"]
     if c:
         print(f"{'  WeasyPrint / chromium':<34}{b['wall_s'] / c['wall_s']:>9.2f}{'':>9}{'':>10}  target ≤ 2×")

@@ -214,7 +214,8 @@ def render_booklet_pdf(
     segment: bool = True,
 ) -> bytes:
     """Render `booklet` to PDF (WeasyPrint, sandboxed); write it to `out` if given; return the bytes."""
-    pdf = render_pdf(booklet_html(booklet, thai_digits=thai_digits, segment=segment), fetcher=fetcher)
+    pdf = render_pdf(booklet_html(booklet, thai_digits=thai_digits, segment=segment), fetcher=fetcher,
+                     marked_breaks=segment)
     if out is not None:
         Path(out).write_bytes(pdf)
     return pdf

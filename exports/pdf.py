@@ -19,6 +19,7 @@ code of its own (a second CID drawing the same glyph), mapped to
 
 from __future__ import annotations
 
+import contextvars
 import io
 import mimetypes
 import os
@@ -110,7 +111,9 @@ class SandboxFetcher(URLFetcher):
         raise ValueError(f"blocked by the Khlang sandbox: {url[:200]}")
 
 
-def render_pdf(html: str, *, fetcher: SandboxFetcher | None = None, repair_text: bool = True) -> bytes:
+def render_pdf(
+    html: str, *, fetcher: SandboxFetcher | None = None, repair_text: bool = True, marked_breaks: bool = False
+) -> bytes:
     """Render trusted template `html` (user text already escaped) to PDF bytes inside the sandbox.
 
     Parameters
@@ -121,10 +124,90 @@ def render_pdf(html: str, *, fetcher: SandboxFetcher | None = None, repair_text:
         Pass one to inspect :attr:`SandboxFetcher.blocked` afterwards.
     repair_text : bool, default=True
         Repair the Thai text layer (see :func:`repair_to_unicode`).
+    marked_breaks : bool, default=False
+        Break lines only after spaces and U+200B, as :func:`exports.text.segment_html` marks the
+        words (see :func:`_install_marked_breaks`); otherwise Pango's own rules (libthai for Thai).
     """
     fetcher = fetcher or SandboxFetcher()
-    pdf = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    if marked_breaks:
+        _install_marked_breaks()
+    token = _MARKED_BREAKS.set(marked_breaks)
+    try:
+        pdf = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    finally:
+        _MARKED_BREAKS.reset(token)
     return repair_to_unicode(pdf) if repair_text else pdf
+
+
+# Lines break only where the HTML marks them. Pango breaks Thai with libthai, whose dictionary cuts
+# words ours keeps whole (ข้อ|ใด, ผู้อำนวย|การ), and adds breaks wherever a Thai run meets another
+# character, even at U+00A0 or U+2060 (06.00|น.). A nowrap element per word stops it but costs
+# WeasyPrint an inline box each (a 40-page booklet holds thousands: a third of its render). Instead,
+# while a render with ``marked_breaks`` runs, every Pango layout WeasyPrint makes gets an
+# allow-breaks=false attribute (Pango >= 1.44) over each run of characters between spaces and U+200B,
+# and the break test WeasyPrint makes between and inside boxes (``get_log_attrs``) drops the same
+# breaks, so both agree: a line breaks only after a space or a U+200B, which segment_html puts
+# between two words that touch (codes, numbers with their units: never). Other renders are not touched.
+_MARKED_BREAKS: contextvars.ContextVar[bool] = contextvars.ContextVar("khlang_marked_breaks", default=False)
+_SPACES = " \t\n\r\f\u2000-\u200b\u2028\u2029\u3000"
+_UNBROKEN = re.compile(f"[^{_SPACES}]{{2,}}")
+_PARTS = re.compile(f"[^{_SPACES}\u2e80]{{2,}}")  # U+2E80 stands for an inline block in WeasyPrint's test
+_INSTALLED: list[bool] = []
+
+
+def _unbroken_runs(text: str) -> list[tuple[int, int]]:
+    """UTF-8 byte ranges of the runs of `text` between spaces and U+200B (no line breaks inside)."""
+    runs, byte, pos = [], 0, 0
+    for m in _UNBROKEN.finditer(text):
+        byte += len(text[pos:m.start()].encode())
+        end = byte + len(m[0].encode())
+        if not (m[0].isascii() and m[0].isalnum()):  # ASCII letters and digits never break anyway
+            runs.append((byte, end))
+        byte, pos = end, m.end()
+    return runs
+
+
+def _install_marked_breaks() -> None:
+    """Wrap WeasyPrint 70's ``Layout.set_text`` and ``get_log_attrs`` (once per process)."""
+    if _INSTALLED:
+        return
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import ffi, pango
+
+    ffi.cdef("PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);"
+             "PangoAttrList * pango_attr_list_copy (PangoAttrList *list);")
+    set_text, log_attrs = line_break.Layout.set_text, line_break.get_log_attrs
+
+    def marked_set_text(self, text, justify=False):
+        set_text(self, text, justify)
+        if not _MARKED_BREAKS.get():
+            return
+        runs = _unbroken_runs(self.text)
+        current = pango.pango_layout_get_attributes(self.layout)
+        if not runs and current == ffi.NULL:
+            return
+        attrs = pango.pango_attr_list_new() if current == ffi.NULL else pango.pango_attr_list_copy(current)
+        reset = pango.pango_attr_allow_breaks_new(True)  # drops the runs of the layout's previous text
+        reset.start_index, reset.end_index = 0, 0xFFFFFFFF
+        pango.pango_attr_list_change(attrs, reset)
+        for start, end in runs:
+            attr = pango.pango_attr_allow_breaks_new(False)
+            attr.start_index, attr.end_index = start, end
+            pango.pango_attr_list_change(attrs, attr)
+        pango.pango_layout_set_attributes(self.layout, attrs)
+        pango.pango_attr_list_unref(attrs)
+
+    def marked_log_attrs(text, lang):
+        found = log_attrs(text, lang)
+        if _MARKED_BREAKS.get():
+            for m in _PARTS.finditer(text):
+                for i in range(m.start() + 1, m.end()):
+                    found[i].is_line_break = 0
+        return found
+
+    line_break.Layout.set_text = marked_set_text
+    line_break.get_log_attrs = marked_log_attrs
+    _INSTALLED.append(True)
 
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")

@@ -173,4 +173,4 @@ def proctor_pack_html(pack: ProctorPack, *, thai_digits: bool = True) -> str:
 
 def proctor_pack_pdf(pack: ProctorPack, *, thai_digits: bool = True) -> bytes:
     """The kit as one PDF: per room the instructions, the attendance sheet and the envelope cover."""
-    return render_pdf(proctor_pack_html(pack, thai_digits=thai_digits))
+    return render_pdf(proctor_pack_html(pack, thai_digits=thai_digits), marked_breaks=True)

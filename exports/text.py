@@ -107,13 +107,15 @@ def display_date(value: dt.date | None, lang: str = "th", tz: str = "Asia/Bangko
 # segmenters (libthai in Pango, ICU in LibreOffice) break compounds the school does not accept
 # (ผู้อำนวย/การ, ข้อ/ใด). We segment with PyThaiNLP's dictionary engine (newmm) on its word list
 # plus the bank's words (assets/thai_words.txt), keep numbers with their units, punctuation with its
-# word and codes whole, and hand the engines break opportunities only there: in HTML a word libthai
-# would cut is a nowrap span with U+200B at its edges (which WeasyPrint leaves out of the text
-# layer), and libthai breaks between the other words; in DOCX words are separated by U+200B and the Thai character clusters inside a
-# word are joined by U+2060 WORD JOINER (numbers and units by U+00A0). Measured: WJ does not stop
-# Pango (libthai breaks through it), nowrap spans do; ICU (LibreOffice) honours WJ and ZWSP.
+# word and codes whole, and hand the engines break opportunities only there. In HTML two words that
+# touch are parted by U+200B and a space inside a unit (15 ซม.) is U+00A0; the PDF renderer is told
+# to break only at spaces and U+200B (:func:`exports.pdf.render_pdf` with ``marked_breaks``: a Pango
+# attribute, no element per word, so segmentation costs the layout next to nothing). In DOCX words are
+# separated by U+200B and the Thai character clusters inside a word are joined by U+2060 WORD JOINER
+# (numbers and units by U+00A0): ICU (LibreOffice) honours WJ and ZWSP.
 
 ZWSP = "\u200b"
+NBSP = "\u00a0"
 WORD_JOINER = "\u2060"
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 _UNITS = sorted((
@@ -129,7 +131,7 @@ _UNIT = "|".join(re.escape(u) for u in _UNITS)
 # with its unit (15 ซม., 06.00 น.), abbreviations with a number (ป.6, ม.3): never broken
 _ATOM = re.compile(
     r"(?:[A-Za-z0-9]+(?:[-/.:][A-Za-z0-9]+)+"
-    r"|[ก-ฮ]{1,3}\.\s?[0-9๐-๙]+(?:/[0-9๐-๙]+)?"
+    r"|[ก-ฮ]{1,3}\.\s?[0-9๐-๙]+(?:[,.:/][0-9๐-๙]+)*"
     r"|[0-9๐-๙]+(?:[,.:/][0-9๐-๙]+)*)"
     rf"(?:\s?(?:{_UNIT})(?![\u0e01-\u0e4e]))?"
 )
@@ -144,13 +146,6 @@ def _tokenizer():
 
     extra = (Path(__file__).parent / "assets" / "thai_words.txt").read_text(encoding="utf-8").split()
     return Tokenizer(custom_dict=set(thai_words()) | set(extra), engine="newmm", keep_whitespace=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _plain_tokenizer():
-    from pythainlp.tokenize import Tokenizer
-
-    return Tokenizer(engine="newmm", keep_whitespace=True)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -175,7 +170,9 @@ def thai_words(text: str) -> tuple[str, ...]:
             out.append(p)
             glue_next = False
             continue
-        if out and not out[-1].isspace() and (glue_next or p[0] in _CLOSING):
+        if p[0] == "ๆ" and len(out) > 1 and out[-1].isspace() and not out[-2].isspace():
+            out[-2:] = [out[-2] + out[-1] + p]  # ใด ๆ: the space before ๆ is no place to break
+        elif out and not out[-1].isspace() and (glue_next or p[0] in _CLOSING):
             out[-1] += p
         else:
             out.append(p)
@@ -194,9 +191,10 @@ def _split_spaces(text: str) -> list[str]:
 
 
 def segment_html(fragment: str) -> str:
-    """HTML whose Thai text may break only between words: each word a ``<span class="w">`` (nowrap in
-    the stylesheets), adjacent words joined by U+200B. Tags are left as they are; text inside
-    ``<style>``, ``<title>`` and ``<script>`` is not touched."""
+    """HTML whose Thai text may break only between words: adjacent words parted by U+200B, the space
+    inside a unit (a number and its unit, ``ดี ๆ``) made U+00A0. Render it with
+    ``render_pdf(..., marked_breaks=True)``, which breaks lines there and at spaces only. Tags are left
+    as they are; text inside ``<style>``, ``<title>`` and ``<script>`` is not touched."""
     out: list[str] = []
     skip = 0
     for part in _TAG.split(fragment):
@@ -221,66 +219,18 @@ _TAG = re.compile(r"(<[^>]*>)")
 
 @functools.lru_cache(maxsize=65536)
 def _segment_text(escaped: str) -> str:
-    words = thai_words(html.unescape(escaped))
     out: list[str] = []
-    prev = ""  # "" after a space, "w" after a plain word, "s" after a span
-    for w in words:
+    word_before = False
+    for w in thai_words(html.unescape(escaped)):
         if w.isspace():
             out.append(w)
-            prev = ""
+            word_before = False
             continue
-        span = _needs_span(w)
-        if prev == "s" or (prev == "w" and span):
-            out.append(ZWSP)  # a span's edges need a break opportunity; between plain words libthai has one
-        out.append(f'<span class="w">{esc(w)}</span>' if span else esc(w))
-        prev = "s" if span else "w"
+        if word_before:
+            out.append(ZWSP)
+        out.append(esc(w.replace(" ", NBSP)))
+        word_before = True
     return "".join(out)
-
-
-@functools.lru_cache(maxsize=65536)
-def _needs_span(word: str) -> bool:
-    """Whether a layout engine could break inside `word`: it holds a space (a number and its unit),
-    ๆ or ฯ, or a general-purpose dictionary (like libthai's) sees two words in it (ข้อ|ใด). Other
-    words keep no span: a span per word would cost WeasyPrint more than half its speed."""
-    if " " in word or "ๆ" in word or "ฯ" in word:
-        return True
-    if not _THAI.search(word) or len(word) < 3:
-        return False
-    found = _libthai_breaks(word)
-    if found is not None:
-        return bool(found)
-    return sum(1 for t in _plain_tokenizer().word_tokenize(word) if t) > 1
-
-
-@functools.lru_cache(maxsize=1)
-def _libthai():
-    """libthai's breaker (the one Pango breaks Thai with), or None where it is not installed."""
-    import ctypes
-
-    try:
-        lib = ctypes.CDLL("libthai.so.0")
-        lib.th_brk_new.restype = ctypes.c_void_p
-        lib.th_brk_new.argtypes = [ctypes.c_char_p]
-        lib.th_brk_wc_find_breaks.restype = ctypes.c_int
-        lib.th_brk_wc_find_breaks.argtypes = [ctypes.c_void_p, ctypes.c_wchar_p, ctypes.POINTER(ctypes.c_int),
-                                              ctypes.c_size_t]
-        brk = lib.th_brk_new(None)
-    except (OSError, AttributeError):
-        return None
-    return (lib, brk) if brk else None
-
-
-def _libthai_breaks(word: str) -> list[int] | None:
-    """Where libthai would break inside `word` (None without libthai)."""
-    import ctypes
-
-    found = _libthai()
-    if found is None:
-        return None
-    lib, brk = found
-    pos = (ctypes.c_int * (len(word) + 1))()
-    n = lib.th_brk_wc_find_breaks(brk, word, pos, len(word) + 1)
-    return [p for p in pos[:max(n, 0)] if 0 < p < len(word)]
 
 
 def _joined(word: str) -> str:
@@ -313,8 +263,8 @@ def segment_plain(text: str) -> str:
             continue
         if prev_word:
             out.append(ZWSP)
-        w = w.replace(" ", "\u00a0")  # a number and its unit: one unbreakable unit
-        if _THAI.search(w) and not _ATOM.fullmatch(w.replace("\u00a0", " ")):
+        w = w.replace(" ", NBSP)  # a number and its unit: one unbreakable unit
+        if _THAI.search(w) and not _ATOM.fullmatch(w.replace(NBSP, " ")):
             w = _joined(w)
         out.append(w)
         prev_word = True
