@@ -307,7 +307,14 @@ def _parse_rows(table, ctx: _Context, students, id_col, var_col, item_cols, file
         rows = np.flatnonzero(var_arr == label)
         if not rows.size:
             continue
+        single = [col for col, p in enumerate(var_pos) if ctx.key.items[order[p]].kind == "single"]
+        if single:
+            bad_cells += _single_columns(ctx, order, maps, var_pos, single, rows, inverse, codes,
+                                         (mask_u, marks_u, special_u))
+        done = set(single)
         for col, p in enumerate(var_pos):
+            if col in done:
+                continue
             q = order[p]
             it = ctx.key.items[q]
             inv = inverse[rows, col]
@@ -325,6 +332,37 @@ def _parse_rows(table, ctx: _Context, students, id_col, var_col, item_cols, file
                                                                                             col_name[col])))
     raise_problems(problems, len(problems) + max(len(bad_cells) - MAX_PROBLEMS, 0), file=name)
     return ParsedUpload(name, file_hash, sids, cids, variants, codes)
+
+
+def _single_columns(ctx: _Context, order, maps, var_pos, cols: list[int], rows: np.ndarray, inverse: np.ndarray,
+                    codes: np.ndarray, decoded) -> list[tuple[int, int, str, str]]:
+    """Every single-answer column of one variant's rows at once (rows × columns arrays): the codes in form
+    order and form option indices into `codes`, and the bad cells (at most MAX_PROBLEMS per column)."""
+    mask_u, marks_u, special_u = decoded
+    pos = var_pos[cols]
+    q = np.array([order[p] for p in pos])
+    n_opt = np.array([ctx.key.items[i].n_options for i in q], dtype=np.int64)
+    omap = np.zeros((len(cols), 8), dtype=np.int64)
+    for k, p in enumerate(pos):
+        omap[k, :len(maps[p])] = maps[p]
+    inv = inverse[np.ix_(rows, cols)]
+    mask, marks, special = mask_u[inv], marks_u[inv], special_u[inv]
+    invalid = (mask < 0) | (mask >= (1 << n_opt)[None, :])
+    one = (marks == 1) & ~invalid
+    idx = np.zeros(mask.shape, dtype=np.int64)
+    idx[one] = np.log2(mask[one]).astype(np.int64)
+    out = np.full(mask.shape, OMITTED, dtype=np.int16)
+    out[special == SEVERAL] = SEVERAL
+    out[one] = omap[np.broadcast_to(np.arange(len(cols)), mask.shape)[one], idx[one]]
+    codes[rows[:, None], q[None, :]] = out
+    bad = invalid | ((marks > 1) & ~invalid)
+    found = []
+    for k in np.flatnonzero(bad.any(axis=0)):  # only a refused file gets here
+        letters = "กขคงจ"[:n_opt[k]]
+        th = f"ไม่ใช่คำตอบของข้อนี้ (ตัวเลือก {letters}; ฝนหลายคำตอบให้ใส่ 9 หรือ *)"
+        en = f"not an answer of this item (options 1–{n_opt[k]}; several marks: write 9 or *)"
+        found += [(int(r), cols[k], th, en) for r in rows[np.flatnonzero(bad[:, k])][:MAX_PROBLEMS]]
+    return found
 
 
 def _column_codes(it, omap, mask, marks, special, number):
