@@ -35,6 +35,7 @@ def test_a_school_downloads_its_booklet_after_demo_seed(tmp_path, db_url, sessio
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         pdf = tmp_path / "b.pdf"
         pdf.write_bytes(response.data)
+        response.close()                                           # the file it streamed from
         text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "1029020001" in text                                # this school's copy, stamped on its cover
         assert list((tmp_path / "booklets" / "P6-MA-2568" / "B").glob("*.pdf")).__len__() == 30
