@@ -161,3 +161,37 @@ def test_recompute_after_the_privacy_purge_refuses_in_thai(session, world, db_ur
     assert out.exit_code == 1 and "privacy purge" in out.output
     assert _district(session) == before                         # the warehouse keeps what it had
     assert session.scalar(select(func.count()).select_from(ResultSummary)) >= 3
+
+
+def test_the_analysis_holds_a_probable_miskey_and_rescores(session, tmp_path):
+    import numpy as np
+    from test_uploads import key_cells
+
+    from scoring.analysis import run_analysis
+
+    make_world(session)
+    import_roster(session, SYSTEM, SCHOOLS[0], roster_csv(tmp_path, 60), 2568)
+    key, rng, rows = key_cells(session, "A"), np.random.default_rng(5), []
+    for k in range(1, 61):
+        theta, cells = rng.normal(), []
+        for j, right in enumerate(key):
+            p = 1 / (1 + np.exp(-1.5 * (theta - (j - 3.5) / 3)))
+            other = next(o for o in "กขคง" if o not in right)
+            if right.isdigit():
+                cells.append(str(int(rng.random() < p) + int(rng.random() < p)))
+            elif j == 2:  # printed item 3: the able choose another option, as when the key is wrong
+                cells.append(other if rng.random() < p else right)
+            else:
+                cells.append(right if rng.random() < p else other)
+        rows.append((f"1{k:04d}", "A", cells))
+    import_answers(session, SYSTEM, "ADM-1", SCHOOLS[0], answers_csv(tmp_path, rows))
+    before = _district(session)["max_points"]
+    out = run_analysis(session, SYSTEM, "ADM-1")
+    session.rollback()
+    tasks = _read(session, lambda: session.execute(select(ReviewTask.version_id, ReviewTask.status)
+                                                   .where(ReviewTask.kind == "mis_key")).all())
+    assert len(tasks) == 1 and tasks[0][1] == "open"
+    held = _settings(session)["held"]
+    assert len(held) == 1 and get_version(session, held[0]).id == tasks[0][0]
+    session.rollback()
+    assert out["n_rescored"] == 60 and _district(session)["max_points"] == before - 1
