@@ -272,15 +272,16 @@ def child_pages(url: str, n_requests: int, instance: Path) -> dict:
         first = (time.perf_counter() - t) * 1000
         if r.status_code != 200:
             raise SystemExit(f"{path} as {user}: HTTP {r.status_code}")
-        times = []
+        times, cpus = [], []
         for _ in range(n_requests):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             r = client.get(path)
             times.append((time.perf_counter() - t) * 1000)
+            cpus.append((time.process_time() - c) * 1000)
             assert r.status_code == 200
         q = statistics.quantiles(times, n=20, method="inclusive")
         out[label] = {"first_ms": first, "p50_ms": statistics.median(times), "p95_ms": q[18], "n": n_requests,
-                      "bytes": len(r.data)}
+                      "cpu_p50_ms": statistics.median(cpus), "bytes": len(r.data)}
     out["load"] = load_average()
     return out
 
@@ -328,7 +329,8 @@ def report(results: dict[str, dict], args) -> None:
     print("Khlang supervision benchmark (issue 13 'Speed'): the ก.ต.ป.น. report as a job, and the district summary")
     print("pages. There is no peer product for this (no assessment tool writes a ก.ต.ป.น. report): the targets")
     print("come from the issue. District: the demo's 30 schools, 2568 plan, visits and SARs; six administrations")
-    print("over 2566–2568 (ป.6 mathematics, ป.3 Thai) answered by the 30 schools. Wall seconds (CPU seconds).")
+    print("over 2566–2568 (ป.6 mathematics, ป.3 Thai) answered by the 30 schools. Wall time (CPU time of the process")
+    print("in brackets: the machine is shared, so wall time grows with its load, CPU time much less).")
     print()
     width = 58
     header = f"{'measurement':<{width}}" + "".join(f"{k:>22}" for k in kinds) + f"{'target':>10}  verdict"
@@ -362,12 +364,15 @@ def report(results: dict[str, dict], args) -> None:
          [f" ({direct[k][1]['cpu_s']:.1f})" for k in kinds])
     for label in [p[2] for p in PAGES]:
         pages = {k: results[k]["pages"][label] for k in kinds}
-        line(f"{label}: p50 ms", [pages[k]["p50_ms"] for k in kinds], None, ".0f")
+        line(f"{label}: p50 ms", [pages[k]["p50_ms"] for k in kinds], None, ".0f",
+             [f" ({pages[k]['cpu_p50_ms']:.0f})" for k in kinds])
         line(f"{label}: p95 ms (n={pages[kinds[0]]['n']})", [pages[k]["p95_ms"] for k in kinds], GOALS["page_ms"], ".0f")
         line("  first request of the process, ms", [pages[k]["first_ms"] for k in kinds], None, ".0f")
     print(f"{'  load average (1, 5, 15 min) after the pages':<{width}}"
           + "".join(f"{results[k]['pages']['load']:>22}" for k in kinds))
     print()
+    print("cold: the first job of a fresh worker process, which also imports matplotlib, WeasyPrint and (through")
+    print("scoring → testgen) OR-Tools and pandas; warm: the next jobs of the same process.")
     for k in kinds:
         for fmt in ("pdf", "docx"):
             r = results[k][fmt]
