@@ -289,7 +289,7 @@ def _item(item: BookletItem, n: int, thai: bool) -> str:
     parts = [f'<div class="stem"><span class="no">{number}</span>{clean(item.stem)}</div>']
     if item.formula is not None:
         parts.append(
-            f'<div class="ins formula">{_svg_img(formula_svg(item.formula.tex), item.formula.tex)}</div>'
+            f'<div class="ins formula">{_svg_img(formula_svg(item.formula.tex), item.formula.tex, 1.0)}</div>'
         )
     if item.table is not None:
         parts.append(f'<div class="ins">{_table(item.table)}</div>')

@@ -43,7 +43,7 @@ from exports.booklet import (
 )
 from exports.data import THAI_OPTION_LETTERS, AnswerKey, Booklet, BookletItem, Media, Passage, TableBlock
 from exports.errors import ExportError
-from exports.formula import formula_png
+from exports.formula import formula_png, formula_width_mm
 from exports.pdf import sarabun_dir
 from exports.text import digits, segment_plain
 
@@ -440,7 +440,7 @@ def _item_docx(w: _Writer, item: BookletItem, n: int) -> None:
     w.run(stem, digits(f"{n}.", w.thai) + "\t", bold=True)
     w.rich(stem, item.stem)
     if item.formula is not None:
-        w.picture(formula_png(item.formula.tex), 40)
+        w.picture(formula_png(item.formula.tex), formula_width_mm(item.formula.tex))
     if item.table is not None:
         w.table(item.table, 70)
     if item.media is not None:

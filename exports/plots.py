@@ -1,6 +1,7 @@
 """Report plots with matplotlib in Sarabun: ICCs, test information with SE, score histogram, bars.
 
-Each function returns a :class:`matplotlib.figure.Figure`; :func:`to_svg` (for PDF, glyphs as paths
+Legends sit outside the axes, under the plot (``fig.legend(loc="outside lower center")`` with the
+constrained layout), so no legend covers a curve or a bar. Each function returns a :class:`matplotlib.figure.Figure`; :func:`to_svg` (for PDF, glyphs as paths
 so nothing needs fetching) and :func:`to_png` (for DOCX) serialise it and close it.
 """
 
@@ -33,13 +34,14 @@ _STYLE = {
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """Make the bundled Sarabun faces known to matplotlib (once per process)."""
     for f in sarabun_dir().glob("Sarabun-*.ttf"):
         font_manager.fontManager.addfont(str(f))
 
 
 def _figure(width_mm: float, height_mm: float) -> Figure:
-    _register_fonts()
+    register_fonts()
     return Figure(figsize=(width_mm / 25.4, height_mm / 25.4), layout="constrained")
 
 
@@ -62,8 +64,8 @@ def icc_figure(curves: Sequence[ItemCurve], highlight: Sequence[str] = ()) -> Fi
         ax.set_ylabel("โอกาสตอบถูก P(θ)")
         ax.set_title("โค้งลักษณะข้อสอบ (ICC)")
         ax.set_ylim(0, 1)
-        if marked:
-            ax.legend(fontsize=7, ncols=2, frameon=False)
+        if marked:  # outside the axes, below them: a legend never hides a curve
+            fig.legend(fontsize=7, ncols=min(len(marked), 8), frameon=False, loc="outside lower center")
     return fig
 
 
@@ -87,9 +89,8 @@ def information_figure(curves: Sequence[ItemCurve]) -> Figure:
         se_ax.set_ylim(0, min(3.0, float(np.max(1 / np.sqrt(info)))) * 1.05)
         se_ax.spines["right"].set_visible(True)
         lines = ax.get_lines() + se_ax.get_lines()
-        ax.legend(
-            lines, [str(line.get_label()) for line in lines], fontsize=7, frameon=False, loc="upper left"
-        )
+        fig.legend(lines, [str(line.get_label()) for line in lines], fontsize=7, frameon=False, ncols=2,
+                   loc="outside lower center")
         ax.set_title("สารสนเทศของแบบทดสอบและความคลาดเคลื่อนมาตรฐาน")
     return fig
 
@@ -106,7 +107,7 @@ def histogram_figure(scores: Sequence[float], max_score: float) -> Figure:
         ax.set_xlabel("คะแนนรวม")
         ax.set_ylabel("จำนวนนักเรียน")
         ax.set_title(f"การกระจายของคะแนน (n = {s.size})")
-        ax.legend(frameon=False, fontsize=8)
+        fig.legend(frameon=False, fontsize=8, loc="outside lower center")
     return fig
 
 
@@ -129,7 +130,7 @@ def domains_figure(domains: Sequence[DomainResult]) -> Figure:
         ax.set_xticks(x, [d.domain for d in domains])
         ax.set_ylabel("ร้อยละของคะแนนเต็ม")
         ax.set_ylim(0, 100)
-        ax.legend(frameon=False, fontsize=8, ncols=len(series))
+        fig.legend(frameon=False, fontsize=8, ncols=len(series), loc="outside lower center")
         ax.set_title("ผลการทดสอบรายสาระ")
     return fig
 
@@ -160,7 +161,7 @@ def schools_figure(means: Sequence[float], district_mean: float) -> Figure:
         ax.set_xlabel(f"โรงเรียน (เรียงตามคะแนน, {values.size} โรง)")
         ax.set_ylabel("ร้อยละของคะแนนเต็ม")
         ax.set_ylim(0, 100)
-        ax.legend(frameon=False, fontsize=8)
+        fig.legend(frameon=False, fontsize=8, loc="outside lower center")
         ax.set_title("คะแนนเฉลี่ยรายโรงเรียน")
     return fig
 
@@ -184,7 +185,8 @@ def options_figure(options: Sequence[OptionChoices], columns: int = 4) -> Figure
         for ax in list(axes.flat)[len(options) :]:
             ax.set_visible(False)
         axes[0, 0].set_ylabel("สัดส่วนที่เลือก")
-        axes[0, 0].legend(fontsize=6.5, frameon=False)
+        handles, names = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, names, fontsize=6.5, frameon=False, ncols=2, loc="outside lower center")
         fig.suptitle("การเลือกตัวเลือกของกลุ่มสูงและกลุ่มต่ำ (* = คำตอบที่ถูก)", fontsize=9)
     return fig
 
@@ -215,7 +217,7 @@ def forms_information_figure(forms: Sequence[tuple[str, Sequence[ItemCurve]]]) -
         se_ax.set_ylim(0, (se_max or 1.0) * 1.05)
         se_ax.spines["right"].set_visible(True)
         if ax.get_lines():
-            ax.legend(fontsize=7, frameon=False, loc="upper left")
+            fig.legend(fontsize=7, frameon=False, ncols=min(len(ax.get_lines()), 6), loc="outside lower center")
         ax.set_title("สารสนเทศของแบบทดสอบแต่ละฉบับ")
     return fig
 
@@ -238,7 +240,7 @@ def dd_figure(items: Sequence[tuple[str, float | None, float | None]], threshold
                       rotation=90 if len(rows) > 30 else 0)
         ax.set_xlabel("ข้อ (เรียงจากง่ายไปยาก)")
         ax.set_ylim(min(-0.2, float(np.nanmin(r)) - 0.05) if np.isfinite(r).any() else -0.2, 1.0)
-        ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper right")
+        fig.legend(fontsize=7, frameon=False, ncols=3, loc="outside lower center")
         ax.set_title("ความยากและอำนาจจำแนกรายข้อ")
     return fig
 

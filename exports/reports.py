@@ -7,10 +7,13 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from exports.data import DistrictSummary, ItemStatsReport, SchoolReport, StudentSlip, TableBlock
 from exports.docx import DEFAULT_FONT, DEFAULT_SIZE, _save, _Writer
@@ -357,24 +360,42 @@ table.data td { vertical-align: top; }
 table.data td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data td.s { white-space: nowrap; }
 .slip { border: none; padding: 0; margin: 0; break-inside: avoid; }
-.slip.half { height: 128mm; overflow: hidden; }
+.slip.half { height: 126mm; overflow: hidden; }
 .slip.full { break-after: page; }
 .slip.full:last-child { break-after: auto; }
-.slip table.data.ind { font-size: 9.5pt; }
-.slip table.data.ind td { padding: 0.3mm 1.5mm; }
-.slip h1 { font-size: 14pt; }
-.slip .office { text-align: center; font-weight: bold; font-size: 11.5pt; }
+.slip table.data.ind { font-size: 8.5pt; line-height: 1.25; }
+.slip table.data.ind td, .slip table.data.ind th { padding: 0.1mm 1.2mm; }
+.slip h1 { font-size: 13pt; line-height: 1.25; }
+.slip .office { text-align: center; font-weight: bold; font-size: 10.5pt; line-height: 1.25; }
+.slip .sub { margin: 0 0 1mm 0; line-height: 1.25; }
+.slip .facts { margin-bottom: 1mm; font-size: 10pt; line-height: 1.25; }
+.slip .facts td { padding: 0.2mm 2mm; }
 .slip table.data { font-size: 10pt; }
-.slip .big { font-size: 16pt; margin: 1.5mm 0; }
-.slip .meaning { text-align: center; margin: 0 0 1.5mm 0; }
+.slip .big { font-size: 14pt; margin: 1mm 0; line-height: 1.25; }
+.slip .meaning { text-align: center; margin: 0 0 1mm 0; font-size: 9.5pt; line-height: 1.25; }
 .cut { border-top: 0.8pt dashed #000; margin: 3mm 0; text-align: center; font-size: 9pt; color: #444;
        height: 0; line-height: 0; }
 .cut span { background: #fff; padding: 0 2mm; }
 .signs { display: flex; justify-content: space-around; margin-top: 8mm; break-inside: avoid; }
 .sign { text-align: center; width: 45%; }
-.slip .signs { margin-top: 3mm; }
+.slip .signs { margin-top: 2mm; font-size: 9.5pt; line-height: 1.25; }
 .report p.par { text-indent: 12mm; text-align: justify; margin: 0 0 2mm 0; }
+.code { white-space: nowrap; }
+table.data.short, .tabled.short { break-inside: avoid; }
+table.data.dense { font-size: 8pt; }
+table.data.dense th { font-size: 7.5pt; line-height: 1.2; }
+table.data.dense th, table.data.dense td { padding: 0.3mm 0.8mm; }
+table.data.dense td.s, table.data.dense td { white-space: nowrap; }
 """
+
+#: A table of at most this many rows moves to the next page whole rather than leave a header and a row or two
+#: at the foot of a page (a longer one breaks between rows, its header repeated on every page).
+SHORT_TABLE_ROWS = 14
+#: More columns than this: a dense table (smaller type, no wrapping), as a class score sheet with a column
+#: per indicator needs to fit an A4 landscape page.
+DENSE_COLUMNS = 12
+#: Tables whose rows are different measures (a count, a mean, a percent …): the decimals policy is per row.
+ROW_WISE_HEADERS = ("รายการ", "ค่าสถิติ")
 
 _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
 
@@ -396,10 +417,61 @@ def _td(text: object, thai: bool = True) -> str:
     return "".join(out)
 
 
+def _td_html(text: object, thai: bool = True) -> str:
+    """:func:`_td` as HTML: escaped, every code in a no-wrap span, so a code is never broken across lines."""
+    s = "" if text is None else str(text)
+    out, last = [], 0
+    for m in _CODE.finditer(s):
+        out += [esc(digits(s[last:m.start()], thai)), f'<span class="code">{esc(m.group(0))}</span>']
+        last = m.end()
+    out.append(esc(digits(s[last:], thai)))
+    return "".join(out)
+
+
+_DECIMALS = re.compile(r"^(-?\d[\d,]*)\.(\d+)$")
+
+
+def _integral(v: object) -> bool:
+    m = _DECIMALS.match(str(v))
+    return m is not None and set(m[2]) == {"0"}
+
+
+def _numeric(v: object) -> bool:
+    return bool(_NUMBER.match(str(v)))
+
+
+def tidy_numbers(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[str]]:
+    """Cells without needless decimals: the numbers of a column (of a row, in a table of different measures
+    such as "รายการ | โรงเรียน | เขต") lose their zero decimals when every number there is a whole number
+    (``30.00`` → ``30``); a column with one fraction keeps two places in every cell (``50.00`` beside ``42.54``)."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    row_wise = bool(header) and str(header[0]).strip() in ROW_WISE_HEADERS
+    groups: list[list[tuple[int, int]]] = []
+    if row_wise:
+        groups = [[(r, c) for c in range(len(row))] for r, row in enumerate(cells)]
+    else:
+        width = max((len(row) for row in cells), default=0)
+        groups = [[(r, c) for r in range(len(cells)) if c < len(cells[r])] for c in range(width)]
+    for group in groups:
+        numbers = [(r, c) for r, c in group if _numeric(cells[r][c])]
+        if numbers and all(_integral(cells[r][c]) or "." not in cells[r][c] for r, c in numbers):
+            for r, c in numbers:
+                m = _DECIMALS.match(cells[r][c])
+                if m is not None:
+                    cells[r][c] = m[1]
+    return cells
+
+
+def _fact_value(v: object) -> str:
+    """A fact's value without needless decimals (``30.00`` → ``30``)."""
+    m = _DECIMALS.match(str(v))
+    return m[1] if m is not None and set(m[2]) == {"0"} else str(v)
+
+
 def _results_document(body: str, *, thai_digits: bool, landscape: bool = False) -> str:
     css = (ASSETS / "report.css").read_text(encoding="utf-8")
     counter = "thai" if thai_digits else "decimal"
-    size = "A4 landscape" if landscape else "A4"
+    size = "A4 landscape; margin: 14mm 10mm 16mm 10mm" if landscape else "A4"
     return (
         f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><style>{font_face_css()}\n{css}\n{_RESULTS_CSS}'
         f'\n@page {{ size: {size}; @bottom-center {{ content: "หน้า " counter(page, {counter}) "/" '
@@ -408,15 +480,19 @@ def _results_document(body: str, *, thai_digits: bool, landscape: bool = False) 
 
 
 def _results_table_html(caption: str, t: TableBlock, thai_digits: bool) -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in t.header)
+    head = "".join(f"<th>{_td_html(h, False)}</th>" for h in t.header)
     body = "".join(
         "<tr>" + "".join(
-            f"<td class='n'>{esc(_td(v, thai_digits))}</td>" if _NUMBER.match(str(v)) else
-            f"<td class='s'>{esc(_td(v, thai_digits))}</td>" if len(str(v)) <= 18 else
-            f"<td>{esc(_td(v, thai_digits))}</td>" for v in row) + "</tr>"
-        for row in t.rows)
-    cap = f"<h3>{esc(_td(caption, thai_digits))}</h3>" if caption else ""
-    return f"{cap}<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"<td class='n'>{_td_html(v, thai_digits)}</td>" if _NUMBER.match(v) else
+            f"<td class='s'>{_td_html(v, thai_digits)}</td>" if len(v) <= 18 else
+            f"<td>{_td_html(v, thai_digits)}</td>" for v in row) + "</tr>"
+        for row in tidy_numbers(t.header, t.rows))
+    short = " short" if len(t.rows) <= SHORT_TABLE_ROWS else ""
+    cls = "data" + (" dense" if len(t.header) > DENSE_COLUMNS else "") + short
+    table = f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if caption:  # the caption stays with its table (a short table moves to the next page with it)
+        return f"<div class='tabled{short}'><h3>{_td_html(caption, thai_digits)}</h3>{table}</div>"
+    return table
 
 
 def _results_section_html(s: Any, number: str, thai_digits: bool, level: int = 2) -> str:
@@ -427,7 +503,8 @@ def _results_section_html(s: Any, number: str, thai_digits: bool, level: int = 2
     for caption, t in s.tables:
         parts.append(_results_table_html(caption, t, thai_digits))
     for c in s.charts:
-        parts.append(_figure_html(to_svg(bar_chart_figure(c)), ""))
+        if len(c.labels) > 1:  # one bar per series says no more than the table above it
+            parts.append(_figure_html(to_svg(bar_chart_figure(c)), ""))
     for k, sub in enumerate(s.subsections, start=1):
         parts.append(_results_section_html(sub, f"{number}{k}.", thai_digits, 3))
     return "".join(parts)
@@ -437,7 +514,7 @@ def results_report_html(r: Any, *, thai_digits: bool = True) -> str:
     """A ResultsReport as HTML for WeasyPrint: letterhead, title, facts, numbered sections, signatures."""
     from exports.supervision import _signs_html
 
-    facts = "".join(f"<tr><td>{esc(k)}</td><td>{esc(_td(v, thai_digits))}</td></tr>" for k, v in r.facts)
+    facts = "".join(f"<tr><td>{esc(k)}</td><td>{_td_html(_fact_value(v), thai_digits)}</td></tr>" for k, v in r.facts)
     sections = "".join(_results_section_html(s, f"{k}.", thai_digits) for k, s in enumerate(r.sections, start=1))
     body = (f'<section class="report"><div class="letterhead">{esc(r.office)}</div><h1>{esc(r.title)}</h1>'
             f'<p class="sub">{esc(_td(r.subtitle, thai_digits))} · จัดทำเมื่อ '
@@ -468,7 +545,8 @@ def results_report_docx(r: Any, out: str | Path | None = None, *, font: str = DE
     w.para(f"{_td(r.subtitle, thai_digits)} · จัดทำเมื่อ {thai_date(r.created_on, thai_digits=thai_digits)}",
            align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
     if r.facts:
-        w.table(TableBlock(("รายการ", "ค่า"), tuple((k, _td(v, thai_digits)) for k, v in r.facts), (70, 110)), 180)
+        _docx_report_table(w, TableBlock(("รายการ", "ค่า"), tuple((k, _td(_fact_value(v), thai_digits))
+                                                                for k, v in r.facts), (70, 110)), 180)
     width = 265.0 if r.landscape else 180.0
     for k, s in enumerate(r.sections, start=1):
         _results_section_docx(w, s, f"{k}.", width)
@@ -476,6 +554,71 @@ def results_report_docx(r: Any, out: str | Path | None = None, *, font: str = DE
         _signs_docx(w, r.signatures)
     w.footer(r.reference or r.title)
     return _save(w.doc, out)
+
+
+@cache
+def _sarabun_metrics() -> Any:
+    from PIL import ImageFont
+
+    from exports.pdf import sarabun_dir
+
+    return ImageFont.truetype(str(sarabun_dir() / "Sarabun-Regular.ttf"), 100)
+
+
+def _text_mm(text: str, size_pt: float) -> float:
+    """Printed width of `text` in Sarabun at `size_pt`, in mm."""
+    return _sarabun_metrics().getlength(text) / 100 * size_pt * 25.4 / 72
+
+
+def _column_widths(t: TableBlock, width: float, size_pt: float, thai: bool = True) -> tuple[float, ...]:
+    """Widths in mm from the printed width of each column's longest cell (a header counts by its longest word,
+    a code as one word), plus the cell margins; a table too wide for `width` narrows only its text columns
+    (names, descriptions: they may wrap between words), one that is narrower shares the rest out evenly."""
+    need = []
+    for c, h in enumerate(t.header):
+        cells = [_text_mm(_td(r[c], thai), size_pt) for r in t.rows if c < len(r)]
+        words = _CODE.findall(str(h)) or str(h).split()  # a code is one unbreakable word
+        need.append(max([*cells, *(_text_mm(word, size_pt) for word in words)], default=5.0) + 2.2)
+    total = sum(need)
+    if total <= width:
+        return tuple(n + (width - total) / len(need) for n in need)
+    wide = [c for c, n in enumerate(need) if n > 2 * width / len(need)]  # the columns of long text
+    fixed = sum(n for c, n in enumerate(need) if c not in wide)
+    room = max(width - fixed, 10.0 * len(wide))
+    scale = room / sum(need[c] for c in wide) if wide else width / total
+    return tuple((n * scale if c in wide or not wide else n) for c, n in enumerate(need))
+
+
+def _unbroken_codes(text: str) -> str:
+    """Spaces inside codes (ค 1.1 ป.6/2) as no-break spaces: a word processor never breaks a code there."""
+    return _CODE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), str(text))
+
+
+def _docx_report_table(w: Any, t: TableBlock, width: float) -> None:
+    """A report table in the DOCX: its header row repeated on every page (``w:tblHeader``) and kept with the
+    first row; the body may break between rows (a long table never pushes a page out empty)."""
+    dense = len(t.header) > DENSE_COLUMNS
+    widths = t.widths_mm or _column_widths(t, width, 7.0 if dense else w.size - 1, w.thai)
+    table = w.table(TableBlock(tuple(map(_unbroken_codes, t.header)),
+                               tuple(tuple(map(_unbroken_codes, row)) for row in t.rows), widths), width)
+    if dense:  # as in the PDF: smaller type and narrow cell margins, so a score sheet fits
+        for el in table._tbl.iter(qn("w:sz"), qn("w:szCs")):
+            el.set(qn("w:val"), "14")  # half-points: 7 pt
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            m = OxmlElement(f"w:{side}")
+            m.set(qn("w:w"), "40")  # twips: 0.7 mm
+            m.set(qn("w:type"), "dxa")
+            margins.append(m)
+        table._tbl.tblPr.append(margins)
+    for k, row in enumerate(table.rows):
+        if k == 0:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            continue
+        keep = len(table.rows) <= SHORT_TABLE_ROWS + 1 and k < len(table.rows) - 1  # a short table stays whole
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = keep
 
 
 def _results_section_docx(w: Any, s: Any, number: str, width: float, level: int = 1) -> None:
@@ -487,11 +630,12 @@ def _results_section_docx(w: Any, s: Any, number: str, width: float, level: int 
     for caption, t in s.tables:
         if caption:
             w.para(_td(caption, w.thai), bold=True)
-        cells = tuple(tuple(_td(v, w.thai) for v in row) for row in t.rows)
-        w.table(TableBlock(tuple(_td(h, w.thai) for h in t.header), cells, t.widths_mm), width)
+        cells = tuple(tuple(_td(v, w.thai) for v in row) for row in tidy_numbers(t.header, t.rows))
+        _docx_report_table(w, TableBlock(tuple(_td(h, w.thai) for h in t.header), cells, t.widths_mm), width)
         w.para("", keep_next=False)
     for c in s.charts:
-        w.picture(to_png(bar_chart_figure(c)), 160, keep_next=False)
+        if len(c.labels) > 1:
+            w.picture(to_png(bar_chart_figure(c)), 160, keep_next=False)
     for k, sub in enumerate(s.subsections, start=1):
         _results_section_docx(w, sub, f"{number}{k}.", width, level + 1)
 
@@ -508,12 +652,12 @@ def results_report_xlsx(r: Any, out: str | Path, *, locale: str = "th") -> bytes
     from exports.xlsx import write_tables
     from psychometrics.tables import Table
 
-    tables = [Table(r.title[:31], ("รายการ", "ค่า"), [(k, _xlsx_value(v)) for k, v in r.facts],
+    tables = [Table(r.title[:31], ("รายการ", "ค่า"), [(k, _xlsx_value(_fact_value(v))) for k, v in r.facts],
                     notes=(r.office, r.subtitle))]
     for s in _all_sections(r.sections):
         for caption, t in s.tables:
-            tables.append(Table(caption or s.title, tuple(t.header),
-                                [tuple(_xlsx_value(v) for v in row) for row in t.rows]))
+            tables.append(Table(caption or s.title, tuple(t.header),  # whole numbers as whole numbers
+                                [tuple(_xlsx_value(v) for v in row) for row in tidy_numbers(t.header, t.rows)]))
     write_tables(out, tables, locale=locale, decimals=2)
     return Path(out).read_bytes()
 
@@ -527,7 +671,7 @@ def _all_sections(sections: Sequence[Any]) -> list[Any]:
 
 
 #: Slips with more indicators than this print one to a page (two to a page would cut them off).
-HALF_PAGE_INDICATORS = 6
+HALF_PAGE_INDICATORS = 12
 
 
 def _slip_html(s: Any, slips: Any, thai_digits: bool, size: str = "half") -> str:
