@@ -27,3 +27,19 @@ def test_a_refused_job_lists_its_problems_and_its_starter_by_name(app):
     stranger = app.test_client()
     sign_in(stranger, other.username)
     assert stranger.get("/jobs/job-1").status_code == 404
+
+
+def test_the_job_page_names_kind_and_status_in_the_page_language(app):
+    user = make_account(app, "analyst")
+    with get_store(app).session() as s:
+        record_job(s, user.actor(), "job-2", "analysis_dif", {"administration": "X"})
+        s.commit()
+    client = app.test_client()
+    sign_in(client, user.username)
+    thai = client.get("/jobs/job-2?lang=th").get_data(as_text=True)
+    assert "วิเคราะห์ DIF" in thai and "รอคิว" in thai
+    english = client.get("/jobs/job-2?lang=en").get_data(as_text=True)
+    assert "DIF analysis" in english and "Queued" in english
+    assert "วิเคราะห์ DIF" not in english and "รอคิว" not in english
+    body = client.get("/api/v1/jobs/job-2?lang=en", headers={"Accept": "application/json"}).get_json()
+    assert body["kind_th"] == "วิเคราะห์ DIF" and body["kind_label"] == "DIF analysis"

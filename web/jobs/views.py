@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, has_request_context, render_template
+from flask_babel import gettext
 from pydantic import BaseModel
 
 from itembank.errors import KhlangError
@@ -21,14 +22,25 @@ from web.store_ext import read_session
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 api_bp = Blueprint("jobs_api", __name__, url_prefix="/api/v1")
 
+
+def N_(text: str) -> str:
+    """Mark a Thai label for the catalogue (scripts/i18n.sh extracts N_) and keep it Thai here."""
+    return text
+
+
 KIND_TH = {
-    "import_items": "นำเข้าข้อสอบ", "calibrate": "ประมาณค่าพารามิเตอร์", "render_booklet": "จัดทำแบบทดสอบ",
-    "assemble": "ประกอบฉบับข้อสอบ", "analyse": "วิเคราะห์ข้อสอบ", "school_reports": "รายงานโรงเรียน",
-    "render_release_booklets": "จัดทำแบบทดสอบของทุกโรงเรียน", "import_answer_file": "นำเข้าคำตอบ",
-    "committee_report": "รายงาน ก.ต.ป.น.", "render_form_documents": "พิมพ์แบบทดสอบ เฉลย และกระดาษคำตอบ",
-    "analysis_calibrate": "ประมาณค่าพารามิเตอร์ของการสอบ", "analysis_link": "เชื่อมโยงสเกล", "analysis_dif": "วิเคราะห์ DIF",
+    "import_items": N_("นำเข้าข้อสอบ"), "calibrate": N_("ประมาณค่าพารามิเตอร์"), "render_booklet": N_("จัดทำแบบทดสอบ"),
+    "assemble": N_("ประกอบฉบับข้อสอบ"), "analyse": N_("วิเคราะห์ข้อสอบ"), "school_reports": N_("รายงานโรงเรียน"),
+    "render_release_booklets": N_("จัดทำแบบทดสอบของทุกโรงเรียน"), "import_answer_file": N_("นำเข้าคำตอบ"),
+    "committee_report": N_("รายงาน ก.ต.ป.น."), "render_form_documents": N_("พิมพ์แบบทดสอบ เฉลย และกระดาษคำตอบ"),
+    "analysis_calibrate": N_("ประมาณค่าพารามิเตอร์ของการสอบ"), "analysis_link": N_("เชื่อมโยงสเกล"), "analysis_dif": N_("วิเคราะห์ DIF"),
 }
-STATUS_TH = {"queued": "รอคิว", "running": "กำลังทำ", "done": "เสร็จแล้ว", "refused": "ไม่ผ่าน", "failed": "ขัดข้อง"}
+STATUS_TH = {"queued": N_("รอคิว"), "running": N_("กำลังทำ"), "done": N_("เสร็จแล้ว"), "refused": N_("ไม่ผ่าน"), "failed": N_("ขัดข้อง")}
+
+
+def _label(thai: str) -> str:
+    """A kind's or status's label in the page's language (Thai outside a request)."""
+    return gettext(thai) if has_request_context() else thai
 
 
 class JobOut(BaseModel):
@@ -37,6 +49,8 @@ class JobOut(BaseModel):
     kind_th: str
     status: str
     status_th: str
+    kind_label: str = ""             # the kind in the page's language
+    status_label: str = ""
     progress: float
     done: int | None = None
     total: int | None = None
@@ -66,8 +80,8 @@ def job_out(job, names: dict[str, str] | None = None) -> JobOut:
     outcome = job.outcome or {}
     problems = outcome.get("problems_en" if english and outcome.get("problems_en") else "problems") or []
     return JobOut(created_by=(names or {}).get(job.created_by_name, job.created_by_name),
-                  problems=[str(p) for p in problems][:200], id=job.id, kind=job.kind, kind_th=KIND_TH.get(job.kind, job.kind), status=job.status,
-                  status_th=STATUS_TH.get(job.status, job.status), progress=job.progress, done=job.done,
+                  problems=[str(p) for p in problems][:200], id=job.id, kind=job.kind, kind_th=KIND_TH.get(job.kind, job.kind), kind_label=_label(KIND_TH.get(job.kind, job.kind)), status=job.status,
+                  status_th=STATUS_TH.get(job.status, job.status), status_label=_label(STATUS_TH.get(job.status, job.status)), progress=job.progress, done=job.done,
                   total=job.total, message=(job.message_en if english and job.message_en else job.message_th),
                   outcome=job.outcome, created_by_name=job.created_by_name, created_at=job.created_at,
                   started_at=job.started_at, finished_at=job.finished_at, finished=job.is_finished)

@@ -10,7 +10,7 @@
         .then(function (j) {
           document.getElementById("job-progress").value = j.progress;
           var status = box.querySelector("[data-test=job-status]");
-          status.textContent = j.status_th; status.className = "status " + j.status;
+          status.textContent = j.status_label || j.status_th; status.className = "status " + j.status;
           document.getElementById("job-message").textContent = j.message || "";
           if (j.total) { document.getElementById("job-count").textContent = (j.done || 0) + " / " + j.total; }
           var list = document.getElementById("job-problems");
