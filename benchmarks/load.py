@@ -460,7 +460,10 @@ def run_database(kind: str, args, shared: dict, results: list) -> None:
     log(f"== {kind}: a fresh database")
     with fresh_database(kind, folder) as url:
         if kind == "sqlite" and args.demo_sqlite:
+            from web.migrations import upgrade
+
             shutil.copyfile(args.demo_sqlite, url.removeprefix("sqlite:///"))
+            upgrade(url)  # a copy seeded before the latest migrations
         plan = prepare(url, folder, args, shared)
         plan["done_file"] = str(folder / "uploads-done.txt")
         plan["booklet_per_user"] = len(plan["booklets"]) / args.booklet_seconds / args.booklet_users
