@@ -322,6 +322,8 @@ def _areas(session: Session, user_ids: Iterable[int]) -> dict[int, list[int]]:
 
 def _public(session: Session, user: User) -> UserPublic:
     assert user.id is not None
+    if "supervisor" not in user.role_tuple():  # only a supervisor has an area (create_users, set_roles)
+        return UserPublic.of(user)
     return UserPublic.of(user, _areas(session, [user.id])[user.id])
 
 
