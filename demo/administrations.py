@@ -87,11 +87,12 @@ def _answers(path: Path, ids: list[str], theta: np.ndarray, a: np.ndarray, b: np
 
 def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
                               progress: Callable[[str], None] = lambda _: None, *, booklets_dir: Path | None = None,
-                              district: str = "") -> dict[str, object]:
+                              documents_dir: Path | None = None, district: str = "") -> dict[str, object]:
     """Last year's administration answered by the 30 schools and analysed; this year's awaiting release.
 
     With `booklets_dir`, last year's (released) administration gets its per-school booklets there, by
-    the release job's own service (:func:`release_booklets`), so each school can download its copy.
+    the release job's own service (:func:`release_booklets`), so each school can download its copy; with
+    `documents_dir`, its form's answer sheet and keys as the forms' job renders them (:func:`form_files`).
     """
     officer = next((a for a in accounts.values() if a.role == "officer"), Actor.system())
     analyst = next((a for a in accounts.values() if a.role == "analyst"), Actor.system())
@@ -148,6 +149,8 @@ def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
     progress(f"การสอบ {code2}: รอเผยแพร่")
     if booklets_dir is not None:
         release_booklets(store, officer, code, booklets_dir / code, district, progress)
+    if documents_dir is not None:
+        form_files(store, officer, form_code, documents_dir, progress)
     return {"last_year": code, "this_year": code2, "first_run": first_run["parameter_set"],
             "parameter_set": final["parameter_set"], "n_persons": final["n_persons"], "n_flags": final["n_flags"]}
 
@@ -164,6 +167,24 @@ def release_booklets(store, actor: Actor, code: str, folder: Path, district: str
     out = render_release_booklets(store, actor, code, render_school_copies, folder=folder, district=district)
     seconds = time.perf_counter() - t0
     progress(f"{out.message('th')} ({seconds:.1f} วินาที)")
+    return seconds
+
+
+def form_files(store, actor: Actor, form_code: str, folder: Path,
+               progress: Callable[[str], None] = lambda _: None) -> float:
+    """The answer sheet and every key of frozen form `form_code` (not the form's own-order booklets: schools
+    download the stamped ones), rendered as the forms' job does (:func:`testgen.documents.render_document`
+    with :func:`exports.render.render`) into `folder`; returns the seconds it took."""
+    from exports.render import render
+    from testgen.documents import form_documents, render_document
+
+    t0 = time.perf_counter()
+    with store.read_session() as s:
+        docs = [d for d in form_documents(s, actor, folder, form_code) if d.kind != "booklet" and not d.ready]
+        for d in docs:
+            render_document(s, actor, d, render)
+    seconds = time.perf_counter() - t0
+    progress(f"พิมพ์กระดาษคำตอบและเฉลยของฉบับ {form_code} แล้ว {len(docs)} ไฟล์ ({seconds:.1f} วินาที)")
     return seconds
 
 

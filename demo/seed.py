@@ -48,11 +48,12 @@ def is_seeded(store: Store) -> bool:
 
 def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
               progress: Callable[[str], None] = lambda _: None, booklets_dir: Path | None = None,
-              district: str = "") -> SeedReport:
+              documents_dir: Path | None = None, district: str = "") -> SeedReport:
     """Write the demo district into an empty store (refuses a store that already has items).
 
     With `booklets_dir` (the instance's ``booklets`` folder), last year's released administration gets
-    its per-school booklet files there, as the release job renders them; without, it has none.
+    its per-school booklet files there, as the release job renders them; without, it has none. With
+    `documents_dir` (the instance's form-documents folder) its form's answer sheet and keys are rendered there too.
     """
     start = time.perf_counter()
     if is_seeded(store):
@@ -90,7 +91,8 @@ def seed_demo(store: Store, *, seed: int = 2569, min_ioc: float = 0.5,
             service.save_instrument(s, officer, _instrument_draft(ins))
     forms = seed_demo_forms(store, officer, progress)
     seed_demo_supervision(store, accounts, progress)
-    seed_demo_administrations(store, schools, accounts, progress, booklets_dir=booklets_dir, district=district)
+    seed_demo_administrations(store, schools, accounts, progress, booklets_dir=booklets_dir,
+                              documents_dir=documents_dir, district=district)
     return SeedReport(len(schools), len(users), len(items), n_approved, len(sets), len(instruments),
                       time.perf_counter() - start, len(forms))
 

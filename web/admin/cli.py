@@ -26,6 +26,7 @@ def seed_command(ctx: click.Context, reset: bool, seed_value: int) -> None:
 def _seed(ctx: click.Context, reset: bool, seed_value: int):
     """Migrate (or reset), then seed an empty database; None when it already holds items."""
     from demo.seed import is_seeded, seed_demo
+    from testgen.documents import documents_folder
     from web.cli import make_app
     from web.migrations import downgrade, upgrade
     from web.store_ext import get_store
@@ -42,6 +43,7 @@ def _seed(ctx: click.Context, reset: bool, seed_value: int):
         return None
     report = seed_demo(store, seed=seed_value, min_ioc=app.config["IOC_THRESHOLD"],
                        progress=lambda m: click.echo(f"  {m}"), booklets_dir=Path(app.instance_path) / "booklets",
+                       documents_dir=documents_folder(app.instance_path),
                        district=app.config["DISTRICT_NAME"])
     _demo_passwords(store, app.config["DEMO_PASSWORD"])
     click.echo(f"สร้างเขตตัวอย่างแล้ว: โรงเรียน {report.n_schools}, ผู้ใช้ {report.n_users}, "

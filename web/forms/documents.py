@@ -1,97 +1,39 @@
-"""A frozen form's printable files: booklet and key of the form's own order and of each variant, the answer sheet.
-
-A booklet takes seconds to render (about 5 s for 30 items), so files are rendered by a job
-(:func:`web.forms.jobs.render_form_documents`) into the instance folder and downloads only read them.
-A file's name is the hash of what it depends on (the form's content hash, the kind, the variant and
-that variant's row), so new variants get new files and a frozen form's files never go stale.
-"""
+"""The web's view of a frozen form's printable files (:mod:`testgen.documents`): the instance folder of
+the app, and the district's name on booklets; rendering by :func:`exports.render.render`."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from itembank.authz import Actor, authorize
-from testgen.errors import TestGenError
+from itembank.authz import Actor
+from testgen import documents as _docs
+from testgen.documents import DOCUMENTS, FormDocument
+
+__all__ = ["DOCUMENTS", "FormDocument", "find_document", "form_documents", "render_document"]
 
 Session = Any  # a session of the store (web names no SQL library: see the import contracts)
 
-#: kind → Thai name; the order the form page lists them in.
-DOCUMENTS = {"booklet": "แบบทดสอบ", "key": "เฉลย", "sheet": "กระดาษคำตอบ"}
-
-
-@dataclass(frozen=True)
-class FormDocument:
-    form_code: str
-    kind: str
-    variant: str | None
-    path: Path
-
-    @property
-    def ready(self) -> bool:
-        return self.path.is_file()
-
-    @property
-    def filename(self) -> str:
-        return f"{self.form_code}{'-' + self.variant if self.variant else ''}-{self.kind}.pdf"
-
-    @property
-    def label_th(self) -> str:
-        return DOCUMENTS[self.kind] + (f" ชุด {self.variant}" if self.variant else (
-            " (ลำดับของฉบับ)" if self.kind != "sheet" else ""))
-
 
 def _folder(app: Flask) -> Path:
-    return Path(app.instance_path) / "form-documents"
+    return _docs.documents_folder(app.instance_path)
 
 
 def form_documents(session: Session, actor: Actor, app: Flask, code: str) -> list[FormDocument]:
-    """Every printable file of frozen form `code`: booklet and key (form order, then each variant), the sheet."""
-    from testgen.forms import form_variants, get_form
-
-    form = get_form(session, actor, code)
-    authorize(actor, form, "form.render")
-
-    def doc(kind: str, label: str | None, variant_id: int | None) -> FormDocument:
-        stamp = f"{form.content_hash}:{kind}:{label}:{variant_id or ''}"
-        return FormDocument(form.code, kind, label, _folder(app) / f"{hashlib.sha256(stamp.encode()).hexdigest()}.pdf")
-
-    out = [doc("booklet", None, None), doc("key", None, None), doc("sheet", None, None)]
-    for v in form_variants(session, form):
-        out += [doc("booklet", v.label, v.id), doc("key", v.label, v.id)]
-    return out
+    """Every printable file of frozen form `code` in the app's instance folder."""
+    return _docs.form_documents(session, actor, _folder(app), code)
 
 
 def find_document(session: Session, actor: Actor, app: Flask, code: str, kind: str,
                   variant: str | None) -> FormDocument:
     """One file of the form; a kind or variant the form does not have is not found."""
-    variant = (variant or "").strip() or None
-    for d in form_documents(session, actor, app, code):
-        if d.kind == kind and d.variant == variant:
-            return d
-    raise TestGenError("form.document_not_found", kind="not_found",
-                       message_th=f"ฉบับ {code} ไม่มี{DOCUMENTS.get(kind, 'ไฟล์')}{' ชุด ' + variant if variant else ''}",
-                       message_en=f"form {code} has no {kind}{' of variant ' + variant if variant else ''}")
+    return _docs.find_document(session, actor, _folder(app), code, kind, variant)
 
 
 def render_document(session: Session, actor: Actor, app: Flask, doc: FormDocument) -> Path:
-    """Render `doc` as PDF into its file (written whole, then moved into place)."""
+    """Render `doc` as PDF into its file."""
     from exports.render import render
-    from testgen.booklets import build_answer_key, build_answer_sheet, build_booklet
 
-    if doc.kind == "booklet":
-        data = build_booklet(session, actor, doc.form_code, doc.variant, district=app.config["DISTRICT_NAME"])
-    elif doc.kind == "key":
-        data = build_answer_key(session, actor, doc.form_code, doc.variant)
-    else:
-        data = build_answer_sheet(session, actor, doc.form_code)
-    pdf = render(data, "pdf")
-    doc.path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = doc.path.with_name(doc.path.name + ".part")
-    tmp.write_bytes(pdf)
-    tmp.replace(doc.path)
-    return doc.path
+    return _docs.render_document(session, actor, doc, render, district=app.config["DISTRICT_NAME"])

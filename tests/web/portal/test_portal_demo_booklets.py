@@ -1,5 +1,6 @@
-"""After `khlang demo seed` a school downloads its own stamped booklet of last year's released administration:
-the seed renders it with the release job's own service (scoring.booklet_release)."""
+"""After `khlang demo seed` a school downloads its own stamped booklet, the answer sheet and the keys of last
+year's released administration: the seed renders them with the release job's and the forms' job's own
+services (scoring.booklet_release, testgen.documents)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ def test_a_school_downloads_its_booklet_after_demo_seed(tmp_path, db_url, sessio
         text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "1029020001" in text                                # this school's copy, stamped on its cover
         assert list((tmp_path / "booklets" / "P6-MA-2568" / "B").glob("*.pdf")).__len__() == 30
+        sheet = client.get("/school/P6-MA-2568/sheet")              # the form's answer sheet and keys, rendered
+        assert sheet.status_code == 200 and sheet.data[:5] == b"%PDF-"  # by the seed as the forms' job renders them
+        sheet.close()
+        key = client.get("/school/P6-MA-2568/key/B")
+        assert key.status_code == 200 and key.mimetype == "application/pdf"
+        (tmp_path / "k.pdf").write_bytes(key.data)
+        key.close()
+        key_text = subprocess.run(["pdftotext", str(tmp_path / "k.pdf"), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+        assert "เฉลย" in key_text and "ชุด" in key_text
         other = client.get("/school/P6-MA-2569")                   # this year's: not released, nothing to download
         assert other.status_code in (403, 404)
     finally:
