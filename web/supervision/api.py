@@ -285,7 +285,7 @@ def visits(query: SupVisitQuery):
     """การนิเทศของปีการศึกษา ใหม่สุดก่อน (โรงเรียนเห็นเฉพาะของตนเอง)"""
     from supervision.visits import list_visits
 
-    with write_session() as s:  # the reference forms are seeded on first use
+    with read_session() as s:
         rows = list(reversed(list_visits(s, acting(), academic_year=_year(query.year), school_code=query.school)))
     return SupVisitPage(items=[_visit_out(v) for v in _slice(rows, query)], **page_of(len(rows), query))
 
@@ -298,7 +298,7 @@ def visit(visit_id: int):
     from supervision.visits import get_visit, list_visits
 
     actor = acting()
-    with write_session() as s, _hidden():
+    with read_session() as s, _hidden():
         v = get_visit(s, actor, _id(visit_id))
         found = [x for x in list_visits(s, actor, academic_year=v.academic_year) if x.id == v.id]
     if not found:

@@ -123,7 +123,7 @@ def index():
     from supervision.visits import list_recommendations, list_visits
 
     actor, year, today = acting(), _year(), dt.date.today()
-    with write_session() as s:  # the reference forms are seeded on first use
+    with read_session() as s:
         visits = list_visits(s, actor, academic_year=year)
         recs = list_recommendations(s, actor, academic_year=year)
         coverage = plan_coverage(s, actor, year) if actor.may("supervision.plan_read") else None
@@ -246,7 +246,7 @@ def forms():
     """แบบบันทึกการนิเทศ: the reference forms and the office's own (items, scale, bands), and adding one as JSON."""
     from supervision.forms import list_forms
 
-    with write_session() as s:
+    with read_session() as s:
         rows = list_forms(s, acting())
     return render_template("supervision/forms.html", **_context(forms=rows))
 
@@ -290,7 +290,7 @@ def visits():
 
     actor, year, page = acting(), _year(), _page()
     school = _clean(request.args.get("school"), 10) or None
-    with write_session() as s:
+    with read_session() as s:
         rows = list(reversed(list_visits(s, actor, academic_year=year, school_code=school)))
         forms = list_forms(s, actor)
     shown, n_pages = _paged(rows, page)
@@ -329,7 +329,7 @@ def new_visit():
                     dt.date.today().month in (11, 12, 1, 2, 3, 4) else 1}
     follow = request.args.get("follow_up_of", type=int)
     open_recs = []
-    with write_session() as s:
+    with read_session() as s:
         forms = _form_choices(s)
         codes = [f.code for f in forms]
         code = request.args.get("form") or ("classroom_visit" if "classroom_visit" in codes else codes[0])
@@ -435,7 +435,7 @@ def show_visit(visit_id: int):
     from supervision.visits import get_visit, list_recommendations
 
     actor = acting()
-    with write_session() as s, _hidden():
+    with read_session() as s, _hidden():
         visit = get_visit(s, actor, _id(visit_id))
         record = visit_record(s, actor, visit.id)
         code = _school_code(s, visit.school_id)
@@ -469,7 +469,7 @@ def visit_record_file(visit_id: int, fmt: str):
 
     if fmt not in ("pdf", "docx"):
         abort(404)
-    with write_session() as s, _hidden():
+    with read_session() as s, _hidden():
         record = visit_record(s, acting(), _id(visit_id), str(current_app.config.get("DISTRICT_NAME", "")))
     data = render(record, fmt, thai_digits=False)
     audit_download("visit_record", str(visit_id), format=fmt)
@@ -490,7 +490,7 @@ def recommendations():
 
     actor, year, page = acting(), _year(), _page()
     status = request.args.get("status") if request.args.get("status") in STATUS_TH else None
-    with write_session() as s:
+    with read_session() as s:
         rows = list_recommendations(s, actor, academic_year=year, status=status)
         visits = {v.id: v for v in list_visits(s, actor, academic_year=year)}
     if actor.role == "supervisor":  # the schools assigned to them (their visits' schools)
@@ -756,7 +756,7 @@ def committee_file(year: int, fmt: str):
 
     if fmt not in ("pdf", "docx") or not 2400 <= year <= 2700:
         abort(404)
-    with write_session() as s:
+    with read_session() as s:
         report = committee_report(s, acting(), year, district=str(current_app.config.get("DISTRICT_NAME", "")))
     data = render(report, fmt, thai_digits=False)
     audit_download("committee_report", str(year), format=fmt)
