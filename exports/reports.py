@@ -209,7 +209,7 @@ def student_slips_html(slips: Sequence[StudentSlip], *, thai_digits: bool = True
         )
         parts.append(
             f'<div class="slip" style="break-inside: avoid; margin-bottom: 8mm"><h1>{esc(s.title)}</h1>'
-            f'<p class="sub">โรงเรียน{esc(s.school)}</p><table class="facts">'
+            f'<p class="sub">{esc(_school_name(s.school))}</p><table class="facts">'
             f"<tr><td>ชื่อ-นามสกุล</td><td>{esc(s.student_name)}</td><td>เลขประจำตัว</td>"
             f"<td>{esc(s.student_number)}</td></tr><tr><td>ชั้น</td><td>{esc(digits(s.class_room, thai_digits))}</td>"
             f"<td>เลขที่</td><td>{esc(digits(s.seat, thai_digits))}</td></tr></table>"
@@ -297,7 +297,7 @@ def school_report_docx(
     """รายงานผลระดับโรงเรียน as an editable DOCX."""
     w = _Writer(font, DEFAULT_SIZE.get(font, 12.0), True)
     w.para(report.title, size=w.size + 5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    w.para(f"โรงเรียน{report.school} ({report.school_code}) · {report.administration}",
+    w.para(f"{_school_name(report.school)} ({report.school_code}) · {report.administration}",
            align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)  # fmt: skip
     w.para(
         digits(f"จำนวนนักเรียน {report.n_students} คน · คะแนนเฉลี่ยร้อยละ {report.mean_percent:.2f}"),
@@ -339,7 +339,7 @@ def student_slips_docx(slips: Sequence[StudentSlip], out: str | Path | None = No
         if k:
             w.para("", keep_next=False)
         w.para(s.title, size=w.size + 3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        w.para(f"โรงเรียน{s.school}", align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(_school_name(s.school), align=WD_ALIGN_PARAGRAPH.CENTER)
         w.para(
             f"{s.student_name} · เลขประจำตัว {s.student_number} · ชั้น {digits(s.class_room)} เลขที่ {digits(s.seat)}"
         )

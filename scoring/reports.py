@@ -275,7 +275,7 @@ def class_sheet(session: Session, actor: Actor, administration: str, school_code
                                    tables=(("", TableBlock(head, tuple(rows))),))
                      for k, (label, rows) in enumerate(sorted(by_class.items())))
     return ResultsReport(
-        "class", office, f"บัญชีคะแนน {adm.title}", f"โรงเรียน{school.name_th} ({school.code}) · {adm.code}",
+        "class", office, f"บัญชีคะแนน {adm.title}", f"{_school_title(school.name_th)} ({school.code}) · {adm.code}",
         (("คะแนนเต็ม", _f(res.max_points)), ("จำนวนผู้เข้าสอบ", f"{len(st['order']):,} คน")), sections,
         _signatures(("ครูผู้สอน", ""), ("ผู้อำนวยการโรงเรียน", "")), landscape=len(codes) > 3,
         reference=f"{adm.code} · {school.code}")
@@ -488,3 +488,8 @@ def reports_overview(session: Session, actor: Actor) -> list[dict[str, Any]]:
         out.append({"info": a, "results_released": released, "n_schools": int(n_results), "analysed": analysed,
                     "schools": schools, "own_school": own})
     return out
+
+
+def _school_title(name: str) -> str:
+    """โรงเรียน + the name, once (most schools' names already begin with it)."""
+    return name if name.startswith("โรงเรียน") else f"โรงเรียน{name}"

@@ -83,3 +83,23 @@ def test_student_slips_docx_has_one_block_per_student(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "slips.docx") as z:
         xml = z.read("word/document.xml").decode()
     assert xml.count("กมลชนก") == 2 and 'w:cs="Sarabun"' in xml
+
+
+@needs_poppler
+def test_a_school_named_with_its_prefix_is_named_once(tmp_path: Path) -> None:
+    """Most schools' names begin with โรงเรียน: the reports print it once, in the PDF and the DOCX."""
+    from dataclasses import replace
+
+    from exports.reports import student_slips_docx
+
+    report = replace(demo_school_report(), school="โรงเรียนบ้านหนองบัววิทยาคม")
+    slip = replace(demo_student_slip(), school="โรงเรียนบ้านหนองบัววิทยาคม")
+    school_report_docx(report, tmp_path / "school.docx")
+    student_slips_pdf([slip], tmp_path / "slips.pdf")
+    student_slips_docx([slip], tmp_path / "slips.docx")
+    for docx in ("school.docx", "slips.docx"):
+        with zipfile.ZipFile(tmp_path / docx) as z:
+            xml = z.read("word/document.xml").decode()
+        assert "โรงเรียนบ้านหนองบัว" in xml and "โรงเรียนโรงเรียน" not in xml
+    got = text(tmp_path / "slips.pdf")
+    assert "บ้านหนองบัว" in got and "โรงเรียนโรงเรียน" not in got
