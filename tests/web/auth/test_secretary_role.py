@@ -71,7 +71,7 @@ def test_migration_0007_keeps_the_rows_that_refer_to_accounts_on_sqlite(tmp_path
                   "'2026-01-01')")
         c.execute("INSERT INTO api_token (user_id, token_hash, scopes, label, created_at) VALUES (1, 'h', '*', '', "
                   "'2026-01-01')")
-    upgrade(url)
+    upgrade(url, "0007")
     assert current(url) == "0007"
     with sqlite3.connect(path) as c:
         c.execute("PRAGMA foreign_keys=ON")
@@ -90,8 +90,9 @@ def test_migration_0007_keeps_the_rows_that_refer_to_accounts_on_sqlite(tmp_path
     with sqlite3.connect(path) as c:
         assert c.execute("SELECT role, roles, is_active FROM user_account WHERE id = 2").fetchone() == ("qa", "qa", 0)
         assert c.execute("SELECT roles, is_active FROM user_account WHERE id = 1").fetchone() == ("supervisor", 1)
-    upgrade(url)
+    upgrade(url, "0007")
     assert current(url) == "0007"
+    upgrade(url)                                                   # and on to the head
 
 
 def test_users_create_takes_the_secretary_role_and_refuses_an_unknown_one_in_thai(session, db_url, tmp_path):
