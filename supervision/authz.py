@@ -36,7 +36,7 @@ register_actions(
         "qa": _READ | {"qa.write", "qa.summary", "committee.read", "committee.write", "supervision.form_write"},
         "officer": _READ | {"qa.summary", "committee.read"},
         "analyst": _READ | {"qa.summary", "committee.read"},
-        "secretary": {"supervision.plan_read", "qa.summary", "committee.read", "committee.write"},
+        "secretary": {"supervision.plan_read", "qa.read", "qa.summary", "committee.read", "committee.write"},
         "school": {"visit.read", "visit.acknowledge", "recommendation.update", "qa.read",
                    "supervision.plan_read"},
     },

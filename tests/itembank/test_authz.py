@@ -51,7 +51,7 @@ def test_the_table_snapshot():
     assert PERMISSIONS["admin"] == PERMISSIONS["system"] == frozenset(ACTION_TH)
     # the committee secretary (เลขานุการ ก.ต.ป.น.): committee reports and records, results summaries, nothing else
     assert sorted(PERMISSIONS["secretary"]) == sorted([
-        "account.self", "school.read", "job.read", "committee.read", "committee.write", "qa.summary",
+        "account.self", "school.read", "job.read", "committee.read", "committee.write", "qa.read", "qa.summary",
         "supervision.plan_read", "administration.read", "scores.read"])
     # PDPA: a student's data on request by the school or the district's officer; the purge by administrators
     assert [r for r in ROLES if "privacy.export" in PERMISSIONS[r]] == ["officer", "admin", "school", "system"]

@@ -162,6 +162,11 @@ def test_the_qa_officer_imports_sar_levels_and_reads_the_summary(app, district, 
     r = school.get("/supervision/qa?year=2569")
     assert r.status_code == 302 and f"/supervision/qa/schools/{A}" in r.headers["Location"]
     assert "ระดับคุณภาพ" in school.get(r.headers["Location"]).get_data(as_text=True)
+    secretary = _client(app, make_account(app, "secretary"))      # the committee's secretary reads the district
+    page = secretary.get("/supervision/qa?year=2569").get_data(as_text=True)
+    assert "โรงเรียนบ้านนาคำ: มาตรฐานที่ 3 ระดับปานกลาง" in page and "/supervision/qa/import" not in page
+    assert secretary.post("/supervision/qa/import", data={"csrf_token": csrf_token(secretary, "/supervision/")}
+                          ).status_code == 403
     sup = _client(app, district["sup"])
     assert sup.post("/supervision/qa/import", data={"csrf_token": csrf_token(sup, "/supervision/")}).status_code == 403
 
