@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -18,7 +19,6 @@ from itembank import service
 from itembank.authz import Actor, authorize
 from itembank.models import Item, ItemSet, ItemVersion
 from itembank.statistics import latest_statistics
-from testgen.assembler import AssemblyResult, assemble
 from testgen.bank import _parameters, bank_pool
 from testgen.blueprint import Blueprint
 from testgen.blueprint_io import blueprint_from_dict, blueprint_to_dict, read_blueprint_file
@@ -26,6 +26,9 @@ from testgen.errors import TestGenError
 from testgen.models import CompromisedItem, Form, FormItem, FormVariant, StoredBlueprint
 from testgen.variants import FormItem as VariantItem
 from testgen.variants import ItemKey, answer_of, make_variants
+
+if TYPE_CHECKING:
+    from testgen.assembler import AssemblyResult
 
 THETA_GRID = tuple(float(t) for t in range(-3, 4))
 
@@ -107,6 +110,8 @@ def assemble_from_bank(session: Session, actor: Actor, blueprint: Blueprint, *, 
         lacking = ~pool.has_parameters() & ~pool.mask("excluded")
         n_without = int(lacking.sum())
         pool = replace(pool, excluded=pool.mask("excluded") | lacking)
+    from testgen.assembler import assemble  # OR-Tools and pandas load only when a form is assembled
+
     result = assemble(pool, blueprint, time_limit=time_limit, seed=seed, workers=workers)
     return BankAssembly(result, {v.id: v for v in versions}, n_without)
 

@@ -15,11 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from testgen.assembler.problem import Problem
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+
+def _cp():
+    """OR-Tools' CP-SAT module, loaded when a model is first built (it brings pandas: 0.3 s of import that a
+    process which only reads forms, such as a report job, never needs)."""
+    from ortools.sat.python import cp_model
+
+    return cp_model
+
 
 SCALE = 100_000
 
@@ -106,6 +118,7 @@ def build(
     """
     bp = prob.blueprint
     on = (lambda g: True) if groups is None else (lambda g: g in groups)
+    cp_model = _cp()
     m = cp_model.CpModel()
     n, F, S = prob.n_items, bp.n_forms, len(forms)
     choose_anchors = anchors is None and prob.uses_anchors and F > 1
@@ -361,13 +374,9 @@ def build(
     return Sub(m, list(forms), cand, x, w_items, w, y, trivially_infeasible)
 
 
-STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "invalid",
-    cp_model.UNKNOWN: "unknown",
-}
+#: CP-SAT's status names (OPTIMAL, FEASIBLE, …) → ours
+STATUS = {"OPTIMAL": "optimal", "FEASIBLE": "feasible", "INFEASIBLE": "infeasible", "MODEL_INVALID": "invalid",
+          "UNKNOWN": "unknown"}
 
 
 def solve(sub: Sub, time_limit: float, *, workers: int, seed: int, presolve: bool = True) -> tuple[str, cp_model.CpSolver]:
@@ -376,6 +385,7 @@ def solve(sub: Sub, time_limit: float, *, workers: int, seed: int, presolve: boo
     ``presolve=False`` suits the short neighbourhood steps: on the benchmark's 2,000-item
     sub-problems CP-SAT's presolve (probing) alone takes 2–3 s of a 2 s slice.
     """
+    cp_model = _cp()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, float(time_limit))
     solver.parameters.num_workers = int(workers)
@@ -383,4 +393,4 @@ def solve(sub: Sub, time_limit: float, *, workers: int, seed: int, presolve: boo
     if not presolve:
         solver.parameters.cp_model_presolve = False
     st = solver.solve(sub.model)
-    return STATUS.get(st, "unknown"), solver
+    return STATUS.get(solver.status_name(st), "unknown"), solver
