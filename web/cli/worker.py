@@ -34,5 +34,9 @@ def worker(ctx: click.Context, workers: int | None, worker_type: str, verbose: b
     where = app.config["JOBS_REDIS_URL"] if jobs.backend == "redis" else jobs.sqlite_path
     click.echo(f"Khlang worker: คิว {jobs.huey.name} ({jobs.backend}, {safe_url(where)}), "
                f"{consumer.workers} {worker_type}; Ctrl-C เพื่อหยุด", err=True)
+    if worker_type == "thread":
+        import exports.docx  # noqa: F401  the renderers (WeasyPrint, matplotlib, python-docx: ~2 s of imports)
+        import exports.pdf  # noqa: F401  load once here, so the first report or booklet job does not wait for them
+        import exports.plots  # noqa: F401
     consumer.run()
 
