@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 15's reference figures: Khlang against the R packages' outputs, max |difference| per method.
+"""Issue 15's reference figures: Khlang against the R packages' (and Kolen's STUIRT and POLYEQUATE) outputs, max |difference| per method.
 
     .venv/bin/python benchmarks/reference_figures.py        # about half a minute
 
@@ -183,8 +183,44 @@ def erm() -> None:
     row("Wald test per item", ref, "z (median split)", wald.wald_z, t.REF["Waldtest(RM(raschdat1), median)", "z"])
 
 
+def stuirt_polyequate() -> None:
+    import test_linking_published as t
+
+    from psychometrics.irt.equating import true_score_equating
+    from psychometrics.irt.linking import link
+
+    stuirt = "Kolen's STUIRT, in jMetrik's IrtScaleLinkingTest (published)"
+    for method in ("mean_mean", "mean_sigma", "haebara", "stocking_lord"):
+        ours, theirs, crit_ours, crit_theirs = [], [], [], []
+        for example in ("linking_3pl_kb", "linking_mixed_parscale", "linking_mixed_stuirt"):
+            forms = t.load_forms(example)
+            ref = next(r for r in t.published_linking() if r["example"] == example and r["method"] == method)
+            if example == "linking_3pl_kb" and method in ("haebara", "stocking_lord"):
+                ours.extend(t.stuirt_two_population_link(forms["X"], forms["Y"], method))
+            else:
+                res = link(forms["X"], forms["Y"], method, symmetric=True, nodes=t.STUIRT_GRID)
+                ours.extend([res.A, res.B])
+                if ref["criterion"]:
+                    per = forms["Y"].n_categories.sum() if method == "haebara" else 1
+                    crit_ours.append(res.criterion / per)
+                    crit_theirs.append(float(ref["criterion"]))
+            theirs.extend([float(ref["A"]), float(ref["B"])])
+        row(f"linking {method}", stuirt, "A, B: KB 3PL, 3PL+GPCM D=1.7 and D=1 (6 dec.)", ours, theirs)
+        if crit_ours:
+            row(f"linking {method}", stuirt, "criterion, 2 examples (6 dec.)", crit_ours, crit_theirs)
+    polyequate = "Kolen's POLYEQUATE, in jMetrik's IrtTrueScoreEquatingTest (published)"
+    for example, label in (("true_score_3pl_kb", "KB 36-item 3PL"), ("true_score_3pl_gpcm", "3PL + GPCM"),
+                           ("true_score_3pl_grm", "3PL + GRM")):
+        forms = t.load_forms(example)
+        theta_ref, y_ref = t.published_true_scores(example)
+        res = true_score_equating(forms["X"], forms["Y"])
+        row(f"IRT true-score equating, {label}", polyequate, "form-Y equivalents", res.score_y, y_ref)
+        row(f"IRT true-score equating, {label}", polyequate, "θ of each X score", res.theta,
+            np.where(np.abs(theta_ref) > 90, np.nan, theta_ref))
+
+
 def main() -> int:
-    for part in (mirt_lsat7, anxiety, verbal, erm):
+    for part in (mirt_lsat7, anxiety, verbal, erm, stuirt_polyequate):
         part()
     width = max(len(r[0]) for r in ROWS)
     ref_width = max(len(r[1]) for r in ROWS)
@@ -192,9 +228,11 @@ def main() -> int:
     print(f"|{'-' * (width + 2)}|{'-' * (ref_width + 2)}|---|---|")
     for method, reference, quantity, diff in ROWS:
         print(f"| {method:<{width}} | {reference:<{ref_width}} | {quantity} | {diff:.1e} |")
-    print("\nNot covered by a published output here: equateIRT's linking (its example data est2pl/data2pl are "
-          "binary .rda and equateIRT is not packaged for Debian; tests/psychometrics/test_irt_chains.py checks "
-          "equateIRT's own derivative formulas instead), ML/MAP ability SEs by observed information for "
+    print("\nNot covered by a published output here: equateIRT's own linking examples (its example data "
+          "est2pl/data2pl are binary .rda and equateIRT is not packaged for Debian; the linking methods are "
+          "checked against Kolen's STUIRT above, and tests/psychometrics/test_irt_chains.py checks "
+          "equateIRT's derivative formulas), IRT observed-score equating (no published output with its "
+          "item parameters found), ML/MAP ability SEs by observed information for "
           "polytomous items (no published output found; test_irt_ability_se.py checks them against the "
           "curvature of the maximised function).")
     return 0
