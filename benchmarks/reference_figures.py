@@ -186,7 +186,7 @@ def erm() -> None:
 def stuirt_polyequate() -> None:
     import test_linking_published as t
 
-    from psychometrics.irt.equating import true_score_equating
+    from psychometrics.irt.equating import observed_score_equating, true_score_equating
     from psychometrics.irt.linking import link
 
     stuirt = "Kolen's STUIRT, in jMetrik's IrtScaleLinkingTest (published)"
@@ -217,6 +217,12 @@ def stuirt_polyequate() -> None:
         row(f"IRT true-score equating, {label}", polyequate, "form-Y equivalents", res.score_y, y_ref)
         row(f"IRT true-score equating, {label}", polyequate, "θ of each X score", res.theta,
             np.where(np.abs(theta_ref) > 90, np.nan, theta_ref))
+    recipes = "Equating Recipes, in jMetrik's IrtObservedScoreEquatingTest (published)"
+    for example, label in (("observed_3pl_kb", "KB 36-item 3PL"), ("observed_3pl_grm", "3PL + GRM (MainCh16Mf)")):
+        forms = t.load_forms(example)
+        res = observed_score_equating(forms["X"], forms["Y"], theta=t.observed_population(example))
+        row(f"IRT observed-score equating, {label}", recipes, "form-Y equivalents (5 dec.)", res.score_y,
+            t.published_observed(example))
 
 
 def main() -> int:
@@ -231,8 +237,7 @@ def main() -> int:
     print("\nNot covered by a published output here: equateIRT's own linking examples (its example data "
           "est2pl/data2pl are binary .rda and equateIRT is not packaged for Debian; the linking methods are "
           "checked against Kolen's STUIRT above, and tests/psychometrics/test_irt_chains.py checks "
-          "equateIRT's derivative formulas), IRT observed-score equating (no published output with its "
-          "item parameters found), ML/MAP ability SEs by observed information for "
+          "equateIRT's derivative formulas), ML/MAP ability SEs by observed information for "
           "polytomous items (no published output found; test_irt_ability_se.py checks them against the "
           "curvature of the maximised function).")
     return 0

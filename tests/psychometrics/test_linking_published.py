@@ -15,6 +15,12 @@ repository meyerjp3/psychometrics —
   (commit 13b30eaa59e13a97415002759ea5a9c0da6c3ca6): θ and form-Y equivalents of every form-X
   score from POLYEQUATE (Kolen et al.) for Kolen & Brennan's 36-item 3PL forms, and for the 3PL +
   GPCM and 3PL + GRM forms (D = 1.7).
+* IRT observed-score equating: jMetrik's ``IrtObservedScoreEquatingTest.java`` (package
+  com.itemanalysis.psychometrics.irt.equating, so src/test/java/com/itemanalysis/psychometrics/irt/
+  equating/ of meyerjp3/psychometrics; the search index holds that file without its repository and
+  commit, see SOURCE.md), whose Y equivalents are Equating Recipes' (CASMA) output for Kolen &
+  Brennan's chapter-6 36-item 3PL example and for example MainCh16Mf (10 3PL + 5 GRM items), both in
+  the X group's population (10 points with weights; synthetic weight 1 on that group).
 
 The parameters are stored as text under tests/psychometrics/data/stuirt_polyequate/ (SOURCE.md).
 
@@ -27,7 +33,8 @@ equals ours (both with weights summing to 1).
 Tolerances: the references print 6 decimals (rounding ±5e-7).  A and B: 2e-6, rounding plus the
 reference optimiser's own stopping error (jMetrik reproduces STUIRT's Haebara only to 1e-4; we
 are within 1.5e-6).  Criterion values: 6e-7.  True scores: 5e-6 and θ: 2e-6 (POLYEQUATE's Newton
-tolerance on top of the rounding; found ≤ 1.7e-6 and ≤ 6.5e-7).  θ is undefined (POLYEQUATE prints
+tolerance on top of the rounding; found ≤ 1.7e-6 and ≤ 6.5e-7).  Observed-score equivalents: Equating
+Recipes prints 5 decimals, so 6e-6 (found ≤ 4.9e-6).  θ is undefined (POLYEQUATE prints
 ∓99) exactly at the scores at or below Σ c and at the maximum score.
 """
 
@@ -40,7 +47,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from psychometrics.irt.equating import true_score_equating
+from psychometrics.irt.equating import observed_score_equating, true_score_equating
 from psychometrics.irt.linking import _curve_loss, link
 from psychometrics.irt.models import ItemParameters
 
@@ -48,6 +55,7 @@ DATA = Path(__file__).parent / "data" / "stuirt_polyequate"
 STUIRT_GRID = (np.linspace(-3.0, 3.0, 25), np.ones(25))  # STUIRT's default: 25 equally weighted points
 AB_TOL, CRITERION_TOL = 2e-6, 6e-7
 SCORE_TOL, THETA_TOL = 5e-6, 2e-6
+OBSERVED_TOL = 6e-6
 
 
 def _number(text: str | None) -> float:
@@ -161,3 +169,25 @@ def test_true_score_equating_matches_polyequate(example):
     undefined = np.abs(theta_ref) > 90  # POLYEQUATE prints −99 / 99 where no θ gives the score
     assert np.array_equal(np.isnan(res.theta), undefined)
     np.testing.assert_allclose(res.theta[~undefined], theta_ref[~undefined], rtol=0, atol=THETA_TOL)
+
+
+def published_observed(example: str) -> np.ndarray:
+    with open(DATA / "observed_published.csv", newline="") as fh:
+        return np.array([float(r["score_y"]) for r in csv.DictReader(fh) if r["example"] == example])
+
+
+def observed_population(example: str) -> tuple[np.ndarray, np.ndarray]:
+    q = np.loadtxt(DATA / f"{example}_population.csv", delimiter=",", skiprows=1)
+    return q[:, 0], q[:, 1]
+
+
+@pytest.mark.parametrize("example", ["observed_3pl_kb", "observed_3pl_grm"])
+def test_observed_score_equating_matches_equating_recipes(example):
+    forms = load_forms(example)
+    ref = published_observed(example)
+    res = observed_score_equating(forms["X"], forms["Y"], theta=observed_population(example))
+    assert res.score_x.tolist() == list(range(ref.size))
+    np.testing.assert_allclose(res.score_y, ref, rtol=0, atol=OBSERVED_TOL)
+    # the other group's population gives other equivalents: the check can fail
+    other = observed_score_equating(forms["X"], forms["Y"])
+    assert np.max(np.abs(other.score_y - ref)) > 10 * OBSERVED_TOL
