@@ -128,3 +128,43 @@ def test_curriculum_refusal_is_rendered_once_by_the_root_group():
     assert result.exit_code == 1 and "ไม่มีสาระที่ 9" in result.output
     result = CliRunner().invoke(cli, ["--lang", "en", "curriculum", "show", "ค 9.9 ป.6/2"])
     assert result.exit_code == 1 and "no strand 9" in result.output
+
+
+def test_click_usage_errors_are_thai_too():
+    """click's own refusals (an extra argument, an option without its value) in Thai; English under --lang en."""
+    extra = CliRunner().invoke(cli, ["bank", "list", "surplus"])
+    assert extra.exit_code == 2 and "มีอาร์กิวเมนต์เกินมา (surplus)" in extra.output
+    assert "unexpected" not in extra.output
+    missing = CliRunner().invoke(cli, ["bank", "list", "--area"])
+    assert missing.exit_code == 2 and "ตัวเลือก '--area' ต้องมีค่าตามหลัง" in missing.output
+    english = CliRunner().invoke(cli, ["--lang", "en", "bank", "list", "surplus"])
+    assert "Got unexpected extra argument (surplus)" in english.output
+
+
+def test_every_message_click_can_show_a_user_is_thai():
+    """Each message id click passes through its `_` / `ngettext` that a user of the command line can meet
+    has a Thai text (the ones left out are click's errors for the program's own author)."""
+    import re
+    from pathlib import Path
+
+    import click
+
+    from web.cli.thai_click import MESSAGES
+
+    found = set()
+    for path in Path(click.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r'(?:\b_|ngettext)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)(?:,\s*((?:"(?:[^"\\]|\\.)*"\s*)+))?', text):
+            for group in m.groups():
+                if group:
+                    found.add("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', group)).replace("\\n", "\n").replace("\\t", "\t"))
+    for_authors = {"Arguments take exactly one parameter declaration, got {length}: {decls}.",
+                   "Boolean option {decl!r} cannot use the same flag for true/false.", "Choice({choices})",
+                   "Could not determine name for option with declarations {decls!r}", "Name '{name}' defined twice",
+                   "Couldn't detect Bash version, shell completion is not supported.",
+                   "Invalid start character for option ({option})", "(dynamic)", "d", "%(prog)s, version %(version)s",
+                   "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+                   "Did you mean to pass '--{name}'?", "Shell completion is not supported for Bash versions older than 4.4.",
+                   "Unknown color {colour!r}", "Unknown standard stream '{name}'", "Value must be an iterable.",
+                   "Windows error: {error}", "unknown error", "{editor}: Editing failed", "{editor}: Editing failed: {e}"}
+    assert sorted(found - set(MESSAGES) - for_authors) == []
