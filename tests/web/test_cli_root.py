@@ -118,3 +118,41 @@ def test_help_loads_no_database_web_or_numerics_code():
             "print('LOADED', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "LOADED []" in out
+
+
+@click.command("read-versions")
+def read_versions():
+    """Read every item version, as any bank command does (the probe of the test below)."""
+    from sqlmodel import select
+
+    from itembank.models import ItemVersion
+    from itembank.store import Store
+    from web.cli import config
+
+    store = Store(config()["DATABASE_URL"])
+    try:
+        with store.read_session() as s:
+            click.echo(len(s.exec(select(ItemVersion)).all()))
+    finally:
+        store.dispose()
+
+
+def test_a_database_behind_the_code_is_named_with_the_command_to_run(tmp_path):
+    """An office upgrades Khlang but not its database: a command that meets the missing column says which
+    revision the database is at, which the code needs and to run `khlang db upgrade`; no traceback."""
+    from web.migrations import head, upgrade
+
+    cli.add_command(read_versions)
+    try:
+        upgrade(f"sqlite:///{tmp_path / 'khlang.sqlite3'}", "0007")   # before item_version.options_ordered
+        result = CliRunner().invoke(cli, ["--instance", str(tmp_path), "read-versions"])
+        assert result.exit_code == 1, result.output
+        assert f"ฐานข้อมูลยังเป็นรุ่น 0007 แต่ Khlang รุ่นนี้ต้องการรุ่น {head()}" in result.output
+        assert "khlang db upgrade" in result.output and "Traceback" not in result.output
+        english = CliRunner().invoke(cli, ["--instance", str(tmp_path), "--lang", "en", "read-versions"])
+        assert "run `khlang db upgrade` first" in english.output
+        upgrade(f"sqlite:///{tmp_path / 'khlang.sqlite3'}")
+        current = CliRunner().invoke(cli, ["--instance", str(tmp_path), "read-versions"])
+        assert current.exit_code == 0 and current.output.strip() == "0"
+    finally:
+        cli.commands.pop("read-versions", None)

@@ -87,6 +87,30 @@ class LazyGroup(click.Group):
             if e.filename is None:
                 raise
             raise click.ClickException(render_os_error(e, lang(ctx))) from None
+        except Exception as e:
+            stale = _schema_behind(ctx, lang(ctx)) if type(e).__module__.startswith("sqlalchemy") else None
+            if stale is None:
+                raise
+            raise click.ClickException(stale) from None
+
+
+def _schema_behind(ctx: click.Context, language: str = "th") -> str | None:
+    """A database error from a database whose schema is older than this Khlang (an upgrade without
+    ``khlang db upgrade``): say so and what to run, instead of a traceback. None when the schema is current
+    (or cannot be read): the error is then a real one and shows as it is."""
+    try:
+        from web.migrations import current, head
+
+        now, latest = current(config(ctx)["DATABASE_URL"]), head()
+    except Exception:  # noqa: BLE001  the original error is the one to show
+        return None
+    if now == latest:
+        return None
+    if language == "en":
+        return (f"the database is at schema revision {now or '(none)'} but this Khlang needs {latest}: "
+                "run `khlang db upgrade` first (nothing stored is lost)")
+    return (f"ฐานข้อมูลยังเป็นรุ่น {now or '(ว่าง)'} แต่ Khlang รุ่นนี้ต้องการรุ่น {latest}: "
+            "สั่ง khlang db upgrade ก่อน (ข้อมูลเดิมไม่หาย)")
 
 
 def render_error(e: Any, language: str = "th") -> str:
