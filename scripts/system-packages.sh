@@ -8,7 +8,7 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi laksaman || need+=(fonts-thai-tlwg)
+fc-list 2>/dev/null | grep -i laksaman >/dev/null || need+=(fonts-thai-tlwg)  # not -q: under pipefail an early exit of grep fails fc-list
 if [ "${KHLANG_NEED_SOFFICE:-1}" = 1 ]; then command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-math-nogui); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing system packages: ${need[*]}"
