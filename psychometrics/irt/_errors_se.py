@@ -199,14 +199,7 @@ def item_standard_errors(blocks: list[eng.Block], fmap: FreeMap, cov: np.ndarray
         m, p = b.psi.shape
         tb = fmap.t[pos:pos + m * p].reshape(m, p, -1)
         cov_b = np.einsum("mpf,fg,msg->mps", tb, cov, tb)
-        base = _flat_irt(b, b.psi)
-        jac = np.zeros(base.shape + (p,))
-        for c in range(p):
-            up, dn = b.psi.copy(), b.psi.copy()
-            up[:, c] += h
-            dn[:, c] -= h
-            jac[:, :, c] = (_flat_irt(b, up) - _flat_irt(b, dn)) / (2 * h)
-        jac = np.nan_to_num(jac)
+        jac = _reported_jacobian(b, h)
         var = np.einsum("mop,mps,mos->mo", jac, cov_b, jac)
         se = np.where(var > 1e-300, np.sqrt(np.abs(var)), np.nan)
         se_a[b.items], se_b[b.items], se_c[b.items] = se[:, 0], se[:, 1], se[:, 2]
@@ -214,6 +207,19 @@ def item_standard_errors(blocks: list[eng.Block], fmap: FreeMap, cov: np.ndarray
         se_thr[b.items, :k1] = se[:, 3:]
         pos += m * p
     return se_a, se_b, se_c, se_thr
+
+
+def _reported_jacobian(b: eng.Block, h: float) -> np.ndarray:
+    """d(reported a, b, c, thresholds)/d(block parameters) per item, by central differences: (m, outputs, p)."""
+    p = b.psi.shape[1]
+    base = _flat_irt(b, b.psi)
+    jac = np.zeros(base.shape + (p,))
+    for c in range(p):  # p is a handful of parameters per item; every item at once in each step
+        up, dn = b.psi.copy(), b.psi.copy()
+        up[:, c] += h
+        dn[:, c] -= h
+        jac[:, :, c] = (_flat_irt(b, up) - _flat_irt(b, dn)) / (2 * h)
+    return np.nan_to_num(jac)
 
 
 def reported_covariance(blocks: list[eng.Block], fmap: FreeMap, cov: np.ndarray, n_items: int,
@@ -232,13 +238,7 @@ def reported_covariance(blocks: list[eng.Block], fmap: FreeMap, cov: np.ndarray,
         m, p = b.psi.shape
         tb = fmap.t[pos:pos + m * p].reshape(m, p, -1)
         base = _flat_irt(b, b.psi)
-        jac = np.zeros(base.shape + (p,))
-        for c in range(p):
-            up, dn = b.psi.copy(), b.psi.copy()
-            up[:, c] += h
-            dn[:, c] -= h
-            jac[:, :, c] = (_flat_irt(b, up) - _flat_irt(b, dn)) / (2 * h)
-        full = np.einsum("mop,mpf->mof", np.nan_to_num(jac), tb)      # (m, outputs, n_free)
+        full = np.einsum("mop,mpf->mof", _reported_jacobian(b, h), tb)      # (m, outputs, n_free)
         n_out = 3 if b.family.kind == "dich" else min(full.shape[1], 3 + width)   # thresholds: polytomous only
         for i in range(m):
             for o in range(n_out):
