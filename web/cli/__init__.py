@@ -201,4 +201,10 @@ def make_app(ctx: click.Context | None = None, overrides: dict | None = None):
 
 
 def main() -> None:
+    # BLAS runs on one thread in every command unless the user sets OPENBLAS_NUM_THREADS: the engine
+    # splits persons between its own threads and limits BLAS to one inside them anyway
+    # (psychometrics.irt.calibration._compute_threads, psychometrics.irt.ability), while starting
+    # OpenBLAS's thread pool when numpy is imported costs 60–100 ms of every cold command on two cores
+    # (benchmarks/cli.py: the calibrate command's start-up). Set before numpy can be imported.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="khlang")
