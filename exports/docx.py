@@ -111,7 +111,7 @@ class _Writer:
         self.doc: DocumentType = Document()
         self.font, self.size, self.thai = font, size, thai_digits
         # booklets and keys: Thai breaks only between dictionary words (U+200B between words, U+2060
-        # inside, exports.text.segment_plain) and 0-9 kept as written (_as_written); reports: as given
+        # inside, exports.text.segment_plain); reports: as given. Every DOCX keeps 0-9 as written (_as_written)
         self.segment = False
         styles = self.doc.styles.element
         thai_rpr(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), font, size)
@@ -140,12 +140,14 @@ class _Writer:
 
     def run(self, p: Paragraph, text: str, *, size: float | None = None, bold: bool | None = None,
             italic: bool | None = None) -> None:  # fmt: skip
-        for chunk in _DIGIT_RUNS.split(segment_plain(text)) if self.segment else [text]:
-            if chunk:
-                r = p.add_run(chunk)
-                thai_rpr(r._r.get_or_add_rPr(), self.font, size or self.size, bold, italic)
-                if self.segment:
-                    _as_written(r, chunk)
+        for chunk in self._chunks(text):
+            r = p.add_run(chunk)
+            thai_rpr(r._r.get_or_add_rPr(), self.font, size or self.size, bold, italic)
+            _as_written(r, chunk)
+
+    def _chunks(self, text: str) -> list[str]:
+        """`text` (segmented in booklets and keys) cut so that every word holding 0-9 is a run of its own."""
+        return [c for c in _DIGIT_RUNS.split(segment_plain(text) if self.segment else text) if c]
 
     def rich(self, p: Paragraph, html: str) -> None:
         """Runs from an HTML-subset string: <b>, <i>, <u>, <sub>, <sup>, <br> kept; other tags dropped."""
@@ -153,13 +155,10 @@ class _Writer:
             if text == "\n":
                 p.add_run().add_break(WD_BREAK.LINE)
                 continue
-            for chunk in _DIGIT_RUNS.split(segment_plain(text)) if self.segment else [text]:
-                if not chunk:
-                    continue
+            for chunk in self._chunks(text):
                 r = p.add_run(chunk)
                 thai_rpr(r._r.get_or_add_rPr(), self.font, self.size, "b" in style or None, "i" in style or None)
-                if self.segment:
-                    _as_written(r, chunk)
+                _as_written(r, chunk)
                 r.font.underline = True if "u" in style else None
                 r.font.subscript = True if "sub" in style else None
                 r.font.superscript = True if "sup" in style else None
@@ -202,10 +201,12 @@ _DIGIT_RUNS = re.compile("([^ \t\n\u200b]*[0-9][^ \t\n\u200b]*)")  # a chunk hol
 
 
 def _as_written(r: object, chunk: str) -> None:
-    """Arabic digits stay Arabic: the digit policy has already written Thai digits where they belong
-    (๐–๙ in the text), so the 0–9 left are codes, formulas and numbers as the bank wrote them. Their
-    run is English, so LibreOffice's "context" numerals (which print the page fields in Thai digits)
-    and Word leave them as they are."""
+    """Arabic digits stay Arabic, in every DOCX the product writes (booklets, keys, reports, slips,
+    supervision records, instruments): the digit policy has already written Thai digits where they
+    belong (๐–๙ in the text: counts, dates, scores), so the 0–9 left are codes (school, item, form,
+    indicator codes), formulas and numbers inside items as written. Their run is English, so
+    LibreOffice's "context" numerals (which print the page fields in Thai digits, see
+    :func:`docx_to_pdf`) and Word leave them as they are; the PAGE/NUMPAGES fields stay Thai runs."""
     if not _DIGIT_RUNS.fullmatch(chunk):
         return
     lang = r._r.get_or_add_rPr().find(qn("w:lang"))  # type: ignore[attr-defined]

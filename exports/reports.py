@@ -325,7 +325,7 @@ def district_summary_docx(
     w.para(f"{report.district} · {report.administration}", align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=False)
     mean = _district_mean(report)
     w.picture(to_png(schools_figure([r.mean_percent for r in report.schools], mean)), 160, keep_next=False)
-    rows = tuple(tuple(r) for r in _district_rows(report))
+    rows = tuple((digits(k), code, name, digits(n), pct) for k, code, name, n, pct in _district_rows(report))  # as the PDF
     w.table(TableBlock(("อันดับ", "รหัส", "โรงเรียน", "นักเรียน", "ร้อยละ"), rows, (16, 28, 80, 22, 22)), 168)
     w.footer(report.administration)
     return _save(w.doc, out)
