@@ -21,8 +21,23 @@ from scoring.calibration import MODELS, calibrate_file
 from web.cli import lang
 from web.cli.params import InputPath, OutputPath
 
+TOOLS = ("dif", "equate", "fit", "link", "rasch")  # defined in web.analysis.irt_tools, loaded when named
 
-@click.group()
+
+class _IrtGroup(click.Group):
+    """`khlang irt`: calibrate and score here; the toolkit's commands are imported only when called
+    (or listed), so a cold ``khlang irt calibrate`` does not load the DIF, Rasch and linking code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(TOOLS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in TOOLS and name not in self.commands:
+            from web.analysis import irt_tools  # noqa: F401  (attaches irt fit, dif, rasch, link, equate)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_IrtGroup)
 def irt() -> None:
     """IRT: ประมาณค่าพารามิเตอร์ข้อสอบ (calibrate) และประมาณความสามารถผู้สอบ (score).
 
@@ -81,5 +96,3 @@ def score_command(responses: Path, params_path: Path, method: str, out: Path) ->
     """
     click.echo(score_file(responses, params_path, out, method).message(lang()))
 
-
-from web.analysis import irt_tools  # noqa: E402, F401  (attaches irt fit, dif, rasch, link, equate)
