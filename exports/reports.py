@@ -38,7 +38,9 @@ def _cell(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.3f}"
+        from psychometrics.tables import fixed
+
+        return fixed(v, 3)  # never "-0.000"
     return str(v)
 
 

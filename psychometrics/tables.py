@@ -38,8 +38,27 @@ def _fmt(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.4g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}"
+        return f"{v:.4g}" if abs(v) < 1e-3 and v != 0 else fixed(v, 3)
     return str(v)
+
+
+def fixed(value: float, digits: int = 3, *, grouping: bool = False) -> str:
+    """`value` with `digits` decimals (thousands separated with `grouping`), never a negative zero.
+
+    Python prints -0.0 and a small negative that rounds to zero (-0.0004) as "-0.000"; a linking constant or a
+    b difference of about zero then reads as negative. Every shown number of the analyses goes through here
+    (the CLI's tables, the pages' ``an_num``, the reports, the job messages).
+
+    >>> fixed(-0.0004), fixed(-0.0), fixed(-0.0006), fixed(-1234.5, 1, grouping=True)
+    ('0.000', '0.000', '-0.001', '-1,234.5')
+    """
+    text = f"{value:,.{digits}f}" if grouping else f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def plain_zero(value: Any) -> Any:
+    """`value`, with a float's negative zero made 0.0 (for files: a CSV would write "-0.0")."""
+    return 0.0 if isinstance(value, float) and value == 0 else value
 
 
 def table_from_columns(title: str, data: dict[str, Sequence[Any]], notes: Sequence[str] = ()) -> Table:
@@ -55,4 +74,4 @@ def _plain(v: Any) -> Any:
         v = v.item()
     if isinstance(v, float) and v != v:
         return None
-    return v
+    return plain_zero(v)

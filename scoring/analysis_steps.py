@@ -56,7 +56,7 @@ def _f(v: Any, digits: int = 4) -> float | None:
     if v is None:
         return None
     v = float(v)
-    return round(v, digits) if np.isfinite(v) else None
+    return round(v, digits) + 0.0 if np.isfinite(v) else None  # + 0.0: -0.0 (a rounded -0.00001) is 0.0
 
 
 def _answers(session: Session, actor: Actor, administration: str):
@@ -220,6 +220,7 @@ def link_administration(session: Session, actor: Actor, administration: str, *, 
     with the delta-method SEs of A and B and each common item's b before and after the link."""
     from psychometrics.errors import PsychometricsError
     from psychometrics.irt.chains import direct_link
+    from psychometrics.tables import fixed
     from scoring.calibration import calibrate_matrix
 
     progress = progress or _noop
@@ -271,10 +272,11 @@ def link_administration(session: Session, actor: Actor, administration: str, *, 
         "A": _f(lk.A, 6), "B": _f(lk.B, 6), "se_A": se_a, "se_B": se_b, "n_common": len(rows),
         "n_persons": run.n_persons, "converged": bool(run.converged), "drift_limit": drift_limit, "n_drift": n_drift,
         "common": rows, "excluded": excluded, "seconds": round(time.perf_counter() - t0, 2),
-        "message_th": f"เชื่อมโยงการสอบ {code} เข้าสเกล {scale} ({_METHOD_NAMES[method]}): A = {lk.A:.3f} (SE {lk.se_A:.3f}), "
-                      f"B = {lk.B:.3f} (SE {lk.se_B:.3f}) ข้อร่วม {len(rows)} ข้อ ค่า b เปลี่ยนเกินเกณฑ์ {n_drift} ข้อ",
-        "message_en": f"linked {code} onto {scale} ({_METHOD_NAMES[method]}): A = {lk.A:.3f} (SE {lk.se_A:.3f}), "
-                      f"B = {lk.B:.3f} (SE {lk.se_B:.3f}), {len(rows)} common items, {n_drift} drifting",
+        "message_th": f"เชื่อมโยงการสอบ {code} เข้าสเกล {scale} ({_METHOD_NAMES[method]}): A = {fixed(lk.A)} (SE "
+                      f"{fixed(lk.se_A)}), B = {fixed(lk.B)} (SE {fixed(lk.se_B)}) ข้อร่วม {len(rows)} ข้อ "
+                      f"ค่า b เปลี่ยนเกินเกณฑ์ {n_drift} ข้อ",
+        "message_en": f"linked {code} onto {scale} ({_METHOD_NAMES[method]}): A = {fixed(lk.A)} (SE {fixed(lk.se_A)}), "
+                      f"B = {fixed(lk.B)} (SE {fixed(lk.se_B)}), {len(rows)} common items, {n_drift} drifting",
     }
 
 

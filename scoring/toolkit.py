@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from itembank.errors import Where
+from psychometrics.tables import fixed
 from scoring.errors import from_engine, problem, raise_problems
 from scoring.ingest.answers import read_answers
 from scoring.ingest.params import read_covariance, read_params
@@ -381,13 +382,13 @@ def link_files(paths: Sequence[Path], *, method: str = "stocking_lord", bisector
     se_note = SE_NOTE_FULL_TH if covariance_paths else SE_NOTE_TH
     notes = table.notes + ((se_note,) if covs is not None else ("ไม่มี SE ใน PARAMS.csv จึงไม่คำนวณ SE",))
     table = type(table)(table.title, table.columns, table.rows, notes)
-    se_th = f" (SE {final.se_A:.4f}, {final.se_B:.4f})" if covs is not None else ""
+    se_th = f" (SE {fixed(final.se_A, 4)}, {fixed(final.se_B, 4)})" if covs is not None else ""
     return AnalysisRun(
         (("links", table),),
-        (f"เชื่อมโยงสเกล {' → '.join(final.path)} ({final.kind}, {method}): θ = {final.A:.4f} θ_{names[0]} "
-         f"+ {final.B:.4f}{se_th}",),
-        (f"Scale link {' → '.join(final.path)} ({final.kind}, {method}): θ = {final.A:.4f} θ_{names[0]} "
-         f"+ {final.B:.4f}{se_th}",),
+        (f"เชื่อมโยงสเกล {' → '.join(final.path)} ({final.kind}, {method}): θ = {fixed(final.A, 4)} θ_{names[0]} "
+         f"+ {fixed(final.B, 4)}{se_th}",),
+        (f"Scale link {' → '.join(final.path)} ({final.kind}, {method}): θ = {fixed(final.A, 4)} θ_{names[0]} "
+         f"+ {fixed(final.B, 4)}{se_th}",),
         {"link": final, "forms": forms},
     )
 
@@ -432,8 +433,8 @@ def equate_files(
         else:
             lk = chains.direct_link(forms, nx, ny, _checked_link_method(link_method), covariances=covs)
             res = linked_equating(forms, lk, method=method)
-            link_th = f"เชื่อมโยงด้วย {link_method}: A = {lk.A:.4f}, B = {lk.B:.4f} ข้อร่วม {lk.n_common[0]} ข้อ"
-            link_en = f"linked by {link_method}: A = {lk.A:.4f}, B = {lk.B:.4f}, {lk.n_common[0]} common items"
+            link_th = f"เชื่อมโยงด้วย {link_method}: A = {fixed(lk.A, 4)}, B = {fixed(lk.B, 4)} ข้อร่วม {lk.n_common[0]} ข้อ"
+            link_en = f"linked by {link_method}: A = {fixed(lk.A, 4)}, B = {fixed(lk.B, 4)}, {lk.n_common[0]} common items"
     table = res.summary()
     if getattr(res, "se", None) is not None:
         note = SE_NOTE_FULL_TH if covariance_paths else SE_NOTE_TH

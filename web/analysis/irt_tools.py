@@ -51,13 +51,14 @@ def _render(run: toolkit.AnalysisRun, out: Path) -> None:
 
 def _write_csv(path: Path, table) -> None:
     from exports.xlsx import neutralise
+    from psychometrics.tables import plain_zero
 
     # UTF-8 with BOM: Excel on Windows then shows Thai correctly when the file is double-clicked
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow([neutralise(c) for c in table.columns])
         for row in table.rows:
-            w.writerow(["" if v is None else neutralise(v) for v in row])
+            w.writerow(["" if v is None else neutralise(plain_zero(v)) for v in row])
 
 
 @irt.command("fit")

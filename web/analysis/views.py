@@ -55,7 +55,11 @@ def _num(value, digits: int = 2) -> str:
         v = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return "–" if v != v else f"{v:,.{digits}f}"
+    if v != v:
+        return "–"
+    from psychometrics.tables import fixed
+
+    return fixed(v, digits, grouping=True)  # never "-0.000"
 
 
 @bp.context_processor
