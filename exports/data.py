@@ -98,11 +98,16 @@ class Formula:
 
 @dataclass(frozen=True)
 class TableBlock:
-    """A small table inside an item or passage: plain-text cells, first row is the header."""
+    """A small table inside an item or passage, or a report's table: plain-text cells, first row is the header.
+
+    `as_written` names the columns (0-based) whose cells print exactly as given: item stems, whose codes,
+    formulas and numbers the office's digit policy must not touch (issue 14). Reports only.
+    """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths_mm: tuple[float, ...] | None = None
+    as_written: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

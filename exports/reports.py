@@ -442,18 +442,20 @@ def _numeric(v: object) -> bool:
     return bool(_NUMBER.match(str(v)))
 
 
-def tidy_numbers(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[str]]:
+def tidy_numbers(header: Sequence[str], rows: Sequence[Sequence[Any]], as_written: Sequence[int] = ()
+                 ) -> list[list[str]]:  # fmt: skip
     """Cells without needless decimals: the numbers of a column (of a row, in a table of different measures
     such as "รายการ | โรงเรียน | เขต") lose their zero decimals when every number there is a whole number
-    (``30.00`` → ``30``); a column with one fraction keeps two places in every cell (``50.00`` beside ``42.54``)."""
+    (``30.00`` → ``30``); a column with one fraction keeps two places in every cell (``50.00`` beside ``42.54``).
+    The `as_written` columns (item stems) are left as they are."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
     row_wise = bool(header) and str(header[0]).strip() in ROW_WISE_HEADERS
     groups: list[list[tuple[int, int]]] = []
     if row_wise:
-        groups = [[(r, c) for c in range(len(row))] for r, row in enumerate(cells)]
+        groups = [[(r, c) for c in range(len(row)) if c not in as_written] for r, row in enumerate(cells)]
     else:
         width = max((len(row) for row in cells), default=0)
-        groups = [[(r, c) for r in range(len(cells)) if c < len(cells[r])] for c in range(width)]
+        groups = [[(r, c) for r in range(len(cells)) if c < len(cells[r])] for c in range(width) if c not in as_written]
     for group in groups:
         numbers = [(r, c) for r, c in group if _numeric(cells[r][c])]
         if numbers and all(_integral(cells[r][c]) or "." not in cells[r][c] for r, c in numbers):
@@ -485,10 +487,11 @@ def _results_table_html(caption: str, t: TableBlock, thai_digits: bool) -> str:
     head = "".join(f"<th>{_td_html(h, False)}</th>" for h in t.header)
     body = "".join(
         "<tr>" + "".join(
+            f"<td>{esc(v)}</td>" if c in t.as_written else  # an item's stem: its digits as the bank wrote them
             f"<td class='n'>{_td_html(v, thai_digits)}</td>" if _NUMBER.match(v) else
             f"<td class='s'>{_td_html(v, thai_digits)}</td>" if len(v) <= 18 else
-            f"<td>{_td_html(v, thai_digits)}</td>" for v in row) + "</tr>"
-        for row in tidy_numbers(t.header, t.rows))
+            f"<td>{_td_html(v, thai_digits)}</td>" for c, v in enumerate(row)) + "</tr>"
+        for row in tidy_numbers(t.header, t.rows, t.as_written))
     short = " short" if len(t.rows) <= SHORT_TABLE_ROWS else ""
     cls = "data" + (" dense" if len(t.header) > DENSE_COLUMNS else "") + short
     table = f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -578,7 +581,7 @@ def _column_widths(t: TableBlock, width: float, size_pt: float, thai: bool = Tru
     (names, descriptions: they may wrap between words), one that is narrower shares the rest out evenly."""
     need = []
     for c, h in enumerate(t.header):
-        cells = [_text_mm(_td(r[c], thai), size_pt) for r in t.rows if c < len(r)]
+        cells = [_text_mm(_td(r[c], thai and c not in t.as_written), size_pt) for r in t.rows if c < len(r)]
         words = _CODE.findall(str(h)) or str(h).split()  # a code is one unbreakable word
         need.append(max([*cells, *(_text_mm(word, size_pt) for word in words)], default=5.0) + 2.2)
     total = sum(need)
@@ -601,8 +604,9 @@ def _docx_report_table(w: Any, t: TableBlock, width: float) -> None:
     first row; the body may break between rows (a long table never pushes a page out empty)."""
     dense = len(t.header) > DENSE_COLUMNS
     widths = t.widths_mm or _column_widths(t, width, 7.0 if dense else w.size - 1, w.thai)
-    table = w.table(TableBlock(tuple(map(_unbroken_codes, t.header)),
-                               tuple(tuple(map(_unbroken_codes, row)) for row in t.rows), widths), width)
+    table = w.table(TableBlock(tuple(map(_unbroken_codes, t.header)), tuple(
+        tuple(v if c in t.as_written else _unbroken_codes(v) for c, v in enumerate(row)) for row in t.rows), widths),
+        width)
     if dense:  # as in the PDF: smaller type and narrow cell margins, so a score sheet fits
         for el in table._tbl.iter(qn("w:sz"), qn("w:szCs")):
             el.set(qn("w:val"), "14")  # half-points: 7 pt
@@ -617,6 +621,9 @@ def _docx_report_table(w: Any, t: TableBlock, width: float) -> None:
         if k == 0:
             row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             continue
+        for c in t.as_written:  # a stem reads as a line of text, from the left
+            for par in row.cells[c].paragraphs:
+                par.alignment = WD_ALIGN_PARAGRAPH.LEFT
         keep = len(table.rows) <= SHORT_TABLE_ROWS + 1 and k < len(table.rows) - 1  # a short table stays whole
         for cell in row.cells:
             for par in cell.paragraphs:
@@ -632,8 +639,10 @@ def _results_section_docx(w: Any, s: Any, number: str, width: float, level: int 
     for caption, t in s.tables:
         if caption:
             w.para(_td(caption, w.thai), bold=True)
-        cells = tuple(tuple(_td(v, w.thai) for v in row) for row in tidy_numbers(t.header, t.rows))
-        _docx_report_table(w, TableBlock(tuple(_td(h, w.thai) for h in t.header), cells, t.widths_mm), width)
+        cells = tuple(tuple(v if c in t.as_written else _td(v, w.thai) for c, v in enumerate(row))
+                      for row in tidy_numbers(t.header, t.rows, t.as_written))
+        _docx_report_table(w, TableBlock(tuple(_td(h, w.thai) for h in t.header), cells, t.widths_mm, t.as_written),
+                           width)
         w.para("", keep_next=False)
     for c in s.charts:
         if len(c.labels) > 1:
@@ -658,8 +667,9 @@ def results_report_xlsx(r: Any, out: str | Path, *, locale: str = "th") -> bytes
                     notes=(r.office, r.subtitle))]
     for s in _all_sections(r.sections):
         for caption, t in s.tables:
-            tables.append(Table(caption or s.title, tuple(t.header),  # whole numbers as whole numbers
-                                [tuple(_xlsx_value(v) for v in row) for row in tidy_numbers(t.header, t.rows)]))
+            tables.append(Table(caption or s.title, tuple(t.header),  # whole numbers as whole numbers, stems as text
+                                [tuple(v if c in t.as_written else _xlsx_value(v) for c, v in enumerate(row))
+                                 for row in tidy_numbers(t.header, t.rows, t.as_written)]))
     write_tables(out, tables, locale=locale, decimals=2)
     return Path(out).read_bytes()
 

@@ -350,7 +350,7 @@ def item_report(session: Session, actor: Actor, administration: str, *, office: 
         first = first or s
         e = s.extra or {}
         fit = e.get("fit") or {}
-        rows.append((str(it.position + 1), it.item_code, _plain(stems.get(it.item_version_id, ""))[:90], _f(s.p),
+        rows.append((str(it.position + 1), it.item_code, _short(_plain(stems.get(it.item_version_id, ""))), _f(s.p),
                      e.get("verdict_p") or "", _f(s.discrimination_index), e.get("verdict_r") or "", _f(s.a), _f(s.b),
                      _f(fit.get("infit")), e.get("dif_class") or "-", decisions.get(e.get("decision"), "")))
         if e.get("flags"):
@@ -365,7 +365,7 @@ def item_report(session: Session, actor: Actor, administration: str, *, office: 
         "เกณฑ์: ข้อสอบที่ใช้ได้มีค่าความยาก (p) 0.20–0.80 และค่าอำนาจจำแนก (r) ตั้งแต่ 0.20 ขึ้นไป "
         "(กลุ่มสูง-กลุ่มต่ำร้อยละ 27) ค่า r ติดลบให้ตรวจเฉลย",), tables=(("", TableBlock(
             ("ข้อ", "รหัสข้อสอบ", "คำถาม", "p", "ความยาก", "r", "อำนาจจำแนก", "a", "b", "infit", "DIF", "สรุป"),
-            tuple(rows))),))]
+            tuple(rows), as_written=(2,))),))]  # the stem: its codes, formulas and numbers as the bank wrote them
     if flagged:
         sections.append(ReportSection("flags", "ข้อที่ต้องตรวจสอบ (เปิดงานตรวจทานในคลังข้อสอบแล้ว)",
                                       paragraphs=tuple(flagged)))
@@ -398,10 +398,32 @@ _FLAG_WORDS = {"mis_key": "เฉลยอาจผิด (r ติดลบ)", 
                "dif_c": "DIF ระดับ C", "drift": "ค่า b เปลี่ยนเกินเกณฑ์", "misfit": "ไม่สอดคล้องกับโมเดล"}
 
 
-def _plain(html: str) -> str:
-    import re
+_SUP = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+_SUB = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html or "")).strip()
+
+def _plain(html: str) -> str:
+    """A stem as one line of text, as written: tags out (a block's as a space, an inline one's as nothing),
+    entities decoded (``x &lt; 5`` → ``x < 5``), a superscript or subscript number as its Unicode character
+    (``x<sup>2</sup>`` → ``x²``, not ``x 2``)."""
+    import re
+    from html import unescape
+
+    def script(m: re.Match[str]) -> str:
+        inner, table = m[2].strip(), _SUP if m[1].lower() == "sup" else _SUB
+        return inner.translate(table) if inner and set(map(ord, inner)) <= table.keys() else inner
+
+    text = re.sub(r"<(sup|sub)\b[^>]*>([^<]*)</\1>", script, html or "", flags=re.I)
+    text = re.sub(r"<(?:br|/?p|/?div|/?li|/?ul|/?ol|/?tr|/?td|/?table|/?h\d)\b[^>]*>", " ", text, flags=re.I)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text))).strip()
+
+
+#: The longest stem the item-analysis table prints; a longer one ends in "…".
+STEM_CHARS = 90
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= STEM_CHARS else text[:STEM_CHARS - 1].rstrip() + "…"
 
 
 def today() -> dt.date:

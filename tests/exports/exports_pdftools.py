@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -220,3 +221,31 @@ def bad_line_ends(pairs: list[tuple[str, str]], source: str = "") -> tuple[int, 
         if len(tail) not in bounds:
             bad.append((tail, head))
     return checked, bad
+
+
+# ------------------------------------------------------------ which digits were printed (LibreOffice)
+
+
+@cache
+def sarabun(bold: bool) -> object:
+    from PIL import ImageFont
+
+    from exports.pdf import sarabun_dir
+
+    return ImageFont.truetype(str(sarabun_dir() / f"Sarabun-{'Bold' if bold else 'Regular'}.ttf"), 100)
+
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def printed_digits(w: Word) -> str:
+    """"arabic" or "thai": which digits LibreOffice drew in `w`, from its printed width. The point size comes
+    from the box's height (Sarabun's ascent + descent); regular and bold are both tried."""
+    best = []
+    for bold in (False, True):
+        font = sarabun(bold)
+        ascent, descent = font.getmetrics()
+        size = (w.y1 - w.y0) * 100 / (ascent + descent)
+        for kind, s in (("arabic", w.text), ("thai", w.text.translate(THAI_DIGITS))):
+            best.append((abs(font.getlength(s) * size / 100 - (w.x1 - w.x0)), kind))
+    return min(best)[1]

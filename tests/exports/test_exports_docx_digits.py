@@ -13,11 +13,10 @@ import io
 import re
 import shutil
 import zipfile
-from functools import cache
 from pathlib import Path
 
 import pytest
-from exports_pdftools import Word, needs_poppler, words
+from exports_pdftools import Word, needs_poppler, printed_digits, sarabun, words
 from lxml import etree
 
 from demo.documents import (
@@ -120,33 +119,8 @@ def test_every_run_with_arabic_digits_is_marked_as_written_and_thai_text_stays_t
 # --------------------------------------------------------------------- what LibreOffice prints, measured
 
 
-@cache
-def _sarabun(bold: bool) -> object:
-    from PIL import ImageFont
-
-    from exports.pdf import sarabun_dir
-
-    return ImageFont.truetype(str(sarabun_dir() / f"Sarabun-{'Bold' if bold else 'Regular'}.ttf"), 100)
-
-
-THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-
-
-def printed_digits(w: Word) -> str:
-    """"arabic" or "thai": which digits LibreOffice drew in `w`, from its printed width. The point size comes
-    from the box's height (Sarabun's ascent + descent); regular and bold are both tried."""
-    best = []
-    for bold in (False, True):
-        font = _sarabun(bold)
-        ascent, descent = font.getmetrics()
-        size = (w.y1 - w.y0) * 100 / (ascent + descent)
-        for kind, s in (("arabic", w.text), ("thai", w.text.translate(THAI))):
-            best.append((abs(font.getlength(s) * size / 100 - (w.x1 - w.x0)), kind))
-    return min(best)[1]
-
-
 def test_printed_digits_tells_thai_from_arabic_digits() -> None:
-    font = _sarabun(False)
+    font = sarabun(False)
     height = sum(font.getmetrics()) / 100 * 10  # 10 pt
     arabic = font.getlength(SCHOOL_CODE) / 10
     assert printed_digits(Word(1, 0, 0, arabic, height, SCHOOL_CODE, 595, 842)) == "arabic"

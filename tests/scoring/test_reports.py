@@ -92,7 +92,7 @@ def test_class_sheet_and_slips_list_every_student_with_level_meaning_and_indicat
     assert e.value.kind == "not_found"
 
 
-def test_item_report_after_the_analysis_names_booklet_numbers_stems_and_thai_verdicts(session, world):
+def test_item_report_after_the_analysis_names_booklet_numbers_stems_and_thai_verdicts(session, world, tmp_path):
     with pytest.raises(ScoringError) as e:
         item_report(session, SYSTEM, "ADM-1")
     assert e.value.code == "analysis.not_run"
@@ -105,6 +105,10 @@ def test_item_report_after_the_analysis_names_booklet_numbers_stems_and_thai_ver
     assert rows[0][2] and rows[0][4] in ("ง่ายมาก", "ค่อนข้างง่าย", "ยากง่ายปานกลาง", "ค่อนข้างยาก", "ยากมาก")
     assert rows[0][11].startswith("ข้อสอบที่")
     assert any(k.startswith("ค่าความเชื่อมั่น") and v != "-" for k, v in report.facts)
+    # the stem as written (issue 14): its numbers keep their digits while the statistics take the office's
+    assert rows[0][2] == "ผลบวกของ 2 และ 3 เท่ากับเท่าใด" and report.sections[0].tables[0][1].as_written == (2,)
+    text = _pdf_text(write_results(report, tmp_path / "items.pdf", "pdf") and tmp_path / "items.pdf")
+    assert _nfkc("ผลบวกของ 2 และ 3") in text and _nfkc("ผลบวกของ ๒ และ ๓") not in text and "S6-00" in text
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx"])
