@@ -178,6 +178,9 @@ def answer_sheet_html(spec: AnswerSheetSpec, layout: dict[str, Any], *, thai_dig
     """The sheet as HTML: every mark absolutely positioned from `layout`; item numbers in the booklet's
     digits, option letters dark enough to read (≥ 7 pt) and over every column of answers."""
     r = BUBBLE_MM / 2
+    # a form's own sheet (no administration yet) carries the form's code as the administration: named once
+    administration = (f"การสอบ {esc(spec.administration)} · "
+                      if spec.administration not in ("", spec.form_code) else "")
     marks = []
     for fx, fy in FIDUCIAL_CENTRES:
         h = FIDUCIAL_MM / 2
@@ -258,7 +261,7 @@ body {{ margin: 0; }}
 .rows-{rows} {{ }}
 </style></head><body><div class="sheet">
 <div class="head"><h1>{esc(spec.title)}</h1>
-<p>การสอบ {esc(spec.administration)} · แบบทดสอบ {esc(spec.form_code)}{
+<p>{administration}แบบทดสอบ {esc(spec.form_code)}{
         f" · ชุด {esc(layout['variant'])}" if layout["variant"] else ""
     } · แผ่นที่ {digits(spec.sheet_number, thai_digits)}</p>
 <p>ชื่อ-นามสกุล ..................................................... โรงเรียน{

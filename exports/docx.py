@@ -412,7 +412,8 @@ def _cover_docx(w: _Writer, b: Booklet) -> None:
     w.run(p, "แบบทดสอบฉบับนี้มี ", bold=True)
     _field(p, "NUMPAGES", w)
     w.run(p, " หน้า (รวมหน้าปก) ส่งคืนพร้อมกระดาษคำตอบ", bold=True)
-    w.para(f"แบบทดสอบ {b.form_code} ชุด {b.variant}", size=w.size - 2, align=center, keep_next=False)
+    w.para(f"แบบทดสอบ {b.form_code}" + (f" ชุด {b.variant}" if b.variant else ""), size=w.size - 2, align=center,
+           keep_next=False)
 
 
 def _passage_docx(w: _Writer, p: Passage, items: tuple[BookletItem, ...]) -> None:
@@ -479,7 +480,7 @@ def _item_docx(w: _Writer, item: BookletItem, n: int) -> None:
 def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = None, *, font: str = DEFAULT_FONT,
              thai_digits: bool = True) -> bytes:  # fmt: skip
     """The key(s) as an editable DOCX: per variant a table of item, letter, points and indicator."""
-    from exports.keys import printed_key
+    from exports.keys import printed_key, variant_name
 
     seq = [keys] if isinstance(keys, AnswerKey) else list(keys)
     w = _Writer(font, DEFAULT_SIZE.get(font, 12.0), thai_digits)
@@ -488,7 +489,7 @@ def key_docx(keys: AnswerKey | Sequence[AnswerKey], out: str | Path | None = Non
         if k:
             w.doc.add_page_break()
         w.para(digits(f"เฉลย {key.title}", thai_digits), size=w.size + 4, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        w.para(f"แบบทดสอบ {key.form_code} · ชุด {key.variant}", align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(f"แบบทดสอบ {key.form_code} · {variant_name(key.variant)}", align=WD_ALIGN_PARAGRAPH.CENTER)
         rows = tuple(
             (
                 digits(e.number, thai_digits),

@@ -23,6 +23,14 @@ from exports.xlsx import neutralise
 CSV_COLUMNS = ("item_id", "key", "number", "variant", "form_code", "points", "indicator", "answer_type")
 LETTERS = THAI_OPTION_LETTERS
 
+#: How a key names the form's own item order (no variant): the booklet printed without a ชุด.
+FORM_ORDER = "ลำดับของฉบับ (ไม่สลับชุด)"
+
+
+def variant_name(variant: str) -> str:
+    """The item order a key is for: ``ชุด A``, or :data:`FORM_ORDER` for the form's own order (never "ชุด " alone)."""
+    return f"ชุด {variant}" if variant.strip() else FORM_ORDER
+
 
 def key_csv(key: AnswerKey) -> str:
     """The key of one variant as CSV text (every keyed item), every cell neutralised."""
@@ -75,7 +83,7 @@ def key_html(keys: Sequence[AnswerKey], *, thai_digits: bool = True) -> str:
         )
         sections.append(
             f'<section class="key"><h1>เฉลย {esc(digits(key.title, thai_digits))}</h1>'
-            f'<p class="sub">แบบทดสอบ {esc(key.form_code)} · ชุด {esc(key.variant)} · '
+            f'<p class="sub">แบบทดสอบ {esc(key.form_code)} · {esc(variant_name(key.variant))} · '
             f"{esc(digits(len(key.entries), thai_digits))} ข้อ</p>"
             f'<div class="keys">{cells}</div>'
             f"{'<h2>เกณฑ์การให้คะแนนข้อเขียนตอบ</h2>' + rubrics if rubrics else ''}"
