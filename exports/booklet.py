@@ -227,7 +227,7 @@ def _cover(b: Booklet, thai: bool) -> str:
     instructions = "".join(f"<li>{esc(digits(s, thai))}</li>" for s in cover_instructions(b))
     top, height = COVER_SCHOOL_BOX_MM
     school = esc(f"โรงเรียน{b.school}") if b.school else ""
-    codes = f"แบบทดสอบ {b.form_code} ชุด {b.variant}" + (
+    codes = f"แบบทดสอบ {b.form_code}" + (f" ชุด {b.variant}" if b.variant else "") + (
         f" รหัสโรงเรียน {b.school_code}" if b.school_code else ""
     )
     codes = esc(codes)  # identifiers stay as written: people type them

@@ -92,3 +92,14 @@ def test_a_forms_own_answer_sheet_names_the_form_once(tmp_path: Path) -> None:
     given = replace(own, administration="ADM-2568-2-M6")
     render_answer_sheet(given, tmp_path / "adm.pdf")
     assert "การสอบ ADM-2568-2-M6 · แบบทดสอบ M6-DEMO" in text(tmp_path / "adm.pdf", raw=False)
+
+
+@needs_poppler
+def test_booklet_pdf_cover_of_the_form_order_names_no_variant(tmp_path: Path) -> None:
+    from exports.booklet import render_booklet_pdf
+
+    b = replace(demo_booklet("A"), variant="")
+    render_booklet_pdf(b, tmp_path / "booklet.pdf")
+    cover = _lines(text(tmp_path / "booklet.pdf", raw=False).split("\f")[0])
+    assert any(line.strip() == f"แบบทดสอบ {b.form_code}" for line in cover), cover[-3:]
+    assert [line for line in cover if EMPTY_FIELD.search(line)] == []
