@@ -5,6 +5,8 @@
     POST /api/v1/analysis/administrations/<code>/run         start the analysis: the job's id (202)
     GET  /api/v1/analysis/items/<code>/history               an item's statistics across administrations
     GET  /api/v1/analysis/parameter-sets                     the bank's parameter sets (paged)
+
+The analysis steps one by one (calibrate, link, DIF as jobs, and their results): web.analysis.step_api.
 """
 
 from __future__ import annotations
@@ -292,3 +294,6 @@ def parameter_sets(query: AnalysisParameterSetQuery):
         n_common=(ps.linking or {}).get("n_common"), created_at=ps.created_at)
         for ps, n in query.window(rows)], **page_of(len(rows), query))
 
+
+
+from web.analysis import step_api  # noqa: E402, F401  (calibrate, link, DIF one by one: its routes join bp)

@@ -55,20 +55,14 @@ def _labels() -> dict:
 @requires("item.write_statistics")
 def steps(code: str):
     """The three analysis steps of an administration, each started on its own, and the results of earlier ones."""
-    from itembank.jobs import list_jobs
-    from scoring.analysis import check_can_analyse
-
-    code = clean_code(code)
-    with read_session() as s:
-        code = check_can_analyse(s, acting(), code)
-        earlier = [j for kind in STEP_JOBS for j in list_jobs(s, acting(), kind=kind, limit=50)
-                   if (j.arguments or {}).get("administration") == code]
-    earlier.sort(key=lambda j: j.created_at, reverse=True)
+    code, earlier = step_jobs(clean_code(code))
     return render_template("analysis/steps.html", code=code, earlier=earlier[:30])
 
 
-def _start(code: str, job: str, **arguments):
-    """Check the administration, log the read of every student's answers (PDPA), queue `job`, go to its progress."""
+def start_step(code: str, job: str, **arguments):
+    """Check the administration, log the read of every student's answers (PDPA), queue `job`: its handle.
+
+    The page and the API (:mod:`web.analysis.step_api`) start a step through here."""
     from itembank.audit import record_student_read
     from scoring.analysis import check_can_analyse
     from web.jobs import get_jobs
@@ -77,7 +71,25 @@ def _start(code: str, job: str, **arguments):
         code = check_can_analyse(s, acting(), code)
     with write_session() as s:
         record_student_read(s, acting(), f"answers.{job}", object_id=code, commit=True)
-    handle = get_jobs().enqueue(job, actor=acting(), administration=code, **arguments)
+    return get_jobs().enqueue(job, actor=acting(), administration=code, **arguments)
+
+
+def step_jobs(code: str, limit: int = 50) -> tuple[str, list]:
+    """The administration's code (checked: the actor may analyse it) and its step jobs, newest first."""
+    from itembank.jobs import list_jobs
+    from scoring.analysis import check_can_analyse
+
+    with read_session() as s:
+        code = check_can_analyse(s, acting(), code)
+        earlier = [j for kind in STEP_JOBS for j in list_jobs(s, acting(), kind=kind, limit=limit)
+                   if (j.arguments or {}).get("administration") == code]
+    earlier.sort(key=lambda j: j.created_at, reverse=True)
+    return code, earlier
+
+
+def _start(code: str, job: str, **arguments):
+    """Start the step, then go to the job's progress."""
+    handle = start_step(code, job, **arguments)
     return redirect(url_for("jobs.show", job_id=handle.id))
 
 
@@ -140,7 +152,8 @@ def dif(code: str):
     return _start(code, "analysis_dif", comparison=comparison, purify=request.form.get("purify", "1") == "1")
 
 
-def _result_job(job_id: str):
+def result_job(job_id: str, kinds: tuple[str, ...] = STEP_JOBS):
+    """A step job the actor may read (the person who started it, or an administrator), of one of `kinds`; else 404."""
     from itembank.jobs import get_job
 
     if not _CODE.match(job_id or ""):
@@ -152,7 +165,7 @@ def _result_job(job_id: str):
             if e.kind in ("not_found", "forbidden"):
                 abort(404)
             raise
-    if job.kind not in STEP_JOBS:
+    if job.kind not in kinds:
         abort(404)
     return job
 
@@ -161,7 +174,7 @@ def _result_job(job_id: str):
 @requires("scores.read")
 def result(job_id: str):
     """The result of one analysis step: the parameters, the link or the DIF table (progress while it runs)."""
-    job = _result_job(job_id)
+    job = result_job(job_id)
     out = job.outcome or {}
     if not job.is_finished or not out.get("ok"):
         return redirect(url_for("jobs.show", job_id=job.id))
@@ -176,7 +189,7 @@ def result_tif(job_id: str):
     from exports.plots import information_figure
     from web.analysis.views import _svg
 
-    out = _result_job(job_id).outcome or {}
+    out = result_job(job_id).outcome or {}
     curves = [ItemCurve(it["item_code"], it["a"], it["b"], it["c"] or 0.0) for it in out.get("items", ())
               if out.get("kind") == "calibration" and it.get("a") is not None and it.get("b") is not None]
     if not curves:

@@ -67,7 +67,39 @@ def build_world(app, tmp_path: Path) -> dict[str, dict[str, str]]:
         user = make_account(app, role, school_id=world["schools"][SCHOOLS[0]] if role == "school" else None)
         with get_store(app).session() as s:
             headers[role] = {"Authorization": f"Bearer {issue_token(s, Actor.system(), user.username)}"}
+            if role == "analyst":
+                _step_results(s, Actor(user.id, user.username, "analyst"))
     return headers
+
+
+def _step_results(s, analyst) -> None:
+    """A finished calibration, link and DIF of the analyst (KNOWN below), so their result routes answer 200."""
+    from itembank.jobs import finish_job, record_job
+
+    item = {"position": 1, "item_code": "S6-01"}
+    outcomes = {
+        "analysis_calibrate": {"kind": "calibration", "model": "2pl", "scale": "district-ป.6", "anchored": False,
+                               "anchors_from": None, "n_anchors": 0, "n_persons": 40, "n_items": 1, "converged": True,
+                               "iterations": 12, "log_likelihood": -20.5, "skipped": ["S6-08"], "warnings": [],
+                               "parameter_set": None,
+                               "items": [{**item, "a": 1.2, "b": -0.0, "c": None, "se_a": 0.3, "se_b": None,
+                                          "se_c": None, "anchor": False}]},
+        "analysis_link": {"kind": "linking", "scale": "district-ป.6", "method": "stocking_lord",
+                          "anchors_from": "district-ป.6@v1", "A": 1.0, "B": -0.0, "se_A": 0.1, "se_B": None,
+                          "n_common": 1, "n_persons": 40, "converged": True, "drift_limit": 0.5, "n_drift": 0,
+                          "excluded": [], "common": [{**item, "a_new": 1.1, "b_new": 0.2, "a_linked": 1.1,
+                                                      "b_linked": 0.2, "a_bank": 1.0, "b_bank": 0.2, "b_diff": 0.0,
+                                                      "drift": False}]},
+        "analysis_dif": {"kind": "dif", "comparison": "sex", "focal": "F", "reference": "M", "n_focal": 20,
+                         "n_reference": 20, "purify": True, "dropped_from_matching": [], "counts": {"A": 1, "B": 0, "C": 0},
+                         "items": [{**item, "alpha_mh": 1.0, "delta": -0.0, "delta_se": 0.4, "chi2": 0.0,
+                                    "p_value": 1.0, "ets_class": "A"}]},
+    }
+    for kind, outcome in outcomes.items():
+        job_id = KNOWN[{"analysis_calibrate": "calibrations", "analysis_link": "links", "analysis_dif": "dif"}[kind]]
+        record_job(s, analyst, job_id, kind, {"administration": "ADM-1"})
+        finish_job(s, job_id, kind, {"ok": True, "job": kind, "administration": "ADM-1", "seconds": 0.1,
+                                     "message_th": "ผลทดสอบ", "message_en": "a test result", **outcome})
 
 
 def _sample_items(app, service) -> None:
@@ -108,7 +140,8 @@ def fuzz_world(db_url, tmp_path_factory):
 KNOWN = {"items": "S6-00", "versions": "1", "number": "1", "administrations": "ADM-1", "forms": "F-1",
          "variants": "A", "variant": "A", "schools": "1040120001", "school": "1040120001",
          "school_code": "1040120001", "instruments": "INS-1", "blueprints": "BP-1", "years": "2568",
-         "year": "2568", "kind": "school", "fmt": "pdf"}
+         "year": "2568", "kind": "school", "fmt": "pdf",
+         "calibrations": "fuzz-calibration", "links": "fuzz-link", "dif": "fuzz-dif"}  # the analyst's step results
 
 
 def real_path(path: str, params: dict) -> dict:
