@@ -215,7 +215,7 @@ def render_booklet_pdf(
 ) -> bytes:
     """Render `booklet` to PDF (WeasyPrint, sandboxed); write it to `out` if given; return the bytes."""
     pdf = render_pdf(booklet_html(booklet, thai_digits=thai_digits, segment=segment), fetcher=fetcher,
-                     marked_breaks=segment)
+                     marked_breaks=segment, reuse_columns=True)
     if out is not None:
         Path(out).write_bytes(pdf)
     return pdf

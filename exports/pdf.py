@@ -112,7 +112,12 @@ class SandboxFetcher(URLFetcher):
 
 
 def render_pdf(
-    html: str, *, fetcher: SandboxFetcher | None = None, repair_text: bool = True, marked_breaks: bool = False
+    html: str,
+    *,
+    fetcher: SandboxFetcher | None = None,
+    repair_text: bool = True,
+    marked_breaks: bool = False,
+    reuse_columns: bool = False,
 ) -> bytes:
     """Render trusted template `html` (user text already escaped) to PDF bytes inside the sandbox.
 
@@ -127,14 +132,21 @@ def render_pdf(
     marked_breaks : bool, default=False
         Break lines only after spaces and U+200B, as :func:`exports.text.segment_html` marks the
         words (see :func:`_install_marked_breaks`); otherwise Pango's own rules (libthai for Thai).
+    reuse_columns : bool, default=False
+        Lay out each page's columns once instead of twice (see :func:`_install_column_reuse`); the
+        same pages, about a third less time for a two-column booklet.
     """
     fetcher = fetcher or SandboxFetcher()
     if marked_breaks:
         _install_marked_breaks()
+    if reuse_columns:
+        _install_column_reuse()
     token = _MARKED_BREAKS.set(marked_breaks)
+    reuse = _COLUMN_TRIALS.set([] if reuse_columns else None)
     try:
         pdf = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).write_pdf()
     finally:
+        _COLUMN_TRIALS.reset(reuse)
         _MARKED_BREAKS.reset(token)
     return repair_to_unicode(pdf) if repair_text else pdf
 
@@ -208,6 +220,72 @@ def _install_marked_breaks() -> None:
     line_break.Layout.set_text = marked_set_text
     line_break.get_log_attrs = marked_log_attrs
     _INSTALLED.append(True)
+
+
+# WeasyPrint 70 lays out a page's columns twice: ``columns_layout`` first renders each column at the
+# height left on the page to learn what fits, throws those boxes away, then renders the same columns
+# again, at the same height from the same place, and keeps them (the second pass only shifts each
+# column to its x). In a two-column booklet that is half of all layout. While a render with
+# ``reuse_columns`` runs, the first pass's column boxes are kept, and the second pass's call that asks
+# for the same column (same children, same point to resume from, same space below, same y) gets them
+# back moved to its x. A trial is kept only when it left nothing behind in the layout context (no
+# absolute, fixed or floating box, footnote or running element, as a booklet has none); any other
+# call, and any render without ``reuse_columns``, runs WeasyPrint's own code.
+_COLUMN_TRIALS: contextvars.ContextVar[list | None] = contextvars.ContextVar("khlang_column_trials",
+                                                                            default=None)
+_COLUMNS_INSTALLED: list[bool] = []
+
+
+def _context_marks(context) -> tuple[int, ...]:
+    return (len(context.excluded_shapes), len(context.broken_out_of_flow), len(context.current_page_footnotes),
+            len(context.reported_footnotes), sum(len(v) for v in context.running_elements.values()))
+
+
+def _install_column_reuse() -> None:
+    """Wrap WeasyPrint 70's ``columns_layout`` and ``block_box_layout`` (once per process)."""
+    if _COLUMNS_INSTALLED:
+        return
+    from weasyprint.layout import block
+
+    columns_layout, block_box_layout = block.columns_layout, block.block_box_layout
+
+    def reusing_columns_layout(context, box, *args, **kwargs):
+        stack = _COLUMN_TRIALS.get()
+        if stack is None:
+            return columns_layout(context, box, *args, **kwargs)
+        stack.append([])  # the trials of this multi-column box
+        try:
+            return columns_layout(context, box, *args, **kwargs)
+        finally:
+            stack.pop()
+
+    def reusing_block_box_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                 absolute_boxes, fixed_boxes, *rest, **kwargs):
+        stack = _COLUMN_TRIALS.get()
+        if not stack or not box.is_column or bottom_space == float("inf"):
+            return block_box_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                    absolute_boxes, fixed_boxes, *rest, **kwargs)
+        trials = stack[-1]
+        children = box.children  # the same child boxes in both passes, in a new tuple each time
+        key = (len(children), id(children[0]) if children else 0, id(children[-1]) if children else 0,
+               box.position_y, box.width, page_is_empty, repr(skip_stack))
+        for k, (trial_key, space, x, result) in enumerate(trials):
+            if trial_key == key and abs(space - bottom_space) < 1e-6:
+                del trials[k]
+                result[0].translate(box.position_x - x, 0)
+                return result
+        before = _context_marks(context)
+        x = box.position_x
+        result = block_box_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                  absolute_boxes, fixed_boxes, *rest, **kwargs)
+        if (result[0] is not None and not absolute_boxes and not fixed_boxes
+                and _context_marks(context) == before):
+            trials.append((key, bottom_space, x, result))
+        return result
+
+    block.columns_layout = reusing_columns_layout
+    block.block_box_layout = reusing_block_box_layout
+    _COLUMNS_INSTALLED.append(True)
 
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
