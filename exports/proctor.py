@@ -106,14 +106,17 @@ def _instructions(p: ProctorPack, room: ProctorRoom, d: _Digits) -> str:
 
 def _attendance(p: ProctorPack, room: ProctorRoom, d: _Digits) -> str:
     rows = []
+    variant = bool(p.variants)  # a form without variants: no ชุด column left empty on every line
     for k, c in enumerate(room.candidates, start=1):
         rows.append(f"<tr><td class='n'>{d(c.seat if c.seat is not None else k)}</td>"
                     f"<td class='id'><span class='code'>{esc(c.student_code)}</span></td><td>{esc(c.name)}</td>"
-                    f"<td class='v'>{esc(c.variant)}</td><td class='sign'></td><td class='note'></td></tr>")
+                    + (f"<td class='v'>{esc(c.variant)}</td>" if variant else "")
+                    + "<td class='sign'></td><td class='note'></td></tr>")
     start = len(room.candidates)
     for k in range(room.blank_lines):
         rows.append(f"<tr><td class='n'>{d(start + k + 1) if not room.candidates else ''}</td><td class='id'></td>"
-                    "<td></td><td class='v'></td><td class='sign'></td><td class='note'></td></tr>")
+                    + "<td></td>" + ("<td class='v'></td>" if variant else "")
+                    + "<td class='sign'></td><td class='note'></td></tr>")
     name_head = "ชื่อ–นามสกุล" if p.with_names or not room.candidates else "ชื่อ–นามสกุล (เขียนเอง)"
     return (
         "<div class='page'>"
@@ -121,7 +124,7 @@ def _attendance(p: ProctorPack, room: ProctorRoom, d: _Digits) -> str:
         f" ปีการศึกษา {d(p.year_be)}</p><p class='sub'>{esc(p.school)} (<span class='code'>{esc(p.school_code)}</span>)"
         f" ห้องสอบ {_room_name(room, d)} · สอบ{_exam_line(p, d)}</p></div>"
         "<table class='att'><thead><tr><th>เลขที่</th><th>เลขประจำตัว</th>"
-        f"<th>{name_head}</th><th>ชุด</th><th>ลายมือชื่อ</th><th>หมายเหตุ</th></tr></thead>"
+        f"<th>{name_head}</th>{'<th>ชุด</th>' if variant else ''}<th>ลายมือชื่อ</th><th>หมายเหตุ</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         "<p>ผู้เข้าสอบ ........ คน · ขาดสอบ ........ คน</p>"
         "<div class='signs'><div>(ลงชื่อ) ....................................... กรรมการคุมสอบ<br>"

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from exports_pdftools import needs_poppler, nfkc, text
+from exports_pdftools import needs_poppler, nfkc, run, text
 
 from demo.documents import demo_booklet
 from exports.answer_sheet import render_answer_sheet
@@ -103,3 +103,20 @@ def test_booklet_pdf_cover_of_the_form_order_names_no_variant(tmp_path: Path) ->
     cover = _lines(text(tmp_path / "booklet.pdf", raw=False).split("\f")[0])
     assert any(line.strip() == f"แบบทดสอบ {b.form_code}" for line in cover), cover[-3:]
     assert [line for line in cover if EMPTY_FIELD.search(line)] == []
+
+
+@needs_poppler
+@pytest.mark.parametrize("variants", [(), ("A", "B")])
+def test_the_attendance_sheet_has_a_variant_column_only_when_the_form_has_variants(tmp_path: Path, variants) -> None:
+    from exports.data import Candidate, ProctorPack, ProctorRoom
+    from exports.proctor import proctor_pack_pdf
+
+    seats = tuple(Candidate(k, f"1{k:04d}", variant=variants[k % 2] if variants else "") for k in range(1, 5))
+    pack = ProctorPack("ADM-2568-1", "สอบปลายปี คณิตศาสตร์ ป.6", "P6-MA-2568", "คณิตศาสตร์", "ป.6", 2568, 2, None, 60,
+                       40, variants, "โรงเรียนบ้านนา", "1029020001", (ProctorRoom("ป.6", "1", seats),))
+    (tmp_path / "kit.pdf").write_bytes(proctor_pack_pdf(pack))
+    lines = nfkc(run("pdftotext", "-layout", "-enc", "UTF-8", tmp_path / "kit.pdf", "-")).splitlines()
+    head = next(line for line in lines if nfkc("เลขประจำตัว") in line and "หมายเหตุ" in line)  # the header row
+    assert ("ชุด" in head) == bool(variants), head
+    rows = [line.split() for line in lines if re.fullmatch(r"\s*\S+\s+1000[1-4]\b.*", line)]
+    assert [row[2:] for row in rows] == [[variants[k % 2]] if variants else [] for k in range(1, 5)]
