@@ -126,6 +126,10 @@ def test_officer_sets_a_range_and_level_and_type_counts_in_the_builder(chromium,
         page.fill("input[name='n|ค 1.1 ป.6/1|understand']", "2-4")
         page.fill("input[name='n|ค 1.1 ป.6/2|apply']", "4")
         page.fill("input[name='n|ค 2.1 ป.6/1|analyze']", "3")
+        # a range makes the totals ranges (minima–maxima), not the sum of the minima
+        assert page.inner_text("#grand-total") == "9–11"
+        assert page.inner_text("tr[data-indicator='ค 1.1 ป.6/1'] [data-row-total]") == "2–4"
+        assert page.inner_text("tr[data-indicator='ค 1.1 ป.6/2'] [data-row-total]") == "4"
         page.fill("#bp-length", "9")
         page.fill("#lv-analyze", "3")
         page.fill("#ty-multiple_choice", "9")
