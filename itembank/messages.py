@@ -76,6 +76,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                            "item {code}: enemy item {enemy} not found"),
     "item.enemy_self": ("invalid", "ข้อสอบ {code}: ระบุตัวเองเป็นข้อสอบคู่ห้ามไม่ได้",
                         "item {code}: an item cannot be its own enemy"),
+    "item.enemy_not_linked": ("not_found", "ข้อสอบ {code} กับ {enemy} ไม่ได้เป็นคู่ห้ามอยู่ฉบับเดียวกัน",
+                              "items {code} and {enemy} are not enemies"),
     "item.media_unknown": ("invalid", "ข้อสอบ {code}: ไม่พบไฟล์สื่อ {sha256}", "item {code}: media {sha256} not found"),
     "item.grade_invalid": ("invalid", "ข้อสอบ {code}: ระดับชั้น {value} ไม่ถูกต้อง (เช่น ป.6 หรือ ม.3)",
                            "item {code}: grade {value} is not valid (e.g. ป.6 or ม.3)"),

@@ -66,7 +66,7 @@ from itembank.validation import _curriculum_checkers, check_draft
 
 __all__ = [
     "upsert_items", "create_item", "edit_item", "get_item", "get_version", "read_version", "versions_of",
-    "check_drafts", "set_members", "sets_by_id", "indicator_codes", "enemies_of",
+    "check_drafts", "set_members", "sets_by_id", "indicator_codes", "enemies_of", "remove_enemy",
     "submit_for_review", "approve", "return_to_draft", "retire", "rate_ioc", "record_ioc_ratings",
     "ioc_summary", "review_history", "IocRatingInput", "IocResult", "search_items", "to_public", "to_school",
     "save_instrument", "list_instruments", "get_instrument", "ItemVersionPublic", "ItemVersionForSchool",
@@ -179,21 +179,21 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
     problems += _check_references(session, canon, items, existing_sets, batch_sets)
     if problems:
         raise bank_error("items.invalid", problems=problems, n=len(problems))
-    hashes: dict[int, dict[str, int]] = defaultdict(dict)
+    hashes: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
     batch_codes = {d.code for d in canon}
     ids = [item.id for code, item in items.items() if code in batch_codes]
     for chunk in _chunks(ids):
-        rows = session.execute(select(ItemVersion.item_id, ItemVersion.content_hash, ItemVersion.id)
-                               .where(ItemVersion.item_id.in_(chunk)))
-        for item_id, content_hash, version_id in rows:
-            hashes[item_id][content_hash] = version_id
+        rows = session.execute(select(ItemVersion.item_id, ItemVersion.content_hash, ItemVersion.id,
+                                      ItemVersion.options_ordered).where(ItemVersion.item_id.in_(chunk)))
+        for item_id, content_hash, version_id, ordered in rows:
+            hashes[item_id][content_hash] = (version_id, bool(ordered))
     report = UpsertReport(dry_run=dry_run)
     to_write: list[ItemDraft] = []
     existing_version: dict[str, int] = {}
     content_hashes = {d.code: d.content_hash() for d in canon}
     for d in canon:
         item = items.get(d.code)
-        version_id = hashes[item.id].get(content_hashes[d.code]) if item is not None else None
+        version_id = _stored_version(hashes[item.id], d, content_hashes[d.code]) if item is not None else None
         if version_id is not None:
             report.n_unchanged += 1
             existing_version[d.code] = version_id
@@ -208,6 +208,21 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
     report.n_sets_created = len(new_sets)
     return _Plan(report, canon, items, existing_sets, new_sets, [], to_write, existing_version,
                  content_hashes)
+
+
+def _stored_version(stored: dict[str, tuple[int, bool]], d: ItemDraft, content_hash: str) -> int | None:
+    """The id of the stored version with the draft's content, or None.
+
+    A version stored before the detector of ordered options learned a kind of option (``ไม่มีข้อใดถูก``)
+    keeps the flag it was stored with under the hash that did not count it: the same content and flag
+    saved again (the editor's draft carries the flag where the detector now says otherwise) is that version.
+    """
+    found = stored.get(content_hash)
+    if found is None and d.options_ordered is not None:
+        found = stored.get(replace(d, options_ordered=None).content_hash())
+        if found is not None and found[1] != bool(d.options_ordered):
+            found = None
+    return None if found is None else found[0]
 
 
 def _load_set_versions(session: Session, bases: Sequence[str]) -> dict[str, list[ItemSet]]:
@@ -375,11 +390,13 @@ def _write_versions(session: Session, actor: Actor, plan: _Plan) -> dict[str, in
     return ids
 
 
-def _write_enemies(session: Session, plan: _Plan) -> int:
-    pairs = {tuple(sorted((plan.items[d.code].id, plan.items[e].id)))
+def _write_enemies(session: Session, plan: _Plan) -> list[tuple[str, str]]:
+    """Store the drafts' enemy links not stored yet; returns them as (item code, enemy code)."""
+    named = {tuple(sorted((plan.items[d.code].id, plan.items[e].id))): (d.code, e)
              for d in plan.canon for e in d.enemy_codes}
+    pairs = set(named)
     if not pairs:
-        return 0
+        return []
     low_ids = sorted({a for a, _ in pairs})
     existing: set[tuple[int, int]] = set()
     for chunk in _chunks(low_ids):
@@ -389,7 +406,7 @@ def _write_enemies(session: Session, plan: _Plan) -> int:
     if new:
         session.execute(insert(EnemyLink), [{"item_id": a, "enemy_item_id": b, "created_at": utcnow()}
                                             for a, b in new])
-    return len(new)
+    return [named[p] for p in new]
 
 
 def _analyze(session: Session) -> None:
@@ -411,7 +428,7 @@ def _is_integrity_error(session: Session, error: BaseException) -> bool:
 
 
 def _upsert_once(session: Session, actor: Actor, drafts: list[ItemDraft], sets: list[ItemSetDraft],
-                 dry_run: bool) -> tuple[UpsertReport, dict[str, int]]:
+                 dry_run: bool, audit_enemies: bool = False) -> tuple[UpsertReport, dict[str, int]]:
     plan = _plan(session, actor, drafts, sets, dry_run)
     if dry_run:
         session.rollback()
@@ -419,7 +436,10 @@ def _upsert_once(session: Session, actor: Actor, drafts: list[ItemDraft], sets: 
     _ensure_editions(session, {d.curriculum_edition for d in plan.canon})
     _write_sets(session, actor, plan)
     ids = _write_versions(session, actor, plan)
-    plan.report.n_enemy_links = _write_enemies(session, plan)
+    added = _write_enemies(session, plan)
+    plan.report.n_enemy_links = len(added)
+    if audit_enemies:
+        _audit_enemies(session, actor, "item.enemy_add", added)
     session.commit()
     session.expire_all()  # bulk UPDATE of is_latest bypassed the identity map
     if len(ids) >= ANALYZE_AFTER:
@@ -428,13 +448,13 @@ def _upsert_once(session: Session, actor: Actor, drafts: list[ItemDraft], sets: 
 
 
 def _upsert(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
-            dry_run: bool, attempts: int = 3) -> tuple[UpsertReport, dict[str, int]]:
+            dry_run: bool, attempts: int = 3, audit_enemies: bool = False) -> tuple[UpsertReport, dict[str, int]]:
     """One transaction; when a concurrent import wrote the same codes first (a unique constraint
     fired), plan again against what it wrote: the same content is then simply unchanged."""
     drafts, sets = list(drafts), list(sets)
     for attempt in range(attempts):
         try:
-            return _upsert_once(session, actor, drafts, sets, dry_run)
+            return _upsert_once(session, actor, drafts, sets, dry_run, audit_enemies)
         except BaseException as e:
             session.rollback()
             if not _is_integrity_error(session, e):
@@ -466,7 +486,7 @@ def create_item(session: Session, actor: Actor, draft: ItemDraft, *,
     code = draft.code.strip()
     if session.scalar(select(Item.id).where(Item.code == code)) is not None:
         raise bank_error("item.exists", code=code)
-    _, ids = _upsert(session, actor, [draft], [item_set] if item_set else [], False)
+    _, ids = _upsert(session, actor, [draft], [item_set] if item_set else [], False, audit_enemies=True)
     return session.get_one(ItemVersion, ids[code])
 
 
@@ -477,7 +497,8 @@ def edit_item(session: Session, actor: Actor, code: str, draft: ItemDraft) -> It
     """
     item = get_item(session, code)
     authorize(actor, item, "item.edit")
-    _, ids = _upsert(session, actor, [replace(draft, code=item.code, status=ReviewStatus.draft)], [], False)
+    _, ids = _upsert(session, actor, [replace(draft, code=item.code, status=ReviewStatus.draft)], [], False,
+                     audit_enemies=True)
     return session.get_one(ItemVersion, ids[item.code])
 
 
@@ -545,6 +566,32 @@ def enemies_of(session: Session, code: str) -> list[str]:
     other = select(EnemyLink.enemy_item_id).where(EnemyLink.item_id == item.id).union(
         select(EnemyLink.item_id).where(EnemyLink.enemy_item_id == item.id))
     return list(session.scalars(select(Item.code).where(Item.id.in_(other)).order_by(Item.code)))
+
+
+def _audit_enemies(session: Session, actor: Actor, event: str, pairs: Iterable[tuple[str, str]]) -> None:
+    """One audit row per enemy link added or removed through the editor, in the caller's transaction."""
+    from itembank.audit import record
+
+    for code, enemy in pairs:
+        record(session, event, actor=actor, object_type="item", object_id=code, detail={"enemy": enemy},
+               commit=False)
+
+
+def remove_enemy(session: Session, actor: Actor, code: str, enemy_code: str) -> list[str]:
+    """Take the pair (item, enemy) off the list of items that must not share a form; returns the item's
+    enemies left. Needs the same right as adding one (``item.edit`` on the item) and is audited the same
+    way. Only assembly reads the pair: frozen forms, their variants and booklets keep what they hold."""
+    item = get_item(session, code)
+    authorize(actor, item, "item.edit")
+    enemy = get_item(session, enemy_code)
+    low, high = sorted((item.id, enemy.id))
+    link = session.get(EnemyLink, (low, high))
+    if link is None:
+        raise bank_error("item.enemy_not_linked", code=item.code, enemy=enemy.code)
+    session.delete(link)
+    _audit_enemies(session, actor, "item.enemy_remove", [(item.code, enemy.code)])
+    session.commit()
+    return enemies_of(session, item.code)
 
 
 def versions_of(session: Session, code: str) -> list[ItemVersion]:

@@ -127,3 +127,35 @@ def test_a_bad_ordered_cell_is_named_by_row_and_column(session, tmp_path):
         import_items(session, Actor.system(), path)
     texts = [p.text("th") for p in info.value.problems]
     assert any("แถว 2" in t and "options_ordered" in t and "ใช่ หรือ ไม่ใช่" in t for t in texts), texts
+
+
+@pytest.mark.parametrize(("texts", "ordered"), [
+    (("15 ซม.", "20 ซม.", "25 ซม.", "30 ซม."), True),
+    (("4 ชั่วโมง", "3 ชั่วโมง", "2 ชั่วโมง", "1 ชั่วโมง"), True),
+    (("๐.๕", "๑.๒๕", "๒.๗๕", "๓"), True),  # Thai-digit decimals
+    (("1/2", "1 1/2", "2½", "3"), True),  # fractions and mixed numbers
+    (("ร้อยละ 10", "ร้อยละ 25", "ร้อยละ 40", "ร้อยละ 75"), True),  # one word before the number
+    (("มกราคม", "มีนาคม", "พฤษภาคม", "กรกฎาคม"), True),
+    (("ก.พ.", "เม.ย.", "มิ.ย.", "ส.ค."), True),
+    (("วันจันทร์", "วันพุธ", "วันศุกร์", "วันอาทิตย์"), True),
+    (("มีนาคม", "มกราคม", "กรกฎาคม", "พฤษภาคม"), False),  # months written shuffled
+    (("แมว", "หมา", "ไก่", "ไม่มีข้อใดถูก"), True),  # a catch-all option must stay last
+    (("แมว", "หมา", "ไก่", "ถูกทุกข้อ"), True),
+    (("2", "3", "5", "ถูกทั้ง ก และ ข"), True),  # names options by letter: wrong once they move
+    (("ร้อน", "เย็น", "ข้อ ก และ ค ถูก", "ไม่มีข้อใดถูกต้อง"), True),
+    (("ป.6/1", "ป.6/2", "ป.6/3"), False),  # classes, not fractions
+    (("ข้อ ก", "แมว", "หมา", "ไก่"), False),
+])
+def test_units_thai_digits_fractions_calendar_and_catch_all_options_are_detected(texts, ordered):
+    assert detect_ordered("multiple_choice", texts) is ordered
+
+
+def test_numbers_are_sorted_ascending_and_catch_all_options_stay_last():
+    d = order_options(_draft("80 เล่ม", "75 เล่ม", "70 เล่ม", "ไม่มีข้อใดถูก", key=("ก",)))
+    assert [o.text for o in d.options] == ["70 เล่ม", "75 เล่ม", "80 เล่ม", "ไม่มีข้อใดถูก"]
+    assert d.key == ("ค",) and d.options_ordered is True
+    keep = order_options(_draft("56", "54", "64", "ถูกทุกข้อ", key=("ง",)))   # ordered for its catch-all only:
+    assert [o.text for o in keep.options] == ["56", "54", "64", "ถูกทุกข้อ"]  # shuffled numbers stay as written
+    assert keep.options_ordered is True and keep.key == ("ง",)
+    told = order_options(_draft("56", "54", "64", "ถูกทุกข้อ", key=("ก",), ordered=True))
+    assert [o.text for o in told.options] == ["54", "56", "64", "ถูกทุกข้อ"] and told.key == ("ข",)

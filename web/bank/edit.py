@@ -19,6 +19,7 @@ from itembank import browse, service
 from itembank.curriculum import AREA_LETTERS, AREA_NAMES_TH, load_curriculum
 from itembank.errors import ItemBankError, KhlangError
 from itembank.media import check_media, store_media
+from itembank.option_order import detect_ordered
 from itembank.review import DEFAULT_MIN_IOC, rate_ioc_many, review_duplicates
 from itembank.schemas import ItemDraft, ItemSetDraft, OptionDraft, RubricLevel
 from itembank.search import near_duplicates
@@ -132,8 +133,27 @@ def _draft_from_form(form: Any, base: ItemDraft | None, code: str) -> tuple[Item
     )
     position = _float(form.get("set_position", ""), _("ลำดับในบทอ่าน"), problems)
     fields["set_position"] = int(position) if position is not None and fields["set_code"] else None
+    if "ordered_shown" in form:  # a page without the checkbox (an older tab) keeps what the version says
+        fields["options_ordered"] = _ordered_from_form(form)
     draft = replace(base, **fields) if base is not None else ItemDraft(**fields)
     return draft, problems
+
+
+def _ordered_from_form(form: Any) -> bool | None:
+    """The options_ordered the author means: a ticked or cleared checkbox says so explicitly; one left as
+    the page showed it keeps the version's own choice (None: decided from the options when saved, so
+    numbers typed in order afterwards are still detected)."""
+    ticked = bool(form.get("options_ordered"))
+    if ticked != (form.get("ordered_shown") == "1") or form.get("ordered_explicit") == "1":
+        return ticked
+    return None
+
+
+def _ordered_shown(draft: ItemDraft) -> bool:
+    """What the checkbox shows: the author's choice, else what the detector suggests for the options."""
+    if draft.options_ordered is not None:
+        return bool(draft.options_ordered)
+    return detect_ordered(str(draft.type), [o.text for o in draft.options])
 
 
 def _form_values(draft: ItemDraft) -> dict[str, Any]:
@@ -153,6 +173,7 @@ def _form_values(draft: ItemDraft) -> dict[str, Any]:
         "set_code": draft.set_code or "", "set_position": draft.set_position or "",
         "trait_codes": list(draft.trait_codes), "competency_codes": list(draft.competency_codes),
         "enemy_codes": "\n".join(draft.enemy_codes),
+        "options_ordered": _ordered_shown(draft), "ordered_explicit": draft.options_ordered is not None,
     }
 
 
@@ -160,8 +181,12 @@ def _render_form(values: dict[str, Any], *, mode: str, code: str | None = None, 
                  duplicates=(), latest_number: int | None = None, status: int = 200, forms=()):
     area = values.get("learning_area") or ""
     traits, competencies = _traits_and_competencies()
+    enemies: list[str] = []
+    if mode == "edit" and code:
+        with read_session() as session:
+            enemies = service.enemies_of(session, code)
     return render_template(
-        "bank_edit/item_form.html", values=values, mode=mode, code=code, problems=list(problems),
+        "bank_edit/item_form.html", values=values, mode=mode, code=code, problems=list(problems), enemies=enemies,
         duplicates=list(duplicates), latest_number=latest_number, picker=_picker(area), areas=AREA_LETTERS,
         forms=list(forms), traits=traits, competencies=competencies,
         area_names=AREA_NAMES_TH, grades=GRADES, option_labels=OPTION_LABELS,
@@ -277,6 +302,36 @@ def edit_item(code: str):
     if request.args.get("learning_area") in AREA_LETTERS:
         values["learning_area"] = request.args["learning_area"]
     return _render_form(values, mode="edit", code=draft.code, latest_number=number, forms=forms)
+
+
+@bp.route("/enemy-remove/<path:code>", methods=["GET", "POST"])
+@requires("item.edit")
+def remove_enemy(code: str):
+    """นำข้อสอบคู่ห้ามออก: asks first (GET), then takes the pair off (POST with the box ticked); frozen
+    forms keep what they hold, only later assemblies may put the two items together."""
+    enemy = (request.values.get("enemy") or "").strip()
+    back = "item" if request.values.get("back") == "item" else "edit"
+    with read_session() as session:
+        try:
+            service.get_item(session, code)
+            linked = enemy in service.enemies_of(session, code)
+        except ItemBankError as e:
+            if e.kind == "not_found":
+                abort(404)
+            raise
+    if not linked:
+        abort(404)
+    target = url_for("bank.show_item", code=code) if back == "item" else url_for("bank_edit.edit_item", code=code)
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            flash(_("ยังไม่ได้นำ %(enemy)s ออก: ต้องทำเครื่องหมายยืนยันก่อน", enemy=enemy), "error")
+            return redirect(url_for("bank_edit.remove_enemy", code=code, enemy=enemy, back=back))
+        with write_session() as session:
+            service.remove_enemy(session, acting(), code, enemy)
+        flash(_("นำ %(enemy)s ออกจากข้อสอบคู่ห้ามของ %(code)s แล้ว ฉบับข้อสอบที่จัดทำแล้วไม่เปลี่ยน",
+                enemy=enemy, code=code), "info")
+        return redirect(target)
+    return render_template("bank_edit/enemy_remove.html", code=code, enemy=enemy, back=back, cancel=target)
 
 
 @bp.post("/submit/<path:code>")

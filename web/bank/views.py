@@ -130,6 +130,7 @@ def show_item(code: str):
             plots = browse.item_plots(session, actor, page.version.item_code, page.version.number)
             ids = {v.id for v in service.versions_of(session, code)}
             forms = _forms_using(session, actor, ids)
+            enemies = service.enemies_of(session, code)
             names = browse.display_names(session, [h.actor_name for h in page.history]
                                          + [n for n, _ in page.ioc.ratings]
                                          + [getattr(page.version, "author_name", None) or "",
@@ -146,6 +147,7 @@ def show_item(code: str):
         edition = _l("หลักสูตรฉบับอื่น")
     return render_template(
         "bank/item.html", page=page, v=v, statistics=record.history, edition=edition, record=record, forms=forms, names=names,
+        enemies=enemies,
         icc_url=url_for("bank.item_icc", **plot_args) if plots.b is not None else None,
         options_url=url_for("bank.item_options", **plot_args) if plots.options else None, plots=plots,
         may_edit=actor.may("item.edit"), may_set=actor.may("itemset.write"), may_submit=actor.may("item.submit"))

@@ -21,7 +21,7 @@
   function showTypeFields() {
     var type = (document.getElementById("e-type") || {}).value;
     if (!type) { return; }
-    Array.prototype.forEach.call(document.querySelectorAll("fieldset[data-types]"), function (f) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-types]"), function (f) {
       f.hidden = f.getAttribute("data-types").split(" ").indexOf(type) < 0;
     });
   }
