@@ -10,6 +10,10 @@ test that uses them (or ``session``) runs once per database:
 ``KHLANG_TEST_DB`` chooses the backends ("sqlite", "postgresql" or "sqlite,postgresql"; default
 both). When PostgreSQL is unreachable its tests fail in CI (``CI`` set) and are skipped locally.
 ``session`` starts every test on empty tables (DELETE on SQLite, TRUNCATE on PostgreSQL).
+
+``demo`` is a copy of the demo district for one test, on each backend: ``khlang demo seed`` runs once
+per database per run, whichever worker asks first, into a template that every test copies
+(:mod:`demodb`); the controller drops the PostgreSQL template at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Iterator
 
 import pytest
 from dbutil import clear_tables
+from demodb import Demo, demo_copy, drop_templates
 from needs import missing
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -57,8 +62,8 @@ def _pg_unreachable_reason() -> str | None:
 
 def _drop_abandoned(conn) -> None:
     """Drop test databases left by runs that were killed: their process is gone and nobody is connected."""
-    rows = conn.execute(
-        "SELECT datname FROM pg_database d WHERE datname ~ '^khlang_test_[0-9]+_[0-9a-f]{8}$' "
+    rows = conn.execute(  # a run's own databases, and its demo template (demodb.TEMPLATE_SUFFIX)
+        "SELECT datname FROM pg_database d WHERE datname ~ '^khlang_test_[0-9]+_[0-9a-f]{8}(_demo)?$' "
         "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)").fetchall()
     for (name,) in rows:
         pid = int(name.split("_")[2])
@@ -116,3 +121,29 @@ def session(store) -> Iterator[Session]:
     clear_tables(store.engine)
     with Session(store.engine, expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture(scope="session", params=_params())
+def demo_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """The demo district seeded by ``khlang demo seed`` once per database for the whole run (every
+    worker shares it): never write to it, take ``demo``."""
+    from demodb import demo_template as seeded
+
+    if request.param == "postgresql":
+        reason = _pg_unreachable_reason()
+        if reason:
+            missing(reason)
+    return seeded(request.param, tmp_path_factory)
+
+
+@pytest.fixture
+def demo(demo_template: Demo, tmp_path) -> Iterator[Demo]:
+    """This test's own copy of the seeded demo district: its database URL, instance folder and the seed's output."""
+    with demo_copy(demo_template, tmp_path / "demo") as copy:
+        yield copy
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without workers) drops the run's PostgreSQL demo template."""
+    if not hasattr(session.config, "workerinput"):
+        drop_templates(session.config._tmp_path_factory.getbasetemp())

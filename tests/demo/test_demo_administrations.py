@@ -2,7 +2,7 @@
 back with the planted mis-key found, reports built from it, still open, and downloadable by its schools
 (their stamped booklets, the answer sheet and the keys, rendered by the seed with the release job's and
 the forms' job's own services: scoring.booklet_release, testgen.documents); this year's awaiting release.
-One seed per database serves every check (seeding takes most of a minute)."""
+The run's one seed per database (conftest's `demo`: a copy of it, with its instance folder) serves every check."""
 
 from __future__ import annotations
 
@@ -10,14 +10,27 @@ import re
 import subprocess
 
 import pytest
+from demodb import DEMO_GROUP
 from sqlalchemy import func, select
+from sqlmodel import Session
 
-pytestmark = pytest.mark.slow
+from itembank.store import Store
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(DEMO_GROUP)]  # one seed a database (demodb)
 
 
-def test_demo_last_year_is_analysed_with_its_defects_and_this_year_awaits_release(tmp_path, db_url, session):
-    from click.testing import CliRunner
+def test_demo_last_year_is_analysed_with_its_defects_and_this_year_awaits_release(demo):
+    assert "ส่งคำตอบช้า: วิเคราะห์ข้อสอบใหม่" in demo.output and "district-ป.6@v2" in demo.output
+    store = Store(demo.url)
+    try:
+        with Session(store.engine) as session:
+            _last_year_and_this_year(session)
+    finally:
+        store.dispose()
+    _a_school_downloads_its_copies(demo.instance, demo.url, demo.output)
 
+
+def _last_year_and_this_year(session) -> None:
     from demo.administrations import MISKEYED_POSITION
     from itembank.authz import Actor
     from itembank.review_tasks import list_review_tasks
@@ -25,11 +38,7 @@ def test_demo_last_year_is_analysed_with_its_defects_and_this_year_awaits_releas
     from scoring.administrations import get_administration, is_released
     from scoring.models import Administration, AnswerUpload
     from scoring.reports import district_report, school_report
-    from web.cli import cli
 
-    result = CliRunner().invoke(cli, ["--instance", str(tmp_path), "demo", "seed"], env={"DATABASE_URL": db_url})
-    assert result.exit_code == 0, result.output
-    assert "ส่งคำตอบช้า: วิเคราะห์ข้อสอบใหม่" in result.output and "district-ป.6@v2" in result.output
     system = Actor.system()
     last = get_administration(session, system, "P6-MA-2568")
     assert last.status() == "open"                                               # still open for corrections
@@ -50,8 +59,6 @@ def test_demo_last_year_is_analysed_with_its_defects_and_this_year_awaits_releas
     assert school.facts[0][1].endswith("(1029020001)") and len(district.sections[-1].tables[0][1].rows) == 30
     this_year = session.scalar(select(Administration).where(Administration.code == "P6-MA-2569"))
     assert this_year is not None and not is_released(this_year)
-    session.rollback()                          # the test's session lets go of the database (SQLite's write lock)
-    _a_school_downloads_its_copies(tmp_path, db_url, result.output)
 
 
 def _a_school_downloads_its_copies(instance, db_url: str, output: str) -> None:

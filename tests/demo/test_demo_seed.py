@@ -6,30 +6,48 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from demodb import DEMO_GROUP
 from sqlalchemy import func, select
+from sqlmodel import Session
 
 from itembank.accounts import User
 from itembank.models import Instrument, Item, ItemVersion, ReviewEvent
 from itembank.schools import School
 from itembank.statistics import ItemStatistic
+from itembank.store import Store
 from testgen.models import Form, FormVariant
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(DEMO_GROUP)]  # one seed a database (demodb)
 
 
-def test_demo_district_looks_real_went_through_review_and_seeds_once(tmp_path, db_url, session):
-    """`khlang demo seed` builds the district through the services; a second run changes nothing."""
+def test_demo_district_looks_real_went_through_review_and_seeds_once(demo):
+    """`khlang demo seed` builds the district through the services; a second run changes nothing.
+
+    The first run is the run's one seed of this database (conftest's `demo_template`, the real command):
+    its output is checked here, and the command is run again on this test's copy of what it wrote."""
     from web.cli import cli
 
-    runner = CliRunner()
-    env = {"DATABASE_URL": db_url}
-    first = runner.invoke(cli, ["--instance", str(tmp_path), "demo", "seed"], env=env)
-    assert first.exit_code == 0, first.output
-    assert "สร้างเขตตัวอย่างแล้ว" in first.output
-    again = runner.invoke(cli, ["--instance", str(tmp_path), "demo", "seed"], env=env)
-    assert again.exit_code == 0 and "มีข้อมูลอยู่แล้ว" in again.output
-    assert "DISTRICT_NAME" in (tmp_path / "khlang.cfg").read_text(encoding="utf-8")
-    s = session
+    assert "สร้างเขตตัวอย่างแล้ว" in demo.output
+    store = Store(demo.url)
+    try:
+        before = _counts(store)
+        again = CliRunner().invoke(cli, ["--instance", str(demo.instance), "demo", "seed"],
+                                   env={"DATABASE_URL": demo.url})
+        assert again.exit_code == 0 and "มีข้อมูลอยู่แล้ว" in again.output, again.output
+        assert _counts(store) == before
+        assert "DISTRICT_NAME" in (demo.instance / "khlang.cfg").read_text(encoding="utf-8")
+        with Session(store.engine) as s:
+            _looks_real(s)
+    finally:
+        store.dispose()
+
+
+def _counts(store) -> tuple[int, ...]:
+    with Session(store.engine) as s:
+        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (School, User, ItemVersion, ReviewEvent, Form))
+
+
+def _looks_real(s) -> None:
     codes = s.scalars(select(School.code)).all()
     assert len(codes) >= 30 and all(len(c) == 10 and c.isdigit() for c in codes)
     roles = Counter(s.scalars(select(User.role)).all())

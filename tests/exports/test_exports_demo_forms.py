@@ -12,6 +12,7 @@ import pytest
 from exports_pdftools import bad_line_ends, body_lines, line_breaks, nfkc, text
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "testgen"))
+from demodb import DEMO_GROUP  # noqa: E402
 from keys_e2e import seeded_demo_url  # noqa: E402
 
 from exports.booklet import render_booklet_pdf  # noqa: E402
@@ -21,13 +22,13 @@ from itembank.store import Store  # noqa: E402
 from testgen.booklets import build_booklet  # noqa: E402
 from testgen.forms import form_variants, get_form, list_forms  # noqa: E402
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(DEMO_GROUP),  # the run's one demo seed (demodb)
               pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")]
 
 
 @pytest.fixture(scope="module")
 def booklets(tmp_path_factory):
-    store = Store(seeded_demo_url(tmp_path_factory.getbasetemp()))
+    store = Store(seeded_demo_url(tmp_path_factory))
     actor = Actor.system()
     out = []
     with store.read_session() as s:

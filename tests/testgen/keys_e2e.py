@@ -129,25 +129,20 @@ def n_options_of(printed_options: Sequence[str], key: ItemKey) -> int:
     return len(printed_options) if printed_options else (max(key.pairs) + 2 if key.pairs else 0)
 
 
-_SEEDED: dict[str, str] = {}
-
-
-def seeded_demo_url(root: Path) -> str:
-    """A SQLite database holding the whole demo district (seeded once per test process; or the one
-    KHLANG_DEMO_DB names, already seeded with ``khlang demo seed``)."""
+def seeded_demo_url(tmp_path_factory) -> str:
+    """A SQLite database holding the whole demo district: this process's copy of the run's one seed
+    (:mod:`demodb`, shared with the demo tests and the crawl), or the one KHLANG_DEMO_DB names, already
+    seeded with ``khlang demo seed``. Read it only."""
     import os
 
     if os.environ.get("KHLANG_DEMO_DB"):
         return os.environ["KHLANG_DEMO_DB"]
     if "url" not in _SEEDED:
-        from demo.seed import seed_demo
-        from itembank.store import Store
-        from web.migrations import upgrade
+        from demodb import demo_copy, demo_template
 
-        url = f"sqlite:///{root / 'demo.sqlite3'}"
-        upgrade(url)
-        store = Store(url)
-        seed_demo(store)
-        store.dispose()
-        _SEEDED["url"] = url
+        with demo_copy(demo_template("sqlite", tmp_path_factory), tmp_path_factory.mktemp("demo")) as copy:
+            _SEEDED["url"] = copy.url  # a file: nothing to drop after
     return _SEEDED["url"]
+
+
+_SEEDED: dict[str, str] = {}

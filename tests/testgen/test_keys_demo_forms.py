@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from demodb import DEMO_GROUP
 from keys_e2e import (
     keys_from_csv,
     keys_from_pdf,
@@ -23,13 +24,13 @@ from testgen.booklets import build_answer_key, build_answer_sheet
 from testgen.forms import form_variants, get_form, list_forms, variant_items
 from testgen.variants import score_form
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(DEMO_GROUP),  # the run's one demo seed (demodb)
               pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    store = Store(seeded_demo_url(tmp_path_factory.getbasetemp()))
+    store = Store(seeded_demo_url(tmp_path_factory))
     yield store
     store.dispose()
 

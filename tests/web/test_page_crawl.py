@@ -4,8 +4,9 @@ pages one link away from it (same origin; no downloads, no sign-out; one page of
 On each page: status below 400, ``<html lang>``, nothing wider than the screen at 1366 and 390 px
 (screenshots into artifacts/screenshots/crawl-<role>-…), no raw English values (``multiple_choice``,
 ``approved``, ``None``, ``2551-rev2560`` …), dates in พ.ศ., a label on every field. All problems of
-a role are reported together. The demo district is seeded once per test process on SQLite
-(``KHLANG_DEMO_DB``: an already seeded database to copy instead, for a quick local run).
+a role are reported together. The demo district is the run's one seed on SQLite (:mod:`demodb`, shared
+with the demo tests), copied for the crawl (``KHLANG_DEMO_DB``: an already seeded database to copy
+instead, for a quick local run).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from crawl_helpers import (
     template_of,
     visible_text,
 )
+from demodb import DEMO_GROUP
 from screens import overflow, shoot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("demo-crawl")]  # one demo seed, one worker
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(DEMO_GROUP)]  # one seed, one server (demodb)
 
 DEMO_PASSWORD = "khlang-demo-2569"
 ROLES = ("officer.malee", "school.1029020001", "analyst.thanet", "supervisor.rungnapa", "qa.jintana",
@@ -52,10 +54,9 @@ def demo_server(tmp_path_factory):
     from web.store_ext import get_store
 
     root = tmp_path_factory.mktemp("crawl")
-    url = _demo_database(root)
+    url, instance = _demo_database(root, tmp_path_factory)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "crawl", "DEMO_MODE": True,
-                      "DEMO_PASSWORD": DEMO_PASSWORD, "LOGIN_FAILURE_DELAY": 0},
-                     instance_path=str(root / "instance"))
+                      "DEMO_PASSWORD": DEMO_PASSWORD, "LOGIN_FAILURE_DELAY": 0}, instance_path=str(instance))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -67,29 +68,17 @@ def demo_server(tmp_path_factory):
         get_store(app).dispose()
 
 
-def _demo_database(root: Path) -> str:
+def _demo_database(root: Path, tmp_path_factory) -> tuple[str, Path]:
+    """The crawl's copy of the seeded demo (SQLite) and its instance folder."""
     given = os.environ.get("KHLANG_DEMO_DB")
-    path = root / "demo.sqlite3"
     if given:
+        path = root / "demo.sqlite3"
         shutil.copyfile(given.removeprefix("sqlite:///"), path)
-        return f"sqlite:///{path}"
-    from demo import demo_users
-    from demo.seed import seed_demo
-    from itembank.accounts import set_demo_password
-    from itembank.authz import Actor
-    from itembank.store import Store
-    from web.migrations import upgrade
+        return f"sqlite:///{path}", root / "instance"
+    from demodb import demo_copy, demo_template
 
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    store = Store(url)
-    try:
-        seed_demo(store)
-        with store.session() as s:
-            set_demo_password(s, Actor.system(), [u.username for u in demo_users()], DEMO_PASSWORD)
-    finally:
-        store.dispose()
-    return url
+    with demo_copy(demo_template("sqlite", tmp_path_factory), root) as copy:  # a file: nothing to drop after
+        return copy.url, copy.instance
 
 
 def _sign_in(page, base: str, username: str) -> None:
