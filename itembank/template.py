@@ -17,7 +17,9 @@ option_1 … option_6     ตัวเลือก ก … ตัวเลือ
 fixed_options           ตัวเลือกตรึงตำแหน่ง            labels that booklet variants must not move: ``ง``
 options_ordered         ตัวเลือกเรียงลำดับ              ``ใช่``: the options carry an order (ก < ข …) that variants keep;
                                                     ``ไม่ใช่``: they may be shuffled; blank: numbers in order
-                                                    (``10 ซม.``, ``๒๐ ซม.`` …) are ordered, and stored ascending
+                                                    (``10 ซม.``, ``๒๐ ซม.``, ``1 1/2`` …), months or days in order,
+                                                    or an option such as ``ไม่มีข้อใดถูก`` make it ordered;
+                                                    numbers are stored ascending (that option stays last)
 matching_premises       ข้อคำถามจับคู่                  matching items: one premise per line, labelled 1, 2, 3 …
                                                     (or leave it empty and number the premises in the stem)
 key                     เฉลย                        choice: ``ค`` or ``ก, ค`` (1–6 and ๑–๖ mean ก–ฉ) ·
@@ -116,8 +118,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("fixed_options", "ตัวเลือกตรึงตำแหน่ง", "ตัวเลือกที่สลับตำแหน่งไม่ได้ เช่น ง (ถูกทุกข้อ)",
            "option labels booklet variants must not move"),
     Column("options_ordered", "ตัวเลือกเรียงลำดับ",
-           "ใช่ = ตัวเลือกมีลำดับ ห้ามสลับ · ไม่ใช่ = สลับได้ · ว่าง = ตัวเลขที่เขียนเรียงลำดับไว้ถือว่ามีลำดับ (เก็บจากน้อยไปมาก)",
-           "yes = the options carry an order variants keep · no = may be shuffled · blank = numbers written in order are (stored ascending)",
+           "ใช่ = ตัวเลือกมีลำดับ ห้ามสลับ · ไม่ใช่ = สลับได้ · ว่าง = ตรวจจากตัวเลือก: ตัวเลขหรือเดือนที่เขียนเรียงไว้ "
+           "หรือมีตัวเลือก ถูกทุกข้อ/ไม่มีข้อใดถูก ถือว่ามีลำดับ (ตัวเลขเก็บจากน้อยไปมาก)",
+           "yes = the options carry an order variants keep · no = may be shuffled · blank = decided from the options: "
+           "numbers or months written in order, or an option such as none of the above (numbers stored ascending)",
            aliases=("ordered_options", "เรียงลำดับตัวเลือก")),
     Column("matching_premises", "ข้อคำถามจับคู่", "ข้อจับคู่ บรรทัดละข้อ เรียกว่า 1 2 3 …",
            "matching premises, one per line, labelled 1, 2, 3 …", aliases=("premises",)),

@@ -159,3 +159,15 @@ def test_numbers_are_sorted_ascending_and_catch_all_options_stay_last():
     assert keep.options_ordered is True and keep.key == ("ง",)
     told = order_options(_draft("56", "54", "64", "ถูกทุกข้อ", key=("ก",), ordered=True))
     assert [o.text for o in told.options] == ["54", "56", "64", "ถูกทุกข้อ"] and told.key == ("ข",)
+
+
+def test_import_keeps_a_catch_all_option_last_and_reads_months_in_order(session, tmp_path):
+    path = _csv(tmp_path,
+                "M6-7,เลือกตอบ,ข้อใดถูก,40 ซม.,30 ซม.,20 ซม.,ไม่มีข้อใดถูก,ก,ค 1.1 ป.6/2,ป.6,\n",
+                "M6-8,เลือกตอบ,เดือนใดมาก่อน,มกราคม,มีนาคม,พฤษภาคม,กรกฎาคม,ก,ค 1.1 ป.6/2,ป.6,\n",
+                "M6-9,เลือกตอบ,ข้อใดถูก,แมว,หมา,ไก่,ถูกทั้ง ก และ ข,ง,ค 1.1 ป.6/2,ป.6,ไม่ใช่\n")
+    import_items(session, Actor.system(), path)
+    v7 = get_version(session, "M6-7")
+    assert [o["text"] for o in v7.options] == ["20 ซม.", "30 ซม.", "40 ซม.", "ไม่มีข้อใดถูก"] and v7.key == ["ค"]
+    assert [get_version(session, c).options_ordered for c in ("M6-7", "M6-8", "M6-9")] == [True, True, False]
+    assert import_items(session, Actor.system(), path).upsert.n_unchanged == 3
