@@ -4,7 +4,9 @@ The plan (JSON, written by load.py) holds the URLs and bearer tokens prepared in
 database. Three users, one per scenario, chosen on the command line:
 
 - ``BrowseUser``: a browse mix (bank search, item view, results pages, downloads) at 1 request/s per
-  user (50 users: 50 requests/s).
+  user (50 users: 50 requests/s), each user's requests at the times of its own Poisson process, so that
+  the users do not send together (``poisson_arrivals``; ``KHLANG_LOAD_ARRIVALS=lockstep`` gives the former
+  pacing, to compare). With ``KHLANG_LOAD_ARRIVALS_FILE`` each request's start time is written there.
 - ``BookletUser``: each school downloads its pre-rendered booklet once; the users share one queue of
   schools and pace themselves so the whole district downloads within the scenario's time.
 - ``UploadUser``: a district morning of answer uploads; a few users share one queue of files; each file
@@ -48,10 +50,39 @@ def _quit_when_done(user, total: int, taken: int) -> bool:
     raise StopUser()
 
 
+def poisson_arrivals(per_second: float):
+    """Each user starts its requests at the times of its own Poisson process (exponential gaps of mean
+    1/per_second, counted from its schedule, not from its last response): the users' arrivals together are a
+    Poisson stream at users x per_second, as many people browsing independently are.
+
+    ``constant_throughput`` is not that here: Locust starts ``-r`` users per dispatch step, so ``-u 50 -r 50``
+    creates all 50 at the same instant, and constant pacing keeps each user on the phase it was created with
+    (it counts from the user's creation, so a random sleep in ``on_start`` is paced away): the 50 users then
+    send 50 requests together once a second, a burst the two cores work through in ~300 ms, instead of 50
+    requests/s. Reported in issue 12 (quiet machine): Locust p50 84 / p95 400 ms while gunicorn's own time
+    (%M) was p50 10 / p95 24 ms; side by side at 10 users on a loaded machine, the requests started 10 to
+    the 100 ms (variance/mean of the count per 100 ms 6.3, Poisson 1), the listen queue held up to 9
+    connections and p50 was 470-760 ms, against 170-220 ms with these arrivals."""
+
+    def wait_time(user) -> float:
+        now = time.perf_counter()
+        user._next_arrival = max(getattr(user, "_next_arrival", now), now - 1.0) + random.expovariate(per_second)
+        return max(0.0, user._next_arrival - now)
+
+    return wait_time
+
+
 class BrowseUser(FastHttpUser):
     """One person browsing: officers search and open items, schools open results and download."""
 
-    wait_time = constant_throughput(float(PLAN.get("browse_per_user", 1.0)))
+    per_user = float(PLAN.get("browse_per_user", 1.0))
+    lockstep = os.environ.get("KHLANG_LOAD_ARRIVALS") == "lockstep"  # the former pacing (load.py --arrivals)
+    wait_time = constant_throughput(per_user) if lockstep else poisson_arrivals(per_user)
+
+    def on_start(self) -> None:
+        if not self.lockstep:  # the first request at a random time of the user's own schedule too
+            self._next_arrival = time.perf_counter() + random.expovariate(self.per_user)
+            gevent.sleep(self._next_arrival - time.perf_counter())
 
     @task
     def browse(self) -> None:
@@ -60,6 +91,17 @@ class BrowseUser(FastHttpUser):
                              name=step["name"], catch_response=True) as r:
             if r.status_code != 200:
                 r.failure(f"HTTP {r.status_code}")
+
+
+@events.request.add_listener
+def _arrival(request_type, name, response_time, start_time=None, **_kw) -> None:
+    """The start time of each browse request (load.py reports how evenly they arrived)."""
+    if _ARRIVALS is not None and start_time is not None:
+        _ARRIVALS.write(f"{start_time:.4f} {response_time:.1f}\n")
+
+
+_ARRIVALS = (open(os.environ["KHLANG_LOAD_ARRIVALS_FILE"], "a", encoding="utf-8", buffering=1)
+             if os.environ.get("KHLANG_LOAD_ARRIVALS_FILE") else None)
 
 
 class BookletUser(FastHttpUser):
