@@ -153,10 +153,26 @@ def _grid_form(area: str, grade: str, values: dict[str, Any], status: int = 200,
     # the bank's supply of each level and type over the indicators shown (an item of two indicators counts twice)
     level_supply = {lv: sum(r.supply.get(lv, 0) for r in grid) for lv in LEVELS}
     type_supply = {t: sum(r.supply_types.get(t, 0) for r in grid) for t in TYPES}
+    row_totals, grand_total = _totals(values, [r.code for r in grid], LEVELS)
     return render_template("forms/blueprint_new.html", area=area, grade=grade, areas=AREA_LETTERS, grades=GRADES,
                            AREA_NAMES_TH=AREA_NAMES_TH, standards=standards, levels=LEVELS, values=values,
                            errors=errors or [], n_rows=len(grid), types=TYPES, level_supply=level_supply,
-                           type_supply=type_supply), status
+                           type_supply=type_supply, row_totals=row_totals, grand_total=grand_total), status
+
+
+def _totals(values: dict[str, Any], indicators: list[str], levels) -> tuple[dict[str, str], str]:
+    """Each indicator's total and the form's, as the builder shows them before its script runs (forms.js keeps
+    them as counts are typed): "7", or "9–11" when a cell is a range (minima–maxima), "–" for none."""
+    rows = {}
+    for code in indicators:
+        bounds = [_range(str(values.get(f"n|{code}|{lv}", ""))) or (0, 0) for lv in levels]
+        rows[code] = (sum(b[0] for b in bounds), sum(max(b) for b in bounds))
+    low, high = sum(b[0] for b in rows.values()), sum(b[1] for b in rows.values())
+    return {code: _total_text(*b) for code, b in rows.items()}, _total_text(low, high)
+
+
+def _total_text(low: int, high: int) -> str:
+    return "–" if not high else str(low) if low == high else f"{low}–{high}"
 
 
 @bp.get("/blueprints/new")

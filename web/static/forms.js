@@ -7,8 +7,8 @@
   if (!grid) { return; }
   var total = document.getElementById("grand-total");
   var forms = document.getElementById("bp-forms");
-  var COUNT = /^\s*(\d{1,3})\s*(?:[-\u2013]\s*(\d{1,3})\s*)?$/;
-  /* [low, high] of a cell: "3" is [3, 3], "2-4" or "2–4" is [2, 4]; empty or unreadable is [0, 0] */
+  var COUNT = /^\s*(\d{1,3})\s*(?:[-\u2013~]\s*(\d{1,3})\s*)?$/;  /* as the server reads it (web/forms/views.py) */
+  /* [low, high] of a cell: "3" is [3, 3], "2-4", "2–4" or "2~4" is [2, 4]; empty or unreadable is [0, 0] */
   function bounds(text) {
     var m = COUNT.exec(text || "");
     if (!m) { return [0, 0]; }

@@ -169,6 +169,9 @@ def test_a_cell_takes_a_range_and_the_form_takes_counts_per_level_and_type_with_
     assert 'value="2-4"' in r.get_data(as_text=True)                    # what was typed stays
     r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "test_length": "12"})
     assert r.status_code == 422 and "ต้องอยู่ระหว่างผลรวมขั้นต่ำ 9 และขั้นสูง 11" in r.get_data(as_text=True)
+    # the totals are ranges, not the sum of the minima (shown before the page's script runs too)
+    assert 'id="grand-total">9–11<' in r.get_data(as_text=True)
+    assert re.search(r'data-indicator="ค 1.1 ป.6/1">(?:(?!</tr>).)*data-row-total>2–4<', r.get_data(as_text=True), re.S)
     r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "n|ค 1.1 ป.6/1|understand": "4-2"})
     assert r.status_code == 422 and "ช่วงจำนวนข้อต้องเขียนจากน้อยไปมาก" in r.get_data(as_text=True)
     r = _post_blueprint(client, code="BP-R", n_forms="1", **{**ranged, "lv|apply": "6", "lv|analyze": "x"})
