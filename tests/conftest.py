@@ -147,3 +147,22 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """The controller (or a run without workers) drops the run's PostgreSQL demo template."""
     if not hasattr(session.config, "workerinput"):
         drop_templates(session.config._tmp_path_factory.getbasetemp())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make ``--dist loadgroup`` honour ``xdist_group`` marks again.
+
+    pytest-xdist (3.8) groups tests by a ``@group`` suffix it writes into ``item._nodeid``, which pytest 9
+    no longer reads (a node's id is ``item._id``): without this every test is its own group, and a group's
+    shared set-up (the demo seed) runs on both workers. Runs after xdist's hook and only where its suffix
+    did not take, so a pytest-xdist that writes the id itself is left alone."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid.rpartition("]")[2] and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
