@@ -31,6 +31,7 @@ EVENT_TH = {
     "user.disable": _l("ปิดบัญชี"), "user.password": _l("ตั้งรหัสผ่านใหม่"), "user.roles": _l("เปลี่ยนบทบาท"),
     "user.totp": _l("ยืนยันตัวตนสองชั้น"), "token.issue": _l("ออกโทเคน API"), "token.revoke": _l("ยกเลิกโทเคน API"),
     "school.create": _l("เพิ่มโรงเรียน"), "school.update": _l("แก้ไขข้อมูลโรงเรียน"), "backup.run": _l("สำรองฐานข้อมูล"),
+    "item.enemy_add": _l("เพิ่มข้อสอบคู่ห้าม"), "item.enemy_remove": _l("นำข้อสอบคู่ห้ามออก"),
 }
 OUTCOME_TH = {"ok": _l("สำเร็จ"), "denied": _l("ถูกปฏิเสธ"), "failed": _l("ไม่สำเร็จ")}
 SIZE_TH = {"small": _l("เล็ก"), "medium": _l("กลาง"), "large": _l("ใหญ่"), "extra_large": _l("ใหญ่พิเศษ")}

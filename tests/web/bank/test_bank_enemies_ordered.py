@@ -63,6 +63,8 @@ def test_an_enemy_pair_is_removed_from_the_editor_after_a_confirmation(app, clie
         row = s.exec(select(AuditLog).where(AuditLog.event == "item.enemy_remove")).one()
         assert (row.object_id, row.detail, row.username) == ("M6-0001", {"enemy": "M6-0002"}, client.user.username)
     assert client.get("/bank/enemy-remove/M6-0001?enemy=M6-0002").status_code == 404   # no such pair now
+    log = signed_in_client(app, "admin").get("/admin/audit").get_data(as_text=True)
+    assert "นำข้อสอบคู่ห้ามออก" in log and "เพิ่มข้อสอบคู่ห้าม" in log and "M6-0002" in log
     # from the item page, back to the item page
     item = client.get("/bank/items/M6-0001").get_data(as_text=True)
     assert 'data-test="enemies"' in item and "enemy=T6-0001&amp;back=item" in item
