@@ -403,7 +403,10 @@ _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
 
 #: Codes people type keep Arabic digits in a Thai-digit document: indicator codes (ค 1.1 ป.6/2), grades
 #: and classes (ป.6, ป.6/1), anything with a Latin letter (ADM-1, S6-00) and ids of 5 digits or more.
-_CODE = re.compile(r"[ก-ฮ]{1,2} \d+\.\d+(?: [ก-ฮ]\.\d+/\d+)?|[ปม]\.\d+(?:/\d+)?|[\w-]*[A-Za-z][\w.-]*|\d{5,}")
+#: An indicator code's letters start a word: the end of a word before a number ("ระดับ 1.5", "เฉลี่ย 14.68")
+#: is no code, and the number follows the policy.
+_CODE = re.compile(r"(?<![\u0e00-\u0e7f])[ก-ฮ]{1,2} \d+\.\d+(?: [ก-ฮ]\.\d+/\d+)?|[ปม]\.\d+(?:/\d+)?"
+                   r"|[\w-]*[A-Za-z][\w.-]*|\d{5,}")
 
 
 def _td(text: object, thai: bool = True) -> str:
@@ -746,8 +749,9 @@ def result_slips_docx(slips: Any, out: str | Path | None = None, *, font: str = 
         w.para(f"{who}เลขประจำตัว {s.student_code} · ชั้น {dg(s.class_room)} เลขที่ {dg(s.seat)}")
         w.para(dg(f"{s.score:g} / {s.max_score:g} คะแนน · ร้อยละ {s.percent:.2f} · ระดับ {s.grade}"),
                size=w.size + 3, bold=True)
-        w.para(f"ระดับผลการเรียน {dg(s.grade)} หมายถึง {s.grade_meaning} · ระดับคุณภาพ {s.quality}: {s.quality_meaning}")
-        rows = tuple((code, text, dg(f"{pct:.0f}"), verdict) for code, text, pct, verdict in s.indicators)
+        w.para(f"ระดับผลการเรียน {dg(s.grade)} หมายถึง {s.grade_meaning} · ระดับคุณภาพ {s.quality}: "
+               f"{dg(s.quality_meaning)}")  # as the PDF: the policy's digits ("ร้อยละ ๘๐ ขึ้นไป")
+        rows = tuple((code, dg(text), dg(f"{pct:.0f}"), verdict) for code, text, pct, verdict in s.indicators)
         w.table(TableBlock(("ตัวชี้วัด", "สิ่งที่วัด", "ร้อยละ", "ผล"), rows, (30, 100, 20, 25)), 175)
         if slips.signatures:
             _signs_docx(w, slips.signatures)

@@ -57,7 +57,7 @@ def _report() -> ResultsReport:
 
 def _slips() -> ResultSlips:
     slip = ResultSlip("04512", "ป.6/2", "7", "ด.ญ.กมลชนก ใจดี", 17, 30, 56.67, "1.5", "พอใช้", "พอใช้",
-                      "ร้อยละ 50 ขึ้นไป", (("ค 1.1 ป.6/2", "การบวก", 67.0, "ผ่าน"),))
+                      "ร้อยละ 50 ขึ้นไป", (("ค 1.1 ป.6/2", "บวกจำนวนที่มีผลลัพธ์ไม่เกิน 100000", 67.0, "ผ่าน"),))
     return ResultSlips("สพป.นครชัยบุรี เขต 2", "บ้านนา", "ใบแจ้งผลการสอบ", 2568, 2, (slip,), reference=ADMIN)
 
 
@@ -150,3 +150,34 @@ def test_libreoffice_prints_arabic_digits_everywhere_when_the_office_chose_them(
     ws = words(docx_to_pdf(path, tmp_path, thai_digits=False))
     numbers = [w for w in ws if re.search("[0-9]", w.text) and not re.search("[\u0e00-\u0e7f]", w.text)]
     assert len(numbers) > 8 and all(printed_digits(w) == "arabic" for w in numbers)
+
+
+NUMBER = re.compile(r"[0-9๐-๙][0-9๐-๙.,/]*")
+
+
+@needs_poppler
+@pytest.mark.parametrize("name", ["results_report", "result_slips"])
+def test_the_docx_prints_every_number_in_the_digits_of_the_pdf(name: str, tmp_path: Path) -> None:
+    """The DOCX no longer leans on LibreOffice to turn 0-9 into Thai digits, so every number the policy governs
+    must be written in Thai digits as in the PDF (the slips' level meanings and indicator texts were not)."""
+    from docx import Document
+    from exports_pdftools import text
+
+    from exports.reports import result_slips_pdf, results_report_pdf
+
+    data = _report() if name == "results_report" else _slips()
+    pdf = tmp_path / "doc.pdf"
+    (results_report_pdf if name == "results_report" else result_slips_pdf)(data, pdf)
+    in_pdf = set(NUMBER.findall(text(pdf)))
+    doc = Document(io.BytesIO(DOCX[name]()))
+    parts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    in_docx = set(NUMBER.findall(" ".join(parts)))
+    assert in_docx and in_docx <= in_pdf, sorted(in_docx - in_pdf)
+
+
+def test_a_number_after_a_thai_word_follows_the_policy_and_an_indicator_code_stays_as_written() -> None:
+    from exports.reports import _td
+
+    assert _td("ระดับ 1.5 · คะแนนเฉลี่ย 14.68") == "ระดับ ๑.๕ · คะแนนเฉลี่ย ๑๔.๖๘"  # no code: a word ends in บ, ย
+    for code in ("ค 1.1 ป.6/2", "ตัวชี้วัด ค 1.1 ป.6/2", "(ว 2.1)", "ป.6/1", "ADM-2568-1", "1029020001"):
+        assert _td(code) == code
