@@ -625,7 +625,7 @@ def main(argv=None) -> int:
     p.add_argument("--port", type=int, default=5107)
     p.add_argument("--workers", type=int, default=5)
     p.add_argument("--rate", type=int, default=50, help="browse requests per second (one per user)")
-    p.add_argument("--seconds", type=int, default=60)
+    p.add_argument("--seconds", type=int, help="browse run time (default 60 s, 20 s with --quick)")
     p.add_argument("--arrivals", default="poisson",
                    help="browse pacing, comma-separated to run several: poisson (independent users, the target's "
                         "50 requests/s) or lockstep (the former constant_throughput pacing: all users together "
@@ -641,8 +641,10 @@ def main(argv=None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, CSVs)")
     args = p.parse_args(argv)
     if args.quick:
-        args.schools, args.uploads, args.seconds, args.booklet_seconds = 60, 60, 20, 15
+        args.schools, args.uploads, args.booklet_seconds = 60, 60, 15
+        args.seconds = args.seconds or 20
         args.booklet_users = 10
+    args.seconds = args.seconds or 60
     args.uploads = min(args.uploads, args.schools)
     args.arrivals = [a.strip() for a in args.arrivals.split(",") if a.strip()]
     if not args.arrivals or set(args.arrivals) - {"poisson", "lockstep"}:
