@@ -10,6 +10,8 @@ Importers, pages, the REST API and the CLI all call these; none of them writes t
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -167,7 +169,9 @@ def _check_references(session: Session, canon: list[ItemDraft], items: dict[str,
 
 def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Iterable[ItemSetDraft],
           dry_run: bool) -> _Plan:
+    drafts = list(drafts)
     canon, per_draft = check_drafts(drafts)
+    said = {c.code for c, d in zip(canon, drafts, strict=True) if d.options_ordered is not None}
     problems = [p for ps in per_draft for p in ps]
     batch_sets = {s.code.strip(): ItemSetDraft(s.code.strip(), s.title.strip(), sanitize_html(s.stimulus),
                                                tuple(s.media)) for s in sets}
@@ -193,7 +197,9 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
     content_hashes = {d.code: d.content_hash() for d in canon}
     for d in canon:
         item = items.get(d.code)
-        version_id = _stored_version(hashes[item.id], d, content_hashes[d.code]) if item is not None else None
+        version_id = None
+        if item is not None:
+            version_id, content_hashes[d.code] = _stored_version(hashes[item.id], d, d.code in said)
         if version_id is not None:
             report.n_unchanged += 1
             existing_version[d.code] = version_id
@@ -210,19 +216,37 @@ def _plan(session: Session, actor: Actor, drafts: Iterable[ItemDraft], sets: Ite
                  content_hashes)
 
 
-def _stored_version(stored: dict[str, tuple[int, bool]], d: ItemDraft, content_hash: str) -> int | None:
-    """The id of the stored version with the draft's content, or None.
+def _hash_counting_order(d: ItemDraft, counted: bool) -> str:
+    """:meth:`ItemDraft.content_hash` with `options_ordered` always counted, or never."""
+    content = d.content()
+    content.pop("options_ordered", None)
+    if counted:
+        content["options_ordered"] = bool(d.options_ordered)
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    A version stored before the detector of ordered options learned a kind of option (``ไม่มีข้อใดถูก``)
-    keeps the flag it was stored with under the hash that did not count it: the same content and flag
-    saved again (the editor's draft carries the flag where the detector now says otherwise) is that version.
+
+def _stored_version(stored: dict[str, tuple[int, bool]], d: ItemDraft, said: bool) -> tuple[int | None, str]:
+    """(id of the stored version with the draft's content, or None; the hash a new version gets).
+
+    The hash counts ``options_ordered`` only where the detector says otherwise, and the detector has
+    learned since some versions were stored (``ไม่มีข้อใดถูก``): such a version keeps the flag it was stored
+    with under a hash that does not count it. So a stored version is the draft's when its content and
+    its flag agree, the flag counted in the hash or not; a draft whose flag nobody `said` (a blank import
+    cell) is also the stored version with its plain hash whatever its flag, so the same file imported
+    again changes nothing. A flag said otherwise makes a new version, its hash then counting the flag.
     """
-    found = stored.get(content_hash)
-    if found is None and d.options_ordered is not None:
-        found = stored.get(replace(d, options_ordered=None).content_hash())
-        if found is not None and found[1] != bool(d.options_ordered):
-            found = None
-    return None if found is None else found[0]
+    plain = d.content_hash()
+    if plain in stored and stored[plain][1] == bool(d.options_ordered):
+        return stored[plain][0], plain   # the usual case: one hash
+    if not stored:
+        return None, plain
+    for h in (_hash_counting_order(d, True), _hash_counting_order(d, False)):
+        if h in stored and stored[h][1] == bool(d.options_ordered):
+            return stored[h][0], h
+    if plain in stored and not said:
+        return stored[plain][0], plain
+    return None, (plain if plain not in stored else _hash_counting_order(d, True))
 
 
 def _load_set_versions(session: Session, bases: Sequence[str]) -> dict[str, list[ItemSet]]:

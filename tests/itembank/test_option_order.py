@@ -171,3 +171,27 @@ def test_import_keeps_a_catch_all_option_last_and_reads_months_in_order(session,
     assert [o["text"] for o in v7.options] == ["20 ซม.", "30 ซม.", "40 ซม.", "ไม่มีข้อใดถูก"] and v7.key == ["ค"]
     assert [get_version(session, c).options_ordered for c in ("M6-7", "M6-8", "M6-9")] == [True, True, False]
     assert import_items(session, Actor.system(), path).upsert.n_unchanged == 3
+
+
+def test_a_version_stored_before_the_detector_knew_its_options_is_saved_again_unchanged(session, monkeypatch):
+    import itembank.option_order
+    import itembank.schemas
+    import itembank.service
+    from itembank.service import edit_item, upsert_items, version_draft
+
+    draft = _draft("แมว", "หมา", "ไก่", "ไม่มีข้อใดถูก")
+    with monkeypatch.context() as m:   # the detector of before: a catch-all option was not an order
+        for module in (itembank.option_order, itembank.schemas, itembank.service):
+            m.setattr(module, "detect_ordered", lambda item_type, texts: False)
+        upsert_items(session, Actor.system(), [draft])
+    assert get_version(session, "M6-9").options_ordered is False
+    again = version_draft(session, Actor.system(), "M6-9")
+    assert again.options_ordered is False                     # the version's own flag, now said explicitly
+    assert edit_item(session, Actor.system(), "M6-9", again).number == 1
+    assert upsert_items(session, Actor.system(), [draft]).n_unchanged == 1   # a blank cell again: unchanged
+    ticked = edit_item(session, Actor.system(), "M6-9", again.with_changes(options_ordered=True))
+    assert (ticked.number, ticked.options_ordered) == (2, True)              # ticked: the next version says so
+    assert version_draft(session, Actor.system(), "M6-9").options_ordered is None
+    assert edit_item(session, Actor.system(), "M6-9", version_draft(session, Actor.system(), "M6-9")).number == 2
+    assert upsert_items(session, Actor.system(), [draft]).n_unchanged == 1
+    assert get_version(session, "M6-9").number == 2
