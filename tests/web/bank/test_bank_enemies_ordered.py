@@ -159,3 +159,39 @@ def test_an_item_saved_as_ordered_keeps_its_options_in_every_variant_and_printed
                                                          check=True, capture_output=True, text=True).stdout)
     at = [text.find(w, text.find("อายุมากที่สุด")) for w in ages]
     assert -1 not in at and at == sorted(at), (at, text[:3000])
+
+
+@pytest.mark.browser
+def test_removing_an_enemy_and_ticking_the_order_in_a_browser(chromium, app, live_server, sample_bank):
+    from screens import shoot
+    from signin import PASSWORD, make_account
+
+    with get_store(app).session() as s:
+        draft = service.version_draft(s, Actor.system(), "T6-0001")
+        service.edit_item(s, Actor.system(), "T6-0001", draft.with_changes(enemy_codes=("M6-0002",)))
+    user = make_account(app, "officer")
+    page = chromium.new_page()
+    try:
+        page.goto(f"{live_server}/bank/edit/T6-0001")
+        page.fill("#username", user.username)
+        page.fill("#password", PASSWORD)
+        page.click("#sign-in")
+        page.wait_for_url(f"{live_server}/bank/edit/T6-0001")
+        assert page.is_visible("#e-ordered") and not page.is_checked("#e-ordered")
+        page.click("#remove-enemy-0")
+        page.wait_for_url("**/bank/enemy-remove/T6-0001?enemy=M6-0002")
+        shoot(page, "officer-bank-enemy-remove")
+        page.check("#enemy-confirm")
+        page.click("#confirm-enemy-remove")
+        page.wait_for_url(f"{live_server}/bank/edit/T6-0001")
+        assert _enemies(app, "T6-0001") == []
+        page.select_option("#e-type", "true_false")
+        assert not page.is_visible("#e-ordered")                # only choice items have the box
+        page.select_option("#e-type", "multiple_choice")
+        page.check("#e-ordered")
+        page.click("#save-item")
+        page.wait_for_url("**/bank/items/T6-0001*")
+        assert page.text_content("[data-test=options-ordered]").startswith("ใช่")
+        assert _version(app, "T6-0001").options_ordered is True
+    finally:
+        page.close()
