@@ -406,6 +406,24 @@ def _wait_for(port: int, proc, log_path: Path) -> None:
     raise SystemExit("gunicorn did not answer within 180 s")
 
 
+def warm(base: str, steps: list[dict], workers: int) -> None:
+    """Each browse URL once, ``workers`` at a time, before the timed runs: every worker has opened its
+    database connections and filled its caches (a server that has just started is not what the browse
+    target is about; in a first run, requests of freshly forked workers took up to 2 s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(step: dict) -> None:
+        from urllib.parse import quote
+
+        req = urllib.request.Request(base + quote(step["url"], safe="/?=&%:"),
+                                     headers={"Authorization": f"Bearer {step['token']}"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            r.read()
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(get, steps))
+
+
 def port_free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
@@ -523,6 +541,7 @@ def run_database(kind: str, args, shared: dict, results: list) -> None:
         plan_path = folder / "plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False))
         with gunicorn(url, folder, args.port, args.workers) as (base, counter):
+            warm(base, plan["browse"], args.workers)
             access = folder / "access.log"
             for pacing in args.arrivals:
                 log(f"gunicorn -w {args.workers} on {base}; (a) browse at {args.rate}/s for {args.seconds} s, "
