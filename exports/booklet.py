@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from exports.data import THAI_OPTION_LETTERS, Booklet, BookletItem, Media, Passage, TableBlock
 from exports.formula import formula_svg
-from exports.pdf import ASSETS, SandboxFetcher, font_face_css, render_pdf
+from exports.pdf import ASSETS, SandboxFetcher, font_face_css, render_pdf, sarabun_dir
 from exports.text import academic_term, clean, digits, esc, segment_html, thai_date
 
 #: Where the cover keeps room for a school's name; :mod:`exports.stamp` writes into it (mm from top).
@@ -170,6 +171,7 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True, segment: bool = 
         "font-weight: bold; } }"
     )
     subject = digits(f"{booklet.learning_area} {booklet.grade}", thai_digits)
+    wide = len(booklet.items) >= 100  # three-digit item numbers: a wider number column
     parts = [
         '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">',
         f"<title>{esc(booklet.title)}</title>",
@@ -179,14 +181,14 @@ def booklet_html(booklet: Booklet, *, thai_digits: bool = True, segment: bool = 
         f'data-subject="{esc(subject)}" data-variant="{esc(variant)}" '
         f'data-codes="{esc(codes)}"></div>',
         _cover(booklet, thai_digits),
-        '<div class="items wide">' if len(booklet.items) >= 100 else '<div class="items">',
+        '<div class="items wide">' if wide else '<div class="items">',
     ]
     seen_passages: set[str] = set()
     items = booklet.items
     sections = booklet_parts(booklet)
     starts = {p.first: p for p in sections} if len(sections) > 1 else {}
     for n, item in enumerate(items, start=1):
-        html = _item(item, n, thai_digits)
+        html = _item(item, n, thai_digits, wide)
         pid = item.passage_id
         if pid is not None and pid not in seen_passages:
             seen_passages.add(pid)
@@ -283,7 +285,48 @@ def grade_name(grade: str) -> str:
     return f"ชั้น{level}ปีที่ {m[2]}"
 
 
-def _item(item: BookletItem, n: int, thai: bool) -> str:
+#: Width of a booklet column and the indent of its options (booklet.css: A4 less 2 × 14 mm, 8 mm gap;
+#: ``ol.options`` 12 mm, 16.5 mm in a ``.wide`` booklet). Short options sit on tab stops at the
+#: quarters or halves of what is left (``.options.tabs`` in booklet.css sets the same stops).
+COLUMN_MM = (210 - 2 * 14 - 8) / 2
+OPTIONS_INDENT_MM = {False: 12.0, True: 16.5}
+_WS = re.compile(r"\s+")
+
+
+@cache
+def _sarabun_advances() -> tuple[dict[int, int], int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(sarabun_dir() / "Sarabun-Regular.ttf", lazy=True) as font:
+        widths = font["hmtx"].metrics
+        return {code: widths[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
+def text_width_mm(text: str, size_pt: float = 12.0) -> float:
+    """Printed width of plain `text` in Sarabun Regular (advances, no kerning; marks take none)."""
+    advances, upm = _sarabun_advances()
+    return sum(advances.get(ord(ch), upm) for ch in text) / upm * size_pt * 25.4 / 72
+
+
+def _fit_tab_stops(texts: list[str], across: int, wide: bool) -> bool:
+    """True when every option is plain text (no markup) that fits its slot with room to spare.
+
+    Such options print as one line of text with tab stops: one text box where an inline block per
+    option costs WeasyPrint a block, a line and a text box each (a quarter of the 40-page booklet's
+    render). Others keep ``li`` inline blocks, which wrap an option too long for its slot."""
+    import html
+
+    slot = (COLUMN_MM - OPTIONS_INDENT_MM[wide]) / across
+    return all("<" not in t and text_width_mm(html.unescape(t)) < slot - 1.5 for t in texts)
+
+
+def _tab_lines(texts: list[str], across: int) -> str:
+    """The options, `across` to a line, separated by tabs and newlines (white-space: pre)."""
+    flat = [_WS.sub(" ", t).strip() for t in texts]
+    return "\n".join("\t".join(flat[k:k + across]) for k in range(0, len(flat), across))
+
+
+def _item(item: BookletItem, n: int, thai: bool, wide: bool = False) -> str:
     # number hung in the margin by text-indent (no float, no flex: both cost WeasyPrint dearly in columns)
     number = esc(digits(f"{n}.", thai))
     parts = [f'<div class="stem"><span class="no">{number}</span>{clean(item.stem)}</div>']
@@ -296,11 +339,13 @@ def _item(item: BookletItem, n: int, thai: bool) -> str:
     if item.media is not None:
         parts.append(f'<div class="ins media">{_media(item.media)}</div>')
     if item.is_choice:
-        options = "".join(
-            f"<li>{THAI_OPTION_LETTERS[k]}. {clean(text)}</li>" for k, text in enumerate(item.options)
-        )
+        texts = [f"{THAI_OPTION_LETTERS[k]}. {clean(text)}" for k, text in enumerate(item.options)]
         across = option_columns(item.options)
-        parts.append(f'<ol class="options c{across}">{options}</ol>' if across > 1 else f'<ol class="options">{options}</ol>')
+        if across > 1 and _fit_tab_stops(texts, across, wide):
+            parts.append(f'<div class="options tabs c{across}">{_tab_lines(texts, across)}</div>')
+        else:
+            options = "".join(f"<li>{t}</li>" for t in texts)
+            parts.append(f'<ol class="options c{across}">{options}</ol>' if across > 1 else f'<ol class="options">{options}</ol>')
     else:
         parts.append(f'<div class="ins points">({esc(digits(f"{item.points:g}", thai))} คะแนน)</div>')
         parts.extend('<div class="ins answer-line"></div>' for _ in range(item.answer_lines))

@@ -285,7 +285,65 @@ def _install_column_reuse() -> None:
 
     block.columns_layout = reusing_columns_layout
     block.block_box_layout = reusing_block_box_layout
+    _install_exact_tabs()
     _COLUMNS_INSTALLED.append(True)
+
+
+def _install_exact_tabs() -> None:
+    """Tabs that land where ``tab-size`` (a length) says, in layout and in print.
+
+    WeasyPrint 70 cuts the length to whole CSS pixels (``int(value)``), and draws the gap of a tab (an
+    empty glyph) 1024/1000 too wide (``-width / font_size`` without ``1000 * FROM_UNITS``): stops came
+    out up to a millimetre off. Layout gets the exact stop in Pango units; the layout made again to draw
+    a line (``reactivate``) gets, for each tab of its line, the stop that its too-wide gap lands on
+    the exact place. A ``tab-size`` given as a number of spaces is left to WeasyPrint."""
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+    ffi.cdef("PangoTabArray * pango_tab_array_new (gint initial_size, gboolean positions_in_pixels);"
+             "void pango_tab_array_set_tab (PangoTabArray *tab_array, gint tab_index, PangoTabAlign alignment,"
+             " gint location);"
+             "void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
+    set_tabs, reactivate = line_break.Layout.set_tabs, line_break.Layout.reactivate
+    drawing: list[bool] = []
+
+    def tab_array(stops: list[int]):
+        array = ffi.gc(pango.pango_tab_array_new(len(stops), False), pango.pango_tab_array_free)
+        for k, stop in enumerate(stops):
+            pango.pango_tab_array_set_tab(array, k, pango.PANGO_TAB_LEFT, stop)
+        return array
+
+    def exact_set_tabs(self):
+        size = self.style["tab_size"]
+        if isinstance(size, int):
+            return set_tabs(self)
+        pango.pango_layout_set_tabs(self.layout, tab_array([max(1, round(size.value * TO_UNITS))]))
+        if not drawing:
+            return None
+        data = self.text.split("\n", 1)[0].encode()
+        rect = ffi.new("PangoRectangle *")
+        stops, shift = [], 0
+        for k in (i for i, byte in enumerate(data) if byte == 9):  # each tab: where it starts and ends
+            pango.pango_layout_index_to_pos(self.layout, k, rect)
+            start = rect.x
+            pango.pango_layout_index_to_pos(self.layout, k + 1, rect)
+            gap = rect.x - start
+            drawn = round(gap * 1000 / TO_UNITS)  # drawn 1024/1000 wide: this gap prints as `gap`
+            stops.append(start - shift + drawn)
+            shift += gap - drawn
+        if stops:
+            pango.pango_layout_set_tabs(self.layout, tab_array(stops))
+        return None
+
+    def drawing_reactivate(self, style):
+        drawing.append(True)
+        try:
+            reactivate(self, style)
+        finally:
+            drawing.pop()
+
+    line_break.Layout.set_tabs = exact_set_tabs
+    line_break.Layout.reactivate = drawing_reactivate
 
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
