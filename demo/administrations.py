@@ -7,8 +7,11 @@ Everything goes through the services a district uses: ป.6 rosters per school
 letters), then :func:`scoring.analysis.run_analysis`. Answers are simulated from the items' banked 2PL
 parameters (the pilot), with the defects a real year has:
 
-- one mis-keyed item: the bank's key of the form's 10th item is not the option able students choose,
-  so its r comes out negative and the analysis opens a "probable mis-key" review task;
+- one mis-keyed item: the bank's key of one of the form's items is not the option able students choose,
+  so its r comes out negative and the analysis opens a "probable mis-key" review task. The item is the
+  most discriminating one of middle difficulty (:func:`planted_position`): the form is assembled anew at
+  each seed within a time limit, so which item sits where can change with the machine's load, and a
+  weak or extreme item would hide the defect the demo is there to show;
 - one school that uploaded twice: a first file with a few wrong cells, then the corrected file, which
   replaces the first in one transaction;
 - one late school: its file arrives after the analysis, so the analysis is run again (the statistics
@@ -37,7 +40,6 @@ from testgen.forms import form_variants, get_form
 LAST_YEAR = ("P6-MA-2568", "P6-MA-2568-1", 2568)
 THIS_YEAR = ("P6-MA-2569", "P6-MA-2568-2", 2569)
 LETTERS = "กขคงจฉ"
-MISKEYED_POSITION = 9  # the form's 10th item
 GRADES_PER_SCHOOL = {"อ.1-ป.6": 8, "อ.1-ม.3": 11, "ป.1-ป.6": 6}
 
 
@@ -58,8 +60,16 @@ def _roster(path: Path, school_no: int, n: int, rng) -> list[str]:
     return ids
 
 
+def planted_position(a: np.ndarray, b: np.ndarray) -> int:
+    """Where (0-based, form order) the demo's mis-key goes: the item with the largest banked a among those
+    with |b| ≤ 1 (all items if none), so its negative r is plain in any assembled form."""
+    mid = np.flatnonzero(np.abs(b) <= 1.0)
+    candidates = mid if mid.size else np.arange(b.size)
+    return int(candidates[np.argmax(a[candidates])])
+
+
 def _answers(path: Path, ids: list[str], theta: np.ndarray, a: np.ndarray, b: np.ndarray, variants, rng,
-             typos: int = 0) -> None:
+             miskeyed: int, typos: int = 0) -> None:
     """One school's answer file: each student in a variant, right answers from the 2PL model."""
     p = 1 / (1 + np.exp(-a * (theta[:, None] - b)))
     right = rng.random(p.shape) < p
@@ -73,7 +83,7 @@ def _answers(path: Path, ids: list[str], theta: np.ndarray, a: np.ndarray, b: np
             for pos, q in enumerate(v.order):
                 n_opt = len(v.option_maps[pos]) or 4
                 k = v.key[pos][0]
-                true = (k + 1) % n_opt if q == MISKEYED_POSITION else k   # the bank's key is wrong here
+                true = (k + 1) % n_opt if q == miskeyed else k   # the bank's key is wrong here
                 if omit[i, q]:
                     cells.append("")
                 elif right[i, q]:
@@ -107,6 +117,7 @@ def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
                               settings={"scale_name": "district-ป.6"})
         variants = form_variants(s, get_form(s, officer, form_code))
     a, b = _banked(store, officer, form_code)
+    miskeyed = planted_position(a, b)
     late = schools[-1]
     twice = schools[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,18 +131,19 @@ def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
             shift = {"large": 0.25, "medium": 0.0, "small": -0.35}.get(school.size, 0.0)
             theta = rng.normal(shift, 1.0, len(ids))
             path = folder / f"answers-{school.code}.csv"
-            _answers(path, ids, theta, a, b, variants, rng)
+            _answers(path, ids, theta, a, b, variants, rng, miskeyed)
             files[school.code] = path
             if school is twice:
                 first = folder / f"answers-{school.code}-first.csv"
-                _answers(first, ids, theta, a, b, variants, np.random.default_rng(no), typos=5)
+                _answers(first, ids, theta, a, b, variants, np.random.default_rng(no), miskeyed, typos=5)
                 with store.session() as s:
                     import_answers(s, officer, code, school.code, first)
         for school in schools:
             if school is not late:
                 with store.session() as s:
                     import_answers(s, officer, code, school.code, files[school.code])
-        progress(f"การสอบ {code}: {len(schools) - 1} โรงเรียนส่งคำตอบ ({twice.name_th} ส่งไฟล์แก้ไขซ้ำ)")
+        progress(f"การสอบ {code}: {len(schools) - 1} โรงเรียนส่งคำตอบ ({twice.name_th} ส่งไฟล์แก้ไขซ้ำ); "
+                 f"เฉลยในคลังของข้อ {miskeyed + 1} ผิดโดยเจตนา")
         with store.session() as s:
             first_run = run_analysis(s, analyst, code)
         with store.session() as s:
@@ -152,7 +164,8 @@ def seed_demo_administrations(store, schools, accounts: dict[str, Actor],
     if documents_dir is not None:
         form_files(store, officer, form_code, documents_dir, progress)
     return {"last_year": code, "this_year": code2, "first_run": first_run["parameter_set"],
-            "parameter_set": final["parameter_set"], "n_persons": final["n_persons"], "n_flags": final["n_flags"]}
+            "parameter_set": final["parameter_set"], "n_persons": final["n_persons"], "n_flags": final["n_flags"],
+            "miskeyed_position": miskeyed + 1}
 
 
 def release_booklets(store, actor: Actor, code: str, folder: Path, district: str = "",
