@@ -29,7 +29,7 @@ import re
 import threading
 import urllib.parse
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pikepdf
@@ -201,7 +201,8 @@ _PARTS = re.compile(f"[^{_SPACES}\u2e80]{{2,}}")  # U+2E80 stands for an inline 
 _INSTALLED: list[bool] = []
 
 
-def _unbroken_runs(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)  # the same texts come back: laid out, split, then laid out again to draw
+def _unbroken_runs(text: str) -> tuple[tuple[int, int], ...]:
     """UTF-8 byte ranges of the runs of `text` between spaces and U+200B (no line breaks inside)."""
     runs, byte, pos = [], 0, 0
     for m in _UNBROKEN.finditer(text):
@@ -210,7 +211,7 @@ def _unbroken_runs(text: str) -> list[tuple[int, int]]:
         if not (m[0].isascii() and m[0].isalnum()):  # ASCII letters and digits never break anyway
             runs.append((byte, end))
         byte, pos = end, m.end()
-    return runs
+    return tuple(runs)
 
 
 def _install_marked_breaks() -> None:
