@@ -139,3 +139,20 @@ def test_bad_files_are_refused_in_thai_and_english(forms, tmp_path, args, thai, 
     res = _run("--lang", "en", *argv)
     assert res.exit_code == 1 and english in res.output
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_lazy_irt_group_names_every_toolkit_command_and_loads_no_toolkit_for_calibrate() -> None:
+    """`khlang irt` lists web.analysis.irt_tools' commands by name (TOOLS) without importing it: the names
+    must be exactly the commands that module attaches, and calibrate must not import it."""
+    import subprocess
+    import sys
+
+    from web.analysis import irt_tools  # noqa: F401  (attaches its commands)
+    from web.analysis.cli import TOOLS, irt
+
+    assert sorted(c for c in irt.commands if c not in ("calibrate", "score")) == sorted(TOOLS)
+    probe = ("import sys; from click.testing import CliRunner; from web.cli import cli; "
+             "CliRunner().invoke(cli, ['irt', 'calibrate', '--help']); "
+             "print('web.analysis.irt_tools' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
